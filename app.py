@@ -1,0 +1,3 @@
+from ddat import create_app
+
+app = create_app()

@@ -1,0 +1,56 @@
+"""DDaT Pathways web application."""
+
+import os
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from .config import CONFIGS, ROOT
+from .db import init_db
+
+csrf = CSRFProtect()
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("DDAT_CONFIG", "local")
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        # GOV.UK Frontend's CSS refers to /assets/fonts and /assets/images.
+        static_url_path="/assets",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(CONFIGS[config_name]())
+    app.config.update(overrides)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+    init_db(app)
+
+    from .blueprints import errors, framework, health
+
+    app.register_blueprint(framework.bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

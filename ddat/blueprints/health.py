@@ -1,0 +1,28 @@
+from flask import Blueprint, jsonify, redirect, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import db
+from ..permissions import public
+from ..services.framework import current_version
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    return redirect(url_for("framework.index"))
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        session = db.session()
+        session.exec(text("SELECT 1"))
+        version = current_version(session)
+    except SQLAlchemyError:
+        return jsonify(status="unavailable", database="unreachable", framework_version=None), 503
+    status = "ok" if version else "degraded"
+    return jsonify(status=status, database="ok", framework_version=version), 200 if version else 503

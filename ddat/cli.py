@@ -1,0 +1,62 @@
+"""Command-line tasks: `flask --app app <command>`."""
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from pathways import FrameworkError
+from pathways.framework import FRAMEWORK_FILE
+
+from . import db
+from .migrate import upgrade_to_head
+from .services import demo
+from .services.framework import load_release
+
+
+LISTED_PER_KIND = 20
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or upgrade the database schema."""
+        upgrade_to_head(app.config["SQLALCHEMY_DATABASE_URI"])
+        click.echo("Database is up to date.")
+
+    @app.cli.command("load-framework")
+    @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    def load_framework(path: Path | None):
+        """Load a framework export (default: the bundled one) and report what changed."""
+        try:
+            stored, version, changes = load_release(db.session(), path or FRAMEWORK_FILE)
+        except FrameworkError as error:
+            raise click.ClickException(f"Framework not loaded. {error}") from error
+        except OSError as error:
+            raise click.ClickException(f"Framework not loaded. {error}") from error
+        if not stored:
+            click.echo(f"Framework {version} is already the current version. Nothing changed.")
+            return
+        click.echo(f"Loaded framework {version}.")
+        for label, part in (("Roles", changes.roles), ("Role levels", changes.levels), ("Skills", changes.skills)):
+            click.echo(f"{label}: {len(part.added)} added, {len(part.removed)} removed, {len(part.changed)} changed")
+            for kind in ("added", "removed", "changed"):
+                slugs = getattr(part, kind)
+                for slug in slugs[:LISTED_PER_KIND]:
+                    click.echo(f"  {kind}: {slug}")
+                if len(slugs) > LISTED_PER_KIND:
+                    click.echo(f"  … and {len(slugs) - LISTED_PER_KIND} more {kind}")
+        click.echo("People's assessments are kept; each records the framework version it was made against.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--people", default=200, show_default=True, type=click.IntRange(min=0))
+    @click.option("--seed", default=2026, show_default=True, type=int)
+    @click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+    def seed_demo(people: int, seed: int, if_empty: bool):
+        """Create departments, demo accounts and synthetic people with skill ratings."""
+        session = db.session()
+        if if_empty and demo.has_people(session):
+            click.echo("Demo data already present; nothing added.")
+            return
+        result = demo.seed(session, people=people, seed=seed)
+        click.echo(f"Added {result.people} people and {result.ratings} skill ratings; demo accounts are ready.")

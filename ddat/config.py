@@ -1,0 +1,51 @@
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _local_secret_key() -> str:
+    # A per-checkout key so `make run` needs no set-up; production must set SECRET_KEY.
+    key_file = INSTANCE / "secret_key"
+    if not key_file.exists():
+        INSTANCE.mkdir(exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'ddat.db'}")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    WTF_CSRF_ENABLED = True
+    SEARCH_RESULTS_LIMIT = 50
+
+    @property
+    def SECRET_KEY(self) -> str:
+        return os.environ.get("SECRET_KEY") or _local_secret_key()
+
+
+class LocalConfig(Config):
+    """`make run` on a laptop: plain http on loopback."""
+
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    @property
+    def SECRET_KEY(self) -> str:
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        return key
+
+
+class TestConfig(LocalConfig):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+
+
+CONFIGS = {"local": LocalConfig, "production": ProductionConfig, "test": TestConfig}

@@ -1,0 +1,41 @@
+"""One engine per app, one session per request, closed on teardown."""
+
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlmodel import Session, create_engine
+
+
+def make_engine(url: str):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_db(app: Flask) -> None:
+    app.extensions["db_engine"] = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine():
+    return current_app.extensions["db_engine"]
+
+
+def session() -> Session:
+    if "db_session" not in g:
+        g.db_session = Session(engine())
+    return g.db_session
+
+
+def _close_session(_exc=None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

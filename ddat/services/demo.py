@@ -1,0 +1,144 @@
+"""Synthetic, deterministic demo data: departments, demo accounts and people with skill ratings."""
+
+import random
+from datetime import UTC, datetime
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+from werkzeug.security import generate_password_hash
+
+from pathways import Framework
+
+from ..models import Department, Person, SkillRating, User
+from .framework import current_framework
+
+DEMO_PASSWORD = "pathways-demo-2026"
+
+# Real UK government ministerial departments (names and usual abbreviations).
+DEPARTMENTS = [
+    ("Cabinet Office", "CO"),
+    ("Department for Business and Trade", "DBT"),
+    ("Department for Culture, Media and Sport", "DCMS"),
+    ("Department for Education", "DfE"),
+    ("Department for Energy Security and Net Zero", "DESNZ"),
+    ("Department for Environment, Food and Rural Affairs", "Defra"),
+    ("Department for Science, Innovation and Technology", "DSIT"),
+    ("Department for Transport", "DfT"),
+    ("Department for Work and Pensions", "DWP"),
+    ("Department of Health and Social Care", "DHSC"),
+    ("Foreign, Commonwealth and Development Office", "FCDO"),
+    ("HM Treasury", "HMT"),
+    ("Home Office", "HO"),
+    ("Ministry of Defence", "MOD"),
+    ("Ministry of Housing, Communities and Local Government", "MHCLG"),
+    ("Ministry of Justice", "MOJ"),
+    ("HM Revenue and Customs", "HMRC"),
+    ("Office for National Statistics", "ONS"),
+]
+
+# Rough shape of the Civil Service: most people are in delegated grades.
+GRADE_WEIGHTS = {"AA": 3, "AO": 20, "EO": 24, "HEO": 18, "SEO": 13, "G7": 13, "G6": 6, "SCS1": 2, "SCS2": 0.6, "SCS3": 0.2, "PS": 0.05}
+PROFESSION_WEIGHTS = {"operational_delivery": 45, "policy": 15, "ddat": 10, "other": 30}
+
+DEMO_ACCOUNTS = [
+    ("policy.officer@example.gov.uk", "civil_servant", "Priya Policy", "policy", "HEO"),
+    ("ops.officer@example.gov.uk", "civil_servant", "Owen Operations", "operational_delivery", "EO"),
+    ("hr@example.gov.uk", "hr", None, None, None),
+    ("leader@example.gov.uk", "leader", None, None, None),
+    ("admin@example.gov.uk", "admin", None, None, None),
+]
+
+FIRST_NAMES = ["Aisha", "Ben", "Chloe", "Dev", "Emma", "Farah", "George", "Hannah", "Imran", "Jess", "Kofi", "Laura",
+               "Mohammed", "Niamh", "Oliver", "Pooja", "Rhys", "Sophie", "Tom", "Uma", "Wei", "Yasmin", "Zac"]
+LAST_NAMES = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Flynn", "Green", "Hughes", "Iqbal", "Jones", "Khan",
+              "Lewis", "Murphy", "Nowak", "O'Brien", "Patel", "Roberts", "Smith", "Taylor", "Williams", "Young"]
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    people: int
+    ratings: int
+
+
+def has_people(db: Session) -> bool:
+    return db.exec(select(func.count()).select_from(Person)).one() > 0
+
+
+def seed(db: Session, people: int, seed: int) -> SeedResult:
+    framework = current_framework(db)
+    rng = random.Random(seed)
+    departments = _ensure_departments(db)
+    _ensure_demo_accounts(db, departments, framework, rng)
+    rating_count = _add_people(db, people, departments, framework, rng)
+    db.commit()
+    return SeedResult(people, rating_count)
+
+
+def _ensure_departments(db: Session) -> list[Department]:
+    existing = {d.name: d for d in db.exec(select(Department)).all()}
+    for name, abbreviation in DEPARTMENTS:
+        if name not in existing:
+            existing[name] = Department(name=name, abbreviation=abbreviation)
+            db.add(existing[name])
+    db.flush()
+    return sorted(existing.values(), key=lambda d: d.name)
+
+
+def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: random.Random) -> None:
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    for email, role, name, profession, grade in DEMO_ACCOUNTS:
+        if db.exec(select(User).where(User.email == email)).first():
+            continue
+        user = User(email=email, password_hash=password_hash, role=role)
+        db.add(user)
+        db.flush()
+        if profession:
+            person = Person(user_id=user.id, display_name=name, department_id=departments[0].id,
+                            profession=profession, grade=grade, shares_with_hr=True)
+            db.add(person)
+            db.flush()
+            db.execute(insert(SkillRating), _ratings_for(person.id, profession, grade, framework, rng))
+
+
+def _add_people(db: Session, count: int, departments, framework: Framework, rng: random.Random) -> int:
+    grades, grade_weights = zip(*GRADE_WEIGHTS.items())
+    professions, profession_weights = zip(*PROFESSION_WEIGHTS.items())
+    ratings = 0
+    batch = 1000
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        rows = []
+        for _ in range(size):
+            rows.append({
+                "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                "department_id": rng.choice(departments).id,
+                "profession": rng.choices(professions, profession_weights)[0],
+                "grade": rng.choices(grades, grade_weights)[0],
+                "shares_with_hr": rng.random() < 0.6,
+            })
+        ids = db.execute(insert(Person).returning(Person.id), rows).scalars().all()
+        rating_rows = []
+        for person_id, row in zip(ids, rows):
+            rating_rows += _ratings_for(person_id, row["profession"], row["grade"], framework, rng)
+        if rating_rows:
+            db.execute(insert(SkillRating), rating_rows)
+        ratings += len(rating_rows)
+    return ratings
+
+
+def _ratings_for(person_id: int, profession: str, grade: str, framework: Framework, rng: random.Random) -> list[dict]:
+    """Plausible ratings: a DDaT person holds most skills of one role level; others hold a few skills at lower levels."""
+    seniority = list(GRADE_WEIGHTS).index(grade)
+    if profession == "ddat":
+        level = rng.choice(list(framework.role_levels.values()))
+        chosen = [(r.skill, max(1, r.rank - rng.choice([0, 0, 1]))) for r in level.requirements]
+    else:
+        pool = list(framework.skills)
+        chosen = [(s, 1 + min(2, int(rng.random() * (1 + seniority / 3)))) for s in rng.sample(pool, rng.randint(2, 8))]
+    rated_at = datetime.now(UTC)
+    return [
+        {"person_id": person_id, "skill": skill, "level": level, "evidence": "self",
+         "framework_version": framework.version, "rated_at": rated_at}
+        for skill, level in chosen
+    ]

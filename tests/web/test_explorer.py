@@ -1,0 +1,159 @@
+import re
+
+import pytest
+
+
+def h1(html: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert match, "page has no h1"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).strip()
+
+
+def test_framework_home_lists_every_family_with_counts(get_page):
+    html = get_page("/framework")
+    assert h1(html) == "Explore the DDaT Capability Framework"
+    for family in ["Architecture", "Data", "IT operations", "User-centred design", "Chief digital and data"]:
+        assert f">{family}</h2>" in html
+    assert "8 role families, 52 roles, 201 role levels and 188 skills" in html
+    assert 'href="/framework/roles/data-analyst"' in html
+
+
+def test_home_redirects_to_the_framework(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/framework")
+
+
+@pytest.mark.parametrize(
+    "role, heading, first_level",
+    [
+        ("data-analyst", "Data analyst", "Associate data analyst"),
+        ("content-designer", "Content designer", "Associate content designer"),
+        ("delivery-manager", "Delivery manager", "Associate delivery manager"),
+    ],
+)
+def test_role_page_lists_levels_in_order_with_skills(get_page, role, heading, first_level):
+    html = get_page(f"/framework/roles/{role}")
+    assert h1(html) == heading
+    assert f"1. {first_level}" in html
+    assert "Proficiency</th>" in html
+
+
+def test_role_page_shows_indicative_grade_when_known(get_page):
+    html = get_page("/framework/roles/data-analyst")
+    assert "Grade: EO/HEO (indicative grade from the framework)" in html
+
+
+def test_senior_civil_service_role_lists_skills_without_levels(get_page):
+    html = get_page("/framework/roles/chief-data-officer")
+    assert h1(html) == "Chief data officer"
+    assert "Senior Civil Service role" in html
+    assert "Levels in this role" not in html
+
+
+def test_level_page_shows_skills_neighbours_and_similar_roles(get_page):
+    html = get_page("/framework/roles/data-analyst/data-analyst")
+    assert h1(html) == "Data analyst"
+    assert "Previous level" in html and "Associate data analyst" in html
+    assert "Next level" in html and "Senior data analyst" in html
+    assert "Roles with similar skills" in html
+    assert len(re.findall(r"% overlap\)", html)) == 5
+
+
+def test_first_level_has_no_previous_link(get_page):
+    html = get_page("/framework/roles/data-analyst/associate-data-analyst")
+    assert "Previous level" not in html
+    assert "Next level" in html
+
+
+def test_level_under_the_wrong_role_is_not_found(get_page):
+    html = get_page("/framework/roles/content-designer/senior-data-analyst", status=404)
+    assert h1(html) == "Page not found"
+
+
+@pytest.mark.parametrize("skill, heading", [("user-focus", "User focus"), ("data-analysis-and-synthesis", "Data analysis and synthesis")])
+def test_skill_page_explains_levels_and_lists_role_levels(get_page, skill, heading):
+    html = get_page(f"/framework/skills/{skill}")
+    assert h1(html) == heading
+    for level in ["Awareness", "Working", "Practitioner", "Expert"]:
+        assert f">{level}</dt>" in html
+    assert "Role levels that need this skill" in html
+    assert "/framework/roles/" in html
+
+
+def test_skills_a_to_z_lists_all_skills(get_page):
+    html = get_page("/framework/skills")
+    assert h1(html) == "Skills A to Z"
+    assert len(re.findall(r'href="/framework/skills/[^"]+"', html)) == 188
+    assert 'href="#letter-A"' in html
+
+
+def test_search_finds_roles_levels_and_skills(get_page):
+    html = get_page("/framework/search?q=D%C3%A1ta+anal")
+    assert 'href="/framework/roles/data-analyst"' in html
+    assert 'href="/framework/roles/data-analyst/senior-data-analyst"' in html
+    assert 'href="/framework/skills/data-analysis-and-synthesis"' in html
+    assert "results for ‘Dáta anal’" in html
+
+
+def test_search_without_query_and_without_results(get_page):
+    assert "Search for a role, role level or skill" in get_page("/framework/search")
+    assert "No results for ‘xyzzy’" in get_page("/framework/search?q=xyzzy")
+
+
+def test_over_long_or_odd_queries_still_give_a_normal_page(get_page):
+    html = get_page("/framework/search?q=" + "a" * 5000)
+    assert "Search must be 200 characters or fewer" in html
+    assert "<title>Error: " in html
+    get_page("/framework/search?q=%00%ff%3Cscript%3E&q=second&unexpected=1")
+    get_page("/framework/roles/data-analyst?" + "x=1&" * 200)
+
+
+def test_compare_shows_groups_of_skills(get_page):
+    html = get_page("/framework/compare?from=data-analyst&to=senior-data-analyst")
+    assert h1(html) == "Data analyst to Senior data analyst"
+    for section in ["New skills", "Higher proficiency", "Same proficiency", "Lower proficiency", "No longer needed"]:
+        assert section in html
+
+
+def test_compare_without_choices_shows_the_form(get_page):
+    html = get_page("/framework/compare")
+    assert h1(html) == "Compare two role levels"
+    assert "There is a problem" not in html
+
+
+def test_compare_with_bad_choices_explains_what_to_fix_and_keeps_input(get_page):
+    html = get_page("/framework/compare?from=data-analyst&to=not-a-level")
+    assert "There is a problem" in html
+    assert "Select a role level from the list" in html
+    assert 'value="data-analyst" selected' in html
+    same = get_page("/framework/compare?from=data-analyst&to=data-analyst")
+    assert "Select a different role level to compare with" in same
+
+
+@pytest.mark.parametrize("url", ["/framework/roles/astronaut", "/framework/skills/juggling", "/framework/nowhere"])
+def test_unknown_pages_are_gov_uk_404s(get_page, url):
+    html = get_page(url, status=404)
+    assert h1(html) == "Page not found"
+    assert "Traceback" not in html
+
+
+def test_wrong_method_gets_a_405_page(client):
+    response = client.post("/framework/search")
+    assert response.status_code in (400, 405)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_healthz_reports_database_and_framework_version(client):
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["framework_version"].startswith("2026-11-22+")
+
+
+def test_every_page_has_the_service_chrome(get_page):
+    html = get_page("/framework/skills")
+    assert "DDaT Pathways" in html
+    assert "govuk-phase-banner" in html
+    assert "Open Government Licence v3.0" in html
+    assert '<link rel="stylesheet" href="/assets/govuk-frontend.min.css">' in html
