@@ -13,7 +13,6 @@ from .migrate import upgrade_to_head
 from .services import demo
 from .services.framework import load_release
 
-
 LISTED_PER_KIND = 20
 
 

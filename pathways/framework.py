@@ -150,9 +150,7 @@ class _Reader:
 
 
 def _plain(type_name: str) -> str:
-    return {"str": "text", "list": "a list", "dict": "an object", "int": "a whole number"}.get(
-        type_name, type_name
-    )
+    return {"str": "text", "list": "a list", "dict": "an object", "int": "a whole number"}.get(type_name, type_name)
 
 
 def load_framework(path: str | Path = FRAMEWORK_FILE) -> Framework:

@@ -7,7 +7,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Check the address or go back and try again."),
     403: ("You do not have permission to view this page", "If you think you should have access, contact your HR team."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
+    ),
     405: ("Sorry, that action is not allowed on this page", "Go back and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
 }

@@ -58,7 +58,9 @@ def role_level(role_slug: str, level_slug: str):
 @public
 def skills():
     framework = current_framework(db.session())
-    return render_template("framework/skills.html", letters=explorer.skills_a_to_z(framework), total=len(framework.skills))
+    return render_template(
+        "framework/skills.html", letters=explorer.skills_a_to_z(framework), total=len(framework.skills)
+    )
 
 
 @bp.get("/skills/<skill_slug>")

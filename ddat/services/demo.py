@@ -1,8 +1,8 @@
 """Synthetic, deterministic demo data: departments, demo accounts and people with skill ratings."""
 
 import random
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
@@ -38,7 +38,19 @@ DEPARTMENTS = [
 ]
 
 # Rough shape of the Civil Service: most people are in delegated grades.
-GRADE_WEIGHTS = {"AA": 3, "AO": 20, "EO": 24, "HEO": 18, "SEO": 13, "G7": 13, "G6": 6, "SCS1": 2, "SCS2": 0.6, "SCS3": 0.2, "PS": 0.05}
+GRADE_WEIGHTS = {
+    "AA": 3,
+    "AO": 20,
+    "EO": 24,
+    "HEO": 18,
+    "SEO": 13,
+    "G7": 13,
+    "G6": 6,
+    "SCS1": 2,
+    "SCS2": 0.6,
+    "SCS3": 0.2,
+    "PS": 0.05,
+}
 PROFESSION_WEIGHTS = {"operational_delivery": 45, "policy": 15, "ddat": 10, "other": 30}
 
 DEMO_ACCOUNTS = [
@@ -49,10 +61,54 @@ DEMO_ACCOUNTS = [
     ("admin@example.gov.uk", "admin", None, None, None),
 ]
 
-FIRST_NAMES = ["Aisha", "Ben", "Chloe", "Dev", "Emma", "Farah", "George", "Hannah", "Imran", "Jess", "Kofi", "Laura",
-               "Mohammed", "Niamh", "Oliver", "Pooja", "Rhys", "Sophie", "Tom", "Uma", "Wei", "Yasmin", "Zac"]
-LAST_NAMES = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Flynn", "Green", "Hughes", "Iqbal", "Jones", "Khan",
-              "Lewis", "Murphy", "Nowak", "O'Brien", "Patel", "Roberts", "Smith", "Taylor", "Williams", "Young"]
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Emma",
+    "Farah",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jess",
+    "Kofi",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Oliver",
+    "Pooja",
+    "Rhys",
+    "Sophie",
+    "Tom",
+    "Uma",
+    "Wei",
+    "Yasmin",
+    "Zac",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brown",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Flynn",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Murphy",
+    "Nowak",
+    "O'Brien",
+    "Patel",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Williams",
+    "Young",
+]
 
 
 @dataclass(frozen=True)
@@ -94,32 +150,40 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: r
         db.add(user)
         db.flush()
         if profession:
-            person = Person(user_id=user.id, display_name=name, department_id=departments[0].id,
-                            profession=profession, grade=grade, shares_with_hr=True)
+            person = Person(
+                user_id=user.id,
+                display_name=name,
+                department_id=departments[0].id,
+                profession=profession,
+                grade=grade,
+                shares_with_hr=True,
+            )
             db.add(person)
             db.flush()
             db.execute(insert(SkillRating), _ratings_for(person.id, profession, grade, framework, rng))
 
 
 def _add_people(db: Session, count: int, departments, framework: Framework, rng: random.Random) -> int:
-    grades, grade_weights = zip(*GRADE_WEIGHTS.items())
-    professions, profession_weights = zip(*PROFESSION_WEIGHTS.items())
+    grades, grade_weights = zip(*GRADE_WEIGHTS.items(), strict=True)
+    professions, profession_weights = zip(*PROFESSION_WEIGHTS.items(), strict=True)
     ratings = 0
     batch = 1000
     for start in range(0, count, batch):
         size = min(batch, count - start)
         rows = []
         for _ in range(size):
-            rows.append({
-                "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                "department_id": rng.choice(departments).id,
-                "profession": rng.choices(professions, profession_weights)[0],
-                "grade": rng.choices(grades, grade_weights)[0],
-                "shares_with_hr": rng.random() < 0.6,
-            })
-        ids = db.execute(insert(Person).returning(Person.id), rows).scalars().all()
+            rows.append(
+                {
+                    "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    "department_id": rng.choice(departments).id,
+                    "profession": rng.choices(professions, profession_weights)[0],
+                    "grade": rng.choices(grades, grade_weights)[0],
+                    "shares_with_hr": rng.random() < 0.6,
+                }
+            )
+        ids = db.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows).scalars().all()
         rating_rows = []
-        for person_id, row in zip(ids, rows):
+        for person_id, row in zip(ids, rows, strict=True):
             rating_rows += _ratings_for(person_id, row["profession"], row["grade"], framework, rng)
         if rating_rows:
             db.execute(insert(SkillRating), rating_rows)
@@ -128,7 +192,7 @@ def _add_people(db: Session, count: int, departments, framework: Framework, rng:
 
 
 def _ratings_for(person_id: int, profession: str, grade: str, framework: Framework, rng: random.Random) -> list[dict]:
-    """Plausible ratings: a DDaT person holds most skills of one role level; others hold a few skills at lower levels."""
+    """Plausible ratings: DDaT people hold most skills of one role level; others a few skills at lower levels."""
     seniority = list(GRADE_WEIGHTS).index(grade)
     if profession == "ddat":
         level = rng.choice(list(framework.role_levels.values()))
@@ -138,7 +202,13 @@ def _ratings_for(person_id: int, profession: str, grade: str, framework: Framewo
         chosen = [(s, 1 + min(2, int(rng.random() * (1 + seniority / 3)))) for s in rng.sample(pool, rng.randint(2, 8))]
     rated_at = datetime.now(UTC)
     return [
-        {"person_id": person_id, "skill": skill, "level": level, "evidence": "self",
-         "framework_version": framework.version, "rated_at": rated_at}
+        {
+            "person_id": person_id,
+            "skill": skill,
+            "level": level,
+            "evidence": "self",
+            "framework_version": framework.version,
+            "rated_at": rated_at,
+        }
         for skill, level in chosen
     ]

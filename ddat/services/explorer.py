@@ -120,15 +120,12 @@ def comparison(framework: Framework, from_slug: str, to_slug: str) -> dict:
         "from": framework.role_levels[from_slug],
         "to": framework.role_levels[to_slug],
         "sections": [
-            {"key": key, "title": title, "hint": hint, "changes": changes}
-            for key, title, hint, changes in sections
+            {"key": key, "title": title, "hint": hint, "changes": changes} for key, title, hint, changes in sections
         ],
     }
 
 
 def level_choices(framework: Framework) -> list[tuple[str, str]]:
     """Options for choosing a role level, grouped by role name in the label."""
-    levels = sorted(
-        framework.role_levels.values(), key=lambda lv: (framework.roles[lv.role].name, lv.order)
-    )
+    levels = sorted(framework.role_levels.values(), key=lambda lv: (framework.roles[lv.role].name, lv.order))
     return [(lv.slug, f"{lv.name} ({framework.roles[lv.role].name})") for lv in levels]

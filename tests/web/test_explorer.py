@@ -71,7 +71,9 @@ def test_level_under_the_wrong_role_is_not_found(get_page):
     assert h1(html) == "Page not found"
 
 
-@pytest.mark.parametrize("skill, heading", [("user-focus", "User focus"), ("data-analysis-and-synthesis", "Data analysis and synthesis")])
+@pytest.mark.parametrize(
+    "skill, heading", [("user-focus", "User focus"), ("data-analysis-and-synthesis", "Data analysis and synthesis")]
+)
 def test_skill_page_explains_levels_and_lists_role_levels(get_page, skill, heading):
     html = get_page(f"/framework/skills/{skill}")
     assert h1(html) == heading

@@ -1,0 +1,37 @@
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from ddat import create_app, db
+from ddat.migrate import upgrade_to_head
+from ddat.services import demo
+from ddat.services.framework import load_release
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright cannot download its own browser here.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real app on a loopback port, on its own migrated and seeded SQLite database."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    upgrade_to_head(url)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        load_release(db.session())
+        demo.seed(db.session(), people=20, seed=1)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
