@@ -1,20 +1,17 @@
 import pytest
 from flask import Flask
 
-from ddat import create_app, db
-from ddat.migrate import upgrade_to_head
-from ddat.services.framework import load_release
+from tests.support import fresh_app
 
 
 @pytest.fixture
-def app(tmp_path) -> Flask:
-    """A fresh app on its own migrated SQLite database with the shipped framework loaded."""
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    upgrade_to_head(url)
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        load_release(db.session())
-    return app
+def make_app(tmp_path):
+    return lambda name="test": fresh_app(tmp_path / f"{name}.db")
+
+
+@pytest.fixture
+def app(make_app) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

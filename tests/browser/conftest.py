@@ -3,10 +3,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from ddat import create_app, db
-from ddat.migrate import upgrade_to_head
+from ddat import db
 from ddat.services import demo
-from ddat.services.framework import load_release
+from tests.support import fresh_app
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -24,11 +23,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The real app on a loopback port, on its own migrated and seeded SQLite database."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    upgrade_to_head(url)
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    app = fresh_app(tmp_path_factory.mktemp("live") / "live.db")
     with app.app_context():
-        load_release(db.session())
         demo.seed(db.session(), people=20, seed=1)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,97 @@
+import json
+
+from sqlmodel import func, select
+
+from ddat import db
+from ddat.models import FrameworkRelease, Person, SkillRating, User
+from ddat.services.demo import DEMO_ACCOUNTS
+from pathways.framework import FRAMEWORK_FILE
+
+
+def run(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session().exec(select(func.count()).select_from(model)).one()
+
+
+def test_loading_the_same_framework_again_changes_nothing(app):
+    result = run(app, "load-framework")
+    assert result.exit_code == 0
+    assert "already the current version" in result.output
+    assert count(app, FrameworkRelease) == 1
+
+
+def test_loading_a_newer_export_reports_changes_and_keeps_ratings(app, tmp_path):
+    run(app, "seed-demo", "--people", "5", "--seed", "3")
+    ratings_before = count(app, SkillRating)
+    document = json.loads(FRAMEWORK_FILE.read_bytes())
+    document["skills"][0]["summary"] = "A reworded summary."
+    removed = document["roles"][0]["levels"][0]["skills"].pop()
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(document))
+
+    result = run(app, "load-framework", str(newer))
+
+    assert result.exit_code == 0, result.output
+    assert "Skills: 0 added, 0 removed, 1 changed" in result.output
+    assert f"changed: {document['skills'][0]['slug']}" in result.output
+    assert f"changed: {document['roles'][0]['levels'][0]['slug']}" in result.output
+    assert removed["skill"]  # the level lost a skill requirement, so it is reported as changed
+    assert count(app, FrameworkRelease) == 2
+    assert count(app, SkillRating) == ratings_before
+
+
+def test_a_malformed_export_is_refused_with_file_path_and_problem(app, tmp_path):
+    document = json.loads(FRAMEWORK_FILE.read_bytes())
+    document["roles"][2]["levels"][0]["skills"][0]["level"] = "guru"
+    bad = tmp_path / "bad-export.json"
+    bad.write_text(json.dumps(document))
+
+    result = run(app, "load-framework", str(bad))
+
+    assert result.exit_code != 0
+    assert "bad-export.json: $.roles[2].levels[0].skills[0].level: 'guru' is not one of" in result.output
+    assert count(app, FrameworkRelease) == 1
+
+
+def test_seed_demo_creates_demo_accounts_and_people(app):
+    result = run(app, "seed-demo", "--people", "40", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        emails = set(db.session().exec(select(User.email)).all())
+    assert emails == {email for email, *_ in DEMO_ACCOUNTS}
+    assert count(app, Person) == 40 + 2  # plus the two civil servant demo accounts
+    assert count(app, SkillRating) > 40
+
+
+def test_seed_demo_if_empty_does_not_duplicate(app):
+    run(app, "seed-demo", "--people", "10")
+    result = run(app, "seed-demo", "--people", "10", "--if-empty")
+    assert "nothing added" in result.output
+    assert count(app, Person) == 12
+
+
+def snapshot(app):
+    with app.app_context():
+        people = db.session().exec(select(Person.display_name, Person.profession, Person.grade)).all()
+        ratings = db.session().exec(select(SkillRating.person_id, SkillRating.skill, SkillRating.level)).all()
+    return people, ratings
+
+
+def test_seed_demo_is_deterministic_for_a_seed(make_app):
+    first, same_seed, other_seed = make_app("first"), make_app("same"), make_app("other")
+    run(first, "seed-demo", "--people", "30", "--seed", "11")
+    run(same_seed, "seed-demo", "--people", "30", "--seed", "11")
+    run(other_seed, "seed-demo", "--people", "30", "--seed", "12")
+    assert snapshot(first) == snapshot(same_seed)
+    assert snapshot(first) != snapshot(other_seed)
+
+
+def test_init_db_is_safe_to_run_twice(app):
+    assert run(app, "init-db").exit_code == 0
+    assert run(app, "init-db").exit_code == 0
+    assert count(app, FrameworkRelease) == 1
