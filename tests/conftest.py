@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from flask import Flask
 
@@ -30,3 +32,15 @@ def get_page(client):
         return response.get_data(as_text=True)
 
     return get
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from tests.postgres import throwaway_postgres
+
+    with throwaway_postgres() as url:
+        if url is None:
+            if os.environ.get("CI"):
+                pytest.fail("PostgreSQL is not installed; `make test` installs it")
+            pytest.skip("PostgreSQL is not installed")
+        yield url

@@ -140,12 +140,6 @@ def test_unknown_pages_are_gov_uk_404s(get_page, url):
     assert "Traceback" not in html
 
 
-def test_wrong_method_gets_a_405_page(client):
-    response = client.post("/framework/search")
-    assert response.status_code in (400, 405)
-    assert "Traceback" not in response.get_data(as_text=True)
-
-
 def test_healthz_reports_database_and_framework_version(client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok"
