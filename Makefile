@@ -34,6 +34,10 @@ test: install system-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+## Benchmarks: long runs that do not belong in `make test`.
+bench: install
+	$(PY) -m bench.explorer
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
