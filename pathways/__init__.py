@@ -1,6 +1,7 @@
 """The DDaT Pathways engine: plain Python over the capability framework, no web or database."""
 
 from .changes import FrameworkChanges, diff_frameworks
+from .crosswalk import Suggestion, suggest_ratings, suggested_profile
 from .explore import compare_levels, neighbours_in_role, search, similar_role_levels
 from .framework import (
     PROFICIENCIES,
@@ -13,6 +14,18 @@ from .framework import (
     load_framework,
     parse_framework,
 )
+from .graph import PathwayPlan, pathway_graph, plan_pathway
+from .matching import TransferableMatch, best_next_skills, transferable_matches, what_if
+from .profile import Profile, Rating
+from .scoring import (
+    LevelMatch,
+    RankedCandidate,
+    Thresholds,
+    match,
+    profiles_matrix,
+    rank_candidates,
+    score_all_levels,
+)
 
 __all__ = [
     "PROFICIENCIES",
@@ -20,14 +33,33 @@ __all__ = [
     "Framework",
     "FrameworkChanges",
     "FrameworkError",
+    "LevelMatch",
+    "PathwayPlan",
+    "Profile",
+    "RankedCandidate",
+    "Rating",
     "Role",
     "RoleLevel",
     "Skill",
+    "Suggestion",
+    "Thresholds",
+    "TransferableMatch",
+    "best_next_skills",
     "compare_levels",
     "diff_frameworks",
     "load_framework",
+    "match",
     "neighbours_in_role",
     "parse_framework",
+    "pathway_graph",
+    "plan_pathway",
+    "profiles_matrix",
+    "rank_candidates",
+    "score_all_levels",
     "search",
     "similar_role_levels",
+    "suggest_ratings",
+    "suggested_profile",
+    "transferable_matches",
+    "what_if",
 ]

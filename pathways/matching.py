@@ -1,0 +1,109 @@
+"""Transferable roles for a person, and which learning would open the most options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .framework import Framework
+from .grades import GradeImplication, grade_implication
+from .profile import Profile, encode
+from .scoring import DEFAULT_THRESHOLDS, LevelMatch, Thresholds, score_all_levels, scoring_model
+from .transferable import TransferableData, load_transferable
+
+
+@lru_cache(maxsize=4)
+def transferable_data(framework: Framework) -> TransferableData:
+    return load_transferable(framework)
+
+
+@dataclass(frozen=True)
+class TransferableMatch:
+    match: LevelMatch
+    grade: GradeImplication
+    entry_route: bool
+
+
+def transferable_matches(
+    framework: Framework,
+    profile: Profile,
+    top: int = 10,
+    entry_routes_only: bool = False,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    data: TransferableData | None = None,
+) -> list[TransferableMatch]:
+    """All role levels ranked by fit (entry routes first among equals), explained for the top ones."""
+    data = data or transferable_data(framework)
+    routes = {route.level for route in data.entry_routes}
+    scores = [s for s in score_all_levels(framework, profile) if not entry_routes_only or s.level in routes]
+    names = framework.role_levels
+    scores.sort(key=lambda s: (-s.fit, s.level not in routes, names[s.level].name))
+    model = scoring_model(framework)
+    return [
+        TransferableMatch(
+            match=model.match(profile, s.level, thresholds),
+            grade=grade_implication(framework, data, names[s.level], profile.grade),
+            entry_route=s.level in routes,
+        )
+        for s in scores[:top]
+    ]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    skill: str
+    level: int
+    reachable_before: int  # role levels at "ready with development" or better
+    reachable_after: int
+    newly_reachable: tuple[str, ...]
+
+
+def _reachable(framework: Framework, profile: Profile, thresholds: Thresholds) -> set[str]:
+    return {s.level for s in score_all_levels(framework, profile) if s.fit >= thresholds.ready_with_development}
+
+
+def what_if(
+    framework: Framework, profile: Profile, skill: str, level: int, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> WhatIf:
+    before = _reachable(framework, profile, thresholds)
+    current = profile.rating(skill)
+    evidence = current.evidence if current and current.level >= level else "self"
+    improved = profile if current and current.level >= level else profile.with_rating(skill, level, evidence)
+    after = _reachable(framework, improved, thresholds)
+    return WhatIf(skill, level, len(before), len(after), tuple(sorted(after - before)))
+
+
+@dataclass(frozen=True)
+class NextSkill:
+    skill: str
+    level: int  # the level to reach: one step above what the person holds
+    opens: int  # role levels that would newly reach "ready with development"
+
+
+def best_next_skills(
+    framework: Framework, profile: Profile, n: int = 5, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[NextSkill]:
+    """Skills whose next level opens the most role levels: learning ranked by options created."""
+    model = scoring_model(framework)
+    base = model.codes_row(profile)
+    candidates, steps = [], []
+    for column, skill in enumerate(model.skills):
+        rating = profile.rating(skill)
+        held = rating.level if rating else 0
+        if held < 4:
+            row = base.copy()
+            row[column] = encode(held + 1, "self")
+            candidates.append(row)
+            steps.append((skill, held + 1))
+    matrix = np.array(candidates)
+    current = np.array([s.fit for s in score_all_levels(framework, profile)])
+    opens = np.zeros(len(candidates), dtype=np.int64)
+    for i, level in enumerate(model.levels):
+        if current[i] >= thresholds.ready_with_development:
+            continue
+        fit, _ = model.score_level(matrix, level)
+        opens += fit >= thresholds.ready_with_development
+    ranked = sorted(range(len(steps)), key=lambda i: (-opens[i], steps[i][1], steps[i][0]))
+    return [NextSkill(steps[i][0], steps[i][1], int(opens[i])) for i in ranked[:n] if opens[i] > 0]

@@ -1,0 +1,250 @@
+"""Fit between a person's skills and a role level: one published formula, two implementations.
+
+`match()` explains one person against one role level in plain Python; `rank_candidates()`
+and `score_all_levels()` compute the same numbers with numpy. Everything is integer
+arithmetic until one final division, so both give identical scores (docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .framework import PROFICIENCIES, Framework
+from .profile import Profile, evidence_weight_of, level_of
+
+# Credit for one skill is held/required, capped at 1, counted in twelfths so it is an
+# integer for every required level 1-4.
+TWELFTHS = 12
+MAX_EVIDENCE = 10
+CODE_LIMIT = 5 * 16  # every rating code is below this (see profile.encode)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    ready_now: float = 85.0
+    ready_with_development: float = 55.0
+
+    def band(self, fit: float) -> str:
+        if fit >= self.ready_now:
+            return "ready now"
+        if fit >= self.ready_with_development:
+            return "ready with development"
+        return "stretch"
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class SkillGap:
+    skill: str
+    required: int
+    held: int  # 0 when not held at all
+    evidence: str | None
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.required - self.held)
+
+
+@dataclass(frozen=True)
+class LevelScore:
+    level: str
+    fit: float  # 0..100
+    confidence: float  # 0..1, how far the held skills rest on good evidence
+
+
+@dataclass(frozen=True)
+class LevelMatch(LevelScore):
+    readiness: str
+    met: tuple[SkillGap, ...]
+    partial: tuple[SkillGap, ...]  # held, but below the required level
+    missing: tuple[SkillGap, ...]
+
+    @property
+    def biggest_gaps(self) -> tuple[SkillGap, ...]:
+        return tuple(sorted(self.missing + self.partial, key=lambda g: (-g.gap, g.skill)))
+
+
+def confidence_band(confidence: float) -> str:
+    if confidence >= 0.75:
+        return "high"
+    return "medium" if confidence >= 0.5 else "low"
+
+
+class ScoringModel:
+    """The framework as matrices: role levels × skills of required levels, and skill weights."""
+
+    def __init__(self, framework: Framework):
+        self.framework = framework
+        self.skills: tuple[str, ...] = tuple(framework.skills)
+        self.column = {skill: i for i, skill in enumerate(self.skills)}
+        self.levels: tuple[str, ...] = tuple(framework.role_levels)
+        self.row = {level: i for i, level in enumerate(self.levels)}
+        self.required = np.zeros((len(self.levels), len(self.skills)), dtype=np.int8)
+        for level in framework.role_levels.values():
+            for req in level.requirements:
+                self.required[self.row[level.slug], self.column[req.skill]] = req.rank
+        self.weights = self._distinctiveness_weights()
+        # Which other skills' ratings count for a skill: a role-specific variant and the
+        # framework skill it is a variant of count for each other (siblings do not).
+        self.counts_for: dict[str, tuple[str, ...]] = {s: () for s in self.skills}
+        for skill in framework.skills.values():
+            base = skill.variant_of
+            if base in framework.skills:
+                self.counts_for[skill.slug] += (base,)
+                self.counts_for[base] += (skill.slug,)
+        self._level_columns = [np.flatnonzero(self.required[i]) for i in range(len(self.levels))]
+
+    def _distinctiveness_weights(self) -> np.ndarray:
+        """Integer IDF points: log(1 + levels / levels needing the skill), times 100, rounded."""
+        needed_by = np.count_nonzero(self.required, axis=0)
+        total = len(self.levels)
+        return np.array([round(100 * math.log(1 + total / max(n, 1))) for n in needed_by], dtype=np.int64)
+
+    # --- one person, explained -------------------------------------------------------
+    def best_code(self, profile: Profile, skill: str) -> tuple[int, str | None]:
+        best, evidence = 0, None
+        for candidate in (skill, *self.counts_for[skill]):
+            rating = profile.rating(candidate)
+            if rating is not None and rating.code > best:
+                best, evidence = rating.code, rating.evidence
+        return best, evidence
+
+    def match(self, profile: Profile, level_slug: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> LevelMatch:
+        met, partial, missing = [], [], []
+        numerator = denominator = evidence_num = evidence_den = 0
+        for req in self.framework.role_levels[level_slug].requirements:
+            code, evidence = self.best_code(profile, req.skill)
+            held = level_of(code)
+            weight = int(self.weights[self.column[req.skill]])
+            credit = TWELFTHS * min(held, req.rank) // req.rank
+            numerator += weight * credit
+            denominator += weight * TWELFTHS
+            evidence_num += weight * credit * evidence_weight_of(code)
+            evidence_den += weight * credit * MAX_EVIDENCE
+            gap = SkillGap(req.skill, req.rank, held, evidence)
+            (met if held >= req.rank else partial if held else missing).append(gap)
+        fit = 100 * numerator / denominator
+        confidence = evidence_num / evidence_den if evidence_den else 0.0
+        return LevelMatch(level_slug, fit, confidence, thresholds.band(fit), tuple(met), tuple(partial), tuple(missing))
+
+    # --- many people or many levels, vectorised ---------------------------------------
+    def codes_row(self, profile: Profile) -> np.ndarray:
+        row = np.zeros(len(self.skills), dtype=np.int8)
+        for skill in profile.skills:
+            if skill in self.column:
+                row[self.column[skill]] = profile.rating(skill).code
+        return row
+
+    def _column_best(self, codes: np.ndarray, column: int) -> np.ndarray:
+        """Best code per person for one skill, counting related skills' ratings."""
+        related = self.counts_for[self.skills[column]]
+        if not related:
+            return codes[:, column]
+        best = codes[:, column].copy()
+        for other in related:
+            np.maximum(best, codes[:, self.column[other]], out=best)
+        return best
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one model per framework, kept for the process
+    def _level_tables(self, level_slug: str) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int]:
+        """Per required skill, lookup tables from a rating code to weighted credit (and × evidence)."""
+        row = self.row[level_slug]
+        columns = self._level_columns[row]
+        codes = np.arange(CODE_LIMIT, dtype=np.int64)
+        credit_tables, evidence_tables = [], []
+        for column in columns:
+            required, weight = int(self.required[row, column]), int(self.weights[column])
+            credit = weight * (TWELFTHS * np.minimum(level_of(codes), required) // required)
+            credit_tables.append(credit)
+            evidence_tables.append(credit * evidence_weight_of(codes))
+        denominator = int(self.weights[columns].sum()) * TWELFTHS
+        return columns, credit_tables, evidence_tables, denominator
+
+    def score_level(self, codes: np.ndarray, level_slug: str) -> tuple[np.ndarray, np.ndarray]:
+        """Fit (0-100) and confidence (0-1) of every row of `codes` against one role level."""
+        columns, credit_tables, evidence_tables, denominator = self._level_tables(level_slug)
+        numerator = np.zeros(len(codes), dtype=np.int64)
+        evidence_num = np.zeros(len(codes), dtype=np.int64)
+        for column, credit, evidence in zip(columns, credit_tables, evidence_tables, strict=True):
+            best = self._column_best(codes, column)
+            numerator += credit[best]
+            evidence_num += evidence[best]
+        fit = 100 * numerator / denominator
+        evidence_den = numerator * MAX_EVIDENCE
+        confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(codes)), where=evidence_den > 0)
+        return fit, confidence
+
+
+@lru_cache(maxsize=4)
+def scoring_model(framework: Framework) -> ScoringModel:
+    return ScoringModel(framework)
+
+
+def match(
+    framework: Framework, profile: Profile, level: str, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> LevelMatch:
+    return scoring_model(framework).match(profile, level, thresholds)
+
+
+def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]:
+    """One profile against every role level, vectorised over levels."""
+    model = scoring_model(framework)
+    codes = model.codes_row(profile)
+    best = codes.astype(np.int64)
+    for column, skill in enumerate(model.skills):  # related skills count, as in match()
+        for other in model.counts_for[skill]:
+            best[column] = max(best[column], codes[model.column[other]])
+    held = best // 16
+    required = model.required.astype(np.int64)
+    safe_required = np.where(required > 0, required, 1)
+    credit = np.where(required > 0, TWELFTHS * np.minimum(held, required) // safe_required, 0)
+    weighted_credit = credit * model.weights
+    numerator = weighted_credit.sum(axis=1)
+    denominator = ((required > 0) * model.weights * TWELFTHS).sum(axis=1)
+    fits = 100 * numerator / denominator
+    evidence_num = (weighted_credit * (best % 16)).sum(axis=1)
+    evidence_den = numerator * MAX_EVIDENCE
+    confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(fits)), where=evidence_den > 0)
+    return [LevelScore(slug, float(fits[i]), float(confidence[i])) for i, slug in enumerate(model.levels)]
+
+
+@dataclass(frozen=True)
+class RankedCandidate:
+    index: int  # row in the profiles matrix
+    fit: float
+    confidence: float
+    readiness: str
+
+
+def profiles_matrix(framework: Framework, profiles: list[Profile]) -> np.ndarray:
+    """People × skills int8 matrix of rating codes, in the model's skill order."""
+    model = scoring_model(framework)
+    matrix = np.zeros((len(profiles), len(model.skills)), dtype=np.int8)
+    for i, profile in enumerate(profiles):
+        matrix[i] = model.codes_row(profile)
+    return matrix
+
+
+def rank_candidates(
+    framework: Framework, codes: np.ndarray, level: str, top: int = 50, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[RankedCandidate]:
+    """The `top` best-fitting rows for one role level; ties go to the earlier row."""
+    fit, confidence = scoring_model(framework).score_level(codes, level)
+    top = min(top, len(fit))
+    if top == 0:
+        return []
+    # Sort only the candidates that can make the cut: everyone at or above the top-th fit.
+    cutoff = np.partition(fit, len(fit) - top)[len(fit) - top]
+    candidates = np.flatnonzero(fit >= cutoff)
+    order = candidates[np.lexsort((candidates, -fit[candidates]))][:top]
+    return [RankedCandidate(int(i), float(fit[i]), float(confidence[i]), thresholds.band(float(fit[i]))) for i in order]
+
+
+def proficiency_name(level: int) -> str:
+    return PROFICIENCIES[level - 1] if level else "not held"
