@@ -16,7 +16,7 @@ import numpy as np
 
 from .framework import PROFICIENCY_RANK, Framework
 from .profile import Profile, encode
-from .scoring import DEFAULT_THRESHOLDS, scoring_model
+from .scoring import scoring_model
 
 # Hours of learning to reach a proficiency from the one below it (docs/matching.md).
 HOURS_TO_REACH = {1: 15, 2: 40, 3: 80, 4: 150}

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .framework import DATA_DIR, PROFICIENCY_RANK, FrameworkError, Framework, _Reader
+from .framework import DATA_DIR, PROFICIENCY_RANK, Framework, FrameworkError, _Reader
 
 TRANSFERABLE_FILE = DATA_DIR / "transferable_skills.json"
 
