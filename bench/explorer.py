@@ -37,7 +37,7 @@ def main() -> dict:
             load_release(db.session())
         client = app.test_client()
         timings: dict[str, list[float]] = {name: [] for name in PAGES}
-        for name, url_path in PAGES.items():  # warm caches, as a running server would be
+        for url_path in PAGES.values():  # warm caches, as a running server would be
             assert client.get(url_path).status_code == 200, url_path
         for _ in range(ROUNDS):  # interleave pages so machine noise hits them alike
             for name, url_path in PAGES.items():
