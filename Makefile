@@ -36,6 +36,7 @@ test: install system-deps
 
 ## Benchmarks: long runs that do not belong in `make test`.
 bench: install
+	$(PY) -m pathways.bench
 	$(PY) -m bench.explorer
 
 lint: install

@@ -101,10 +101,19 @@ class ScoringModel:
         self._level_columns = [np.flatnonzero(self.required[i]) for i in range(len(self.levels))]
 
     def _distinctiveness_weights(self) -> np.ndarray:
-        """Integer IDF points: log(1 + levels / levels needing the skill), times 100, rounded."""
-        needed_by = np.count_nonzero(self.required, axis=0)
+        """Integer IDF points: 100 × log(1 + levels / levels needing the skill), rounded.
+
+        A role-specific variant ("Technical understanding (performance analyst)") is as
+        common as its family: levels needing the base skill or any variant of it count.
+        """
+        family = [self.framework.skills[s].variant_of or s for s in self.skills]
+        needs_family: dict[str, set[int]] = {}
+        for column, key in enumerate(family):
+            needs_family.setdefault(key, set()).update(np.flatnonzero(self.required[:, column]).tolist())
         total = len(self.levels)
-        return np.array([round(100 * math.log(1 + total / max(n, 1))) for n in needed_by], dtype=np.int64)
+        return np.array(
+            [round(100 * math.log(1 + total / max(len(needs_family[key]), 1))) for key in family], dtype=np.int64
+        )
 
     # --- one person, explained -------------------------------------------------------
     def best_code(self, profile: Profile, skill: str) -> tuple[int, str | None]:
