@@ -25,6 +25,9 @@ class Department(SQLModel, table=True):
     abbreviation: str = Field(max_length=20)
 
 
+ROLES = ("civil_servant", "hr", "leader", "admin")
+
+
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
     id: int | None = Field(default=None, primary_key=True)
@@ -32,6 +35,25 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(default="civil_servant", max_length=20)
     created_at: datetime = Field(default_factory=_now)
+
+    # Flask-Login's user interface, kept here so the rules live on the user.
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
 
 
 class Person(SQLModel, table=True):
@@ -44,12 +66,33 @@ class Person(SQLModel, table=True):
     profession: str = Field(index=True, max_length=40)
     grade: str = Field(index=True, max_length=8)
     shares_with_hr: bool = False
+    current_role: str | None = Field(default=None, max_length=200)
+    current_level: str | None = Field(default=None, max_length=120)  # a DDaT role level, for DDaT staff
+    # Capabilities the person says they have shown, as "framework/kind/id" lines: the
+    # crosswalk turns them into suggested ratings.
+    experience: str = Field(default="", max_length=4000)
+    target_level: str | None = Field(default=None, max_length=120)
+    # The latest submitted assessment: matching and dashboards read its ratings.
+    current_assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Assessment(SQLModel, table=True):
+    """One version of a person's self-assessment. A draft is edited in place; submitting
+    makes it current; changing answers later starts a new draft from it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    framework_version: str = Field(max_length=80)
+    started_at: datetime = Field(default_factory=_now)
+    submitted_at: datetime | None = None
 
 
 class SkillRating(SQLModel, table=True):
     __tablename__ = "skill_rating"
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)
     skill: str = Field(index=True, max_length=120)
     level: int = Field(ge=1, le=4)
     evidence: str = Field(default="self", max_length=12)

@@ -4,13 +4,13 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from pathways import Framework
 
-from ..models import Department, Person, SkillRating, User
+from ..models import Assessment, Department, Person, SkillRating, User
 from .framework import current_framework
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -60,6 +60,30 @@ DEMO_ACCOUNTS = [
     ("leader@example.gov.uk", "leader", None, None, None),
     ("admin@example.gov.uk", "admin", None, None, None),
 ]
+
+# The two civil servant demo accounts start with a submitted self-assessment, so their
+# matches and pathways can be seen straight away.
+DEMO_RATINGS = {
+    "policy.officer@example.gov.uk": {
+        "analysis-and-insight": 3,
+        "context-problem-and-option-analysis": 2,
+        "stakeholder-relationship-management": 3,
+        "communicating-analysis-and-insight": 2,
+        "communicating-between-the-technical-and-non-technical": 2,
+        "applying-statistical-and-analytical-tools-and-techniques": 1,
+        "strategic-thinking": 2,
+        "data-visualisation": 1,
+    },
+    "ops.officer@example.gov.uk": {
+        "customer-service-management": 2,
+        "service-focus": 2,
+        "incident-management": 2,
+        "ownership-and-topic": 2,
+        "user-focus": 2,
+        "problem-management": 1,
+        "continual-service-improvement": 1,
+    },
+}
 
 FIRST_NAMES = [
     "Aisha",
@@ -160,7 +184,8 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: r
             )
             db.add(person)
             db.flush()
-            db.execute(insert(SkillRating), _ratings_for(person.id, profession, grade, framework, rng))
+            ratings = [_rating_row(person.id, skill, level, framework) for skill, level in DEMO_RATINGS[email].items()]
+            _record_assessments(db, [person.id], ratings, framework)
 
 
 def _add_people(db: Session, count: int, departments, framework: Framework, rng: random.Random) -> int:
@@ -185,10 +210,43 @@ def _add_people(db: Session, count: int, departments, framework: Framework, rng:
         rating_rows = []
         for person_id, row in zip(ids, rows, strict=True):
             rating_rows += _ratings_for(person_id, row["profession"], row["grade"], framework, rng)
-        if rating_rows:
-            db.execute(insert(SkillRating), rating_rows)
+        _record_assessments(db, ids, rating_rows, framework)
         ratings += len(rating_rows)
     return ratings
+
+
+def _record_assessments(db: Session, person_ids: list[int], rating_rows: list[dict], framework: Framework) -> None:
+    """One submitted assessment per person holding their ratings, made current."""
+    if not person_ids:
+        return
+    now = datetime.now(UTC)
+    assessment_rows = [
+        {"person_id": pid, "framework_version": framework.version, "started_at": now, "submitted_at": now}
+        for pid in person_ids
+    ]
+    statement = insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True)
+    assessment_ids = db.execute(statement, assessment_rows).scalars().all()
+    by_person = dict(zip(person_ids, assessment_ids, strict=True))
+    for row in rating_rows:
+        row["assessment_id"] = by_person[row["person_id"]]
+    if rating_rows:
+        db.execute(insert(SkillRating), rating_rows)
+    people = Person.__table__
+    db.connection().execute(  # a Core executemany: one statement, many rows
+        people.update().where(people.c.id == bindparam("pid")).values(current_assessment_id=bindparam("aid")),
+        [{"pid": pid, "aid": aid} for pid, aid in by_person.items()],
+    )
+
+
+def _rating_row(person_id: int, skill: str, level: int, framework: Framework) -> dict:
+    return {
+        "person_id": person_id,
+        "skill": skill,
+        "level": level,
+        "evidence": "self",
+        "framework_version": framework.version,
+        "rated_at": datetime.now(UTC),
+    }
 
 
 def _ratings_for(person_id: int, profession: str, grade: str, framework: Framework, rng: random.Random) -> list[dict]:
@@ -200,15 +258,4 @@ def _ratings_for(person_id: int, profession: str, grade: str, framework: Framewo
     else:
         pool = list(framework.skills)
         chosen = [(s, 1 + min(2, int(rng.random() * (1 + seniority / 3)))) for s in rng.sample(pool, rng.randint(2, 8))]
-    rated_at = datetime.now(UTC)
-    return [
-        {
-            "person_id": person_id,
-            "skill": skill,
-            "level": level,
-            "evidence": "self",
-            "framework_version": framework.version,
-            "rated_at": rated_at,
-        }
-        for skill, level in chosen
-    ]
+    return [_rating_row(person_id, skill, level, framework) for skill, level in chosen]

@@ -7,7 +7,9 @@ from ddat import create_app, db
 from ddat.migrate import alembic_config, upgrade_to_head
 from ddat.services.framework import load_release
 
-EXPECTED_TABLES = {"alembic_version", "framework_release", "department", "user_account", "person", "skill_rating"}
+EXPECTED_TABLES = {
+    "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment"
+}  # fmt: skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
