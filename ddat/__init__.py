@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
 
@@ -43,11 +44,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     WTFormsHelpers(app)
     init_db(app)
+    init_auth(app)
 
-    from .blueprints import errors, framework, health
+    from .blueprints import auth, errors, framework, health, profile
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(profile.bp)
     errors.register(app)
 
     from .cli import register_commands

@@ -94,7 +94,7 @@ class SkillRating(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)
     skill: str = Field(index=True, max_length=120)
-    level: int = Field(ge=1, le=4)
+    level: int = Field(ge=0, le=4)  # 0: the person answered "not yet"
     evidence: str = Field(default="self", max_length=12)
     framework_version: str = Field(max_length=80)
     rated_at: datetime = Field(default_factory=_now)

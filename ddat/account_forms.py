@@ -1,0 +1,204 @@
+"""Forms for signing in, registering and managing a profile (all POST, all with CSRF)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from .auth import password_problem
+
+PROFESSIONS = [
+    ("policy", "Policy"),
+    ("operational_delivery", "Operational Delivery"),
+    ("ddat", "Digital, data and technology"),
+    ("other", "Another profession"),
+]
+PROFESSION_NAMES = dict(PROFESSIONS)
+
+
+class ChoiceField(SelectField):
+    """A select whose tampered or unknown value gets a GOV.UK message, not WTForms' default."""
+
+    def __init__(self, *args, choose_message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choose_message = choose_message
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(self.choose_message)
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Work email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your work email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.gov.uk",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    password = PasswordField(
+        "Create a password",
+        description="Use 12 characters or more. Three random words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a password"), Length(max=200)],
+    )
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class AboutYouForm(FlaskForm):
+    profession = RadioField(
+        "What is your profession?",
+        choices=PROFESSIONS,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select your profession")],
+    )
+    grade = ChoiceField(
+        "What is your substantive grade?",
+        widget=GovSelect(),
+        choose_message="Select your grade",
+    )
+    department = ChoiceField(
+        "Which department or agency do you work for?",
+        widget=GovSelect(),
+        choose_message="Select your department",
+    )
+    current_role = StringField(
+        "What is your current job title? (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200, message="Job title must be 200 characters or fewer")],
+    )
+    current_level = ChoiceField(
+        "If you already work in a DDaT role, which role level? (optional)",
+        widget=GovSelect(),
+        choose_message="Select a DDaT role level from the list",
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+
+class MultiChoiceField(SelectMultipleField):
+    def pre_validate(self, form):
+        known = {value for value, _ in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError("Select from the options shown")
+
+
+class ExperienceForm(FlaskForm):
+    shown = MultiChoiceField(
+        "Which of these have you shown in your work?",
+        description=(
+            "Select all that apply. We use them to suggest answers to the next questions;"
+            " you can change every suggestion."
+        ),
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+
+class ConsentForm(FlaskForm):
+    shares_with_hr = RadioField(
+        "Can HR see your profile when they look for people for cohort schemes?",
+        choices=[("yes", "Yes, HR can see my profile"), ("no", "No, keep my profile private")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select whether HR can see your profile")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A single button that changes something, protected by CSRF."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+LEVEL_CHOICES = [
+    ("0", "Not yet"),
+    ("1", "Awareness"),
+    ("2", "Working"),
+    ("3", "Practitioner"),
+    ("4", "Expert"),
+]
+LEVEL_HINTS = {
+    "0": "I have not done this yet",
+    "1": "I know the basics and when it matters",
+    "2": "I can do it with some support",
+    "3": "I do it on my own and can help others",
+    "4": "I lead it and others come to me for advice",
+}
+
+
+def field_name(skill: str) -> str:
+    """Skill slugs use hyphens only, so this is reversible."""
+    return "skill_" + skill.replace("-", "_")
+
+
+def skill_of(name: str) -> str:
+    return name.removeprefix("skill_").replace("_", "-")
+
+
+class LevelRadioField(RadioField):
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, validators=[InputRequired(message=message)], **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if self.data not in dict(LEVEL_CHOICES):
+            raise ValidationError(self.message)
+
+
+def skills_form(questions: list[tuple[str, str, str]], formdata=None, data=None, optional=False) -> FlaskForm:
+    """A page of skill questions, (skill slug, question, short name), each with five levels.
+
+    Required questions are radios; optional ones (other DDaT skills) are compact selects
+    that start at "Not yet".
+    """
+
+    class SkillsForm(FlaskForm):
+        submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    for skill, question, name in questions:
+        message = f"Select your level for {name[0].lower()}{name[1:]}"
+        if optional:
+            field = ChoiceField(
+                question, choices=LEVEL_CHOICES, default="0", widget=GovSelect(), choose_message=message
+            )
+        else:
+            field = LevelRadioField(question, choices=LEVEL_CHOICES, widget=GovRadioInput(), message=message)
+        setattr(SkillsForm, field_name(skill), field)
+    return SkillsForm(formdata=formdata, data=data)

@@ -1,0 +1,61 @@
+"""Signing in, signing out and creating an account."""
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import db
+from ..account_forms import RegisterForm, SignInForm
+from ..auth import authenticate, end_session, hash_password, normalise_email, start_session
+from ..models import User
+from ..permissions import public
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths, so a sign-in link cannot send people to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("profile.index")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+        # The same message whether the email is unknown or the password wrong.
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.get("/sign-out")
+@public
+def sign_out():
+    was_signed_in = current_user.is_authenticated
+    end_session()
+    return render_template("auth/signed_out.html", was_signed_in=was_signed_in)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        database = db.session()
+        if database.exec(select(User).where(User.email == email)).first():
+            form.email.errors.append("An account already exists for this email address: sign in instead")
+        else:
+            user = User(email=email, password_hash=hash_password(form.password.data), role="civil_servant")
+            database.add(user)
+            database.commit()
+            start_session(user)
+            session["display_name"] = form.display_name.data.strip()
+            return redirect(url_for("profile.about_you"))
+    return render_template("auth/register.html", form=form)

@@ -1,0 +1,196 @@
+"""The task list and the self-assessment questions."""
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ... import db
+from ...account_forms import (
+    LEVEL_HINTS,
+    PROFESSION_NAMES,
+    AboutYouForm,
+    ConfirmForm,
+    ExperienceForm,
+    field_name,
+    skills_form,
+)
+from ...permissions import signed_in
+from ...services import explorer
+from ...services import profiles as svc
+from ...services.results import level_name
+from . import bp
+from .common import framework, my_person, start_with_about_you
+
+
+@bp.get("")
+@signed_in
+def index():
+    person, fw = my_person(), framework()
+    urls = {
+        "about": url_for("profile.about_you"),
+        "skills": url_for("profile.experience"),
+        "other": url_for("profile.other_skills"),
+        "check": url_for("profile.check_answers"),
+    }
+    tasks = svc.task_statuses(db.session(), person, fw, urls)
+    target = fw.role_levels.get(person.target_level) if person and person.target_level else None
+    history = svc.assessment_history(db.session(), person) if person else []
+    return render_template("profile/index.html", person=person, tasks=tasks, target=target, history=history)
+
+
+@bp.route("/about", methods=["GET", "POST"])
+@signed_in
+def about_you():
+    person, fw = my_person(), framework()
+    data = {}
+    if person and request.method == "GET":
+        data = {
+            "profession": person.profession,
+            "grade": person.grade,
+            "department": str(person.department_id),
+            "current_role": person.current_role,
+            "current_level": person.current_level or "",
+        }
+    form = AboutYouForm(data=data)
+    form.grade.choices = [("", "Choose your grade")] + [(g, g) for g in fw.grade_codes]
+    form.department.choices = [("", "Choose a department")] + [
+        (str(d.id), d.name) for d in svc.departments(db.session())
+    ]
+    form.current_level.choices = [("", "I do not work in a DDaT role")] + explorer.level_choices(fw)
+    if form.validate_on_submit():
+        name = person.display_name if person else session.pop("display_name", None) or current_user.email
+        svc.save_about_you(db.session(), current_user, name, form.data)
+        return redirect(url_for("profile.experience"))
+    return render_template("profile/about.html", form=form)
+
+
+@bp.route("/experience", methods=["GET", "POST"])
+@signed_in
+def experience():
+    person, fw = my_person(), framework()
+    if person is None:
+        return start_with_about_you()
+    form = ExperienceForm(data={"shown": ["/".join(s) for s in svc.experience_of(person)]})
+    form.shown.choices = svc.experience_choices(fw, person.profession)
+    if form.validate_on_submit():
+        svc.save_experience(db.session(), person, form.shown.data)
+        svc.draft_assessment(db.session(), person, fw)
+        return redirect(url_for("profile.skills_page", page=1))
+    profession = PROFESSION_NAMES.get(person.profession, "")
+    return render_template("profile/experience.html", form=form, profession=profession)
+
+
+@bp.route("/skills/<int:page>", methods=["GET", "POST"])
+@signed_in
+def skills_page(page: int):
+    person, fw = my_person(), framework()
+    if person is None:
+        return start_with_about_you()
+    pages = svc.question_pages(fw)
+    if not 1 <= page <= len(pages):
+        abort(404)
+    questions = pages[page - 1]
+    draft = svc.draft_assessment(db.session(), person, fw)
+    answered = svc.answers_of(db.session(), draft.id)
+    suggested = svc.suggestions_for(fw, person)
+    # Answers already given win; otherwise the crosswalk suggestion is pre-selected.
+    data = {
+        field_name(q.skill): str(answered.get(q.skill, suggested.get(q.skill, "")))
+        for q in questions
+        if q.skill in answered or q.skill in suggested
+    }
+    form = skills_form([(q.skill, q.question, q.name) for q in questions], data=data)
+    if form.validate_on_submit():
+        svc.save_answers(db.session(), person, fw, {q.skill: int(form[field_name(q.skill)].data) for q in questions})
+        if page < len(pages):
+            return redirect(url_for("profile.skills_page", page=page + 1))
+        return redirect(url_for("profile.index"))
+    return render_template(
+        "profile/skills_page.html",
+        form=form,
+        questions=questions,
+        page=page,
+        pages=len(pages),
+        suggested={
+            q.skill: level_name(suggested[q.skill])
+            for q in questions
+            if q.skill in suggested and q.skill not in answered
+        },
+        hints=LEVEL_HINTS,
+        field_name=field_name,
+    )
+
+
+@bp.get("/other-skills")
+@signed_in
+def other_skills():
+    person, fw = my_person(), framework()
+    if person is None:
+        return start_with_about_you()
+    families = [f for f in fw.families if any(fw.roles[r].levels for r in f.roles)]
+    return render_template("profile/other_skills.html", families=families)
+
+
+@bp.route("/other-skills/<family>", methods=["GET", "POST"])
+@signed_in
+def other_skills_family(family: str):
+    person, fw = my_person(), framework()
+    if person is None:
+        return start_with_about_you()
+    names = {f.slug: f.name for f in fw.families}
+    skills = svc.other_skills(fw, family) if family in names else []
+    if not skills:
+        abort(404)
+    draft = svc.draft_assessment(db.session(), person, fw)
+    answered = svc.answers_of(db.session(), draft.id)
+    form = skills_form(
+        [(s.slug, s.name, s.name) for s in skills],
+        data={field_name(s.slug): str(answered.get(s.slug, 0)) for s in skills},
+        optional=True,
+    )
+    if form.validate_on_submit():
+        answers = {s.slug: int(form[field_name(s.slug)].data) for s in skills}
+        svc.save_answers(db.session(), person, fw, answers, record_not_yet=False)
+        return redirect(url_for("profile.index"))
+    return render_template(
+        "profile/other_skills_family.html", form=form, skills=skills, family=names[family], field_name=field_name
+    )
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@signed_in
+def check_answers():
+    person, fw = my_person(), framework()
+    if person is None:
+        return start_with_about_you()
+    draft = svc.draft_assessment(db.session(), person, fw)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        svc.submit_assessment(db.session(), person)
+        return redirect(url_for("profile.submitted"))
+    answered = svc.answers_of(db.session(), draft.id)
+    asked = {q.skill for q in svc.transferable_questions(fw)}
+    rows = [
+        {"skill": fw.skills[s], "level": level_name(lv), "transferable": s in asked}
+        for s, lv in sorted(answered.items(), key=lambda kv: fw.skills[kv[0]].name)
+        if s in fw.skills and (lv > 0 or s in asked)
+    ]
+    department = next((d.name for d in svc.departments(db.session()) if d.id == person.department_id), "")
+    return render_template(
+        "profile/check.html",
+        form=form,
+        person=person,
+        profession=PROFESSION_NAMES.get(person.profession, person.profession),
+        department=department,
+        current_level=fw.role_levels.get(person.current_level) if person.current_level else None,
+        rows=rows,
+        unanswered=len(asked - set(answered)),
+    )
+
+
+@bp.get("/submitted")
+@signed_in
+def submitted():
+    person = my_person()
+    if person is None or not person.current_assessment_id:
+        return redirect(url_for("profile.index"))
+    return render_template("profile/submitted.html")

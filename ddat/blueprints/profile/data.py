@@ -1,0 +1,62 @@
+"""My data: download it, decide whether HR may see it, delete it."""
+
+import json
+
+from flask import Response, redirect, render_template, url_for
+from flask_login import current_user
+
+from ... import db
+from ...account_forms import ConfirmForm, ConsentForm
+from ...auth import end_session
+from ...permissions import public, signed_in
+from ...services import my_data
+from ...services.profiles import delete_everything
+from . import bp
+from .common import my_person
+
+
+@bp.route("/data", methods=["GET", "POST"])
+@signed_in
+def my_data_page():
+    person = my_person()
+    form = ConsentForm(data={"shares_with_hr": "yes" if person and person.shares_with_hr else "no"})
+    saved = False
+    if person and form.validate_on_submit():
+        person.shares_with_hr = form.shares_with_hr.data == "yes"
+        db.session().add(person)
+        db.session().commit()
+        saved = True
+    return render_template("profile/data.html", person=person, form=form, saved=saved)
+
+
+@bp.get("/data/download.json")
+@signed_in
+def download_json():
+    body = json.dumps(my_data.export(db.session(), current_user), indent=2)
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": 'attachment; filename="my-data.json"'}
+    )
+
+
+@bp.get("/data/download.csv")
+@signed_in
+def download_csv():
+    body = my_data.export_csv(my_data.export(db.session(), current_user))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="my-skills.csv"'})
+
+
+@bp.route("/data/delete", methods=["GET", "POST"])
+@signed_in
+def delete_account():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_everything(db.session(), current_user._get_current_object())
+        end_session()
+        return redirect(url_for("profile.account_deleted"))
+    return render_template("profile/delete.html", form=form)
+
+
+@bp.get("/deleted")
+@public
+def account_deleted():
+    return render_template("profile/deleted.html")

@@ -1,0 +1,84 @@
+"""What a person's skills open up: matches, one match explained, and pathway plans."""
+
+from flask import Response, abort, redirect, render_template, request, url_for
+
+from ... import db
+from ...account_forms import ConfirmForm
+from ...permissions import signed_in
+from ...services import results as svc
+from ...services.profiles import engine_profile
+from . import bp
+from .common import framework, my_person
+
+
+def _profile_or_none():
+    person = my_person()
+    return person, (engine_profile(db.session(), person) if person else None)
+
+
+@bp.get("/matches")
+@signed_in
+def matches():
+    fw = framework()
+    person, profile = _profile_or_none()
+    if profile is None:
+        return render_template("profile/matches_empty.html", person=person)
+    family = request.args.get("family") or None
+    readiness = request.args.get("readiness") or None
+    families = {f.slug for f in fw.families}
+    family = family if family in families else None
+    readiness = readiness if readiness in svc.READINESS else None
+    page = svc.matches_page(fw, profile, family, readiness)
+    return render_template(
+        "profile/matches.html", **page, family=family, readiness=readiness, readiness_options=svc.READINESS
+    )
+
+
+@bp.get("/matches/<level_slug>")
+@signed_in
+def match_detail(level_slug: str):
+    fw = framework()
+    if level_slug not in fw.role_levels:
+        abort(404)
+    _, profile = _profile_or_none()
+    if profile is None:
+        return redirect(url_for("profile.matches"))
+    return render_template("profile/match_detail.html", **svc.match_detail(fw, profile, level_slug))
+
+
+@bp.get("/pathway")
+@signed_in
+def pathway():
+    fw = framework()
+    target = request.args.get("to", "")
+    if target not in svc.pathway_targets(fw):
+        abort(404)
+    person, profile = _profile_or_none()
+    if profile is None:
+        return redirect(url_for("profile.matches"))
+    page = svc.pathway_page(fw, profile, target)
+    if request.args.get("format") == "csv":
+        return Response(
+            svc.pathway_csv(page),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="pathway-to-{target.replace(":", "-")}.csv"'},
+        )
+    return render_template(
+        "profile/pathway.html", **page, target=target, is_target=person.target_level == target, form=ConfirmForm()
+    )
+
+
+@bp.post("/pathway/target")
+@signed_in
+def save_target():
+    fw = framework()
+    target = request.args.get("to", "")
+    person = my_person()
+    form = ConfirmForm()
+    if target not in svc.pathway_targets(fw) or person is None:
+        abort(404)
+    if form.validate_on_submit():
+        person.target_level = target
+        db.session().add(person)
+        db.session().commit()
+    return redirect(url_for("profile.pathway", to=target, saved=1))

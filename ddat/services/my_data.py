@@ -1,0 +1,59 @@
+"""Everything held about a person, for them to download."""
+
+import csv
+import io
+
+from sqlmodel import Session
+
+from ..models import Department, Person, User
+from .profiles import assessment_history, person_for, ratings_of
+
+
+def export(db: Session, user: User) -> dict:
+    person = person_for(db, user)
+    data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
+    if person is None:
+        return data | {"profile": None, "assessments": []}
+    department = db.get(Department, person.department_id)
+    data["profile"] = _profile(person, department)
+    data["assessments"] = [
+        {
+            "id": a.id,
+            "framework_version": a.framework_version,
+            "started_at": a.started_at.isoformat(),
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+            "current": a.id == person.current_assessment_id,
+            "ratings": [
+                {"skill": r.skill, "level": r.level, "evidence": r.evidence, "rated_at": r.rated_at.isoformat()}
+                for r in ratings_of(db, a.id)
+            ],
+        }
+        for a in assessment_history(db, person)
+    ]
+    return data
+
+
+def _profile(person: Person, department: Department | None) -> dict:
+    return {
+        "name": person.display_name,
+        "department": department.name if department else None,
+        "profession": person.profession,
+        "grade": person.grade,
+        "current_role": person.current_role,
+        "current_ddat_role_level": person.current_level,
+        "experience_shown": person.experience.splitlines(),
+        "target": person.target_level,
+        "shares_with_hr": person.shares_with_hr,
+        "updated_at": person.updated_at.isoformat(),
+    }
+
+
+def export_csv(data: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Assessment", "Submitted", "Current", "Framework version", "Skill", "Level", "Evidence"])
+    for a in data["assessments"]:
+        for r in a["ratings"]:
+            row = [a["id"], a["submitted_at"], "yes" if a["current"] else "no", a["framework_version"]]
+            writer.writerow(row + [r["skill"], r["level"], r["evidence"]])
+    return out.getvalue()

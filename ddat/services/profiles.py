@@ -1,0 +1,272 @@
+"""A person's own profile and self-assessment. Every function works on the signed-in user's
+own records: nothing here takes another person's id from a request."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, delete, select
+
+from pathways import Framework, Profile, Rating, suggest_ratings
+from pathways.matching import transferable_data
+
+from ..models import Assessment, Department, Person, SkillRating, User
+
+QUESTIONS_PER_PAGE = 5
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def person_for(db: Session, user: User) -> Person | None:
+    return db.exec(select(Person).where(Person.user_id == user.id)).first()
+
+
+def departments(db: Session) -> list[Department]:
+    return list(db.exec(select(Department).order_by(Department.name)).all())
+
+
+def save_about_you(db: Session, user: User, name: str, answers: dict) -> Person:
+    person = person_for(db, user) or Person(
+        user_id=user.id, display_name=name, department_id=0, profession="", grade=""
+    )
+    person.profession = answers["profession"]
+    person.grade = answers["grade"]
+    person.department_id = int(answers["department"])
+    person.current_role = answers.get("current_role") or None
+    person.current_level = answers.get("current_level") or None
+    person.updated_at = now()
+    db.add(person)
+    db.commit()
+    return person
+
+
+def save_experience(db: Session, person: Person, shown: list[str]) -> None:
+    person.experience = "\n".join(sorted(set(shown)))
+    person.updated_at = now()
+    db.add(person)
+    db.commit()
+
+
+def experience_of(person: Person) -> list[tuple[str, str, str]]:
+    return [tuple(line.split("/", 2)) for line in person.experience.splitlines() if line.count("/") == 2]
+
+
+def experience_choices(framework: Framework, profession: str | None) -> list[tuple[str, str]]:
+    """Success Profiles behaviours for everyone, plus the person's own profession's capabilities."""
+    own = {"policy": "policy", "operational_delivery": "operational_delivery"}.get(profession or "")
+    choices = []
+    for source in transferable_data(framework).sources:
+        framework_name, kind, _ = source.source
+        if framework_name == "success_profiles" or framework_name == own:
+            label = source.name if framework_name == "success_profiles" else f"{source.name} ({kind.replace('_', ' ')})"
+            choices.append(("/".join(source.source), label))
+    return choices
+
+
+# --- assessments -----------------------------------------------------------------------
+
+
+def draft_assessment(db: Session, person: Person, framework: Framework) -> Assessment:
+    """The person's draft, or a new one that starts from their current answers."""
+    draft = db.exec(
+        select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
+    ).first()
+    if draft:
+        return draft
+    draft = Assessment(person_id=person.id, framework_version=framework.version)
+    db.add(draft)
+    db.flush()
+    if person.current_assessment_id:
+        for rating in ratings_of(db, person.current_assessment_id):
+            db.add(
+                SkillRating(
+                    person_id=person.id,
+                    assessment_id=draft.id,
+                    skill=rating.skill,
+                    level=rating.level,
+                    evidence=rating.evidence,
+                    framework_version=framework.version,
+                )
+            )
+    db.commit()
+    return draft
+
+
+def ratings_of(db: Session, assessment_id: int) -> list[SkillRating]:
+    return list(db.exec(select(SkillRating).where(SkillRating.assessment_id == assessment_id)).all())
+
+
+def answers_of(db: Session, assessment_id: int) -> dict[str, int]:
+    return {r.skill: r.level for r in ratings_of(db, assessment_id)}
+
+
+def save_answers(
+    db: Session, person: Person, framework: Framework, answers: dict[str, int], record_not_yet: bool = True
+) -> None:
+    """Record a page of answers on the draft.
+
+    Level 0 is "not yet". For the transferable questions it is kept as an answer (so the
+    question counts as answered); for optional skills it just removes any rating.
+    """
+    draft = draft_assessment(db, person, framework)
+    existing = {r.skill: r for r in ratings_of(db, draft.id)}
+    for skill, level in answers.items():
+        rating = existing.get(skill)
+        if level == 0 and not record_not_yet:
+            if rating:
+                db.delete(rating)
+            continue
+        if rating is None:
+            rating = SkillRating(person_id=person.id, assessment_id=draft.id, skill=skill, level=level)
+        elif rating.level != level:
+            rating.evidence = "self"  # a changed answer is the person's own, whatever backed the old one
+        rating.level = level
+        rating.framework_version = framework.version
+        rating.rated_at = now()
+        db.add(rating)
+    person.updated_at = now()
+    db.add(person)
+    db.commit()
+
+
+def submit_assessment(db: Session, person: Person) -> Assessment | None:
+    draft = db.exec(
+        select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
+    ).first()
+    if draft is None:
+        return None
+    draft.submitted_at = now()
+    person.current_assessment_id = draft.id
+    person.updated_at = draft.submitted_at
+    db.add_all([draft, person])
+    db.commit()
+    return draft
+
+
+def assessment_history(db: Session, person: Person) -> list[Assessment]:
+    return list(
+        db.exec(
+            select(Assessment)
+            .where(Assessment.person_id == person.id, Assessment.submitted_at.is_not(None))
+            .order_by(Assessment.submitted_at.desc())
+        ).all()
+    )
+
+
+def engine_profile(db: Session, person: Person) -> Profile | None:
+    """The person's submitted assessment as the engine's input, or None before they submit one."""
+    if not person.current_assessment_id:
+        return None
+    ratings = tuple(
+        Rating(r.skill, r.level, r.evidence) for r in ratings_of(db, person.current_assessment_id) if r.level > 0
+    )
+    return Profile(ratings, person.grade, person.profession)
+
+
+# --- the questions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    skill: str
+    name: str
+    question: str
+    examples: tuple[str, ...]
+    note: str | None
+
+
+def transferable_questions(framework: Framework) -> list[Question]:
+    return [
+        Question(s.slug, s.name, s.question, s.evidence_examples, s.context_note)
+        for s in transferable_data(framework).skills.values()
+    ]
+
+
+def question_pages(framework: Framework) -> list[list[Question]]:
+    questions = transferable_questions(framework)
+    return [questions[i : i + QUESTIONS_PER_PAGE] for i in range(0, len(questions), QUESTIONS_PER_PAGE)]
+
+
+def suggestions_for(framework: Framework, person: Person) -> dict[str, int]:
+    """Crosswalk suggestions strong enough to pre-select, by skill."""
+    return {
+        s.skill: s.level for s in suggest_ratings(framework, person.grade, experience_of(person)) if s.level is not None
+    }
+
+
+def other_skills(framework: Framework, family: str) -> list:
+    """Skills a role family needs that the transferable questions do not already ask about."""
+    asked = set(transferable_data(framework).skills)
+    needed = {
+        req.skill
+        for role in framework.roles.values()
+        if role.family == family
+        for level in role.levels
+        for req in level.requirements
+    }
+    return sorted((framework.skills[s] for s in needed - asked), key=lambda s: s.name)
+
+
+# --- the task list ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    href: str
+    status: str  # "Completed", "In progress", "Not yet started" or "Cannot start yet"
+    hint: str | None = None
+
+
+def task_statuses(db: Session, person: Person | None, framework: Framework, urls: dict[str, str]) -> list[Task]:
+    if person is None:
+        return [
+            Task("About you", urls["about"], "Not yet started"),
+            Task("Your transferable skills", "", "Cannot start yet"),
+            Task("Other DDaT skills (optional)", "", "Cannot start yet"),
+            Task("Check your answers", "", "Cannot start yet"),
+        ]
+    draft = db.exec(
+        select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
+    ).first()
+    working = draft.id if draft else person.current_assessment_id
+    answered = answers_of(db, working) if working else {}
+    asked = {q.skill for q in transferable_questions(framework)}
+    seen = set(answered) & asked
+    if person.current_assessment_id and not draft:
+        skills_status = "Completed"
+    elif draft and (seen or person.experience):
+        skills_status = "In progress"
+    else:
+        skills_status = "Not yet started"
+    other = len(set(answered) - asked)
+    check_status = "Completed" if person.current_assessment_id and not draft else (
+        "Not yet started" if draft else "Cannot start yet"
+    )  # fmt: skip
+    return [
+        Task("About you", urls["about"], "Completed"),
+        Task("Your transferable skills", urls["skills"], skills_status),
+        Task(
+            "Other DDaT skills (optional)",
+            urls["other"],
+            f"{other} added" if other else "Optional",
+            "Add skills you have from digital, data or technology work",
+        ),
+        Task("Check your answers", urls["check"] if draft else "", check_status),
+    ]
+
+
+def delete_everything(db: Session, user: User) -> None:
+    """Hard-delete the person's profile, assessments, ratings and account."""
+    person = person_for(db, user)
+    if person:
+        person.current_assessment_id = None
+        db.add(person)
+        db.flush()
+        db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
+        db.exec(delete(Assessment).where(Assessment.person_id == person.id))
+        db.delete(person)
+        db.flush()
+    db.delete(user)
+    db.commit()

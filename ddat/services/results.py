@@ -1,0 +1,141 @@
+"""View models for a person's matches, a match explained, and a pathway plan."""
+
+import csv
+import io
+
+from pathways import (
+    PROFICIENCIES,
+    Framework,
+    Profile,
+    best_next_skills,
+    match,
+    plan_pathway,
+    transferable_matches,
+)
+from pathways.grades import grade_implication
+from pathways.matching import transferable_data
+from pathways.scoring import confidence_band
+
+READINESS = ["ready now", "ready with development", "stretch"]
+TOP_MATCHES = 20
+
+
+def level_name(level: int) -> str:
+    return PROFICIENCIES[level - 1].capitalize() if level else "Not yet"
+
+
+def gap_view(framework: Framework, gap) -> dict:
+    return {
+        "skill": framework.skills[gap.skill],
+        "required": level_name(gap.required),
+        "held": level_name(gap.held),
+        "gap": gap.gap,
+    }
+
+
+def _match_view(framework: Framework, item) -> dict:
+    level = framework.role_levels[item.match.level]
+    role = framework.roles[level.role]
+    return {
+        "level": level,
+        "role": role,
+        "family": role.family,
+        "fit": round(item.match.fit),
+        "readiness": item.match.readiness,
+        "grade": item.grade,
+        "entry_route": item.entry_route,
+        "gaps": [gap_view(framework, g) for g in item.match.biggest_gaps[:3]],
+        "confidence": confidence_band(item.match.confidence),
+    }
+
+
+def matches_page(framework: Framework, profile: Profile, family: str | None, readiness: str | None) -> dict:
+    everything = [
+        _match_view(framework, m) for m in transferable_matches(framework, profile, top=len(framework.role_levels))
+    ]
+
+    def keep(view):
+        return (not family or view["family"] == family) and (not readiness or view["readiness"] == readiness)
+
+    shown = [v for v in everything if keep(v)]
+    return {
+        "entry_routes": [v for v in shown if v["entry_route"]],
+        "others": [v for v in shown if not v["entry_route"]][:TOP_MATCHES],
+        "total": len(shown),
+        "next_skills": [
+            {"skill": framework.skills[n.skill], "level": level_name(n.level), "opens": n.opens}
+            for n in best_next_skills(framework, profile, n=3)
+        ],
+        "families": [
+            (f.slug, f.name) for f in framework.families if any(r for r in f.roles if framework.roles[r].levels)
+        ],
+    }
+
+
+def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dict:
+    result = match(framework, profile, level_slug)
+    level = framework.role_levels[level_slug]
+    data = transferable_data(framework)
+    return {
+        "level": level,
+        "role": framework.roles[level.role],
+        "fit": round(result.fit),
+        "readiness": result.readiness,
+        "confidence": confidence_band(result.confidence),
+        "grade": grade_implication(framework, data, level, profile.grade),
+        "met": [gap_view(framework, g) for g in result.met],
+        "partial": [gap_view(framework, g) for g in result.partial],
+        "missing": [gap_view(framework, g) for g in result.missing],
+    }
+
+
+def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
+    plan = plan_pathway(framework, profile, target, k=3)
+    routes = []
+    for route in plan.routes:
+        steps = []
+        for step in route.steps:
+            steps.append(
+                {
+                    "name": step.name,
+                    "node": step.node,
+                    "role": framework.role_levels[step.node].role if step.node in framework.role_levels else None,
+                    "why": step.why,
+                    "hours": step.hours,
+                    "gaps": [
+                        {
+                            "skill": framework.skills[g.skill],
+                            "held": level_name(g.held),
+                            "required": level_name(g.required),
+                            "hours": g.hours,
+                        }
+                        for g in step.gaps
+                    ],
+                }
+            )
+        routes.append({"steps": steps, "total_hours": route.total_hours})
+    return {"routes": routes, "message": plan.message, "target_name": _target_name(framework, target)}
+
+
+def _target_name(framework: Framework, target: str) -> str:
+    if target in framework.role_levels:
+        return framework.role_levels[target].name
+    return framework.roles[target.removeprefix("role:")].name
+
+
+def pathway_targets(framework: Framework) -> set[str]:
+    scs = {f"role:{r.slug}" for r in framework.roles.values() if r.is_senior_civil_service}
+    return set(framework.role_levels) | scs
+
+
+def pathway_csv(page: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Route", "Step", "Role level", "Skill", "You have", "Needed", "Hours"])
+    for r, route in enumerate(page["routes"], start=1):
+        for s, step in enumerate(route["steps"], start=1):
+            if not step["gaps"]:
+                writer.writerow([r, s, step["name"], "", "", "", 0])
+            for gap in step["gaps"]:
+                writer.writerow([r, s, step["name"], gap["skill"].name, gap["held"], gap["required"], gap["hours"]])
+    return out.getvalue()
