@@ -24,15 +24,39 @@ PROFESSION_NAMES = dict(PROFESSIONS)
 
 
 class ChoiceField(SelectField):
-    """A select whose tampered or unknown value gets a GOV.UK message, not WTForms' default."""
+    """A select whose missing, tampered or unknown value gets a GOV.UK message.
 
-    def __init__(self, *args, choose_message: str, **kwargs):
+    The first, empty option ("Choose …") is not an answer unless `optional`.
+    """
+
+    def __init__(self, *args, choose_message: str, optional: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.choose_message = choose_message
+        self.optional = optional
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is None and self.optional:
+            self.data = ""
+
+    def pre_validate(self, form):
+        if self.optional and not self.data:
+            self.data = ""
+            return
+        if not self.data or self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(self.choose_message)
+
+
+class RadioChoiceField(RadioField):
+    """Radios whose missing or tampered value gets a GOV.UK message."""
+
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, validators=[InputRequired(message=message)], **kwargs)
+        self.message = message
 
     def pre_validate(self, form):
         if self.data not in {value for value, _ in self.choices}:
-            raise ValidationError(self.choose_message)
+            raise ValidationError(self.message)
 
 
 class SignInForm(FlaskForm):
@@ -59,6 +83,7 @@ class RegisterForm(FlaskForm):
     email = StringField(
         "Work email address",
         widget=GovTextInput(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             InputRequired(message="Enter your work email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -83,11 +108,8 @@ class RegisterForm(FlaskForm):
 
 
 class AboutYouForm(FlaskForm):
-    profession = RadioField(
-        "What is your profession?",
-        choices=PROFESSIONS,
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select your profession")],
+    profession = RadioChoiceField(
+        "What is your profession?", choices=PROFESSIONS, widget=GovRadioInput(), message="Select your profession"
     )
     grade = ChoiceField(
         "What is your substantive grade?",
@@ -108,6 +130,7 @@ class AboutYouForm(FlaskForm):
         "If you already work in a DDaT role, which role level? (optional)",
         widget=GovSelect(),
         choose_message="Select a DDaT role level from the list",
+        optional=True,
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
@@ -132,11 +155,11 @@ class ExperienceForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    shares_with_hr = RadioField(
+    shares_with_hr = RadioChoiceField(
         "Can HR see your profile when they look for people for cohort schemes?",
         choices=[("yes", "Yes, HR can see my profile"), ("no", "No, keep my profile private")],
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Select whether HR can see your profile")],
+        message="Select whether HR can see your profile",
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -172,17 +195,7 @@ def skill_of(name: str) -> str:
     return name.removeprefix("skill_").replace("_", "-")
 
 
-class LevelRadioField(RadioField):
-    def __init__(self, *args, message: str, **kwargs):
-        super().__init__(*args, validators=[InputRequired(message=message)], **kwargs)
-        self.message = message
-
-    def pre_validate(self, form):
-        if self.data not in dict(LEVEL_CHOICES):
-            raise ValidationError(self.message)
-
-
-def skills_form(questions: list[tuple[str, str, str]], formdata=None, data=None, optional=False) -> FlaskForm:
+def skills_form(questions: list[tuple[str, str, str]], data=None, optional=False) -> FlaskForm:
     """A page of skill questions, (skill slug, question, short name), each with five levels.
 
     Required questions are radios; optional ones (other DDaT skills) are compact selects
@@ -199,6 +212,6 @@ def skills_form(questions: list[tuple[str, str, str]], formdata=None, data=None,
                 question, choices=LEVEL_CHOICES, default="0", widget=GovSelect(), choose_message=message
             )
         else:
-            field = LevelRadioField(question, choices=LEVEL_CHOICES, widget=GovRadioInput(), message=message)
+            field = RadioChoiceField(question, choices=LEVEL_CHOICES, widget=GovRadioInput(), message=message)
         setattr(SkillsForm, field_name(skill), field)
-    return SkillsForm(formdata=formdata, data=data)
+    return SkillsForm(data=data)

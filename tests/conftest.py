@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 from flask import Flask
@@ -44,3 +45,39 @@ def postgres_url():
                 pytest.fail("PostgreSQL is not installed; `make test` installs it")
             pytest.skip("PostgreSQL is not installed")
         yield url
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def submit(client):
+    """Fill in a form as a browser would: GET the page for its CSRF token, then POST."""
+
+    def post(url: str, data: dict, form_url: str | None = None, follow: bool = False):
+        page = client.get(form_url or url).get_data(as_text=True)
+        token = CSRF_PATTERN.search(page)
+        assert token, f"no CSRF token on {form_url or url}"
+        return client.post(url, data={**data, "csrf_token": token.group(1)}, follow_redirects=follow)
+
+    return post
+
+
+@pytest.fixture
+def seeded(app):
+    from ddat import db
+    from ddat.services import demo
+
+    with app.app_context():
+        demo.seed(db.session(), people=10, seed=4)
+    return app
+
+
+@pytest.fixture
+def sign_in(client, submit):
+    def as_user(email: str, password: str = "pathways-demo-2026"):
+        response = submit("/sign-in", {"email": email, "password": password})
+        assert response.status_code == 302, "sign-in failed"
+        return response
+
+    return as_user

@@ -1,0 +1,102 @@
+import pytest
+from sqlmodel import select
+
+from ddat import db
+from ddat.models import User
+
+STRONG = "orange-tractor-lighthouse"
+
+
+def register(submit, email="new.person@example.gov.uk", password=STRONG, name="Nia Newcomer"):
+    return submit("/register", {"display_name": name, "email": email, "password": password})
+
+
+def test_register_creates_a_civil_servant_and_signs_them_in(app, client, submit):
+    response = register(submit)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/profile/about")
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.email == "new.person@example.gov.uk")).one()
+    assert user.role == "civil_servant"
+    assert user.password_hash != STRONG and user.password_hash.startswith("scrypt:")
+    assert client.get("/profile").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short", "Password must be 12 characters or more"),
+        ("password1234", "Password is too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "Password is too easy to guess"),
+        ("new.person-is-me-2026", "Password must not contain your email address"),
+    ],
+)
+def test_weak_passwords_are_refused_and_the_form_keeps_what_was_typed(submit, password, message):
+    html = register(submit, password=password).get_data(as_text=True)
+    assert message in html
+    assert "There is a problem" in html
+    assert 'value="new.person@example.gov.uk"' in html
+    assert 'value="Nia Newcomer"' in html
+
+
+def test_register_errors_for_missing_fields_and_bad_email(submit):
+    html = submit("/register", {"display_name": "", "email": "not-an-email", "password": ""}).get_data(as_text=True)
+    assert "Enter your full name" in html
+    assert "Enter an email address in the correct format" in html
+    assert "Enter a password" in html
+    assert "<title>Error: " in html
+
+
+def test_duplicate_email_is_refused(submit, client):
+    register(submit)
+    client.get("/sign-out")
+    html = register(submit, email="NEW.person@example.gov.uk ").get_data(as_text=True)
+    assert "An account already exists for this email address" in html
+
+
+def test_sign_in_gives_the_same_message_for_unknown_email_and_wrong_password(seeded, submit):
+    unknown = submit("/sign-in", {"email": "nobody@example.gov.uk", "password": "whatever-it-is"}).get_data(
+        as_text=True
+    )
+    wrong = submit("/sign-in", {"email": "hr@example.gov.uk", "password": "not-the-password"}).get_data(as_text=True)
+    assert "Enter a correct email address and password" in unknown
+    assert "Enter a correct email address and password" in wrong
+
+
+def test_sign_in_rotates_the_session_and_sets_safe_cookie_flags(seeded, client, sign_in):
+    client.get("/sign-in")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    response = sign_in("policy.officer@example.gov.uk")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_sign_in_only_redirects_to_local_pages(seeded, submit):
+    response = submit(
+        "/sign-in?next=https://evil.example.com/", {"email": "hr@example.gov.uk", "password": "pathways-demo-2026"}
+    )
+    assert response.headers["Location"] == "/profile"
+    response = submit(
+        "/sign-in?next=/profile/matches", {"email": "hr@example.gov.uk", "password": "pathways-demo-2026"}
+    )
+    assert response.headers["Location"] == "/profile/matches"
+
+
+def test_sign_out_ends_the_session(seeded, client, sign_in):
+    sign_in("policy.officer@example.gov.uk")
+    assert "You have signed out" in client.get("/sign-out").get_data(as_text=True)
+    assert client.get("/profile").status_code == 302
+
+
+def test_a_post_without_csrf_shows_a_friendly_page(seeded, client):
+    response = client.post("/sign-in", data={"email": "hr@example.gov.uk", "password": "pathways-demo-2026"})
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in response.get_data(as_text=True)
+
+
+def test_production_cookies_are_secure():
+    from ddat.config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True

@@ -1,0 +1,201 @@
+import json
+import re
+
+import pytest
+from sqlmodel import func, select
+
+from ddat import db
+from ddat.models import Assessment, Department, Person, SkillRating, User
+from ddat.services.profiles import question_pages
+from pathways import load_framework
+
+PASSWORD = "orange-tractor-lighthouse"
+PAGES = question_pages(load_framework())
+
+
+@pytest.fixture
+def newcomer(seeded, client, submit):
+    """A freshly registered civil servant, signed in, with nothing answered yet."""
+    submit("/register", {"display_name": "Nia Newcomer", "email": "nia@example.gov.uk", "password": PASSWORD})
+    return seeded
+
+
+def department_id(app) -> str:
+    with app.app_context():
+        return str(db.session().exec(select(Department.id).where(Department.abbreviation == "DWP")).one())
+
+
+def about_you(app, submit, **overrides):
+    answers = {
+        "profession": "policy",
+        "grade": "HEO",
+        "department": department_id(app),
+        "current_role": "Policy adviser",
+    }
+    return submit("/profile/about", {**answers, **overrides})
+
+
+def answer_every_page(submit, level="2"):
+    for number, page in enumerate(PAGES, start=1):
+        from ddat.account_forms import field_name
+
+        response = submit(f"/profile/skills/{number}", {field_name(q.skill): level for q in page})
+        assert response.status_code == 302, f"page {number} did not save"
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    for url in ["/profile", "/profile/matches", "/profile/pathway?to=data-analyst", "/profile/data"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_task_list_before_anything_is_answered(newcomer, client):
+    html = client.get("/profile").get_data(as_text=True)
+    assert "Your profile" in html
+    assert "Not yet started" in html and "Cannot start yet" in html
+
+
+def test_about_you_errors_keep_what_was_typed(newcomer, submit):
+    html = submit(
+        "/profile/about", {"profession": "", "grade": "Z9", "department": "", "current_role": "Adviser"}
+    ).get_data(as_text=True)
+    assert "Select your profession" in html
+    assert "Select your grade" in html
+    assert "Select your department" in html
+    assert 'value="Adviser"' in html
+
+
+def test_tampered_choices_get_gov_uk_errors_not_500s(newcomer, app, submit):
+    html = about_you(app, submit, profession="astronaut", current_level="not-a-level").get_data(as_text=True)
+    assert "Select your profession" in html
+    assert "Select a DDaT role level from the list" in html
+    about_you(app, submit)
+    from ddat.account_forms import field_name
+
+    html = submit("/profile/skills/1", {field_name(PAGES[0][0].skill): "9"}).get_data(as_text=True)
+    assert "Select your level for" in html
+    assert submit("/profile/experience", {"shown": ["made/up/source"]}).status_code == 200
+
+
+def test_experience_pre_selects_suggestions_marked_as_such(newcomer, app, client, submit):
+    about_you(app, submit, grade="G7")
+    submit(
+        "/profile/experience",
+        {"shown": ["success_profiles/behaviour/seeing-the-big-picture", "policy/pillar/strategy"]},
+    )
+    html = "".join(client.get(f"/profile/skills/{n}").get_data(as_text=True) for n in range(1, len(PAGES) + 1))
+    assert "Suggested: Practitioner" in html
+    strategic = re.search(r'name="skill_strategic_thinking" type="radio" value="(\d)" checked', html)
+    assert strategic and strategic.group(1) == "3"
+
+
+def test_the_whole_assessment_saves_partial_progress_then_submits_a_version(newcomer, app, client, submit):
+    about_you(app, submit)
+    submit("/profile/experience", {"shown": []})
+    from ddat.account_forms import field_name
+
+    submit("/profile/skills/1", {field_name(q.skill): "1" for q in PAGES[0]})
+    assert "In progress" in client.get("/profile").get_data(as_text=True)
+    answer_every_page(submit)
+    check = client.get("/profile/check").get_data(as_text=True)
+    assert "Check your answers" in check and "Policy adviser" in check
+    response = submit("/profile/check", {})
+    assert response.headers["Location"].endswith("/profile/submitted")
+    with app.app_context():
+        person = db.session().exec(select(Person).where(Person.display_name == "Nia Newcomer")).one()
+        assessment = db.session().get(Assessment, person.current_assessment_id)
+        assert assessment.submitted_at is not None
+        assert assessment.framework_version == load_framework().version
+    assert "Last updated" in client.get("/profile").get_data(as_text=True)
+
+
+def test_changing_answers_creates_a_new_version_and_keeps_history(newcomer, app, client, submit):
+    about_you(app, submit)
+    submit("/profile/experience", {"shown": []})
+    answer_every_page(submit, level="1")
+    submit("/profile/check", {})
+    answer_every_page(submit, level="3")
+    submit("/profile/check", {})
+    with app.app_context():
+        person = db.session().exec(select(Person).where(Person.display_name == "Nia Newcomer")).one()
+        versions = db.session().exec(select(Assessment).where(Assessment.person_id == person.id)).all()
+        assert len(versions) == 2 and all(v.submitted_at for v in versions)
+        current = (
+            db.session()
+            .exec(select(func.max(SkillRating.level)).where(SkillRating.assessment_id == person.current_assessment_id))
+            .one()
+        )
+        assert current == 3
+    assert "2 versions" in client.get("/profile").get_data(as_text=True)
+
+
+def test_matches_empty_state_before_an_assessment(newcomer, client):
+    assert "once you have submitted your skills assessment" in client.get("/profile/matches").get_data(as_text=True)
+
+
+def test_matches_show_fit_readiness_grade_and_gaps_with_filters(seeded, client, sign_in):
+    sign_in("policy.officer@example.gov.uk")
+    html = client.get("/profile/matches").get_data(as_text=True)
+    assert "Entry routes for Policy and Operational Delivery colleagues" in html
+    assert "Biggest gaps" in html and "Grade" in html and "%" in html
+    assert "What would open most doors" in html
+    data_only = client.get("/profile/matches?family=data").get_data(as_text=True)
+    assert "(Data analyst)" in data_only and "(Content designer)" not in data_only
+    assert client.get("/profile/matches?family=nonsense&readiness=<script>").status_code == 200
+
+
+def test_match_detail_explains_the_fit_and_links_learning(seeded, client, sign_in):
+    sign_in("policy.officer@example.gov.uk")
+    html = client.get("/profile/matches/associate-performance-analyst").get_data(as_text=True)
+    assert "Your fit: Associate performance analyst" in html
+    assert "Skills you are missing" in html and "Skills you already meet" in html
+    assert "/framework/skills/" in html
+    assert 'href="/profile/pathway?to=associate-performance-analyst"' in html
+    assert client.get("/profile/matches/not-a-level").status_code == 404
+
+
+def test_pathway_routes_target_and_csv(seeded, client, sign_in, submit):
+    sign_in("policy.officer@example.gov.uk")
+    html = client.get("/profile/pathway?to=senior-performance-analyst").get_data(as_text=True)
+    assert "Pathway to senior performance analyst" in html and "Route 1" in html
+    submit(
+        "/profile/pathway/target?to=senior-performance-analyst",
+        {},
+        form_url="/profile/pathway?to=senior-performance-analyst",
+    )
+    assert "Your target role" in client.get("/profile").get_data(as_text=True)
+    response = client.get("/profile/pathway?to=senior-performance-analyst&format=csv")
+    assert response.mimetype == "text/csv"
+    assert response.get_data(as_text=True).startswith("Route,Step,Role level,Skill,You have,Needed,Hours")
+    assert client.get("/profile/pathway?to=role:chief-data-officer").status_code == 200
+    assert client.get("/profile/pathway?to=nowhere").status_code == 404
+
+
+def test_my_data_download_consent_and_delete(seeded, app, client, sign_in, submit):
+    sign_in("policy.officer@example.gov.uk")
+    data = json.loads(client.get("/profile/data/download.json").get_data(as_text=True))
+    assert data["account"]["email"] == "policy.officer@example.gov.uk"
+    assert data["assessments"][0]["ratings"]
+    assert "analysis-and-insight" in client.get("/profile/data/download.csv").get_data(as_text=True)
+
+    submit("/profile/data", {"shares_with_hr": "no"})
+    with app.app_context():
+        assert not db.session().exec(select(Person.shares_with_hr).where(Person.display_name == "Priya Policy")).one()
+
+    assert "Are you sure" in client.get("/profile/data/delete").get_data(as_text=True)
+    response = submit("/profile/data/delete", {})
+    assert response.headers["Location"].endswith("/profile/deleted")
+    with app.app_context():
+        session = db.session()
+        assert session.exec(select(User).where(User.email == "policy.officer@example.gov.uk")).first() is None
+        assert session.exec(select(Person).where(Person.display_name == "Priya Policy")).first() is None
+    assert client.get("/profile").status_code == 302
+
+
+def test_people_only_ever_see_their_own_profile(seeded, client, sign_in):
+    sign_in("ops.officer@example.gov.uk")
+    mine = client.get("/profile/data/download.json").get_json() or json.loads(
+        client.get("/profile/data/download.json").data
+    )
+    assert mine["account"]["email"] == "ops.officer@example.gov.uk"
+    assert "Priya Policy" not in client.get("/profile/check").get_data(as_text=True)
