@@ -1,6 +1,9 @@
 import threading
+from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from ddat import db
@@ -31,3 +34,20 @@ def live_server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+_axe = Axe()
+
+
+def check_page(page: Page, output_path: Path, name: str) -> None:
+    """Zero axe violations, and a full-page screenshot to look at."""
+    results = _axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.screenshot(path=output_path / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def output_path(output_path):
+    path = Path(output_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

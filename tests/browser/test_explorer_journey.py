@@ -2,27 +2,9 @@
 
 import re
 
-import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-axe = Axe()
-
-
-def check_page(page: Page, output_path, name: str) -> None:
-    """Zero axe violations, and a full-page screenshot to look at."""
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
-    page.screenshot(path=output_path / f"{name}.png", full_page=True)
-
-
-@pytest.fixture
-def output_path(output_path):
-    from pathlib import Path
-
-    path = Path(output_path)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from tests.browser.conftest import check_page
 
 
 def test_explore_family_role_level_skill_search_and_compare(page: Page, live_server, output_path):

@@ -1,0 +1,147 @@
+"""A Policy and an Operational Delivery officer each go from registering to deleting their account."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import check_page
+
+PASSWORD = "orange-tractor-lighthouse"
+
+
+def register(page: Page, live_server: str, name: str, email: str) -> None:
+    page.goto(f"{live_server}/register")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Work email address").fill(email)
+    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+
+
+@pytest.mark.parametrize(
+    "who, profession, grade, experience, level, expect_family",
+    [
+        ("policy", "Policy", "G7", ["Seeing the big picture", "Strategy (pillar)"], "Working", "Entry routes"),
+        (
+            "ops",
+            "Operational Delivery",
+            "EO",
+            ["Delivering at pace", "Managing a quality service"],
+            "Working",
+            "Entry routes",
+        ),
+    ],
+)
+def test_register_assess_match_plan_download_and_delete(
+    page: Page, live_server, output_path, who, profession, grade, experience, level, expect_family
+):
+    email = f"{who}.journey@example.gov.uk"
+    register(page, live_server, f"{who.title()} Journey", email)
+    check_page(page, output_path, "1-about-you")
+
+    page.get_by_role("button", name="Save and continue").click()  # nothing filled in
+    expect(page.get_by_role("link", name="Select your profession")).to_be_visible()
+    check_page(page, output_path, "2-about-you-errors")
+    page.get_by_label(profession, exact=True).check()
+    page.get_by_label("What is your substantive grade?").select_option(grade)
+    page.get_by_label("Which department or agency do you work for?").select_option(
+        label="Department for Work and Pensions"
+    )
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your experience")
+    for item in experience:
+        page.get_by_label(item).check()
+    check_page(page, output_path, "3-experience")
+    page.get_by_role("button", name="Save and continue").click()
+
+    caption = page.locator(".govuk-caption-l")
+    expect(caption).to_contain_text("page 1 of")
+    pages = int(caption.inner_text().rsplit(" ", 1)[-1])
+    suggestions = 0
+    for number in range(1, pages + 1):
+        expect(caption).to_contain_text(f"page {number} of {pages}")
+        suggestions += page.locator(".govuk-tag", has_text="Suggested:").count()
+        for group in page.locator("fieldset.govuk-fieldset").all():
+            if not group.locator("input:checked").count():
+                group.get_by_label(level, exact=True).check()
+        if number == 1:
+            check_page(page, output_path, "4-skills-page")
+        page.get_by_role("button", name="Save and continue").click()
+    assert suggestions > 0, "the experience given should pre-fill some answers"
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    check_page(page, output_path, "5-task-list")
+    page.get_by_role("link", name="Check your answers").click()
+    check_page(page, output_path, "6-check-answers")
+    page.get_by_role("button", name="Submit and see my matches").click()
+    expect(page.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+    check_page(page, output_path, "7-submitted")
+
+    page.get_by_role("link", name="See the DDaT roles your skills match").click()
+    expect(page.get_by_role("heading", name=re.compile(expect_family))).to_be_visible()
+    check_page(page, output_path, "8-matches")
+
+    page.locator(".govuk-summary-card__title a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your fit:")
+    check_page(page, output_path, "9-match-detail")
+
+    page.get_by_role("link", name="Plan a pathway to this role").click()
+    expect(page.get_by_role("heading", name=re.compile("^Route 1"))).to_be_visible()
+    page.get_by_role("button", name="Save as my target").click()
+    expect(page.get_by_text(re.compile("is now your target role"))).to_be_visible()
+    check_page(page, output_path, "10-pathway")
+
+    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("link", name=re.compile("Download your data")).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download everything (JSON)").click()
+    exported = json.loads(open(download.value.path()).read())
+    assert exported["account"]["email"] == email and exported["assessments"]
+    check_page(page, output_path, "11-my-data")
+
+    page.get_by_role("link", name="Delete your account").click()
+    check_page(page, output_path, "12-delete-confirm")
+    page.get_by_role("button", name="Yes, delete my account").click()
+    expect(page.get_by_role("heading", name="Account deleted")).to_be_visible()
+    check_page(page, output_path, "13-deleted")
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Enter a correct email address and password")).to_be_visible()
+    check_page(page, output_path, "14-sign-in-error")
+
+
+def test_an_assessment_page_can_be_completed_with_the_keyboard_alone(page: Page, live_server):
+    register(page, live_server, "Kim Keyboard", "kim.keyboard@example.gov.uk")
+    page.get_by_label("Operational Delivery", exact=True).check()
+    page.get_by_label("What is your substantive grade?").select_option("EO")
+    page.get_by_label("Which department or agency do you work for?").select_option(label="HM Revenue and Customs")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="How much have you done this?")).to_be_visible()
+
+    # Tab into each question's radios and choose "Working" with the arrow keys.
+    radios = page.locator("input[type=radio]")
+    page.locator("h1").click()
+    for question in range(page.locator("fieldset.govuk-fieldset").count()):
+        target = page.locator("fieldset.govuk-fieldset").nth(question).locator("input[type=radio]").first
+        while not target.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.type") == "radio" and not target.evaluate(
+                "el => el === document.activeElement"
+            ):
+                continue
+        page.keyboard.press("Space")
+        for _ in range(2):
+            page.keyboard.press("ArrowDown")
+    assert radios.count() > 0
+    while page.evaluate("document.activeElement.textContent.trim()") != "Save and continue":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="How much have you done this?")).to_be_visible()
+    expect(page.get_by_text("page 2 of")).to_be_visible()
