@@ -16,8 +16,17 @@ class GradeImplication:
 
     @property
     def summary(self) -> str:
-        grades = "/".join(self.level_grades) or "not published"
-        return f"{self.kind.capitalize()} (indicative grade {grades}, {self.source})"
+        if not self.level_grades:
+            return f"{self.kind.capitalize()} (no indicative grade is known for this level)"
+        source = SOURCE_LABELS[self.source]
+        return f"{self.kind.capitalize()} (indicative grade {'/'.join(self.level_grades)}, {source})"
+
+
+SOURCE_LABELS = {
+    "framework": "from the framework",
+    "one department's example": "one department's example",
+    "name-based rule": "estimated from the level's name",
+}
 
 
 def indicative_grades(framework: Framework, data: TransferableData, level: RoleLevel) -> tuple[tuple[str, ...], str]:

@@ -17,7 +17,7 @@ from pathways.matching import transferable_data
 from pathways.scoring import confidence_band
 
 READINESS = ["ready now", "ready with development", "stretch"]
-TOP_MATCHES = 20
+MATCHES_PER_PAGE = 10
 
 
 def level_name(level: int) -> str:
@@ -49,7 +49,9 @@ def _match_view(framework: Framework, item) -> dict:
     }
 
 
-def matches_page(framework: Framework, profile: Profile, family: str | None, readiness: str | None) -> dict:
+def matches_page(
+    framework: Framework, profile: Profile, family: str | None, readiness: str | None, page: int = 1
+) -> dict:
     everything = [
         _match_view(framework, m) for m in transferable_matches(framework, profile, top=len(framework.role_levels))
     ]
@@ -58,9 +60,17 @@ def matches_page(framework: Framework, profile: Profile, family: str | None, rea
         return (not family or view["family"] == family) and (not readiness or view["readiness"] == readiness)
 
     shown = [v for v in everything if keep(v)]
+    others = [v for v in shown if not v["entry_route"]]
+    pages = max(1, -(-len(others) // MATCHES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * MATCHES_PER_PAGE
     return {
-        "entry_routes": [v for v in shown if v["entry_route"]],
-        "others": [v for v in shown if not v["entry_route"]][:TOP_MATCHES],
+        "entry_routes": [v for v in shown if v["entry_route"]] if page == 1 else [],
+        "others": others[start : start + MATCHES_PER_PAGE],
+        "others_from": start + 1,
+        "others_total": len(others),
+        "page": page,
+        "pages": pages,
         "total": len(shown),
         "next_skills": [
             {"skill": framework.skills[n.skill], "level": level_name(n.level), "opens": n.opens}

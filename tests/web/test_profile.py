@@ -199,3 +199,14 @@ def test_people_only_ever_see_their_own_profile(seeded, client, sign_in):
     )
     assert mine["account"]["email"] == "ops.officer@example.gov.uk"
     assert "Priya Policy" not in client.get("/profile/check").get_data(as_text=True)
+
+
+def test_matches_are_paginated_and_keep_filters(seeded, client, sign_in):
+    sign_in("policy.officer@example.gov.uk")
+    first = client.get("/profile/matches").get_data(as_text=True)
+    assert "Showing 1 to 10 of 191" in first
+    second = client.get("/profile/matches?page=2&family=&readiness=").get_data(as_text=True)
+    assert "Showing 11 to 20 of 191" in second
+    assert "Entry routes for Policy" not in second
+    assert "Showing 1 to 10" in client.get("/profile/matches?page=abc").get_data(as_text=True)
+    assert "Showing 191 to 191" in client.get("/profile/matches?page=999").get_data(as_text=True)

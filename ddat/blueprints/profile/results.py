@@ -28,7 +28,8 @@ def matches():
     families = {f.slug for f in fw.families}
     family = family if family in families else None
     readiness = readiness if readiness in svc.READINESS else None
-    page = svc.matches_page(fw, profile, family, readiness)
+    number = request.args.get("page", "1")
+    page = svc.matches_page(fw, profile, family, readiness, int(number) if number.isdigit() else 1)
     return render_template(
         "profile/matches.html", **page, family=family, readiness=readiness, readiness_options=svc.READINESS
     )
