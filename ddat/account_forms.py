@@ -10,17 +10,25 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .auth import password_problem
 
-PROFESSIONS = [
-    ("policy", "Policy"),
-    ("operational_delivery", "Operational Delivery"),
-    ("ddat", "Digital, data and technology"),
-    ("other", "Another profession"),
-]
-PROFESSION_NAMES = dict(PROFESSIONS)
+PROFESSION_NAMES = {
+    "policy": "Policy",
+    "operational_delivery": "Operational Delivery",
+    "ddat": "Digital, data and technology",
+    "other": "Another profession",
+}
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choice_values(choices) -> set[str]:
+    return {c.value if isinstance(c, SelectChoice) else c[0] for c in choices}
 
 
 class ChoiceField(SelectField):
@@ -43,7 +51,7 @@ class ChoiceField(SelectField):
         if self.optional and not self.data:
             self.data = ""
             return
-        if not self.data or self.data not in {value for value, _ in self.choices}:
+        if not self.data or self.data not in choice_values(self.choices):
             raise ValidationError(self.choose_message)
 
 
@@ -55,7 +63,7 @@ class RadioChoiceField(RadioField):
         self.message = message
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data not in choice_values(self.choices):
             raise ValidationError(self.message)
 
 
@@ -109,7 +117,10 @@ class RegisterForm(FlaskForm):
 
 class AboutYouForm(FlaskForm):
     profession = RadioChoiceField(
-        "What is your profession?", choices=PROFESSIONS, widget=GovRadioInput(), message="Select your profession"
+        "What is your profession?",
+        choices=select_choices(PROFESSION_NAMES.items()),
+        widget=GovRadioInput(),
+        message="Select your profession",
     )
     grade = ChoiceField(
         "What is your substantive grade?",
@@ -137,7 +148,7 @@ class AboutYouForm(FlaskForm):
 
 class MultiChoiceField(SelectMultipleField):
     def pre_validate(self, form):
-        known = {value for value, _ in self.choices}
+        known = choice_values(self.choices)
         if any(value not in known for value in self.data or []):
             raise ValidationError("Select from the options shown")
 
@@ -157,7 +168,7 @@ class ExperienceForm(FlaskForm):
 class ConsentForm(FlaskForm):
     shares_with_hr = RadioChoiceField(
         "Can HR see your profile when they look for people for cohort schemes?",
-        choices=[("yes", "Yes, HR can see my profile"), ("no", "No, keep my profile private")],
+        choices=select_choices([("yes", "Yes, HR can see my profile"), ("no", "No, keep my profile private")]),
         widget=GovRadioInput(),
         message="Select whether HR can see your profile",
     )
@@ -209,9 +220,11 @@ def skills_form(questions: list[tuple[str, str, str]], data=None, optional=False
         message = f"Select your level for {name[0].lower()}{name[1:]}"
         if optional:
             field = ChoiceField(
-                question, choices=LEVEL_CHOICES, default="0", widget=GovSelect(), choose_message=message
+                question, choices=select_choices(LEVEL_CHOICES), default="0", widget=GovSelect(), choose_message=message
             )
         else:
-            field = RadioChoiceField(question, choices=LEVEL_CHOICES, widget=GovRadioInput(), message=message)
+            field = RadioChoiceField(
+                question, choices=select_choices(LEVEL_CHOICES), widget=GovRadioInput(), message=message
+            )
         setattr(SkillsForm, field_name(skill), field)
     return SkillsForm(data=data)

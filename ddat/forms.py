@@ -18,7 +18,7 @@ class SearchForm(Form):
 
 class LevelSelectField(SelectField):
     def pre_validate(self, form):
-        if self.data and self.data not in {value for value, _ in self.choices}:
+        if self.data and self.data not in {value for value, *_ in self.choices}:
             raise ValidationError("Select a role level from the list")
 
 
