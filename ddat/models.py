@@ -98,3 +98,16 @@ class SkillRating(SQLModel, table=True):
     evidence: str = Field(default="self", max_length=12)
     framework_version: str = Field(max_length=80)
     rated_at: datetime = Field(default_factory=_now)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of who did what. Never holds passwords, tokens or assessment contents."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_now, index=True)
+    actor_user_id: int | None = Field(default=None, index=True)  # not a foreign key: the log outlives accounts
+    actor_role: str | None = Field(default=None, max_length=20)
+    action: str = Field(max_length=60, index=True)
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: str | None = Field(default=None, max_length=80)

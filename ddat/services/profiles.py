@@ -10,6 +10,7 @@ from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
 from ..models import Assessment, Department, Person, SkillRating, User
+from . import audit
 
 QUESTIONS_PER_PAGE = 5
 
@@ -268,5 +269,8 @@ def delete_everything(db: Session, user: User) -> None:
         db.exec(delete(Assessment).where(Assessment.person_id == person.id))
         db.delete(person)
         db.flush()
+    role = user.role
     db.delete(user)
+    # Who it was is exactly what must not be kept: only that an account was deleted.
+    audit.record(db, "account.deleted", actor_role=role, object_type="user_account")
     db.commit()

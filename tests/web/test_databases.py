@@ -8,7 +8,8 @@ from ddat.migrate import alembic_config, upgrade_to_head
 from ddat.services.framework import load_release
 
 EXPECTED_TABLES = {
-    "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment"
+    "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
+    "audit_event",
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import func, select
 
 from ddat import db
-from ddat.models import Assessment, Department, Person, SkillRating, User
+from ddat.models import Assessment, AuditEvent, Department, Person, SkillRating, User
 from ddat.services.profiles import question_pages
 from pathways import load_framework
 
@@ -189,6 +189,8 @@ def test_my_data_download_consent_and_delete(seeded, app, client, sign_in, submi
         session = db.session()
         assert session.exec(select(User).where(User.email == "policy.officer@example.gov.uk")).first() is None
         assert session.exec(select(Person).where(Person.display_name == "Priya Policy")).first() is None
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "account.deleted")).one()
+        assert (event.actor_user_id, event.object_id, event.actor_role) == (None, None, "civil_servant")
     assert client.get("/profile").status_code == 302
 
 
