@@ -68,11 +68,15 @@ def experience_choices(framework: Framework, profession: str | None) -> list[tup
 # --- assessments -----------------------------------------------------------------------
 
 
-def draft_assessment(db: Session, person: Person, framework: Framework) -> Assessment:
-    """The person's draft, or a new one that starts from their current answers."""
-    draft = db.exec(
+def open_draft(db: Session, person: Person) -> Assessment | None:
+    return db.exec(
         select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
     ).first()
+
+
+def draft_assessment(db: Session, person: Person, framework: Framework) -> Assessment:
+    """The person's draft, or a new one that starts from their current answers."""
+    draft = open_draft(db, person)
     if draft:
         return draft
     draft = Assessment(person_id=person.id, framework_version=framework.version)
@@ -132,9 +136,7 @@ def save_answers(
 
 
 def submit_assessment(db: Session, person: Person) -> Assessment | None:
-    draft = db.exec(
-        select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
-    ).first()
+    draft = open_draft(db, person)
     if draft is None:
         return None
     draft.submitted_at = now()
@@ -228,9 +230,7 @@ def task_statuses(db: Session, person: Person | None, framework: Framework, urls
             Task("Other DDaT skills (optional)", "", "Cannot start yet"),
             Task("Check your answers", "", "Cannot start yet"),
         ]
-    draft = db.exec(
-        select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
-    ).first()
+    draft = open_draft(db, person)
     working = draft.id if draft else person.current_assessment_id
     answered = answers_of(db, working) if working else {}
     asked = {q.skill for q in transferable_questions(framework)}

@@ -20,6 +20,13 @@ def register(page: Page, live_server: str, name: str, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
 
 
+def fill_about_you(page: Page, profession: str, grade: str, department: str) -> None:
+    page.get_by_label(profession, exact=True).check()
+    page.get_by_label("What is your substantive grade?").select_option(grade)
+    page.get_by_label("Which department or agency do you work for?").select_option(label=department)
+    page.get_by_role("button", name="Save and continue").click()
+
+
 @pytest.mark.parametrize(
     "who, profession, grade, experience, level, expect_family",
     [
@@ -118,10 +125,7 @@ def test_register_assess_match_plan_download_and_delete(
 
 def test_an_assessment_page_can_be_completed_with_the_keyboard_alone(page: Page, live_server):
     register(page, live_server, "Kim Keyboard", "kim.keyboard@example.gov.uk")
-    page.get_by_label("Operational Delivery", exact=True).check()
-    page.get_by_label("What is your substantive grade?").select_option("EO")
-    page.get_by_label("Which department or agency do you work for?").select_option(label="HM Revenue and Customs")
-    page.get_by_role("button", name="Save and continue").click()
+    fill_about_you(page, "Operational Delivery", "EO", "HM Revenue and Customs")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="How much have you done this?")).to_be_visible()
 
