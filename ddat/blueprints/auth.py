@@ -1,11 +1,13 @@
 """Signing in, signing out and creating an account."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
 
 from .. import db
-from ..account_forms import RegisterForm, SignInForm
+from ..account_forms import ConfirmForm, RegisterForm, SignInForm
 from ..auth import authenticate, end_session, hash_password, normalise_email, start_session
 from ..models import User
 from ..permissions import public
@@ -14,9 +16,16 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths, so a sign-in link cannot send people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only local paths, so a sign-in link cannot send people to another site.
+
+    Browsers drop tabs and newlines and read backslashes as slashes, so "/\t/evil.example"
+    would leave the site: anything with a control character, whitespace or backslash is
+    refused before the path is parsed.
+    """
+    if target and target.startswith("/") and target.isprintable() and not any(c.isspace() or c == "\\" for c in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("profile.index")
 
 
@@ -34,12 +43,21 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form)
 
 
-@bp.get("/sign-out")
+@bp.route("/sign-out", methods=["GET", "POST"])
 @public
 def sign_out():
-    was_signed_in = current_user.is_authenticated
-    end_session()
-    return render_template("auth/signed_out.html", was_signed_in=was_signed_in)
+    """Signing out changes state, so it takes a POST (a link cannot sign someone out).
+
+    A GET, for a bookmarked or typed address, shows a page with the sign-out button.
+    """
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        was_signed_in = current_user.is_authenticated
+        end_session()
+        return render_template("auth/signed_out.html", was_signed_in=was_signed_in)
+    if not current_user.is_authenticated:
+        return render_template("auth/signed_out.html", was_signed_in=False)
+    return render_template("auth/sign_out.html", form=form)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -5,8 +5,8 @@ import io
 
 from sqlmodel import Session
 
-from ..models import Department, Person, User
-from .profiles import assessment_history, person_for, ratings_of
+from ..models import Assessment, Department, Person, User
+from .profiles import assessment_history, open_draft, person_for, ratings_of
 
 
 def export(db: Session, user: User) -> dict:
@@ -28,9 +28,15 @@ def export(db: Session, user: User) -> dict:
                 for r in ratings_of(db, a.id)
             ],
         }
-        for a in assessment_history(db, person)
+        for a in _all_assessments(db, person)
     ]
     return data
+
+
+def _all_assessments(db: Session, person: Person) -> list[Assessment]:
+    """Submitted assessments, newest first, after any draft still being worked on."""
+    draft = open_draft(db, person)
+    return ([draft] if draft else []) + assessment_history(db, person)
 
 
 def _profile(person: Person, department: Department | None) -> dict:

@@ -98,6 +98,14 @@ def draft_assessment(db: Session, person: Person, framework: Framework) -> Asses
     return draft
 
 
+def working_answers(db: Session, person: Person) -> dict[str, int]:
+    """The answers a person is working on (their draft, else their last submission), read only:
+    looking at a question page must not start a new draft."""
+    draft = open_draft(db, person)
+    working = draft.id if draft else person.current_assessment_id
+    return answers_of(db, working) if working else {}
+
+
 def ratings_of(db: Session, assessment_id: int) -> list[SkillRating]:
     return list(db.exec(select(SkillRating).where(SkillRating.assessment_id == assessment_id)).all())
 
@@ -231,8 +239,7 @@ def task_statuses(db: Session, person: Person | None, framework: Framework, urls
             Task("Check your answers", "", "Cannot start yet"),
         ]
     draft = open_draft(db, person)
-    working = draft.id if draft else person.current_assessment_id
-    answered = answers_of(db, working) if working else {}
+    answered = working_answers(db, person)
     asked = {q.skill for q in transferable_questions(framework)}
     seen = set(answered) & asked
     if person.current_assessment_id and not draft:

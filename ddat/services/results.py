@@ -124,10 +124,10 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
                 }
             )
         routes.append({"steps": steps, "total_hours": route.total_hours})
-    return {"routes": routes, "message": plan.message, "target_name": _target_name(framework, target)}
+    return {"routes": routes, "message": plan.message, "target_name": target_name(framework, target)}
 
 
-def _target_name(framework: Framework, target: str) -> str:
+def target_name(framework: Framework, target: str) -> str:
     if target in framework.role_levels:
         return framework.role_levels[target].name
     return framework.roles[target.removeprefix("role:")].name

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlencode, urlsplit
+
 import pytest
 from sqlmodel import select
 
@@ -48,7 +51,7 @@ def test_register_errors_for_missing_fields_and_bad_email(submit):
 
 def test_duplicate_email_is_refused(submit, client):
     register(submit)
-    client.get("/sign-out")
+    submit("/sign-out", {})
     html = register(submit, email="NEW.person@example.gov.uk ").get_data(as_text=True)
     assert "An account already exists for this email address" in html
 
@@ -73,21 +76,52 @@ def test_sign_in_rotates_the_session_and_sets_safe_cookie_flags(seeded, client, 
         assert "planted" not in session
 
 
-def test_sign_in_only_redirects_to_local_pages(seeded, submit):
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com/",
+        "/\t/evil.example.com/",
+        "/%09/evil.example.com/",
+        " //evil.example.com/",
+        "/\n/evil.example.com",
+        "javascript:alert(1)",
+    ],
+)
+def test_sign_in_never_redirects_to_another_site(seeded, client, submit, next_url):
+    client.get("/sign-in")  # a fresh session for each attempt
     response = submit(
-        "/sign-in?next=https://evil.example.com/", {"email": "hr@example.gov.uk", "password": "pathways-demo-2026"}
+        "/sign-in?" + urlencode({"next": next_url}),
+        {"email": "hr@example.gov.uk", "password": "pathways-demo-2026"},
     )
-    assert response.headers["Location"] == "/profile"
+    location = response.headers["Location"]
+    assert location == "/profile" or (location.startswith("/") and urlsplit(location).netloc == ""), location
+    # Browsers strip tabs and newlines and read "\\" as "/": none may survive into the header.
+    assert not any(c in location for c in "\t\n\\")
+    assert not location.startswith("//")
+
+
+def test_sign_in_follows_local_next_pages(seeded, submit):
     response = submit(
         "/sign-in?next=/profile/matches", {"email": "hr@example.gov.uk", "password": "pathways-demo-2026"}
     )
     assert response.headers["Location"] == "/profile/matches"
 
 
-def test_sign_out_ends_the_session(seeded, client, sign_in):
+def test_sign_out_is_a_post_from_the_navigation(seeded, client, sign_in, submit):
     sign_in("policy.officer@example.gov.uk")
-    assert "You have signed out" in client.get("/sign-out").get_data(as_text=True)
+    profile = client.get("/profile").get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/sign-out"[^>]*>\s*<input type="hidden" name="csrf_token"', profile)
+    # Visiting the address (say from a link on another site) does not sign anyone out.
+    page = client.get("/sign-out").get_data(as_text=True)
+    assert '<h1 class="govuk-heading-xl">Sign out</h1>' in page
+    assert client.get("/profile").status_code == 200
+    assert client.post("/sign-out").status_code == 400  # no CSRF token
+    assert client.get("/profile").status_code == 200
+    assert "You have signed out" in submit("/sign-out", {}).get_data(as_text=True)
     assert client.get("/profile").status_code == 302
+    assert "You are not signed in" in client.get("/sign-out").get_data(as_text=True)
 
 
 def test_a_post_without_csrf_shows_a_friendly_page(seeded, client):

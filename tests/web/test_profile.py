@@ -212,3 +212,55 @@ def test_matches_are_paginated_and_keep_filters(seeded, client, sign_in):
     assert "Entry routes for Policy" not in second
     assert "Showing 1 to 10" in client.get("/profile/matches?page=abc").get_data(as_text=True)
     assert "Showing 191 to 191" in client.get("/profile/matches?page=999").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["²", "١", "9" * 5000, "-3", "1.5"])
+def test_odd_page_numbers_show_the_first_page_not_an_error(seeded, client, sign_in, page):
+    sign_in("policy.officer@example.gov.uk")
+    response = client.get("/profile/matches", query_string={"page": page})
+    assert response.status_code == 200
+    assert "Showing 1 to 10 of 191" in response.get_data(as_text=True)
+
+
+def count_drafts(app) -> int:
+    with app.app_context():
+        return db.session().exec(select(func.count()).where(Assessment.submitted_at.is_(None))).one()
+
+
+def test_looking_at_questions_does_not_start_a_new_version(seeded, app, client, sign_in, submit):
+    sign_in("policy.officer@example.gov.uk")
+    before = count_drafts(app)
+    for url in ["/profile/skills/1", "/profile/other-skills/data", "/profile"]:
+        assert client.get(url).status_code == 200, url
+    # With nothing changed there is nothing to check: back to the task list.
+    assert client.get("/profile/check").headers["Location"].endswith("/profile")
+    assert count_drafts(app) == before
+    html = client.get("/profile/skills/1").get_data(as_text=True)
+    assert "checked" in html  # the submitted answers are shown for editing
+
+    from ddat.account_forms import field_name
+
+    submit("/profile/skills/1", {field_name(q.skill): "3" for q in PAGES[0]})
+    assert count_drafts(app) == before + 1
+    assert "Check your answers" in client.get("/profile/check").get_data(as_text=True)
+
+
+def test_my_data_includes_answers_not_yet_submitted(seeded, client, sign_in, submit):
+    from ddat.account_forms import field_name
+
+    sign_in("policy.officer@example.gov.uk")
+    submit("/profile/skills/1", {field_name(q.skill): "4" for q in PAGES[0]})
+    data = json.loads(client.get("/profile/data/download.json").get_data(as_text=True))
+    draft, *submitted = data["assessments"]
+    assert draft["submitted_at"] is None and not draft["current"]
+    assert {r["level"] for r in draft["ratings"] if r["skill"] in {q.skill for q in PAGES[0]}} == {4}
+    assert submitted and submitted[0]["current"]
+    assert ",,no," in client.get("/profile/data/download.csv").get_data(as_text=True)
+
+
+def test_a_senior_civil_service_target_shows_on_the_profile(seeded, client, sign_in, submit):
+    sign_in("policy.officer@example.gov.uk")
+    url = "/profile/pathway?to=role:chief-data-officer"
+    submit("/profile/pathway/target?to=role:chief-data-officer", {}, form_url=url)
+    html = client.get("/profile").get_data(as_text=True)
+    assert re.search(r"Your target role: <a [^>]*>Chief data officer</a>", html, re.IGNORECASE)

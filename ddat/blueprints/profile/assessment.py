@@ -16,7 +16,7 @@ from ...account_forms import (
 from ...permissions import signed_in
 from ...services import explorer
 from ...services import profiles as svc
-from ...services.results import level_name
+from ...services.results import level_name, pathway_targets, target_name
 from . import bp
 from .common import framework, my_person, start_with_about_you
 
@@ -32,7 +32,9 @@ def index():
         "check": url_for("profile.check_answers"),
     }
     tasks = svc.task_statuses(db.session(), person, fw, urls)
-    target = fw.role_levels.get(person.target_level) if person and person.target_level else None
+    target = None
+    if person and person.target_level in pathway_targets(fw):
+        target = {"slug": person.target_level, "name": target_name(fw, person.target_level)}
     history = svc.assessment_history(db.session(), person) if person else []
     return render_template("profile/index.html", person=person, tasks=tasks, target=target, history=history)
 
@@ -89,8 +91,7 @@ def skills_page(page: int):
     if not 1 <= page <= len(pages):
         abort(404)
     questions = pages[page - 1]
-    draft = svc.draft_assessment(db.session(), person, fw)
-    answered = svc.answers_of(db.session(), draft.id)
+    answered = svc.working_answers(db.session(), person)
     suggested = svc.suggestions_for(fw, person)
     # Answers already given win; otherwise the crosswalk suggestion is pre-selected.
     data = {
@@ -140,8 +141,7 @@ def other_skills_family(family: str):
     skills = svc.other_skills(fw, family) if family in names else []
     if not skills:
         abort(404)
-    draft = svc.draft_assessment(db.session(), person, fw)
-    answered = svc.answers_of(db.session(), draft.id)
+    answered = svc.working_answers(db.session(), person)
     form = skills_form(
         [(s.slug, s.name, s.name) for s in skills],
         data={field_name(s.slug): str(answered.get(s.slug, 0)) for s in skills},
@@ -162,7 +162,10 @@ def check_answers():
     person, fw = my_person(), framework()
     if person is None:
         return start_with_about_you()
-    draft = svc.draft_assessment(db.session(), person, fw)
+    draft = svc.open_draft(db.session(), person)
+    if draft is None:
+        # Nothing has changed since the last submission, so there is nothing to check.
+        return redirect(url_for("profile.index"))
     form = ConfirmForm()
     if form.validate_on_submit():
         svc.submit_assessment(db.session(), person)

@@ -4,6 +4,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 
 from ... import db
 from ...account_forms import ConfirmForm
+from ...paging import page_number
 from ...permissions import signed_in
 from ...services import results as svc
 from ...services.profiles import engine_profile
@@ -28,8 +29,7 @@ def matches():
     families = {f.slug for f in fw.families}
     family = family if family in families else None
     readiness = readiness if readiness in svc.READINESS else None
-    number = request.args.get("page", "1")
-    page = svc.matches_page(fw, profile, family, readiness, int(number) if number.isdigit() else 1)
+    page = svc.matches_page(fw, profile, family, readiness, page_number(request.args.get("page")))
     return render_template(
         "profile/matches.html", **page, family=family, readiness=readiness, readiness_options=svc.READINESS
     )
