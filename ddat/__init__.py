@@ -46,12 +46,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_db(app)
     init_auth(app)
 
-    from .blueprints import auth, errors, framework, health, profile
+    from .blueprints import auth, errors, framework, health, profile, schemes
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(profile.bp)
+    app.register_blueprint(schemes.bp)
     errors.register(app)
 
     from .cli import register_commands

@@ -10,8 +10,10 @@ from pathways.framework import FRAMEWORK_FILE
 
 from . import db
 from .migrate import upgrade_to_head
-from .services import demo
-from .services.framework import load_release
+from .models import User
+from .services import demo, schemes
+from .services.framework import current_framework, load_release
+from .services.scheme_import import import_members
 
 LISTED_PER_KIND = 20
 
@@ -59,3 +61,21 @@ def register_commands(app: Flask) -> None:
             return
         result = demo.seed(session, people=people, seed=seed)
         click.echo(f"Added {result.people} people and {result.ratings} skill ratings; demo accounts are ready.")
+
+    @app.cli.command("import-scheme-members")
+    @click.argument("scheme")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_scheme_members(scheme: str, csv_file: Path):
+        """Import a scheme's members from CSV (email or staff_number, status, notes): all rows or none."""
+        session = db.session()
+        found = schemes.find_scheme(session, scheme)
+        if found is None:
+            raise click.ClickException(f"No scheme with the id or name '{scheme}'")
+        # Run from the command line, the import acts for central HR: every department's people.
+        operator = User(email="command-line", password_hash="", role="cli")
+        result = import_members(session, current_framework(session), found, operator, csv_file.read_bytes())
+        if not result.ok:
+            for error in result.errors:
+                click.echo(f"Row {error.row}, {error.column or 'file'}: {error.problem}", err=True)
+            raise click.ClickException(f"{len(result.errors)} problems found: nothing was imported")
+        click.echo(f"Imported: {result.added} added, {result.changed} changed, {result.unchanged} unchanged.")

@@ -22,6 +22,8 @@ class Config:
     SESSION_COOKIE_SECURE = True
     WTF_CSRF_ENABLED = True
     SEARCH_RESULTS_LIMIT = 50
+    MAX_IMPORT_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
 
     @property
     def SECRET_KEY(self) -> str:

@@ -1,7 +1,8 @@
 """Database tables. Input and output shapes live with the services, not here."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +35,8 @@ class User(SQLModel, table=True):
     email: str = Field(index=True, unique=True, max_length=254)
     password_hash: str = Field(max_length=255)
     role: str = Field(default="civil_servant", max_length=20)
+    # For HR users: their department's people only. None means central HR (everyone).
+    department_id: int | None = Field(default=None, foreign_key="department.id")
     created_at: datetime = Field(default_factory=_now)
 
     # Flask-Login's user interface, kept here so the rules live on the user.
@@ -62,6 +65,7 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)
     display_name: str = Field(max_length=200)
+    staff_number: str | None = Field(default=None, unique=True, index=True, max_length=20)
     department_id: int = Field(foreign_key="department.id", index=True)
     profession: str = Field(index=True, max_length=40)
     grade: str = Field(index=True, max_length=8)
@@ -111,3 +115,85 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     object_type: str | None = Field(default=None, max_length=40)
     object_id: str | None = Field(default=None, max_length=80)
+
+
+class ChangeCounter(SQLModel, table=True):
+    """A number bumped whenever some data changes, so every app server can tell when a cache
+    built from that data is stale with one cheap read."""
+
+    __tablename__ = "change_counter"
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+SCHEME_STATUSES = ("draft", "open", "running", "closed")
+
+
+class Scheme(SQLModel, table=True):
+    """A cohort scheme bringing people into DDaT roles. Lists are JSON: they are read whole
+    with the scheme and never queried into."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    target_levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    professions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    department_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    grade_from: str | None = Field(default=None, max_length=8)
+    grade_to: str | None = Field(default=None, max_length=8)
+    min_fit: int = 0
+    capacity: int = 1
+    opens_on: date
+    closes_on: date
+    starts_on: date
+    ends_on: date
+    status: str = Field(default="draft", max_length=12)
+    # The department running it; None for a scheme run by central HR.
+    owner_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+MEMBER_STATUSES = ("invited", "applied", "shortlisted", "enrolled", "declined", "completed", "placed", "withdrawn")
+
+
+class SchemeMember(SQLModel, table=True):
+    """A person's place in a scheme, from invitation or application to outcome."""
+
+    __tablename__ = "scheme_member"
+    __table_args__ = (UniqueConstraint("scheme_id", "person_id", name="uq_scheme_member_person"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    status: str = Field(max_length=12, index=True)
+    source: str = Field(max_length=12)  # applied, nominated or imported
+    statement: str | None = Field(default=None, max_length=2000)
+    target_level: str | None = Field(default=None, max_length=120)
+    reason: str | None = Field(default=None, max_length=500)  # for declined or withdrawn
+    fit_at_enrolment: int | None = None
+    applied_at: datetime | None = None
+    enrolled_at: datetime | None = None
+    completed_at: datetime | None = None
+    placed_level: str | None = Field(default=None, max_length=120)
+    placed_on: date | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class MemberNote(SQLModel, table=True):
+    """HR's notes on a scheme member: never shown to the member or to leaders."""
+
+    __tablename__ = "member_note"
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="scheme_member.id", index=True)
+    author_user_id: int | None = None  # not a foreign key: notes outlive HR accounts
+    text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Milestone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="scheme_member.id", index=True)
+    name: str = Field(max_length=200)
+    achieved_on: date
+    created_at: datetime = Field(default_factory=_now)

@@ -12,7 +12,7 @@ EVIDENCE_KINDS = tuple(EVIDENCE_WEIGHTS)
 # A rating is packed into one small integer, level * 16 + evidence weight, so that the
 # strongest of several ratings is simply the largest code: higher level first, then
 # better evidence. Codes fit in int8 (at most 4 * 16 + 10 = 74).
-_EVIDENCE_BITS = 16
+EVIDENCE_BITS = 16
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,13 @@ class Profile:
 
 
 def encode(level: int, evidence: str) -> int:
-    return level * _EVIDENCE_BITS + EVIDENCE_WEIGHTS[evidence]
+    return level * EVIDENCE_BITS + EVIDENCE_WEIGHTS[evidence]
 
 
 def level_of(code):
     """Works on ints and numpy arrays alike."""
-    return code // _EVIDENCE_BITS
+    return code // EVIDENCE_BITS
 
 
 def evidence_weight_of(code):
-    return code % _EVIDENCE_BITS
+    return code % EVIDENCE_BITS

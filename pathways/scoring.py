@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from .framework import PROFICIENCIES, Framework
-from .profile import Profile, evidence_weight_of, level_of
+from .profile import EVIDENCE_BITS, EVIDENCE_WEIGHTS, Profile, Rating, evidence_weight_of, level_of
 
 # Credit for one skill is held/required, capped at 1, counted in twelfths so it is an
 # integer for every required level 1-4.
@@ -238,6 +238,37 @@ def profiles_matrix(framework: Framework, profiles: list[Profile]) -> np.ndarray
     for i, profile in enumerate(profiles):
         matrix[i] = model.codes_row(profile)
     return matrix
+
+
+def codes_from_rows(
+    framework: Framework, rows: np.ndarray, skills: list[str], levels: np.ndarray, evidence: list[str], people: int
+) -> np.ndarray:
+    """People × skills codes from flat rating rows (row index, skill, level, evidence), as read
+    from a database: the vectorised twin of `profiles_matrix`, keeping the best code when a
+    skill is rated twice. Skills the framework does not know are ignored."""
+    model = scoring_model(framework)
+    matrix = np.zeros((people, len(model.skills)), dtype=np.int8)
+    if len(rows) == 0:
+        return matrix
+    names, skill_index = np.unique(np.asarray(skills, dtype=object), return_inverse=True)
+    columns = np.array([model.column.get(name, -1) for name in names])[skill_index]
+    kinds, kind_index = np.unique(np.asarray(evidence, dtype=object), return_inverse=True)
+    weights = np.array([EVIDENCE_WEIGHTS[k] for k in kinds])[kind_index]
+    codes = (np.asarray(levels) * EVIDENCE_BITS + weights).astype(np.int8)
+    known = (columns >= 0) & (np.asarray(levels) > 0)
+    np.maximum.at(matrix, (np.asarray(rows)[known], columns[known]), codes[known])
+    return matrix
+
+
+def profile_from_codes(framework: Framework, row: np.ndarray, grade: str | None = None, profession=None) -> Profile:
+    """The profile one matrix row stands for, to explain a ranked candidate's fit."""
+    model = scoring_model(framework)
+    weights = {w: kind for kind, w in EVIDENCE_WEIGHTS.items()}
+    ratings = tuple(
+        Rating(model.skills[column], int(level_of(row[column])), weights[int(evidence_weight_of(row[column]))])
+        for column in np.flatnonzero(row)
+    )
+    return Profile(ratings, grade, profession)
 
 
 def rank_candidates(

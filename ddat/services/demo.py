@@ -1,6 +1,8 @@
 """Synthetic, deterministic demo data: departments, demo accounts and people with skill ratings."""
 
+import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from pathways import Framework
 
 from ..models import Assessment, Department, Person, SkillRating, User
+from . import population
 from .framework import current_framework
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -149,8 +152,11 @@ def seed(db: Session, people: int, seed: int) -> SeedResult:
     framework = current_framework(db)
     rng = random.Random(seed)
     departments = _ensure_departments(db)
-    _ensure_demo_accounts(db, departments, framework, rng)
-    rating_count = _add_people(db, people, departments, framework, rng)
+    # Synthetic staff numbers carry on from the people already there, so re-seeding never clashes.
+    numbers = (f"CS{n:07d}" for n in itertools.count(db.exec(select(func.count()).select_from(Person)).one() + 1))
+    _ensure_demo_accounts(db, departments, framework, numbers)
+    rating_count = _add_people(db, people, departments, framework, rng, numbers)
+    population.bump(db)
     db.commit()
     return SeedResult(people, rating_count)
 
@@ -165,7 +171,7 @@ def _ensure_departments(db: Session) -> list[Department]:
     return sorted(existing.values(), key=lambda d: d.name)
 
 
-def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: random.Random) -> None:
+def _ensure_demo_accounts(db: Session, departments, framework: Framework, numbers: Iterator[str]) -> None:
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for email, role, name, profession, grade in DEMO_ACCOUNTS:
         if db.exec(select(User).where(User.email == email)).first():
@@ -177,6 +183,7 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: r
             person = Person(
                 user_id=user.id,
                 display_name=name,
+                staff_number=next(numbers),
                 department_id=departments[0].id,
                 profession=profession,
                 grade=grade,
@@ -188,7 +195,9 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, rng: r
             _record_assessments(db, [person.id], ratings, framework)
 
 
-def _add_people(db: Session, count: int, departments, framework: Framework, rng: random.Random) -> int:
+def _add_people(
+    db: Session, count: int, departments, framework: Framework, rng: random.Random, numbers: Iterator[str]
+) -> int:
     grades, grade_weights = zip(*GRADE_WEIGHTS.items(), strict=True)
     professions, profession_weights = zip(*PROFESSION_WEIGHTS.items(), strict=True)
     ratings = 0
@@ -200,6 +209,7 @@ def _add_people(db: Session, count: int, departments, framework: Framework, rng:
             rows.append(
                 {
                     "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    "staff_number": next(numbers),
                     "department_id": rng.choice(departments).id,
                     "profession": rng.choices(professions, profession_weights)[0],
                     "grade": rng.choices(grades, grade_weights)[0],

@@ -9,8 +9,8 @@ from sqlmodel import Session, delete, select
 from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
-from ..models import Assessment, Department, Person, SkillRating, User
-from . import audit
+from ..models import Assessment, Department, MemberNote, Milestone, Person, SchemeMember, SkillRating, User
+from . import audit, population
 
 QUESTIONS_PER_PAGE = 5
 
@@ -151,6 +151,7 @@ def submit_assessment(db: Session, person: Person) -> Assessment | None:
     person.current_assessment_id = draft.id
     person.updated_at = draft.submitted_at
     db.add_all([draft, person])
+    population.bump(db)
     db.commit()
     return draft
 
@@ -272,10 +273,15 @@ def delete_everything(db: Session, user: User) -> None:
         person.current_assessment_id = None
         db.add(person)
         db.flush()
+        memberships = select(SchemeMember.id).where(SchemeMember.person_id == person.id)
+        db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
+        db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
+        db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
         db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
         db.exec(delete(Assessment).where(Assessment.person_id == person.id))
         db.delete(person)
         db.flush()
+        population.bump(db)
     role = user.role
     db.delete(user)
     # Who it was is exactly what must not be kept: only that an account was deleted.

@@ -3,9 +3,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathways import Profile, Rating, Thresholds, load_framework, match, profiles_matrix, rank_candidates
+from pathways import (
+    Profile,
+    Rating,
+    Thresholds,
+    codes_from_rows,
+    load_framework,
+    match,
+    profiles_matrix,
+    rank_candidates,
+)
 from pathways.profile import EVIDENCE_KINDS
-from pathways.scoring import confidence_band, score_all_levels, scoring_model
+from pathways.scoring import confidence_band, profile_from_codes, score_all_levels, scoring_model
 from tests.pathways.tiny import tiny_framework
 
 FRAMEWORK = load_framework()
@@ -103,6 +112,26 @@ def test_vectorised_ranking_gives_exactly_the_scalar_scores(profiles, level):
     for person, fit, confidence in zip(people, fits, confidences, strict=True):
         result = match(FRAMEWORK, person, level)
         assert result.fit == fit and result.confidence == confidence
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ratings, max_size=20))
+def test_codes_from_database_rows_equal_codes_from_profiles(profiles):
+    """The matrix built from flat rows (as read from the database) is the profiles' matrix,
+    however the rows are ordered and whatever duplicates or unknown skills they hold."""
+    rows = [(i, r.skill, r.level, r.evidence) for i, person in enumerate(profiles) for r in person]
+    rows += [(i, "not-a-framework-skill", 3, "self") for i in range(len(profiles))]
+    rows.reverse()
+    index, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
+    built = codes_from_rows(
+        FRAMEWORK, np.array(index, dtype=int), list(skills), np.array(levels), list(evidence), len(profiles)
+    )
+    expected = profiles_matrix(FRAMEWORK, [Profile(tuple(r)) for r in profiles])
+    assert np.array_equal(built, expected)
+    for row, person in zip(built, profiles, strict=True):
+        back = profile_from_codes(FRAMEWORK, row)
+        assert {s: back.rating(s) for s in back.skills} == {s: Profile(tuple(person)).rating(s) for s in back.skills}
+        assert set(back.skills) == {r.skill for r in person}
 
 
 @settings(max_examples=25, deadline=None)

@@ -9,7 +9,7 @@ from ddat.services.framework import load_release
 
 EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
-    "audit_event",
+    "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone",
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from ...paging import page_number
 from ...permissions import signed_in
 from ...services import results as svc
 from ...services.profiles import engine_profile
+from ...services.schemes import eligible_open_schemes
 from . import bp
 from .common import framework, my_person
 
@@ -30,8 +31,14 @@ def matches():
     family = family if family in families else None
     readiness = readiness if readiness in svc.READINESS else None
     page = svc.matches_page(fw, profile, family, readiness, page_number(request.args.get("page")))
+    schemes = eligible_open_schemes(db.session(), fw, my_person(), profile) if page["page"] == 1 else []
     return render_template(
-        "profile/matches.html", **page, family=family, readiness=readiness, readiness_options=svc.READINESS
+        "profile/matches.html",
+        **page,
+        family=family,
+        readiness=readiness,
+        readiness_options=svc.READINESS,
+        schemes=schemes,
     )
 
 

@@ -1,0 +1,28 @@
+from flask import abort
+from flask_login import current_user
+
+from ... import db
+from ...models import Scheme
+from ...services import audit
+from ...services.schemes import scheme_for
+
+HR = ("hr", "admin")
+
+
+def my_scheme(scheme_id: int) -> Scheme:
+    scheme = scheme_for(db.session(), current_user, scheme_id)
+    if scheme is None:
+        abort(404)
+    return scheme
+
+
+def record_view(action: str, object_type: str, object_id) -> None:
+    """Every view or export of individual-level data is in the audit log."""
+    audit.record(db.session(), action, current_user.id, current_user.role, object_type, str(object_id))
+    db.session().commit()
+
+
+def csv_response(body: str, filename: str):
+    from flask import Response
+
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,30 @@
+"""Importing members from a CSV file."""
+
+from flask import current_app, render_template
+from flask_login import current_user
+
+from ... import db
+from ...permissions import role_required
+from ...scheme_forms import ImportForm
+from ...services.framework import current_framework
+from ...services.scheme_import import import_members
+from . import bp
+from .common import HR, my_scheme
+
+
+@bp.route("/<int:scheme_id>/import", methods=["GET", "POST"])
+@role_required(*HR)
+def import_page(scheme_id: int):
+    scheme = my_scheme(scheme_id)
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
+        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
+            form.file.errors.append("The selected file must be smaller than 5 MB")
+        else:
+            result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
+            if result.ok:
+                return render_template("schemes/imported.html", scheme=scheme, result=result)
+            form.file.errors.append(f"The file has {len(result.errors)} problems: nothing was imported")
+    return render_template("schemes/import.html", scheme=scheme, form=form, result=result)

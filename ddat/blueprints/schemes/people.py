@@ -1,0 +1,155 @@
+"""Individual-level pages: the candidate pool and the members. Each view and export is audited."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from ... import db
+from ...models import Department, Person
+from ...paging import page_number
+from ...permissions import role_required
+from ...scheme_forms import DecisionForm, MilestoneForm, NoteForm
+from ...services import candidate_pool as pool
+from ...services import explorer
+from ...services import scheme_members as members
+from ...services.csv_files import csv_text
+from ...services.framework import current_framework
+from ...services.schemes import people_in_scope
+from . import bp
+from .common import HR, csv_response, my_scheme, record_view
+
+
+@bp.get("/<int:scheme_id>/candidates")
+@role_required(*HR)
+def candidates(scheme_id: int):
+    scheme = my_scheme(scheme_id)
+    fw = current_framework(db.session())
+    target = request.args.get("target") or scheme.target_levels[0]
+    if target not in scheme.target_levels:
+        abort(404)
+    readiness = request.args.get("readiness") or None
+    readiness = readiness if readiness in pool.READINESS else None
+    if request.args.get("format") == "csv":
+        record_view("scheme.candidates_exported", "scheme", scheme.id)
+        body = pool.pool_csv(db.session(), fw, scheme, current_user, target, readiness)
+        return csv_response(body, f"scheme-{scheme.id}-candidates.csv")
+    view = pool.pool_page(
+        db.session(), fw, scheme, current_user, target, readiness, page_number(request.args.get("page"))
+    )
+    record_view("scheme.candidates_viewed", "scheme", scheme.id)
+    return render_template(
+        "schemes/candidates.html",
+        scheme=scheme,
+        target=target,
+        targets=[fw.role_levels[t] for t in scheme.target_levels],
+        readiness=readiness,
+        readiness_options=pool.READINESS,
+        status_names=members.STATUS_NAMES,
+        **view,
+    )
+
+
+@bp.post("/<int:scheme_id>/candidates/<int:person_id>/invite")
+@role_required(*HR)
+def invite(scheme_id: int, person_id: int):
+    scheme = my_scheme(scheme_id)
+    person = (
+        db.session()
+        .exec(select(Person).where(Person.id == person_id, Person.shares_with_hr, people_in_scope(current_user)))
+        .first()
+    )
+    if person is None:
+        abort(404)
+    member = members.nominate(db.session(), current_framework(db.session()), scheme, person)
+    return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="invited"))
+
+
+@bp.get("/<int:scheme_id>/members")
+@role_required(*HR)
+def member_list(scheme_id: int):
+    scheme = my_scheme(scheme_id)
+    status = request.args.get("status") or None
+    status = status if status in members.STATUS_NAMES else None
+    if request.args.get("format") == "csv":
+        record_view("scheme.members_exported", "scheme", scheme.id)
+        rows = members.all_members(db.session(), scheme, current_user)
+        body = csv_text(
+            ["Staff number", "Name", "Department", "Grade", "Status", "Target", "Fit at enrolment", "Placed in"]
+            + ["Placed on", "Reason"],
+            (
+                [p.staff_number, p.display_name, d.name, p.grade, m.status, m.target_level, m.fit_at_enrolment]
+                + [m.placed_level, m.placed_on, m.reason]
+                for m, p, d in rows
+            ),
+        )
+        return csv_response(body, f"scheme-{scheme.id}-members.csv")
+    view = members.members_page(db.session(), scheme, current_user, status, page_number(request.args.get("page")))
+    record_view("scheme.members_viewed", "scheme", scheme.id)
+    return render_template(
+        "schemes/members.html",
+        scheme=scheme,
+        status=status,
+        status_names=members.STATUS_NAMES,
+        taken=members.places_taken(db.session(), scheme),
+        **view,
+    )
+
+
+def _decision_form(fw, member) -> DecisionForm:
+    form = DecisionForm()
+    form.status.choices = [(s, members.STATUS_NAMES[s]) for s in members.NEXT_STATUSES[member.status]]
+    form.placed_level.choices = [("", "Choose a role level")] + explorer.level_choices(fw)
+    return form
+
+
+@bp.route("/<int:scheme_id>/members/<int:member_id>", methods=["GET", "POST"])
+@role_required(*HR)
+def member(scheme_id: int, member_id: int):
+    scheme = my_scheme(scheme_id)
+    database = db.session()
+    member = members.member_for(database, current_user, scheme, member_id)
+    if member is None:
+        abort(404)
+    fw = current_framework(database)
+    action = request.form.get("action") if request.method == "POST" else None
+    decision, note, milestone = _decision_form(fw, member), NoteForm(), MilestoneForm()
+    if action == "decision" and decision.validate_on_submit():
+        problem = members.move(
+            database,
+            fw,
+            scheme,
+            member,
+            decision.status.data,
+            (decision.reason.data or "").strip() or None,
+            decision.placed_level.data or None,
+            decision.placed_on.data,
+        )
+        if problem is None:
+            return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="decision"))
+        decision.status.errors.append(problem)
+    elif action == "note" and note.validate_on_submit():
+        members.add_note(database, member, current_user, note.text.data.strip())
+        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="note"))
+    elif action == "milestone" and milestone.validate_on_submit():
+        members.add_milestone(database, member, milestone.name.data.strip(), milestone.achieved_on.data)
+        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="milestone"))
+    person = database.get(Person, member.person_id)
+    record_view("scheme.member_viewed", "scheme_member", member.id)
+    return render_template(
+        "schemes/member.html",
+        scheme=scheme,
+        member=member,
+        person=person,
+        department=database.get(Department, person.department_id),
+        target=fw.role_levels.get(member.target_level) if member.target_level else None,
+        placed=fw.role_levels.get(member.placed_level) if member.placed_level else None,
+        progress=members.readiness_over_time(database, fw, member),
+        notes=members.notes_of(database, member),
+        milestones=members.milestones_of(database, member),
+        status_names=members.STATUS_NAMES,
+        decision=decision if member.status in members.NEXT_STATUSES and members.NEXT_STATUSES[member.status] else None,
+        note=note,
+        milestone=milestone,
+        saved=request.args.get("saved"),
+        form=next((f for f in (decision, note, milestone) if f.errors), None),
+    )

@@ -1,0 +1,80 @@
+"""A scheme's dashboard: the funnel, readiness now against readiness at enrolment, and the
+gaps most common across the cohort (to plan training)."""
+
+from collections import Counter
+
+import numpy as np
+from sqlmodel import Session, select
+
+from pathways import Framework
+from pathways.scoring import profile_from_codes, scoring_model
+
+from ..models import Person, Scheme, SchemeMember, User
+from .csv_files import csv_text
+from .population import current_population
+from .schemes import eligibility_filter, people_in_scope
+
+FUNNEL = ("Eligible", "Applied", "Enrolled", "Completed", "Placed")
+COMMON_GAPS = 10
+
+
+def eligible_count(db: Session, framework: Framework, scheme: Scheme, user: User) -> int:
+    """People who share with HR, meet the rules and reach the minimum fit for any target."""
+    ids = np.array(
+        db.exec(
+            select(Person.id)
+            .where(Person.shares_with_hr, Person.current_assessment_id.is_not(None))
+            .where(eligibility_filter(framework, scheme), people_in_scope(user))
+        ).all(),
+        dtype=np.int64,
+    )
+    population = current_population(db, framework)
+    codes = population.codes[population.rows_of(np.sort(ids))]
+    model = scoring_model(framework)
+    best = np.zeros(len(codes))
+    for level in scheme.target_levels:
+        best = np.maximum(best, model.score_level(codes, level)[0])
+    return int((best >= scheme.min_fit).sum())
+
+
+def dashboard(db: Session, framework: Framework, scheme: Scheme, user: User) -> dict:
+    members = db.exec(
+        select(SchemeMember)
+        .join(Person, Person.id == SchemeMember.person_id)
+        .where(SchemeMember.scheme_id == scheme.id, people_in_scope(user))
+    ).all()
+    funnel = [
+        ("Eligible", eligible_count(db, framework, scheme, user)),
+        ("Applied", sum(1 for m in members if m.applied_at)),
+        ("Enrolled", sum(1 for m in members if m.enrolled_at)),
+        ("Completed", sum(1 for m in members if m.completed_at)),
+        ("Placed", sum(1 for m in members if m.placed_on)),
+    ]
+    cohort = [m for m in members if m.enrolled_at and m.target_level in framework.role_levels]
+    population = current_population(db, framework)
+    model = scoring_model(framework)
+    now_fits, then_fits, gaps = [], [], Counter()
+    for member in cohort:
+        rows = population.rows_of(np.array([member.person_id], dtype=np.int64))
+        if not len(rows):
+            continue
+        codes = population.codes[rows]
+        now_fits.append(float(model.score_level(codes, member.target_level)[0][0]))
+        if member.fit_at_enrolment is not None:
+            then_fits.append(member.fit_at_enrolment)
+        result = model.match(profile_from_codes(framework, codes[0]), member.target_level)
+        gaps.update(g.skill for g in (*result.partial, *result.missing))
+    return {
+        "funnel": funnel,
+        "funnel_max": max(count for _, count in funnel) or 1,
+        "cohort": len(cohort),
+        "readiness_now": round(sum(now_fits) / len(now_fits)) if now_fits else None,
+        "readiness_then": round(sum(then_fits) / len(then_fits)) if then_fits else None,
+        "gaps": [(framework.skills[s], n) for s, n in gaps.most_common(COMMON_GAPS)],
+        "declined": sum(1 for m in members if m.status == "declined"),
+        "withdrawn": sum(1 for m in members if m.status == "withdrawn"),
+    }
+
+
+def funnel_csv(view: dict) -> str:
+    return csv_text(["Stage", "People"], view["funnel"])

@@ -1,0 +1,204 @@
+"""People in a scheme: applications, nominations, HR's decisions, progress and outcomes."""
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from pathways import Framework, Profile, Rating, match
+
+from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
+from .profiles import engine_profile, ratings_of
+from .schemes import best_target, now, people_in_scope
+
+STATUS_NAMES = {
+    "invited": "Invited",
+    "applied": "Applied",
+    "shortlisted": "Shortlisted",
+    "enrolled": "Enrolled",
+    "declined": "Declined",
+    "completed": "Completed",
+    "placed": "Placed in a DDaT role",
+    "withdrawn": "Withdrawn",
+}
+# Where HR may move a member next. Declined, placed and withdrawn are final.
+NEXT_STATUSES = {
+    "invited": ("declined", "withdrawn"),
+    "applied": ("shortlisted", "enrolled", "declined", "withdrawn"),
+    "shortlisted": ("enrolled", "declined", "withdrawn"),
+    "enrolled": ("completed", "placed", "withdrawn"),
+    "completed": ("placed",),
+    "declined": (),
+    "placed": (),
+    "withdrawn": (),
+}
+NEEDS_REASON = ("declined", "withdrawn")
+HOLDS_A_PLACE = ("enrolled", "completed", "placed")
+MEMBERS_PER_PAGE = 25
+
+
+def places_taken(db: Session, scheme: Scheme) -> int:
+    return db.exec(
+        select(func.count())
+        .select_from(SchemeMember)
+        .where(SchemeMember.scheme_id == scheme.id, SchemeMember.status.in_(HOLDS_A_PLACE))
+    ).one()
+
+
+def member_for(db: Session, user: User, scheme: Scheme, member_id: int) -> SchemeMember | None:
+    """A member of this scheme whom this HR user may see; None (shown as 404) otherwise."""
+    member = db.exec(
+        select(SchemeMember)
+        .join(Person, Person.id == SchemeMember.person_id)
+        .where(SchemeMember.id == member_id, SchemeMember.scheme_id == scheme.id, people_in_scope(user))
+    ).first()
+    return member
+
+
+def membership(db: Session, scheme: Scheme, person: Person) -> SchemeMember | None:
+    return db.exec(
+        select(SchemeMember).where(SchemeMember.scheme_id == scheme.id, SchemeMember.person_id == person.id)
+    ).first()
+
+
+def apply(db: Session, framework: Framework, scheme: Scheme, person: Person, profile: Profile, statement: str):
+    """A person's own application; an invitation becomes an application."""
+    member = membership(db, scheme, person) or SchemeMember(scheme_id=scheme.id, person_id=person.id, source="applied")
+    member.status = "applied"
+    member.statement = statement
+    member.target_level = best_target(framework, scheme, profile)[0]
+    member.applied_at = member.updated_at = now()
+    db.add(member)
+    db.commit()
+    return member
+
+
+def nominate(db: Session, framework: Framework, scheme: Scheme, person: Person) -> SchemeMember:
+    member = membership(db, scheme, person)
+    if member:
+        return member
+    profile = engine_profile(db, person)
+    target = best_target(framework, scheme, profile)[0] if profile else scheme.target_levels[0]
+    member = SchemeMember(scheme_id=scheme.id, person_id=person.id, status="invited", source="nominated")
+    member.target_level = target
+    db.add(member)
+    db.commit()
+    return member
+
+
+def move(
+    db: Session,
+    framework: Framework,
+    scheme: Scheme,
+    member: SchemeMember,
+    status: str,
+    reason: str | None = None,
+    placed_level: str | None = None,
+    placed_on: date | None = None,
+) -> str | None:
+    """Move a member on; returns a GOV.UK error message when the move is not allowed."""
+    if status not in NEXT_STATUSES[member.status]:
+        return f"A member who is {STATUS_NAMES[member.status].lower()} cannot be moved to {status}"
+    if status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
+        return f"The scheme is full: all {scheme.capacity} places are taken"
+    stamp(db, framework, member, status)
+    member.reason = reason if status in NEEDS_REASON else member.reason
+    if status == "placed":
+        member.placed_level, member.placed_on = placed_level, placed_on
+    db.add(member)
+    db.commit()
+    return None
+
+
+def stamp(db: Session, framework: Framework, member: SchemeMember, status: str) -> None:
+    """Set a status and the dates the funnel counts, recording readiness at enrolment."""
+    member.status = status
+    member.updated_at = now()
+    if status in ("applied", "shortlisted") and not member.applied_at:
+        member.applied_at = member.updated_at
+    if status in HOLDS_A_PLACE and not member.enrolled_at:
+        member.enrolled_at = member.updated_at
+        person = db.get(Person, member.person_id)
+        profile = engine_profile(db, person)
+        if profile and member.target_level:
+            member.fit_at_enrolment = round(match(framework, profile, member.target_level).fit)
+    if status in ("completed", "placed") and not member.completed_at:  # a placement ends the scheme too
+        member.completed_at = member.updated_at
+
+
+def members_page(db: Session, scheme: Scheme, user: User, status: str | None, page: int) -> dict:
+    query = (
+        select(SchemeMember, Person, Department)
+        .join(Person, Person.id == SchemeMember.person_id)
+        .join(Department, Department.id == Person.department_id)
+        .where(SchemeMember.scheme_id == scheme.id, people_in_scope(user))
+    )
+    if status:
+        query = query.where(SchemeMember.status == status)
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, -(-total // MEMBERS_PER_PAGE))
+    page = min(page, pages)
+    rows = db.exec(
+        query.order_by(SchemeMember.updated_at.desc(), SchemeMember.id)
+        .offset((page - 1) * MEMBERS_PER_PAGE)
+        .limit(MEMBERS_PER_PAGE)
+    ).all()
+    return {"members": rows, "total": total, "page": page, "pages": pages}
+
+
+def all_members(db: Session, scheme: Scheme, user: User):
+    return db.exec(
+        select(SchemeMember, Person, Department)
+        .join(Person, Person.id == SchemeMember.person_id)
+        .join(Department, Department.id == Person.department_id)
+        .where(SchemeMember.scheme_id == scheme.id, people_in_scope(user))
+        .order_by(SchemeMember.id)
+    ).all()
+
+
+def readiness_over_time(db: Session, framework: Framework, member: SchemeMember) -> list[dict]:
+    """Fit to the member's target at each assessment they have submitted."""
+    if not member.target_level or member.target_level not in framework.role_levels:
+        return []
+    assessments = db.exec(
+        select(Assessment)
+        .where(Assessment.person_id == member.person_id, Assessment.submitted_at.is_not(None))
+        .order_by(Assessment.submitted_at)
+    ).all()
+    points = []
+    for assessment in assessments:
+        ratings = tuple(Rating(r.skill, r.level, r.evidence) for r in ratings_of(db, assessment.id) if r.level > 0)
+        result = match(framework, Profile(ratings), member.target_level)
+        points.append({"date": assessment.submitted_at, "fit": round(result.fit), "readiness": result.readiness})
+    return points
+
+
+def notes_of(db: Session, member: SchemeMember) -> list[MemberNote]:
+    return list(db.exec(select(MemberNote).where(MemberNote.member_id == member.id).order_by(MemberNote.id)).all())
+
+
+def milestones_of(db: Session, member: SchemeMember) -> list[Milestone]:
+    return list(
+        db.exec(select(Milestone).where(Milestone.member_id == member.id).order_by(Milestone.achieved_on)).all()
+    )
+
+
+def add_note(db: Session, member: SchemeMember, author: User, text: str) -> None:
+    db.add(MemberNote(member_id=member.id, author_user_id=author.id, text=text))
+    db.commit()
+
+
+def add_milestone(db: Session, member: SchemeMember, name: str, achieved_on: date) -> None:
+    db.add(Milestone(member_id=member.id, name=name, achieved_on=achieved_on))
+    db.commit()
+
+
+def my_applications(db: Session, person: Person) -> list[tuple[SchemeMember, Scheme]]:
+    return list(
+        db.exec(
+            select(SchemeMember, Scheme)
+            .join(Scheme, Scheme.id == SchemeMember.scheme_id)
+            .where(SchemeMember.person_id == person.id)
+            .order_by(SchemeMember.updated_at.desc())
+        ).all()
+    )

@@ -1,0 +1,139 @@
+"""Cohort schemes: who may see which, what a scheme asks of people, and who is eligible.
+
+HR scope: a central HR user (no department) and admins see every scheme and every person;
+a departmental HR user sees the schemes their department runs and only its people.
+"""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import ColumnElement, and_, true
+from sqlmodel import Session, select
+
+from pathways import Framework, Profile, match
+
+from ..models import Department, Person, Scheme, SchemeMember, User
+
+ORDER = ("draft", "open", "running", "closed")
+STATUS_NAMES = {"draft": "Draft", "open": "Open for applications", "running": "Running", "closed": "Closed"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def department_scope(user: User) -> int | None:
+    """The one department whose people this user may see, or None for all of them."""
+    return None if user.role == "admin" else user.department_id
+
+
+def visible_schemes(db: Session, user: User) -> list[Scheme]:
+    query = select(Scheme).order_by(Scheme.starts_on.desc(), Scheme.id.desc())
+    scope = department_scope(user)
+    if scope is not None:
+        query = query.where(Scheme.owner_department_id == scope)
+    return list(db.exec(query).all())
+
+
+def scheme_for(db: Session, user: User, scheme_id: int) -> Scheme | None:
+    """The scheme if this user may run it; None (shown as 404) otherwise."""
+    scheme = db.get(Scheme, scheme_id)
+    scope = department_scope(user)
+    if scheme is None or (scope is not None and scheme.owner_department_id != scope):
+        return None
+    return scheme
+
+
+def find_scheme(db: Session, id_or_name: str) -> Scheme | None:
+    if id_or_name.isascii() and id_or_name.isdigit() and len(id_or_name) < 10:
+        return db.get(Scheme, int(id_or_name))
+    return db.exec(select(Scheme).where(Scheme.name == id_or_name)).first()
+
+
+def people_in_scope(user: User) -> ColumnElement[bool]:
+    scope = department_scope(user)
+    return true() if scope is None else Person.department_id == scope
+
+
+def grades_between(framework: Framework, low: str | None, high: str | None) -> list[str]:
+    order = list(framework.grade_codes)
+    start = order.index(low) if low in order else 0
+    end = order.index(high) if high in order else len(order) - 1
+    return order[start : end + 1]
+
+
+def eligibility_filter(framework: Framework, scheme: Scheme) -> ColumnElement[bool]:
+    """Who a scheme is open to, apart from fit (which needs the engine)."""
+    conditions = [Person.grade.in_(grades_between(framework, scheme.grade_from, scheme.grade_to))]
+    if scheme.professions:
+        conditions.append(Person.profession.in_(scheme.professions))
+    if scheme.department_ids:
+        conditions.append(Person.department_id.in_(scheme.department_ids))
+    return and_(*conditions)
+
+
+def save_scheme(db: Session, scheme: Scheme, answers: dict) -> Scheme:
+    for name in (
+        "name",
+        "description",
+        "professions",
+        "grade_from",
+        "grade_to",
+        "min_fit",
+        "capacity",
+        "opens_on",
+        "closes_on",
+        "starts_on",
+        "ends_on",
+        "status",
+    ):
+        setattr(scheme, name, answers[name])
+    scheme.target_levels = [t for t in answers["targets"] if t]
+    scheme.department_ids = [int(d) for d in answers["departments"]]
+    scheme.updated_at = now()
+    db.add(scheme)
+    db.commit()
+    return scheme
+
+
+def best_target(framework: Framework, scheme: Scheme, profile: Profile) -> tuple[str, int]:
+    """The scheme target this profile fits best, and the fit."""
+    fits = [(round(match(framework, profile, level).fit), level) for level in scheme.target_levels]
+    fit, level = max(fits, key=lambda pair: (pair[0], -scheme.target_levels.index(pair[1])))
+    return level, fit
+
+
+def open_for_applications(scheme: Scheme, today: date | None = None) -> bool:
+    today = today or date.today()
+    return scheme.status == "open" and scheme.opens_on <= today <= scheme.closes_on
+
+
+def eligible_open_schemes(db: Session, framework: Framework, person: Person, profile: Profile | None) -> list[dict]:
+    """Open schemes this person could apply to, with their best fit; ones they are in are marked."""
+    if profile is None:
+        return []
+    schemes = db.exec(select(Scheme).where(Scheme.status == "open")).all()
+    mine = {
+        m.scheme_id: m.status for m in db.exec(select(SchemeMember).where(SchemeMember.person_id == person.id)).all()
+    }
+    views = []
+    for scheme in schemes:
+        if not open_for_applications(scheme) or not person_is_eligible(framework, scheme, person):
+            continue
+        level, fit = best_target(framework, scheme, profile)
+        if fit >= scheme.min_fit:
+            views.append(
+                {"scheme": scheme, "level": framework.role_levels[level], "fit": fit, "status": mine.get(scheme.id)}
+            )
+    return views
+
+
+def person_is_eligible(framework: Framework, scheme: Scheme, person: Person) -> bool:
+    return (
+        person.grade in grades_between(framework, scheme.grade_from, scheme.grade_to)
+        and (not scheme.professions or person.profession in scheme.professions)
+        and (not scheme.department_ids or person.department_id in scheme.department_ids)
+    )
+
+
+def department_names(db: Session) -> dict[int, str]:
+    return {d.id: d.name for d in db.exec(select(Department)).all()}
