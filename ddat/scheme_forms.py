@@ -30,6 +30,9 @@ class GovDateField(DateField):
         self.optional = optional
 
     def process_formdata(self, valuelist):
+        # The widget needs exactly day, month and year, even when another form on the page
+        # was posted or the request was tampered with.
+        self.raw_data = valuelist = ([*valuelist, "", "", ""])[:3]
         if not any(v.strip() for v in valuelist):
             self.data = None
             if not self.optional:
@@ -170,7 +173,8 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(
         "Reason (needed if declined or withdrawn)",
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
+        # Not Optional(): that would stop the check that declined or withdrawn has a reason.
+        validators=[Length(max=500, message="Reason must be 500 characters or fewer")],
     )
     placed_level = ChoiceField(
         "Role level they were placed in (if placed)",

@@ -112,7 +112,7 @@ def test_sign_in_follows_local_next_pages(seeded, submit):
 def test_sign_out_is_a_post_from_the_navigation(seeded, client, sign_in, submit):
     sign_in("policy.officer@example.gov.uk")
     profile = client.get("/profile").get_data(as_text=True)
-    assert re.search(r'<form method="post" action="/sign-out"[^>]*>\s*<input type="hidden" name="csrf_token"', profile)
+    assert re.search(r'<form method="post" action="/sign-out"[^>]*>\s*<input name="csrf_token" type="hidden"', profile)
     # Visiting the address (say from a link on another site) does not sign anyone out.
     page = client.get("/sign-out").get_data(as_text=True)
     assert '<h1 class="govuk-heading-xl">Sign out</h1>' in page

@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
+from ...account_forms import select_choices
 from ...models import Scheme
 from ...permissions import role_required
 from ...scheme_forms import SchemeForm
@@ -50,14 +51,14 @@ def _scheme_form(scheme: Scheme | None) -> SchemeForm:
         }
     form = SchemeForm(data=data)
     levels = explorer.level_choices(fw)
-    form.target_1.choices = [("", "Choose a role level")] + levels
-    form.target_2.choices = [("", "No second target")] + levels
-    form.target_3.choices = [("", "No third target")] + levels
+    form.target_1.choices = select_choices([("", "Choose a role level"), *levels])
+    form.target_2.choices = select_choices([("", "No second target"), *levels])
+    form.target_3.choices = select_choices([("", "No third target"), *levels])
     grades = [(g, g) for g in fw.grade_codes]
-    form.grade_from.choices = [("", "Choose a grade")] + grades
-    form.grade_to.choices = [("", "Choose a grade")] + grades
+    form.grade_from.choices = select_choices([("", "Choose a grade"), *grades])
+    form.grade_to.choices = select_choices([("", "Choose a grade"), *grades])
     names = department_names(db.session())
-    form.departments.choices = [(str(i), n) for i, n in sorted(names.items(), key=lambda kv: kv[1])]
+    form.departments.choices = select_choices((str(i), n) for i, n in sorted(names.items(), key=lambda kv: kv[1]))
     return form
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from ... import db
+from ...account_forms import select_choices
 from ...models import Department, Person
 from ...paging import page_number
 from ...permissions import role_required
@@ -97,8 +98,8 @@ def member_list(scheme_id: int):
 
 def _decision_form(fw, member) -> DecisionForm:
     form = DecisionForm()
-    form.status.choices = [(s, members.STATUS_NAMES[s]) for s in members.NEXT_STATUSES[member.status]]
-    form.placed_level.choices = [("", "Choose a role level")] + explorer.level_choices(fw)
+    form.status.choices = select_choices((s, members.STATUS_NAMES[s]) for s in members.NEXT_STATUSES[member.status])
+    form.placed_level.choices = select_choices([("", "Choose a role level"), *explorer.level_choices(fw)])
     return form
 
 

@@ -1,0 +1,159 @@
+import io
+
+import pytest
+from sqlmodel import func, select
+
+from ddat import db
+from ddat.models import MemberNote, Person, SchemeMember
+from tests.web.test_schemes import make_scheme
+
+
+def sharing_people(app, count: int) -> list[Person]:
+    with app.app_context():
+        query = select(Person).where(Person.shares_with_hr, Person.user_id.is_(None)).order_by(Person.id)
+        people = db.session().exec(query).all()
+        assert len(people) >= count
+        return people[:count]
+
+
+def private_person(app) -> Person:
+    with app.app_context():
+        return db.session().exec(select(Person).where(Person.shares_with_hr.is_(False))).first()
+
+
+def members_and_notes(app) -> tuple[int, int]:
+    with app.app_context():
+        session = db.session()
+        return (
+            session.exec(select(func.count()).select_from(SchemeMember)).one(),
+            session.exec(select(func.count()).select_from(MemberNote)).one(),
+        )
+
+
+def run_import(app, scheme_id: int, content: bytes):
+    from ddat.models import Scheme, User
+    from ddat.services.framework import current_framework
+    from ddat.services.scheme_import import import_members
+
+    with app.app_context():
+        session = db.session()
+        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
+        return import_members(session, current_framework(session), session.get(Scheme, scheme_id), hr, content)
+
+
+def test_a_good_file_imports_and_importing_it_again_changes_nothing(seeded):
+    scheme_id = make_scheme(seeded, capacity=5)
+    a, b, c = sharing_people(seeded, 3)
+    content = (
+        "Staff number,Email,Status,Notes\r\n"
+        f'{a.staff_number},,applied,"Keen, and ready"\r\n'
+        f',policy.officer@example.gov.uk,enrolled,"Said ""yes"" at once"\r\n'
+        f"{c.staff_number},,shortlisted,\r\n"
+        "\r\n"
+    ).encode()
+    first = run_import(seeded, scheme_id, content)
+    assert first.ok and (first.added, first.changed, first.unchanged) == (3, 0, 0)
+    assert members_and_notes(seeded) == (3, 2)
+    again = run_import(seeded, scheme_id, content)
+    assert again.ok and (again.added, again.changed, again.unchanged) == (0, 0, 3)
+    assert members_and_notes(seeded) == (3, 2)
+    with seeded.app_context():
+        notes = set(db.session().exec(select(MemberNote.text)).all())
+        enrolled = db.session().exec(select(SchemeMember).where(SchemeMember.status == "enrolled")).one()
+    assert notes == {"Keen, and ready", 'Said "yes" at once'}
+    assert enrolled.enrolled_at is not None and enrolled.fit_at_enrolment is not None
+
+
+def test_a_byte_order_mark_and_header_spelling_are_accepted(seeded):
+    scheme_id = make_scheme(seeded)
+    (a,) = sharing_people(seeded, 1)
+    result = run_import(seeded, scheme_id, f"\ufeffSTAFF NUMBER,status\n{a.staff_number},applied\n".encode())
+    assert result.ok and result.added == 1
+
+
+def test_every_bad_row_is_reported_and_nothing_is_imported(seeded):
+    scheme_id = make_scheme(seeded, capacity=5)
+    a, b = sharing_people(seeded, 2)
+    private = private_person(seeded)
+    rows = [
+        "staff_number,email,status,notes",
+        f"{a.staff_number},,applied,",  # row 2: fine on its own
+        "NOPE123,,applied,",  # 3: unknown staff number
+        ",nobody@example.gov.uk,applied,",  # 4: unknown email
+        f"{b.staff_number},,promoted,",  # 5: unknown status
+        ",,applied,",  # 6: no one named
+        f"{a.staff_number},,enrolled,",  # 7: duplicate of row 2
+        f"{private.staff_number},,applied,",  # 8: has not agreed to share
+        f"{b.staff_number},ops.officer@example.gov.uk,applied,",  # 9: two different people
+        f"{b.staff_number},,applied,{'x' * 2001}",  # 10: note too long
+    ]
+    result = run_import(seeded, scheme_id, "\n".join(rows).encode())
+    problems = {(e.row, e.column, e.problem) for e in result.errors}
+    assert (3, "staff_number", "No one with this staff number was found") in problems
+    assert (4, "email", "No one with this email address was found") in problems
+    assert any(
+        row == 5 and problem.startswith("Status must be one of: invited, applied") for row, _, problem in problems
+    )
+    assert (6, "email", "Enter a staff email address or staff number") in problems
+    assert (7, "staff_number", "Same person as row 2") in problems
+    assert (8, "staff_number", "This person has not agreed to share their profile with HR") in problems
+    assert (9, "email", "The email address and staff number are for different people") in problems
+    assert (10, "notes", "Notes must be 2,000 characters or fewer") in problems
+    assert 2 not in {e.row for e in result.errors}
+    assert members_and_notes(seeded) == (0, 0)
+
+
+def test_capacity_is_enforced_across_the_file(seeded):
+    scheme_id = make_scheme(seeded, capacity=1)
+    a, b = sharing_people(seeded, 2)
+    result = run_import(
+        seeded, scheme_id, f"staff_number,status\n{a.staff_number},enrolled\n{b.staff_number},enrolled\n".encode()
+    )
+    assert [e.problem for e in result.errors] == ["The file would fill 2 places but the scheme has 1"]
+    assert members_and_notes(seeded) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "The file is empty"),
+        ("staff_number,status\nCS1,applied\n".encode("utf-16"), "The file must be a CSV file saved as UTF-8"),
+        (b"name,grade\nA,B\n", "The first row must name the columns: email or staff number, status, notes"),
+    ],
+)
+def test_unreadable_files_are_refused(seeded, content, problem):
+    result = run_import(seeded, make_scheme(seeded), content)
+    assert [e.problem for e in result.errors] == [problem]
+
+
+def test_upload_page_shows_the_error_report_then_a_confirmation(seeded, client, sign_in, submit):
+    scheme_id = make_scheme(seeded)
+    (a,) = sharing_people(seeded, 1)
+    sign_in("hr@example.gov.uk")
+    url = f"/schemes/{scheme_id}/import"
+    bad = submit(url, {"file": (io.BytesIO(b"staff_number,status\nNOPE,applied\n"), "members.csv")})
+    html = bad.get_data(as_text=True)
+    assert "Problems in the file" in html and "No one with this staff number was found" in html
+    assert "The file has 1 problems: nothing was imported" in html
+    assert "Select a CSV file" in submit(url, {}).get_data(as_text=True)
+    wrong = submit(url, {"file": (io.BytesIO(b"x"), "members.xlsx")}).get_data(as_text=True)
+    assert "The selected file must be a CSV" in wrong
+    good = submit(url, {"file": (io.BytesIO(f"staff_number,status\n{a.staff_number},applied\n".encode()), "m.csv")})
+    assert "Members imported" in good.get_data(as_text=True) and "1 added" in good.get_data(as_text=True)
+
+
+def test_import_command(seeded, tmp_path):
+    scheme_id = make_scheme(seeded, name="Apprentices 2027")
+    (a,) = sharing_people(seeded, 1)
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(f"staff_number,status\n{a.staff_number},applied\n")
+    bad.write_text("staff_number,status\nNOPE,applied\n")
+    runner = seeded.test_cli_runner()
+    result = runner.invoke(args=["import-scheme-members", "Apprentices 2027", str(good)])
+    assert result.exit_code == 0 and "1 added" in result.output
+    result = runner.invoke(args=["import-scheme-members", str(scheme_id), str(good)])
+    assert "0 added, 0 changed, 1 unchanged" in result.output
+    result = runner.invoke(args=["import-scheme-members", str(scheme_id), str(bad)])
+    assert result.exit_code == 1 and "Row 2, staff_number: No one with this staff number was found" in result.output
+    result = runner.invoke(args=["import-scheme-members", "No such scheme", str(good)])
+    assert result.exit_code == 1 and "No scheme with the id or name" in result.output
