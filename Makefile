@@ -38,6 +38,7 @@ test: install system-deps
 bench: install
 	$(PY) -m pathways.bench
 	$(PY) -m bench.explorer
+	$(PY) -m bench.schemes
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -151,6 +151,6 @@ def member(scheme_id: int, member_id: int):
         decision=decision if member.status in members.NEXT_STATUSES and members.NEXT_STATUSES[member.status] else None,
         note=note,
         milestone=milestone,
-        saved=request.args.get("saved"),
+        saved=request.args.get("saved") if request.method == "GET" else None,  # not beside a new error
         form=next((f for f in (decision, note, milestone) if f.errors), None),
     )

@@ -1,0 +1,106 @@
+"""Cohort scheme figures on a large workforce: the candidate pool page and a 10,000-row import.
+
+Run with `make bench` (BENCH_PEOPLE sets the workforce size, 200,000 by default). Writes
+bench/results/schemes.json and prints the same JSON. Timings are in-process through the
+Flask test client, with /healthz timed alongside as the ratio's base.
+"""
+
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from ddat import create_app, db
+from ddat.migrate import upgrade_to_head
+from ddat.models import Person, Scheme, User
+from ddat.services import demo
+from ddat.services.framework import current_framework, load_release
+from ddat.services.scheme_import import import_members
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
+IMPORT_ROWS = 10_000
+ROUNDS = 7
+RESULTS = Path(__file__).parent / "results" / "schemes.json"
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def main() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade_to_head(url)
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
+        with app.app_context():
+            session = db.session()
+            load_release(session)
+            seed_seconds = timed(lambda: demo.seed(session, people=PEOPLE, seed=2026))
+            today = date.today()
+            scheme = Scheme(
+                name="Benchmark scheme",
+                target_levels=["associate-data-analyst"],
+                professions=["policy", "operational_delivery", "other"],
+                grade_from="AO",
+                grade_to="G7",
+                capacity=IMPORT_ROWS,
+                opens_on=today,
+                closes_on=today + timedelta(days=30),
+                starts_on=today + timedelta(days=60),
+                ends_on=today + timedelta(days=400),
+                status="open",
+            )
+            session.add(scheme)
+            session.commit()
+            scheme_id = scheme.id
+            numbers = session.exec(
+                select(Person.staff_number).where(Person.shares_with_hr).order_by(Person.id).limit(IMPORT_ROWS)
+            ).all()
+            csv_file = ("staff_number,status,notes\n" + "".join(f"{n},applied,Imported\n" for n in numbers)).encode()
+            hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
+            hr_id = hr.id
+            framework = current_framework(session)
+            import_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
+            reimport_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
+
+        client = app.test_client()
+        with client.session_transaction() as browser_session:
+            browser_session["_user_id"] = str(hr_id)
+            browser_session["_fresh"] = True
+        pool = f"/schemes/{scheme_id}/candidates"
+        assert client.get("/healthz").status_code == 200
+        cold = timed(lambda: client.get(pool))  # builds the cached skills matrix
+        timings = {"healthz": [], "candidate_pool": [], "candidate_pool_page_40": [], "scheme_dashboard": []}
+        for _ in range(ROUNDS):
+            timings["healthz"].append(timed(lambda: client.get("/healthz")))
+            timings["candidate_pool"].append(timed(lambda: client.get(pool)))
+            timings["candidate_pool_page_40"].append(timed(lambda: client.get(pool + "?page=40")))
+            timings["scheme_dashboard"].append(timed(lambda: client.get(f"/schemes/{scheme_id}/dashboard")))
+        assert client.get(pool).status_code == 200
+    medians = {name: statistics.median(values) * 1000 for name, values in timings.items()}
+    result = {
+        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "people": PEOPLE,
+        "rounds": ROUNDS,
+        "seed_seconds": round(seed_seconds, 1),
+        "import_rows": len(numbers),
+        "import_seconds": round(import_seconds, 2),
+        "reimport_seconds": round(reimport_seconds, 2),
+        "candidate_pool_first_request_ms": round(cold * 1000, 1),
+        "median_ms": {name: round(ms, 1) for name, ms in medians.items()},
+        "ratio_to_healthz": {name: round(ms / medians["healthz"], 1) for name, ms in medians.items()},
+    }
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
