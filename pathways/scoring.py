@@ -250,10 +250,9 @@ def codes_from_rows(
     matrix = np.zeros((people, len(model.skills)), dtype=np.int8)
     if len(rows) == 0:
         return matrix
-    names, skill_index = np.unique(np.asarray(skills, dtype=object), return_inverse=True)
-    columns = np.array([model.column.get(name, -1) for name in names])[skill_index]
-    kinds, kind_index = np.unique(np.asarray(evidence, dtype=object), return_inverse=True)
-    weights = np.array([EVIDENCE_WEIGHTS[k] for k in kinds])[kind_index]
+    # Dictionary lookups: only a few hundred distinct strings, so faster than sorting them (np.unique).
+    columns = np.fromiter((model.column.get(name, -1) for name in skills), dtype=np.int64, count=len(skills))
+    weights = np.fromiter((EVIDENCE_WEIGHTS[kind] for kind in evidence), dtype=np.int64, count=len(evidence))
     codes = (np.asarray(levels) * EVIDENCE_BITS + weights).astype(np.int8)
     known = (columns >= 0) & (np.asarray(levels) > 0)
     np.maximum.at(matrix, (np.asarray(rows)[known], columns[known]), codes[known])

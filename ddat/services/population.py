@@ -61,11 +61,17 @@ def current_population(db: Session, framework: Framework) -> Population:
 
 
 def _build(db: Session, framework: Framework) -> Population:
-    rows = db.exec(
-        select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
-        .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
-        .where(SkillRating.level > 0)
-    ).all()
+    # A Core query on the connection: plain tuples, without the ORM's per-row work, which
+    # dominates at a million rows.
+    rows = (
+        db.connection()
+        .execute(
+            select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
+            .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
+            .where(SkillRating.level > 0)
+        )
+        .all()
+    )
     people = np.array(
         db.exec(select(Person.id).where(Person.current_assessment_id.is_not(None)).order_by(Person.id)).all(),
         dtype=np.int64,
