@@ -259,12 +259,16 @@ def codes_from_rows(
     return matrix
 
 
+EVIDENCE_OF_WEIGHT = {weight: kind for kind, weight in EVIDENCE_WEIGHTS.items()}
+
+
 def profile_from_codes(framework: Framework, row: np.ndarray, grade: str | None = None, profession=None) -> Profile:
     """The profile one matrix row stands for, to explain a ranked candidate's fit."""
     model = scoring_model(framework)
-    weights = {w: kind for kind, w in EVIDENCE_WEIGHTS.items()}
     ratings = tuple(
-        Rating(model.skills[column], int(level_of(row[column])), weights[int(evidence_weight_of(row[column]))])
+        Rating(
+            model.skills[column], int(level_of(row[column])), EVIDENCE_OF_WEIGHT[int(evidence_weight_of(row[column]))]
+        )
         for column in np.flatnonzero(row)
     )
     return Profile(ratings, grade, profession)

@@ -14,25 +14,23 @@ from pathways.grades import grade_implication
 from pathways.matching import transferable_data
 from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_model
 
-from ..models import Department, Person, Scheme, SchemeMember, User
+from ..models import Person, Scheme, SchemeMember, User
 from .csv_files import csv_text
 from .population import current_population
 from .results import gap_view
-from .schemes import eligibility_filter, people_in_scope
+from .schemes import department_names, eligibility_filter, people_in_scope
 
 PER_PAGE = 25
-READINESS = ("ready now", "ready with development", "stretch")
 
 
 @dataclass(frozen=True)
 class Ranking:
     person_ids: np.ndarray
     codes: np.ndarray
-    fits: np.ndarray
 
 
-def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: str, readiness: str | None) -> Ranking:
-    """Everyone in the pool for one target, best fit first (ties by person id)."""
+def eligible_codes(db: Session, framework: Framework, scheme: Scheme, user: User) -> tuple[np.ndarray, np.ndarray]:
+    """Ids (ascending) and skills matrix rows of the people a scheme may consider, before fit."""
     eligible = np.array(
         db.exec(
             select(Person.id)
@@ -44,7 +42,12 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: 
     )
     population = current_population(db, framework)
     rows = population.rows_of(eligible)
-    codes = population.codes[rows]
+    return population.person_ids[rows], population.codes[rows]
+
+
+def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: str, readiness: str | None) -> Ranking:
+    """Everyone in the pool for one target, best fit first (ties by person id)."""
+    ids, codes = eligible_codes(db, framework, scheme, user)
     fits, _ = scoring_model(framework).score_level(codes, target)
     keep = fits >= scheme.min_fit
     if readiness == "ready now":
@@ -53,16 +56,24 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: 
         keep &= (fits >= DEFAULT_THRESHOLDS.ready_with_development) & (fits < DEFAULT_THRESHOLDS.ready_now)
     elif readiness == "stretch":
         keep &= fits < DEFAULT_THRESHOLDS.ready_with_development
-    ids, codes, fits = population.person_ids[rows][keep], codes[keep], fits[keep]
+    ids, codes, fits = ids[keep], codes[keep], fits[keep]
     order = np.lexsort((ids, -fits))
-    return Ranking(ids[order], codes[order], fits[order])
+    return Ranking(ids[order], codes[order])
 
 
-def explain(db: Session, framework: Framework, scheme: Scheme, ranking: Ranking, target: str, start: int, stop: int):
+def explain(
+    db: Session,
+    framework: Framework,
+    scheme: Scheme,
+    ranking: Ranking,
+    target: str,
+    start: int,
+    stop: int,
+    departments: dict[int, str],
+):
     """Rows for people `start` to `stop` of a ranking: who they are, fit, readiness, gaps, grade."""
     ids = [int(i) for i in ranking.person_ids[start:stop]]
     people = {p.id: p for p in db.exec(select(Person).where(Person.id.in_(ids))).all()}
-    departments = {d.id: d.name for d in db.exec(select(Department)).all()}
     statuses = {
         m.person_id: m.status
         for m in db.exec(
@@ -97,7 +108,7 @@ def pool_page(db, framework, scheme, user, target, readiness, page: int) -> dict
     page = min(page, pages)
     start = (page - 1) * PER_PAGE
     return {
-        "rows": explain(db, framework, scheme, ranking, target, start, start + PER_PAGE),
+        "rows": explain(db, framework, scheme, ranking, target, start, start + PER_PAGE, department_names(db)),
         "total": total,
         "page": page,
         "pages": pages,
@@ -111,10 +122,14 @@ def pool_csv(db, framework, scheme, user, target, readiness) -> str:
     header = ["Rank", "Staff number", "Name", "Department", "Profession", "Grade", "Fit %", "Readiness"]
     header += ["Grade change", "Biggest gap 1", "Biggest gap 2", "Biggest gap 3", "Scheme status"]
 
+    departments = department_names(db)
+
     def rows():
         chunk = 500
         for start in range(0, len(ranking.person_ids), chunk):
-            for offset, row in enumerate(explain(db, framework, scheme, ranking, target, start, start + chunk)):
+            for offset, row in enumerate(
+                explain(db, framework, scheme, ranking, target, start, start + chunk, departments)
+            ):
                 person = row["person"]
                 gaps = [f"{g['skill'].name} ({g['held']} to {g['required']})" for g in row["gaps"]]
                 yield (

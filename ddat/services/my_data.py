@@ -1,11 +1,9 @@
 """Everything held about a person, for them to download."""
 
-import csv
-import io
-
 from sqlmodel import Session
 
 from ..models import Assessment, Department, Person, User
+from .csv_files import csv_text
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 
 
@@ -55,11 +53,12 @@ def _profile(person: Person, department: Department | None) -> dict:
 
 
 def export_csv(data: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Assessment", "Submitted", "Current", "Framework version", "Skill", "Level", "Evidence"])
-    for a in data["assessments"]:
-        for r in a["ratings"]:
-            row = [a["id"], a["submitted_at"], "yes" if a["current"] else "no", a["framework_version"]]
-            writer.writerow(row + [r["skill"], r["level"], r["evidence"]])
-    return out.getvalue()
+    return csv_text(
+        ["Assessment", "Submitted", "Current", "Framework version", "Skill", "Level", "Evidence"],
+        (
+            [a["id"], a["submitted_at"], "yes" if a["current"] else "no", a["framework_version"]]
+            + [r["skill"], r["level"], r["evidence"]]
+            for a in data["assessments"]
+            for r in a["ratings"]
+        ),
+    )

@@ -1,8 +1,5 @@
 """View models for a person's matches, a match explained, and a pathway plan."""
 
-import csv
-import io
-
 from pathways import (
     PROFICIENCIES,
     Framework,
@@ -15,6 +12,8 @@ from pathways import (
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
 from pathways.scoring import confidence_band
+
+from .csv_files import csv_text
 
 READINESS = ["ready now", "ready with development", "stretch"]
 MATCHES_PER_PAGE = 10
@@ -139,13 +138,11 @@ def pathway_targets(framework: Framework) -> set[str]:
 
 
 def pathway_csv(page: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Route", "Step", "Role level", "Skill", "You have", "Needed", "Hours"])
+    rows = []
     for r, route in enumerate(page["routes"], start=1):
         for s, step in enumerate(route["steps"], start=1):
             if not step["gaps"]:
-                writer.writerow([r, s, step["name"], "", "", "", 0])
+                rows.append([r, s, step["name"], "", "", "", 0])
             for gap in step["gaps"]:
-                writer.writerow([r, s, step["name"], gap["skill"].name, gap["held"], gap["required"], gap["hours"]])
-    return out.getvalue()
+                rows.append([r, s, step["name"], gap["skill"].name, gap["held"], gap["required"], gap["hours"]])
+    return csv_text(["Route", "Step", "Role level", "Skill", "You have", "Needed", "Hours"], rows)

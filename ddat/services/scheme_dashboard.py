@@ -6,30 +6,21 @@ from collections import Counter
 import numpy as np
 from sqlmodel import Session, select
 
-from pathways import Framework
+from pathways import Framework, match
 from pathways.scoring import profile_from_codes, scoring_model
 
 from ..models import Person, Scheme, SchemeMember, User
+from .candidate_pool import eligible_codes
 from .csv_files import csv_text
 from .population import current_population
-from .schemes import eligibility_filter, people_in_scope
+from .schemes import people_in_scope
 
-FUNNEL = ("Eligible", "Applied", "Enrolled", "Completed", "Placed")
 COMMON_GAPS = 10
 
 
 def eligible_count(db: Session, framework: Framework, scheme: Scheme, user: User) -> int:
     """People who share with HR, meet the rules and reach the minimum fit for any target."""
-    ids = np.array(
-        db.exec(
-            select(Person.id)
-            .where(Person.shares_with_hr, Person.current_assessment_id.is_not(None))
-            .where(eligibility_filter(framework, scheme), people_in_scope(user))
-        ).all(),
-        dtype=np.int64,
-    )
-    population = current_population(db, framework)
-    codes = population.codes[population.rows_of(np.sort(ids))]
+    _, codes = eligible_codes(db, framework, scheme, user)
     model = scoring_model(framework)
     best = np.zeros(len(codes))
     for level in scheme.target_levels:
@@ -52,18 +43,16 @@ def dashboard(db: Session, framework: Framework, scheme: Scheme, user: User) -> 
     ]
     cohort = [m for m in members if m.enrolled_at and m.target_level in framework.role_levels]
     population = current_population(db, framework)
-    model = scoring_model(framework)
-    now_fits, then_fits, gaps = [], [], Counter()
+    rows = population.rows_of(np.array(sorted(m.person_id for m in cohort), dtype=np.int64))
+    current_codes = dict(zip(population.person_ids[rows].tolist(), population.codes[rows], strict=True))
+    now_fits, gaps = [], Counter()
     for member in cohort:
-        rows = population.rows_of(np.array([member.person_id], dtype=np.int64))
-        if not len(rows):
+        if member.person_id not in current_codes:
             continue
-        codes = population.codes[rows]
-        now_fits.append(float(model.score_level(codes, member.target_level)[0][0]))
-        if member.fit_at_enrolment is not None:
-            then_fits.append(member.fit_at_enrolment)
-        result = model.match(profile_from_codes(framework, codes[0]), member.target_level)
+        result = match(framework, profile_from_codes(framework, current_codes[member.person_id]), member.target_level)
+        now_fits.append(result.fit)
         gaps.update(g.skill for g in (*result.partial, *result.missing))
+    then_fits = [m.fit_at_enrolment for m in cohort if m.fit_at_enrolment is not None]
     return {
         "funnel": funnel,
         "funnel_max": max(count for _, count in funnel) or 1,

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, Rating, match
 
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
-from .profiles import engine_profile, ratings_of
-from .schemes import best_target, now, people_in_scope
+from .profiles import engine_profile, now, ratings_of
+from .schemes import best_target, people_in_scope
 
 STATUS_NAMES = {
     "invited": "Invited",
@@ -47,12 +47,11 @@ def places_taken(db: Session, scheme: Scheme) -> int:
 
 def member_for(db: Session, user: User, scheme: Scheme, member_id: int) -> SchemeMember | None:
     """A member of this scheme whom this HR user may see; None (shown as 404) otherwise."""
-    member = db.exec(
+    return db.exec(
         select(SchemeMember)
         .join(Person, Person.id == SchemeMember.person_id)
         .where(SchemeMember.id == member_id, SchemeMember.scheme_id == scheme.id, people_in_scope(user))
     ).first()
-    return member
 
 
 def membership(db: Session, scheme: Scheme, person: Person) -> SchemeMember | None:

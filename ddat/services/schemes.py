@@ -4,7 +4,7 @@ HR scope: a central HR user (no department) and admins see every scheme and ever
 a departmental HR user sees the schemes their department runs and only its people.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, true
 from sqlmodel import Session, select
@@ -12,13 +12,10 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, match
 
 from ..models import Department, Person, Scheme, SchemeMember, User
+from .profiles import now
 
 ORDER = ("draft", "open", "running", "closed")
 STATUS_NAMES = {"draft": "Draft", "open": "Open for applications", "running": "Running", "closed": "Closed"}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def department_scope(user: User) -> int | None:

@@ -2,12 +2,13 @@
 
 import json
 
-from flask import Response, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import db
 from ...account_forms import ConfirmForm, ConsentForm
 from ...auth import end_session
+from ...downloads import attachment
 from ...permissions import public, signed_in
 from ...services import my_data
 from ...services.profiles import delete_everything
@@ -33,16 +34,14 @@ def my_data_page():
 @signed_in
 def download_json():
     body = json.dumps(my_data.export(db.session(), current_user), indent=2)
-    return Response(
-        body, mimetype="application/json", headers={"Content-Disposition": 'attachment; filename="my-data.json"'}
-    )
+    return attachment(body, "my-data.json", "application/json")
 
 
 @bp.get("/data/download.csv")
 @signed_in
 def download_csv():
     body = my_data.export_csv(my_data.export(db.session(), current_user))
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="my-skills.csv"'})
+    return attachment(body, "my-skills.csv")
 
 
 @bp.route("/data/delete", methods=["GET", "POST"])

@@ -1,9 +1,10 @@
 """What a person's skills open up: matches, one match explained, and pathway plans."""
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from ... import db
 from ...account_forms import ConfirmForm
+from ...downloads import attachment
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import results as svc
@@ -66,11 +67,7 @@ def pathway():
         return redirect(url_for("profile.matches"))
     page = svc.pathway_page(fw, profile, target)
     if request.args.get("format") == "csv":
-        return Response(
-            svc.pathway_csv(page),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="pathway-to-{target.replace(":", "-")}.csv"'},
-        )
+        return attachment(svc.pathway_csv(page), f"pathway-to-{target.replace(':', '-')}.csv")
     return render_template(
         "profile/pathway.html", **page, target=target, is_target=person.target_level == target, form=ConfirmForm()
     )

@@ -20,9 +20,3 @@ def record_view(action: str, object_type: str, object_id) -> None:
     """Every view or export of individual-level data is in the audit log."""
     audit.record(db.session(), action, current_user.id, current_user.role, object_type, str(object_id))
     db.session().commit()
-
-
-def csv_response(body: str, filename: str):
-    from flask import Response
-
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ... import db
 from ...account_forms import select_choices
+from ...downloads import attachment
 from ...models import Scheme
 from ...permissions import role_required
 from ...scheme_forms import SchemeForm
@@ -14,9 +15,9 @@ from ...services import explorer
 from ...services import scheme_dashboard as dash
 from ...services.framework import current_framework
 from ...services.scheme_members import places_taken
-from ...services.schemes import STATUS_NAMES, department_names, save_scheme, visible_schemes
+from ...services.schemes import STATUS_NAMES, department_names, department_scope, save_scheme, visible_schemes
 from . import bp
-from .common import HR, csv_response, my_scheme
+from .common import HR, my_scheme
 
 
 @bp.get("")
@@ -67,8 +68,9 @@ def _answers(form: SchemeForm) -> dict:
     answers["targets"] = [form.target_1.data, form.target_2.data, form.target_3.data]
     answers["description"] = (form.description.data or "").strip()
     answers["name"] = form.name.data.strip()
-    if current_user.department_id is not None and current_user.role != "admin":
-        answers["departments"] = [str(current_user.department_id)]  # departmental HR: their own people only
+    scope = department_scope(current_user)
+    if scope is not None:
+        answers["departments"] = [str(scope)]  # departmental HR: their own people only
     return answers
 
 
@@ -78,7 +80,7 @@ def new():
     form = _scheme_form(None)
     if form.validate_on_submit():
         scheme = Scheme(
-            owner_department_id=None if current_user.role == "admin" else current_user.department_id,
+            owner_department_id=department_scope(current_user),
             opens_on=date.today(),
             closes_on=date.today(),
             starts_on=date.today(),
@@ -86,7 +88,7 @@ def new():
         )
         scheme = save_scheme(db.session(), scheme, _answers(form))
         return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="created"))
-    return render_template("schemes/form.html", form=form, scheme=None)
+    return render_template("schemes/form.html", form=form, scheme=None, central=department_scope(current_user) is None)
 
 
 @bp.route("/<int:scheme_id>/edit", methods=["GET", "POST"])
@@ -97,7 +99,9 @@ def edit(scheme_id: int):
     if form.validate_on_submit():
         save_scheme(db.session(), scheme, _answers(form))
         return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="updated"))
-    return render_template("schemes/form.html", form=form, scheme=scheme)
+    return render_template(
+        "schemes/form.html", form=form, scheme=scheme, central=department_scope(current_user) is None
+    )
 
 
 @bp.get("/<int:scheme_id>")
@@ -123,5 +127,5 @@ def dashboard(scheme_id: int):
     scheme = my_scheme(scheme_id)
     view = dash.dashboard(db.session(), current_framework(db.session()), scheme, current_user)
     if request.args.get("format") == "csv":
-        return csv_response(dash.funnel_csv(view), f"scheme-{scheme.id}-funnel.csv")
+        return attachment(dash.funnel_csv(view), f"scheme-{scheme.id}-funnel.csv")
     return render_template("schemes/dashboard.html", scheme=scheme, **view)

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from ... import db
 from ...account_forms import select_choices
+from ...downloads import attachment
 from ...models import Department, Person
 from ...paging import page_number
 from ...permissions import role_required
@@ -15,9 +16,10 @@ from ...services import explorer
 from ...services import scheme_members as members
 from ...services.csv_files import csv_text
 from ...services.framework import current_framework
+from ...services.results import READINESS
 from ...services.schemes import people_in_scope
 from . import bp
-from .common import HR, csv_response, my_scheme, record_view
+from .common import HR, my_scheme, record_view
 
 
 @bp.get("/<int:scheme_id>/candidates")
@@ -29,11 +31,11 @@ def candidates(scheme_id: int):
     if target not in scheme.target_levels:
         abort(404)
     readiness = request.args.get("readiness") or None
-    readiness = readiness if readiness in pool.READINESS else None
+    readiness = readiness if readiness in READINESS else None
     if request.args.get("format") == "csv":
         record_view("scheme.candidates_exported", "scheme", scheme.id)
         body = pool.pool_csv(db.session(), fw, scheme, current_user, target, readiness)
-        return csv_response(body, f"scheme-{scheme.id}-candidates.csv")
+        return attachment(body, f"scheme-{scheme.id}-candidates.csv")
     view = pool.pool_page(
         db.session(), fw, scheme, current_user, target, readiness, page_number(request.args.get("page"))
     )
@@ -44,7 +46,7 @@ def candidates(scheme_id: int):
         target=target,
         targets=[fw.role_levels[t] for t in scheme.target_levels],
         readiness=readiness,
-        readiness_options=pool.READINESS,
+        readiness_options=READINESS,
         status_names=members.STATUS_NAMES,
         **view,
     )
@@ -83,7 +85,7 @@ def member_list(scheme_id: int):
                 for m, p, d in rows
             ),
         )
-        return csv_response(body, f"scheme-{scheme.id}-members.csv")
+        return attachment(body, f"scheme-{scheme.id}-members.csv")
     view = members.members_page(db.session(), scheme, current_user, status, page_number(request.args.get("page")))
     record_view("scheme.members_viewed", "scheme", scheme.id)
     return render_template(
