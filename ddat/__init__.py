@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
+from .services.learning import to_uk
 
 csrf = CSRFProtect()
 
@@ -40,19 +41,21 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["uk"] = to_uk
 
     csrf.init_app(app)
     WTFormsHelpers(app)
     init_db(app)
     init_auth(app)
 
-    from .blueprints import auth, errors, framework, health, profile, schemes
+    from .blueprints import auth, errors, framework, health, masterclasses, profile, schemes
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(schemes.bp)
+    app.register_blueprint(masterclasses.bp)
     errors.register(app)
 
     from .cli import register_commands

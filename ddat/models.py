@@ -197,3 +197,73 @@ class Milestone(SQLModel, table=True):
     name: str = Field(max_length=200)
     achieved_on: date
     created_at: datetime = Field(default_factory=_now)
+
+
+LEARNING_FORMATS = ("in_person", "online", "blended")
+
+
+class LearningItem(SQLModel, table=True):
+    """A masterclass or other learning in the catalogue. Its skills (JSON pairs of skill and
+    level 1-4) are what completing it evidences on a person's profile."""
+
+    __tablename__ = "learning_item"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=80)
+    name: str = Field(max_length=200)
+    provider: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    # Grade codes it is for; empty means everyone.
+    audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    format: str = Field(max_length=12)
+    duration_hours: float
+    skills: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class LearningSession(SQLModel, table=True):
+    """One date of a learning item. Times are stored in UTC and shown in UK time."""
+
+    __tablename__ = "learning_session"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="learning_item.id", index=True)
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime
+    online: bool = False
+    location: str = Field(max_length=200)
+    capacity: int
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Invitation(SQLModel, table=True):
+    """HR asking someone to take a learning item (any of its sessions)."""
+
+    __tablename__ = "learning_invitation"
+    __table_args__ = (UniqueConstraint("item_id", "person_id", name="uq_invitation_person"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="learning_item.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    invited_at: datetime = Field(default_factory=_now)
+
+
+# registered holds a place; waiting is on the waiting list; attended, no_show and completed
+# are recorded by HR after the session.
+REGISTRATION_STATUSES = ("registered", "waiting", "cancelled", "attended", "no_show", "completed")
+
+
+class Registration(SQLModel, table=True):
+    __tablename__ = "learning_registration"
+    __table_args__ = (UniqueConstraint("session_id", "person_id", name="uq_registration_person"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="learning_session.id", index=True)
+    item_id: int = Field(foreign_key="learning_item.id", index=True)  # the session's, for uptake queries
+    person_id: int = Field(foreign_key="person.id", index=True)
+    status: str = Field(max_length=12, index=True)
+    source: str = Field(max_length=12)  # self, hr or imported
+    waiting_since: datetime | None = None
+    registered_at: datetime | None = None  # when a place was first held
+    cancelled_at: datetime | None = None
+    completed_at: datetime | None = Field(default=None, index=True)
+    feedback_score: int | None = None
+    feedback_comment: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime = Field(default_factory=_now)

@@ -14,6 +14,7 @@ from pathways import Framework
 
 from ..models import Assessment, Department, Person, SkillRating, User
 from . import population
+from .demo_learning import seed_learning
 from .framework import current_framework
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -62,6 +63,7 @@ DEMO_ACCOUNTS = [
     ("hr@example.gov.uk", "hr", None, None, None),
     ("leader@example.gov.uk", "leader", None, None, None),
     ("admin@example.gov.uk", "admin", None, None, None),
+    ("perm.sec@example.gov.uk", "civil_servant", "Pat Permanent", "policy", "PS"),
 ]
 
 # The two civil servant demo accounts start with a submitted self-assessment, so their
@@ -156,6 +158,8 @@ def seed(db: Session, people: int, seed: int) -> SeedResult:
     numbers = (f"CS{n:07d}" for n in itertools.count(db.exec(select(func.count()).select_from(Person)).one() + 1))
     _ensure_demo_accounts(db, departments, framework, numbers)
     rating_count = _add_people(db, people, departments, framework, rng, numbers)
+    names = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in itertools.count())
+    seed_learning(db, framework, departments, names, numbers, rng)
     population.bump(db)
     db.commit()
     return SeedResult(people, rating_count)
@@ -191,8 +195,11 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, number
             )
             db.add(person)
             db.flush()
-            ratings = [_rating_row(person.id, skill, level, framework) for skill, level in DEMO_RATINGS[email].items()]
-            _record_assessments(db, [person.id], ratings, framework)
+            if email in DEMO_RATINGS:
+                ratings = [
+                    _rating_row(person.id, skill, level, framework) for skill, level in DEMO_RATINGS[email].items()
+                ]
+                _record_assessments(db, [person.id], ratings, framework)
 
 
 def _add_people(

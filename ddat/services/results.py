@@ -117,6 +117,7 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
                             "held": level_name(g.held),
                             "required": level_name(g.required),
                             "hours": g.hours,
+                            "from_learning": _from_learning(profile, g.skill),
                         }
                         for g in step.gaps
                     ],
@@ -124,6 +125,11 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
             )
         routes.append({"steps": steps, "total_hours": route.total_hours})
     return {"routes": routes, "message": plan.message, "target_name": target_name(framework, target)}
+
+
+def _from_learning(profile: Profile, skill: str) -> bool:
+    rating = profile.rating(skill)
+    return rating is not None and rating.evidence == "course"
 
 
 def target_name(framework: Framework, target: str) -> str:

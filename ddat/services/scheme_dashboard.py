@@ -55,7 +55,6 @@ def dashboard(db: Session, framework: Framework, scheme: Scheme, user: User) -> 
     then_fits = [m.fit_at_enrolment for m in cohort if m.fit_at_enrolment is not None]
     return {
         "funnel": funnel,
-        "funnel_max": max(count for _, count in funnel) or 1,
         "cohort": len(cohort),
         "readiness_now": round(sum(now_fits) / len(now_fits)) if now_fits else None,
         "readiness_then": round(sum(then_fits) / len(then_fits)) if then_fits else None,

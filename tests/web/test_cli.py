@@ -4,7 +4,7 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import FrameworkRelease, Person, SkillRating, User
-from ddat.services.demo import DEMO_ACCOUNTS
+from ddat.services.demo import DEMO_ACCOUNTS, DEPARTMENTS
 from pathways.framework import FRAMEWORK_FILE
 
 
@@ -64,15 +64,20 @@ def test_seed_demo_creates_demo_accounts_and_people(app):
     with app.app_context():
         emails = set(db.session().exec(select(User.email)).all())
     assert emails == {email for email, *_ in DEMO_ACCOUNTS}
-    assert count(app, Person) == 40 + 2  # plus the two civil servant demo accounts
+    # Plus the three civil servant demo accounts, and a permanent secretary for each of the
+    # 17 departments the permanent secretary demo account is not in.
+    assert count(app, Person) == 40 + 3 + 17
     assert count(app, SkillRating) > 40
+    with app.app_context():
+        leaders = db.session().exec(select(Person.department_id).where(Person.grade == "PS")).all()
+    assert len(set(leaders)) == len(DEPARTMENTS)
 
 
 def test_seed_demo_if_empty_does_not_duplicate(app):
     run(app, "seed-demo", "--people", "10")
     result = run(app, "seed-demo", "--people", "10", "--if-empty")
     assert "nothing added" in result.output
-    assert count(app, Person) == 12
+    assert count(app, Person) == 10 + 3 + 17
 
 
 def snapshot(app):

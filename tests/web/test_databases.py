@@ -9,7 +9,8 @@ from ddat.services.framework import load_release
 
 EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
-    "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone",
+    "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone", "learning_item",
+    "learning_session", "learning_invitation", "learning_registration",
 }  # fmt: skip
 
 

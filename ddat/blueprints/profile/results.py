@@ -8,6 +8,7 @@ from ...downloads import attachment
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import results as svc
+from ...services.learning import completed_learning
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
 from . import bp
@@ -69,7 +70,15 @@ def pathway():
     if request.args.get("format") == "csv":
         return attachment(svc.pathway_csv(page), f"pathway-to-{target.replace(':', '-')}.csv")
     return render_template(
-        "profile/pathway.html", **page, target=target, is_target=person.target_level == target, form=ConfirmForm()
+        "profile/pathway.html",
+        **page,
+        target=target,
+        is_target=person.target_level == target,
+        form=ConfirmForm(),
+        learning_done=[
+            (item, completed_at, [fw.skills[s].name for s, _ in item.skills if s in fw.skills])
+            for item, completed_at in completed_learning(db.session(), person)
+        ],
     )
 
 

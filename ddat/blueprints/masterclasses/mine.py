@@ -1,0 +1,115 @@
+"""A person's own learning: registering, cancelling, feedback, and everything they have done."""
+
+from flask import abort, redirect, render_template, request, url_for
+
+from ... import db
+from ...account_forms import ConfirmForm
+from ...learning_forms import FORMAT_NAMES, FeedbackForm
+from ...permissions import signed_in
+from ...services import learning
+from ..profile.common import my_person
+from . import bp
+from .common import item_or_404, session_or_404
+
+
+@bp.route("/<slug>/sessions/<int:session_id>/book", methods=["GET", "POST"])
+@signed_in
+def book(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    person = my_person()
+    if person is None:
+        return render_template("masterclasses/no_profile.html", item=item)
+    problem = None
+    if not learning.in_audience(item, person):
+        problem = (
+            "This learning is for " + learning_audience(item) + ". Ask your HR team if you think you should take it."
+        )
+    form = ConfirmForm()
+    if problem is None and form.validate_on_submit():
+        try:
+            registration = learning.register(db.session(), session, person)
+        except learning.RegistrationRefused as refused:
+            problem = str(refused)
+        else:
+            return redirect(url_for("masterclasses.my_registration", registration_id=registration.id, new=1))
+    places_left = max(session.capacity - learning.places_taken(db.session(), session.id), 0)
+    return render_template(
+        "masterclasses/book.html",
+        item=item,
+        session=session,
+        form=form,
+        problem=problem,
+        places_left=places_left,
+        past=session.starts_at <= learning.uk_now(),
+        format_names=FORMAT_NAMES,
+    )
+
+
+def learning_audience(item) -> str:
+    return ", ".join(item.audience) + " grades" if item.audience else "everyone"
+
+
+def _mine(registration_id: int) -> learning.MyRegistration:
+    person = my_person()
+    mine = learning.my_registration(db.session(), person, registration_id) if person else None
+    if mine is None:
+        abort(404)
+    return mine
+
+
+@bp.get("/registrations/<int:registration_id>")
+@signed_in
+def my_registration(registration_id: int):
+    mine = _mine(registration_id)
+    return render_template(
+        "masterclasses/registration.html",
+        mine=mine,
+        new=request.args.get("new"),
+        saved=request.args.get("saved"),
+        status_names=learning.STATUS_NAMES,
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
+@signed_in
+def cancel(registration_id: int):
+    mine = _mine(registration_id)
+    if not mine.can_cancel:
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        learning.cancel(db.session(), mine.registration)
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="cancelled"))
+    return render_template("masterclasses/cancel.html", mine=mine, form=form)
+
+
+@bp.route("/registrations/<int:registration_id>/feedback", methods=["GET", "POST"])
+@signed_in
+def feedback(registration_id: int):
+    mine = _mine(registration_id)
+    if not mine.can_give_feedback:
+        abort(404)
+    registration = mine.registration
+    form = FeedbackForm(
+        data={"score": str(registration.feedback_score or ""), "comment": registration.feedback_comment or ""}
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        learning.save_feedback(db.session(), registration, int(form.score.data), (form.comment.data or "").strip())
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="feedback"))
+    return render_template("masterclasses/feedback.html", mine=mine, form=form)
+
+
+@bp.get("/mine")
+@signed_in
+def my_learning():
+    person = my_person()
+    return render_template(
+        "masterclasses/mine.html",
+        person=person,
+        registrations=learning.my_registrations(db.session(), person) if person else [],
+        invitations=learning.my_invitations(db.session(), person) if person else [],
+        status_names=learning.STATUS_NAMES,
+    )

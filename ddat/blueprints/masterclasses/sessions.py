@@ -1,0 +1,196 @@
+"""HR running sessions: adding them, registering and inviting people, recording attendance
+and completion by hand or from a CSV file."""
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from ... import db
+from ...downloads import attachment
+from ...learning_forms import PeopleForm, SessionForm
+from ...models import Department, LearningSession, Person, Registration
+from ...permissions import role_required
+from ...scheme_forms import ImportForm
+from ...services import audit, learning
+from ...services.attendance_import import import_attendance
+from ...services.csv_files import csv_text
+from ...services.csv_import import find_people
+from ...services.framework import current_framework
+from ...services.schemes import department_scope, people_in_scope
+from . import bp
+from .common import HR, item_or_404, session_or_404
+
+
+@bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
+@role_required(*HR)
+def new_session(slug: str):
+    item = item_or_404(slug)
+    form = SessionForm()
+    if form.validate_on_submit():
+        session = LearningSession(
+            item_id=item.id,
+            starts_at=learning.uk_time(form.day.data, form.starts.data),
+            ends_at=learning.uk_time(form.day.data, form.ends.data),
+            online=form.online.data == "yes",
+            location=form.location.data.strip(),
+            capacity=form.capacity.data,
+        )
+        db.session().add(session)
+        db.session().commit()
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="created"))
+    return render_template("masterclasses/session_form.html", form=form, item=item)
+
+
+def _registrations(session: LearningSession) -> list[tuple[Registration, Person, str]]:
+    """The session's registrations the user may see: departmental HR see their own people."""
+    return list(
+        db.session().exec(
+            select(Registration, Person, Department.name)
+            .join(Person, Person.id == Registration.person_id)
+            .join(Department, Department.id == Person.department_id)
+            .where(Registration.session_id == session.id, people_in_scope(current_user))
+            .order_by(Registration.status, Person.display_name)
+        )
+    )
+
+
+def _record_view(action: str, session: LearningSession) -> None:
+    audit.record(db.session(), action, current_user.id, current_user.role, "learning_session", str(session.id))
+    db.session().commit()
+
+
+@bp.get("/<slug>/sessions/<int:session_id>")
+@role_required(*HR)
+def session_page(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    registrations = _registrations(session)
+    if request.args.get("format") == "csv":
+        _record_view("learning.session_exported", session)
+        rows = [
+            [p.display_name, p.staff_number or "", dept, p.grade, learning.STATUS_NAMES[r.status]]
+            for r, p, dept in registrations
+        ]
+        body = csv_text(["Name", "Staff number", "Department", "Grade", "Status"], rows)
+        return attachment(body, f"{item.slug}-{learning.to_uk(session.starts_at):%Y-%m-%d}.csv")
+    _record_view("learning.session_viewed", session)
+    return _render_session(item, session, PeopleForm(), request.args.get("saved"), request.args.getlist("problem"))
+
+
+def _render_session(item, session, people_form: PeopleForm, saved=None, problems=()):
+    return render_template(
+        "masterclasses/session.html",
+        item=item,
+        session=session,
+        registrations=_registrations(session),
+        taken=learning.places_taken(db.session(), session.id),
+        started=session.starts_at <= learning.uk_now(),
+        status_names=learning.STATUS_NAMES,
+        outcomes=learning.OUTCOMES,
+        people_form=people_form,
+        form=people_form,
+        saved=saved,
+        problems=problems,
+    )
+
+
+@bp.post("/<slug>/sessions/<int:session_id>/attendance")
+@role_required(*HR)
+def record_attendance(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    fw = current_framework(db.session())
+    started = session.starts_at <= learning.uk_now()
+    for registration, _, _ in _registrations(session):
+        status = request.form.get(f"status-{registration.id}")
+        if status not in learning.OUTCOMES:
+            continue  # not on the form, or tampered: left as it is
+        if status in ("attended", "no_show", "completed") and not started:
+            continue
+        learning.set_outcome(db.session(), fw, registration, status)
+    audit.record(db.session(), "learning.attendance_recorded", current_user.id, current_user.role)
+    db.session().commit()
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="attendance"))
+
+
+def _named_people(form: PeopleForm) -> tuple[list[Person], list[str]]:
+    """People named one per line, within the user's scope, and the lines that named no one."""
+    records = [{"email": n} if "@" in n else {"staff_number": n} for n in form.names()]
+    found = find_people(db.session(), records, department_scope(current_user))
+    people, unknown = [], []
+    for name, record in zip(form.names(), records, strict=True):
+        key = f"email:{name.lower()}" if "email" in record else f"staff:{name}"
+        (people.append(found[key]) if key in found else unknown.append(name))
+    return people, unknown
+
+
+@bp.post("/<slug>/sessions/<int:session_id>/register")
+@role_required(*HR)
+def register_people(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    form = PeopleForm()
+    if not form.validate_on_submit():
+        return _render_session(item, session, form)
+    people, unknown = _named_people(form)
+    problems = [f"{name}: no one with this staff number or email address was found" for name in unknown]
+    for person in people:
+        try:
+            learning.register(db.session(), session, person, source="hr")
+        except learning.RegistrationRefused as refused:
+            problems.append(f"{person.display_name}: {refused}")
+    return redirect(
+        url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="registered", problem=problems)
+    )
+
+
+@bp.route("/<slug>/sessions/<int:session_id>/import", methods=["GET", "POST"])
+@role_required(*HR)
+def import_page(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
+        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
+            form.file.errors.append("The selected file must be smaller than 5 MB")
+        else:
+            fw = current_framework(db.session())
+            result = import_attendance(db.session(), fw, session, current_user, content)
+            if result.ok:
+                return render_template("masterclasses/imported.html", item=item, session=session, result=result)
+            db.session().rollback()
+            form.file.errors.append(f"The file has {len(result.errors)} problems: nothing was imported")
+    return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
+
+
+@bp.route("/<slug>/invite", methods=["GET", "POST"])
+@role_required(*HR)
+def invite(slug: str):
+    item = item_or_404(slug)
+    form = PeopleForm()
+    unknown: list[str] = []
+    if form.whole_audience.data and not item.audience:
+        form.whole_audience.errors = ["This learning is for everyone: name the people to invite"]
+    elif form.validate_on_submit():
+        people, unknown = _named_people(form)
+        if form.whole_audience.data:
+            people += _audience_not_completed(item)
+        if not unknown:
+            added = learning.invite(db.session(), item, people)
+            return render_template("masterclasses/invited.html", item=item, added=added, named=len(people))
+        form.people.errors.append(
+            "No one was found for: " + ", ".join(unknown[:10]) + (" and others" if len(unknown) > 10 else "")
+        )
+    return render_template("masterclasses/invite.html", item=item, form=form)
+
+
+def _audience_not_completed(item) -> list[Person]:
+    completed = select(Registration.person_id).where(
+        Registration.item_id == item.id, Registration.status == "completed"
+    )
+    query = select(Person).where(people_in_scope(current_user), Person.id.not_in(completed))
+    if item.audience:
+        query = query.where(Person.grade.in_(item.audience))
+    return list(db.session().exec(query))

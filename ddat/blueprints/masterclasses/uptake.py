@@ -1,0 +1,48 @@
+"""Uptake of one learning item, for HR, leaders and admins."""
+
+from flask import render_template, request
+from flask_login import current_user
+
+from ... import db
+from ...downloads import attachment
+from ...permissions import role_required
+from ...services import audit
+from ...services import uptake as svc
+from ...services.framework import current_framework
+from . import bp
+from .common import item_or_404
+
+
+@bp.get("/<slug>/uptake")
+@role_required("hr", "leader", "admin")
+def uptake(slug: str):
+    item = item_or_404(slug)
+    view = svc.uptake(db.session(), item, current_user, list(current_framework(db.session()).grade_codes))
+    wanted = request.args.get("format")
+    if wanted == "csv":
+        return attachment(svc.uptake_csv(view), f"{item.slug}-uptake.csv")
+    if wanted == "not-completed-csv" and view.exact:
+        audit.record(
+            db.session(),
+            "learning.audience_exported",
+            current_user.id,
+            current_user.role,
+            "learning_item",
+            str(item.id),
+        )
+        db.session().commit()
+        return attachment(svc.not_completed_csv(view.not_completed), f"{item.slug}-not-completed.csv")
+    if view.exact:
+        audit.record(
+            db.session(), "learning.audience_viewed", current_user.id, current_user.role, "learning_item", str(item.id)
+        )
+        db.session().commit()
+    return render_template(
+        "masterclasses/uptake.html",
+        item=item,
+        view=view,
+        stages=svc.STAGES,
+        funnel=list(zip(svc.STAGES, view.overall, strict=True)),
+        shown=svc.shown,
+        scope=svc.scope_label(db.session(), current_user),
+    )

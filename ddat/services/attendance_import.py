@@ -1,0 +1,74 @@
+"""Importing a session's attendance from a CSV file (email or staff number, status): every row
+checked first, then all applied in one transaction or none. Importing it again changes nothing.
+People who came without registering get a registration; completion adds course evidence."""
+
+from sqlmodel import Session, select
+
+from pathways import Framework
+
+from ..models import LearningSession, Registration, User
+from . import audit
+from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
+from .learning import set_outcome, uk_now
+from .schemes import department_scope
+
+REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
+# What people type in a spreadsheet, to the status it means.
+STATUS_WORDS = {
+    "attended": "attended",
+    "completed": "completed",
+    "no_show": "no_show",
+    "no show": "no_show",
+    "no-show": "no_show",
+    "did not attend": "no_show",
+}
+
+
+def import_attendance(
+    db: Session, framework: Framework, session: LearningSession, user: User, content: bytes
+) -> ImportResult:
+    records, errors = read_rows(content, REQUIRED_COLUMNS)
+    result = ImportResult(errors)
+    if errors:
+        return result
+    if session.starts_at > uk_now():
+        result.errors.append(RowError(1, "", "Attendance can only be recorded once the session has started"))
+        return result
+    people = find_people(db, records, department_scope(user))
+    registrations = {r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == session.id))}
+    seen: dict[int, int] = {}
+    planned = []
+    for number, record in enumerate(records, start=2):
+        if record is None:
+            continue
+        before = len(result.errors)
+        person = identify(number, record, people, seen, result.errors)
+        status = STATUS_WORDS.get(record["status"].strip().lower())
+        if status is None:
+            result.errors.append(RowError(number, "status", "Status must be one of: attended, no show, completed"))
+        registration = registrations.get(person.id) if person else None
+        if registration and registration.status == "completed" and status and status != "completed":
+            result.errors.append(
+                RowError(number, who_column(record), "Already completed: a completion cannot be undone")
+            )
+        if len(result.errors) == before:
+            planned.append((person, status))
+    if result.errors:
+        return result
+    for person, status in planned:
+        registration = registrations.get(person.id)
+        if registration is None:
+            registration = Registration(
+                session_id=session.id, item_id=session.item_id, person_id=person.id, status="", source="imported"
+            )
+            db.add(registration)
+            result.added += 1
+        elif registration.status == status:
+            result.unchanged += 1
+            continue
+        else:
+            result.changed += 1
+        set_outcome(db, framework, registration, status)
+    audit.record(db, "learning.attendance_imported", user.id, user.role, "learning_session", str(session.id))
+    db.commit()
+    return result

@@ -1,0 +1,102 @@
+"""Demo learning: the starter catalogue, a permanent secretary in every department, and the
+data masterclass with a past session most of them completed and an upcoming one."""
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import time, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from pathways import Framework
+
+from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration
+from .learning import add_course_evidence, to_uk, uk_now, uk_time
+
+CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "learning_catalogue.json"
+MASTERCLASS = "data-masterclass-for-permanent-secretaries"
+COMPLETED_SHARE = 0.6  # of the permanent secretaries, in the past session
+
+
+def load_catalogue(db: Session) -> int:
+    """Add the starter catalogue's items that are not there yet; returns how many were added."""
+    existing = set(db.exec(select(LearningItem.slug)).all())
+    items = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))["items"]
+    new = [LearningItem(**item) for item in items if item["slug"] not in existing]
+    db.add_all(new)
+    db.flush()
+    return len(new)
+
+
+def seed_learning(
+    db: Session,
+    framework: Framework,
+    departments: list[Department],
+    names: Iterator[str],
+    numbers: Iterator[str],
+    rng: random.Random,
+) -> None:
+    load_catalogue(db)
+    masterclass = db.exec(select(LearningItem).where(LearningItem.slug == MASTERCLASS)).one()
+    if db.exec(select(LearningSession).where(LearningSession.item_id == masterclass.id)).first():
+        return  # seeded before
+    leaders = _permanent_secretaries(db, departments, names, numbers)
+    today = to_uk(uk_now()).date()
+    past = _session(db, masterclass, today - timedelta(days=45), "1 Horse Guards Road, London", 12)
+    _session(db, masterclass, today + timedelta(days=30), "1 Drummond Gate, London", 12)
+    for other in db.exec(select(LearningItem).where(LearningItem.id != masterclass.id)).all():
+        _session(db, other, today + timedelta(days=rng.randint(10, 60)), "Microsoft Teams link sent on registering", 40)
+    ended = past.ends_at
+    completed = [p for p in leaders if p.user_id is None][: round(len(leaders) * COMPLETED_SHARE)]
+    for person in completed:
+        registration = Registration(
+            session_id=past.id,
+            item_id=masterclass.id,
+            person_id=person.id,
+            status="completed",
+            source="hr",
+            registered_at=past.starts_at - timedelta(days=20),
+            completed_at=ended,
+            feedback_score=rng.choice([4, 4, 5, 5, 5, 3]),
+        )
+        db.add(registration)
+        add_course_evidence(db, framework, person, masterclass)
+    done = {p.id for p in completed}
+    db.add_all(Invitation(item_id=masterclass.id, person_id=p.id) for p in leaders if p.id not in done)
+    db.flush()
+
+
+def _permanent_secretaries(db: Session, departments, names: Iterator[str], numbers: Iterator[str]) -> list[Person]:
+    """Every department's permanent secretary: the demo account's in the first department, a
+    synthetic person in each of the others."""
+    leaders = list(db.exec(select(Person).where(Person.grade == "PS", Person.user_id.is_not(None))).all())
+    covered = {p.department_id for p in leaders}
+    for department in departments:
+        if department.id not in covered:
+            person = Person(
+                display_name=next(names),
+                staff_number=next(numbers),
+                department_id=department.id,
+                profession="policy",
+                grade="PS",
+            )
+            db.add(person)
+            leaders.append(person)
+    db.flush()
+    return leaders
+
+
+def _session(db: Session, item: LearningItem, day, location: str, capacity: int) -> LearningSession:
+    starts = uk_time(day, time(10))
+    session = LearningSession(
+        item_id=item.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=max(item.duration_hours, 1)),
+        online=item.format == "online",
+        location=location,
+        capacity=capacity,
+    )
+    db.add(session)
+    db.flush()
+    return session

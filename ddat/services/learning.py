@@ -1,0 +1,362 @@
+"""The learning catalogue, its sessions and people's registrations.
+
+Registration rules: a session in the past cannot be registered for; a person holds at most
+one live registration per item; when a session is full people join its waiting list, and
+the longest-waiting person takes the next place that frees up. Completing an item adds
+`course` evidence for its skills to the person's profile.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from pathways import Framework
+from pathways.learning import changed_skills, with_course_evidence
+
+from ..models import Assessment, Invitation, LearningItem, LearningSession, Person, Registration, SkillRating
+from . import audit, population
+from .profiles import open_draft, ratings_of
+
+UK = ZoneInfo("Europe/London")
+HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
+LIVE = ("registered", "waiting", "attended", "completed")  # a second registration for the item is refused
+OUTCOMES = ("registered", "attended", "no_show", "completed", "cancelled")
+STATUS_NAMES = {
+    "invited": "Invited",
+    "registered": "Registered",
+    "waiting": "On the waiting list",
+    "cancelled": "Cancelled",
+    "attended": "Attended",
+    "no_show": "Did not attend",
+    "completed": "Completed",
+}
+
+
+class RegistrationRefused(Exception):
+    """Why someone cannot register; the message is shown to them as it is."""
+
+
+def uk_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_uk(moment: datetime) -> datetime:
+    """A stored (UTC) time as people in the UK read it."""
+    return moment.astimezone(UK)
+
+
+def uk_time(day, clock) -> datetime:
+    """A UK wall-clock date and time as a UTC moment, whatever the clocks are doing."""
+    return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC)
+
+
+RESERVED_SLUGS = {"new", "mine", "registrations"}  # page addresses under /masterclasses
+
+
+def slug_for(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:70] or "learning"
+    return slug + "-learning" if slug in RESERVED_SLUGS else slug
+
+
+# --- the catalogue ------------------------------------------------------------------------
+
+
+def catalogue(db: Session) -> list[tuple[LearningItem, LearningSession | None]]:
+    """Every item with its next session, if one is planned."""
+    items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
+    upcoming = db.exec(
+        select(LearningSession).where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)
+    ).all()
+    next_session: dict[int, LearningSession] = {}
+    for session in upcoming:
+        next_session.setdefault(session.item_id, session)
+    return [(item, next_session.get(item.id)) for item in items]
+
+
+def item_by_slug(db: Session, slug: str) -> LearningItem | None:
+    return db.exec(select(LearningItem).where(LearningItem.slug == slug)).first()
+
+
+def save_item(db: Session, item: LearningItem | None, answers: dict) -> LearningItem:
+    if item is None:
+        base = slug_for(answers["name"])
+        slug, n = base, 1
+        while item_by_slug(db, slug):
+            n += 1
+            slug = f"{base}-{n}"
+        item = LearningItem(slug=slug, **answers)
+    else:
+        for name, value in answers.items():
+            setattr(item, name, value)
+        item.updated_at = datetime.now(UTC)
+    db.add(item)
+    db.commit()
+    return item
+
+
+def in_audience(item: LearningItem, person: Person | None) -> bool:
+    return person is not None and (not item.audience or person.grade in item.audience)
+
+
+def sessions_of(db: Session, item: LearningItem, upcoming: bool) -> list[LearningSession]:
+    query = select(LearningSession).where(LearningSession.item_id == item.id)
+    if upcoming:
+        return list(db.exec(query.where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)))
+    return list(db.exec(query.where(LearningSession.starts_at <= uk_now()).order_by(LearningSession.starts_at.desc())))
+
+
+def session_of(db: Session, item: LearningItem, session_id: int) -> LearningSession | None:
+    session = db.get(LearningSession, session_id)
+    return session if session and session.item_id == item.id else None
+
+
+def places_taken(db: Session, session_id: int) -> int:
+    return db.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.session_id == session_id, Registration.status.in_(HOLDS_A_PLACE))
+    ).one()
+
+
+def places_taken_by_session(db: Session, session_ids: list[int]) -> dict[int, int]:
+    rows = db.exec(
+        select(Registration.session_id, func.count())
+        .where(Registration.session_id.in_(session_ids), Registration.status.in_(HOLDS_A_PLACE))
+        .group_by(Registration.session_id)
+    ).all()
+    return dict(rows)
+
+
+# --- registering -------------------------------------------------------------------------
+
+
+def live_registration(db: Session, item_id: int, person_id: int) -> Registration | None:
+    return db.exec(
+        select(Registration).where(
+            Registration.item_id == item_id, Registration.person_id == person_id, Registration.status.in_(LIVE)
+        )
+    ).first()
+
+
+def register(db: Session, session: LearningSession, person: Person, source: str = "self") -> Registration:
+    """A place, or a place on the waiting list when the session is full."""
+    if session.starts_at <= uk_now():
+        raise RegistrationRefused("This session has already taken place")
+    existing = live_registration(db, session.item_id, person.id)
+    if existing:
+        if existing.status == "completed":
+            raise RegistrationRefused("Already completed")
+        raise RegistrationRefused(
+            "Already on the waiting list for a session"
+            if existing.status == "waiting"
+            else "Already registered for a session"
+        )
+    registration = db.exec(
+        select(Registration).where(Registration.session_id == session.id, Registration.person_id == person.id)
+    ).first() or Registration(
+        session_id=session.id, item_id=session.item_id, person_id=person.id, status="", source=source
+    )
+    now = datetime.now(UTC)
+    if places_taken(db, session.id) < session.capacity:
+        registration.status = "registered"
+        registration.registered_at = registration.registered_at or now
+    else:
+        registration.status = "waiting"
+        registration.waiting_since = now
+    registration.cancelled_at = None
+    registration.updated_at = now
+    db.add(registration)
+    db.commit()
+    return registration
+
+
+def cancel(db: Session, registration: Registration) -> Registration | None:
+    """Cancel a place or a place on the waiting list; returns whoever took the freed place."""
+    promoted = _cancel(db, registration)
+    db.commit()
+    return promoted
+
+
+def _cancel(db: Session, registration: Registration) -> Registration | None:
+    held_a_place = registration.status in HOLDS_A_PLACE
+    registration.status = "cancelled"
+    registration.cancelled_at = registration.updated_at = datetime.now(UTC)
+    db.add(registration)
+    db.flush()
+    promoted = promote_waiting(db, db.get(LearningSession, registration.session_id)) if held_a_place else []
+    return promoted[0] if promoted else None
+
+
+def promote_waiting(db: Session, session: LearningSession) -> list[Registration]:
+    """Give free places to the waiting list, longest waiting first."""
+    free = session.capacity - places_taken(db, session.id)
+    if free <= 0:
+        return []
+    waiting = db.exec(
+        select(Registration)
+        .where(Registration.session_id == session.id, Registration.status == "waiting")
+        .order_by(Registration.waiting_since, Registration.id)
+        .limit(free)
+    ).all()
+    now = datetime.now(UTC)
+    for registration in waiting:
+        registration.status = "registered"
+        registration.registered_at = registration.registered_at or now
+        registration.updated_at = now
+        db.add(registration)
+    db.flush()
+    return list(waiting)
+
+
+def invite(db: Session, item: LearningItem, people: list[Person]) -> int:
+    """Invite people who are not invited yet; returns how many were new."""
+    invited = set(db.exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
+    new = [p for p in people if p.id not in invited]
+    db.add_all(Invitation(item_id=item.id, person_id=p.id) for p in new)
+    db.commit()
+    return len(new)
+
+
+# --- after the session ---------------------------------------------------------------------
+
+
+def record_outcome(db: Session, framework: Framework, registration: Registration, status: str) -> None:
+    """HR recording attendance or completion, in one transaction."""
+    set_outcome(db, framework, registration, status)
+    db.commit()
+
+
+def set_outcome(db: Session, framework: Framework, registration: Registration, status: str) -> None:
+    """Change a registration's outcome without committing. Completion adds course evidence,
+    once; it is never undone."""
+    if status == registration.status or registration.status == "completed":
+        return
+    if status == "cancelled":
+        _cancel(db, registration)
+        return
+    now = datetime.now(UTC)
+    if status in HOLDS_A_PLACE:
+        registration.registered_at = registration.registered_at or now
+    if status == "completed":
+        registration.completed_at = now
+        item = db.get(LearningItem, registration.item_id)
+        add_course_evidence(db, framework, db.get(Person, registration.person_id), item)
+    registration.status = status
+    registration.updated_at = now
+    db.add(registration)
+    db.flush()
+
+
+def add_course_evidence(db: Session, framework: Framework, person: Person, item: LearningItem) -> list[str]:
+    """A new submitted assessment holding the course evidence, and the same in any open draft,
+    so the person's next submission keeps it. Returns the skills whose rating changed."""
+    evidenced = [(skill, level) for skill, level in item.skills if skill in framework.skills]
+    before = (
+        {r.skill: (r.level, r.evidence) for r in ratings_of(db, person.current_assessment_id)}
+        if person.current_assessment_id
+        else {}
+    )
+    after = with_course_evidence(before, evidenced)
+    changed = changed_skills(before, after)
+    if changed:
+        now = datetime.now(UTC)
+        version = Assessment(person_id=person.id, framework_version=framework.version, started_at=now, submitted_at=now)
+        db.add(version)
+        db.flush()
+        db.add_all(
+            SkillRating(
+                person_id=person.id,
+                assessment_id=version.id,
+                skill=skill,
+                level=level,
+                evidence=evidence,
+                framework_version=framework.version,
+            )
+            for skill, (level, evidence) in after.items()
+        )
+        person.current_assessment_id = version.id
+        db.add(person)
+        population.bump(db)
+    draft = open_draft(db, person)
+    if draft:
+        ratings = {r.skill: r for r in ratings_of(db, draft.id)}
+        merged = with_course_evidence({s: (r.level, r.evidence) for s, r in ratings.items()}, evidenced)
+        for skill in changed_skills({s: (r.level, r.evidence) for s, r in ratings.items()}, merged):
+            rating = ratings.get(skill) or SkillRating(
+                person_id=person.id, assessment_id=draft.id, skill=skill, level=0, framework_version=framework.version
+            )
+            rating.level, rating.evidence = merged[skill]
+            db.add(rating)
+    audit.record(db, "learning.completed", object_type="learning_item", object_id=str(item.id))
+    db.flush()
+    return changed
+
+
+def save_feedback(db: Session, registration: Registration, score: int, comment: str) -> None:
+    registration.feedback_score = score
+    registration.feedback_comment = comment or None
+    registration.updated_at = datetime.now(UTC)
+    db.add(registration)
+    db.commit()
+
+
+# --- a person's own learning ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    registration: Registration
+    session: LearningSession
+    item: LearningItem
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.registration.status in ("registered", "waiting") and self.session.starts_at > uk_now()
+
+    @property
+    def can_give_feedback(self) -> bool:
+        return self.registration.status in ("attended", "completed")
+
+
+def my_registrations(db: Session, person: Person) -> list[MyRegistration]:
+    rows = db.exec(
+        select(Registration, LearningSession, LearningItem)
+        .join(LearningSession, LearningSession.id == Registration.session_id)
+        .join(LearningItem, LearningItem.id == Registration.item_id)
+        .where(Registration.person_id == person.id)
+        .order_by(LearningSession.starts_at.desc())
+    ).all()
+    return [MyRegistration(*row) for row in rows]
+
+
+def my_registration(db: Session, person: Person, registration_id: int) -> MyRegistration | None:
+    """One of the person's own registrations; anyone else's is None (shown as 404)."""
+    for mine in my_registrations(db, person):
+        if mine.registration.id == registration_id:
+            return mine
+    return None
+
+
+def my_invitations(db: Session, person: Person) -> list[LearningItem]:
+    """Items the person was invited to and has not registered for since."""
+    invited = db.exec(
+        select(LearningItem)
+        .join(Invitation, Invitation.item_id == LearningItem.id)
+        .where(Invitation.person_id == person.id)
+        .order_by(LearningItem.name)
+    ).all()
+    return [item for item in invited if live_registration(db, item.id, person.id) is None]
+
+
+def completed_learning(db: Session, person: Person) -> list[tuple[LearningItem, datetime]]:
+    rows = db.exec(
+        select(LearningItem, Registration.completed_at)
+        .join(Registration, Registration.item_id == LearningItem.id)
+        .where(Registration.person_id == person.id, Registration.status == "completed")
+        .order_by(Registration.completed_at)
+    ).all()
+    return list(rows)

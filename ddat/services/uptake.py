@@ -1,0 +1,205 @@
+"""Uptake of one learning item: the funnel, who it reaches, and coverage of its audience.
+
+Everything is counted in SQL with GROUP BY. HR and admins see exact counts and, for
+coverage, the people not yet reached; leaders see only counts that pass disclosure control
+(`pathways.disclosure`): no number of them can single anyone out.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, extract, func, literal, union_all
+from sqlmodel import Session, select
+
+from pathways.disclosure import safe_count, suppress_row, suppress_table
+
+from ..models import Department, Invitation, LearningItem, Person, Registration, User
+from .csv_files import csv_text
+from .schemes import department_scope, people_in_scope
+
+STAGES = ("Invited", "Registered", "Attended", "Completed")
+SUPPRESSED = "fewer than 5"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass
+class Coverage:
+    audience: str  # who the item is for, in words
+    completed: int | None
+    size: int | None
+    departments_not_covered: int | None
+    by_department: list[tuple[str, list[int | None]]]  # (department, [people in audience, completed])
+
+
+@dataclass
+class UptakeView:
+    exact: bool  # False: leaders' view, every count disclosure-controlled
+    overall: list[int | None]
+    by_department: list[tuple[str, list[int | None]]]
+    by_grade: list[tuple[str, list[int | None]]]
+    monthly: list[tuple[str, int | None]]
+    coverage: Coverage
+    feedback_count: int | None
+    feedback_average: float | None
+    not_completed: list[dict] = field(default_factory=list)  # HR and admins only
+
+
+def _stage_per_person(item: LearningItem):
+    """Each person's furthest stage with the item: 1 invited .. 4 completed. Registering counts
+    as having been invited, whether or not an invitation was sent."""
+    invited = select(Invitation.person_id.label("person_id"), literal(1).label("stage")).where(
+        Invitation.item_id == item.id
+    )
+    reached = select(
+        Registration.person_id.label("person_id"),
+        case(
+            (Registration.status == "completed", 4),
+            (Registration.status == "attended", 3),
+            (Registration.registered_at.is_not(None), 2),
+            else_=1,
+        ).label("stage"),
+    ).where(Registration.item_id == item.id)
+    both = union_all(invited, reached).subquery()
+    return select(both.c.person_id, func.max(both.c.stage).label("stage")).group_by(both.c.person_id).subquery("stages")
+
+
+def _funnels(db: Session, item: LearningItem, user: User, group) -> dict[str, list[int]]:
+    stages = _stage_per_person(item)
+    rows = db.exec(
+        select(group, stages.c.stage, func.count())
+        .join(stages, stages.c.person_id == Person.id)
+        .where(people_in_scope(user))
+        .group_by(group, stages.c.stage)
+    ).all()
+    funnels: dict[str, list[int]] = {}
+    for key, stage, count in rows:
+        funnel = funnels.setdefault(key, [0] * len(STAGES))
+        for reached in range(stage):  # cumulative: completing means every earlier stage too
+            funnel[reached] += count
+    return funnels
+
+
+def _monthly(db: Session, item: LearningItem, user: User) -> list[tuple[str, int]]:
+    year = extract("year", Registration.completed_at)
+    month = extract("month", Registration.completed_at)
+    rows = db.exec(
+        select(year, month, func.count())
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.item_id == item.id, Registration.status == "completed", people_in_scope(user))
+        .group_by(year, month)
+        .order_by(year, month)
+    ).all()
+    return [(f"{MONTHS[int(m) - 1]} {int(y)}", count) for y, m, count in rows]
+
+
+def _coverage_counts(db: Session, item: LearningItem, user: User) -> dict[int, list[int]]:
+    completed = (
+        select(Registration.person_id)
+        .where(Registration.item_id == item.id, Registration.status == "completed")
+        .distinct()
+        .subquery()
+    )
+    query = (
+        select(Person.department_id, func.count(Person.id), func.count(completed.c.person_id))
+        .outerjoin(completed, completed.c.person_id == Person.id)
+        .where(people_in_scope(user))
+        .group_by(Person.department_id)
+    )
+    if item.audience:
+        query = query.where(Person.grade.in_(item.audience))
+    return {dept: [size, done] for dept, size, done in db.exec(query).all()}
+
+
+def audience_words(item: LearningItem) -> str:
+    return ", ".join(item.audience) if item.audience else "everyone"
+
+
+def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) -> UptakeView:
+    exact = user.role in ("hr", "admin")
+    names = dict(db.exec(select(Department.id, Department.name)).all())
+    by_department = {names.get(k, "Unknown"): v for k, v in _funnels(db, item, user, Person.department_id).items()}
+    by_grade = _funnels(db, item, user, Person.grade)
+    overall = [sum(f[i] for f in by_department.values()) for i in range(len(STAGES))]
+    monthly = _monthly(db, item, user)
+    coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, user).items()}
+    size = sum(v[0] for v in coverage.values())
+    done = sum(v[1] for v in coverage.values())
+    not_covered = sum(1 for v in coverage.values() if v[1] < v[0])
+    feedback_count, feedback_average = db.exec(
+        select(func.count(Registration.feedback_score), func.avg(Registration.feedback_score))
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.item_id == item.id, people_in_scope(user))
+    ).one()
+    grade_rank = {g: i for i, g in enumerate(grade_order)}
+    grades = sorted(by_grade, key=lambda g: grade_rank.get(g, len(grade_rank)))
+    if exact:
+        view = UptakeView(
+            exact=True,
+            overall=overall,
+            by_department=sorted(by_department.items()),
+            by_grade=[(g, by_grade[g]) for g in grades],
+            monthly=list(monthly),
+            coverage=Coverage(audience_words(item), done, size, not_covered, sorted(coverage.items())),
+            feedback_count=feedback_count,
+            feedback_average=round(float(feedback_average), 1) if feedback_average is not None else None,
+        )
+        view.not_completed = not_completed(db, item, user)
+        return view
+    safe_departments = suppress_table(by_department)
+    safe_grades = suppress_table(by_grade)
+    safe_months = suppress_table({label: [count] for label, count in monthly}, nested=False)
+    safe_coverage = suppress_table(coverage)
+    shown_size, shown_done = suppress_row([size, done])
+    shown_feedback = safe_count(feedback_count)
+    return UptakeView(
+        exact=False,
+        overall=suppress_row(overall),
+        by_department=sorted(safe_departments.items()),
+        by_grade=[(g, safe_grades[g]) for g in grades],
+        monthly=[(label, safe_months[label][0]) for label, _ in monthly],
+        coverage=Coverage(
+            audience_words(item), shown_done, shown_size, safe_count(not_covered), sorted(safe_coverage.items())
+        ),
+        feedback_count=shown_feedback,
+        feedback_average=round(float(feedback_average), 1) if shown_feedback and feedback_average is not None else None,
+    )
+
+
+def not_completed(db: Session, item: LearningItem, user: User) -> list[dict]:
+    """The people the item is for who have not completed it: for HR and admins only."""
+    completed = select(Registration.person_id).where(
+        Registration.item_id == item.id, Registration.status == "completed"
+    )
+    query = (
+        select(Person.display_name, Person.staff_number, Person.grade, Department.name)
+        .join(Department, Department.id == Person.department_id)
+        .where(people_in_scope(user), Person.id.not_in(completed))
+        .order_by(Department.name, Person.display_name)
+    )
+    if item.audience:
+        query = query.where(Person.grade.in_(item.audience))
+    else:
+        return []  # an item for everyone: the list would be the whole workforce
+    return [{"name": n, "staff_number": s, "grade": g, "department": d} for n, s, g, d in db.exec(query).all()]
+
+
+def shown(value: int | None) -> str:
+    return SUPPRESSED if value is None else f"{value:,}"
+
+
+def uptake_csv(view: UptakeView) -> str:
+    rows = [["All", "All", *map(shown, view.overall)]]
+    rows += [["Department", name, *map(shown, counts)] for name, counts in view.by_department]
+    rows += [["Grade", grade, *map(shown, counts)] for grade, counts in view.by_grade]
+    return csv_text(["Breakdown", "Group", *STAGES], rows)
+
+
+def not_completed_csv(people: list[dict]) -> str:
+    return csv_text(
+        ["Name", "Staff number", "Grade", "Department"],
+        [[p["name"], p["staff_number"] or "", p["grade"], p["department"]] for p in people],
+    )
+
+
+def scope_label(db: Session, user: User) -> str | None:
+    scope = department_scope(user)
+    return db.get(Department, scope).name if scope is not None and user.role != "leader" else None
