@@ -10,12 +10,23 @@ from pathways.framework import FRAMEWORK_FILE
 
 from . import db
 from .migrate import upgrade_to_head
-from .models import User
+from .models import LearningSession, User
 from .services import demo, schemes
+from .services.attendance_import import import_attendance
+from .services.csv_import import ImportResult
 from .services.framework import current_framework, load_release
 from .services.scheme_import import import_members
 
 LISTED_PER_KIND = 20
+
+
+def _report(result: ImportResult) -> None:
+    if not result.ok:
+        db.session().rollback()
+        for error in result.errors:
+            click.echo(f"Row {error.row}, {error.column or 'file'}: {error.problem}", err=True)
+        raise click.ClickException(f"{len(result.errors)} problems found: nothing was imported")
+    click.echo(f"Imported: {result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
 
 
 def register_commands(app: Flask) -> None:
@@ -74,8 +85,17 @@ def register_commands(app: Flask) -> None:
         # Run from the command line, the import acts for central HR: every department's people.
         operator = User(email="command-line", password_hash="", role="cli")
         result = import_members(session, current_framework(session), found, operator, csv_file.read_bytes())
-        if not result.ok:
-            for error in result.errors:
-                click.echo(f"Row {error.row}, {error.column or 'file'}: {error.problem}", err=True)
-            raise click.ClickException(f"{len(result.errors)} problems found: nothing was imported")
-        click.echo(f"Imported: {result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
+        _report(result)
+
+    @app.cli.command("import-attendance")
+    @click.argument("session_id", type=int)
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_attendance_command(session_id: int, csv_file: Path):
+        """Import a learning session's attendance from CSV (email or staff_number, status): all rows or none."""
+        session = db.session()
+        found = session.get(LearningSession, session_id)
+        if found is None:
+            raise click.ClickException(f"No learning session with the id {session_id}")
+        operator = User(email="command-line", password_hash="", role="cli")
+        result = import_attendance(session, current_framework(session), found, operator, csv_file.read_bytes())
+        _report(result)

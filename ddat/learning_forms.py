@@ -200,7 +200,7 @@ class PeopleForm(FlaskForm):
         "Staff numbers or email addresses",
         description="One on each line.",
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=20_000, message="Enter 1,000 people or fewer at a time")],
+        validators=[Length(max=20_000, message="Enter 1,000 people or fewer at a time")],
     )
     whole_audience = BooleanField(
         "Everyone this learning is for who has not completed it yet", widget=GovCheckboxInput()

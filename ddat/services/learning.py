@@ -142,19 +142,40 @@ def live_registration(db: Session, item_id: int, person_id: int) -> Registration
     ).first()
 
 
-def register(db: Session, session: LearningSession, person: Person, source: str = "self") -> Registration:
-    """A place, or a place on the waiting list when the session is full."""
-    if session.starts_at <= uk_now():
-        raise RegistrationRefused("This session has already taken place")
-    existing = live_registration(db, session.item_id, person.id)
-    if existing:
-        if existing.status == "completed":
-            raise RegistrationRefused("Already completed")
-        raise RegistrationRefused(
-            "Already on the waiting list for a session"
-            if existing.status == "waiting"
-            else "Already registered for a session"
+def why_not_register(db: Session, item: LearningItem, session: LearningSession, person: Person) -> str | None:
+    """Why this person cannot register themselves for the session, or None if they can."""
+    if not in_audience(item, person):
+        return (
+            f"This learning is for {', '.join(item.audience)} grades. Ask your HR team if you think you should take it."
         )
+    return _refusal(db, session, person)
+
+
+def _refusal(db: Session, session: LearningSession, person: Person) -> str | None:
+    if session.starts_at <= uk_now():
+        return "This session has already taken place"
+    existing = live_registration(db, session.item_id, person.id)
+    if existing is None:
+        return None
+    if existing.status == "completed":
+        return "Already completed"
+    return (
+        "Already on the waiting list for a session"
+        if existing.status == "waiting"
+        else "Already registered for a session"
+    )
+
+
+def register(db: Session, session: LearningSession, person: Person, source: str = "self") -> Registration:
+    """A place, or a place on the waiting list when the session is full. HR may register
+    people outside the audience; people registering themselves are checked first."""
+    # Lock the session's row (PostgreSQL; SQLite writes one at a time anyway) so two people
+    # taking the last place at once cannot both get it.
+    db.exec(select(LearningSession.id).where(LearningSession.id == session.id).with_for_update()).one()
+    refusal = _refusal(db, session, person)
+    if refusal:
+        db.rollback()
+        raise RegistrationRefused(refusal)
     registration = db.exec(
         select(Registration).where(Registration.session_id == session.id, Registration.person_id == person.id)
     ).first() or Registration(
@@ -193,6 +214,7 @@ def _cancel(db: Session, registration: Registration) -> Registration | None:
 
 def promote_waiting(db: Session, session: LearningSession) -> list[Registration]:
     """Give free places to the waiting list, longest waiting first."""
+    db.exec(select(LearningSession.id).where(LearningSession.id == session.id).with_for_update()).one()
     free = session.capacity - places_taken(db, session.id)
     if free <= 0:
         return []

@@ -24,12 +24,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The real app on a loopback port, on its own migrated and seeded SQLite database."""
+def live_app(tmp_path_factory):
+    """The app the live server runs, on its own migrated and seeded SQLite database; tests use it
+    only to let time pass (a session's date arriving), never to set up what a user would do."""
     app = fresh_app(tmp_path_factory.mktemp("live") / "live.db")
     with app.app_context():
         demo.seed(db.session(), people=20, seed=1)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The real app on a loopback port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

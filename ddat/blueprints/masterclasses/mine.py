@@ -20,11 +20,7 @@ def book(slug: str, session_id: int):
     person = my_person()
     if person is None:
         return render_template("masterclasses/no_profile.html", item=item)
-    problem = None
-    if not learning.in_audience(item, person):
-        problem = (
-            "This learning is for " + learning_audience(item) + ". Ask your HR team if you think you should take it."
-        )
+    problem = learning.why_not_register(db.session(), item, session, person)
     form = ConfirmForm()
     if problem is None and form.validate_on_submit():
         try:
@@ -44,10 +40,6 @@ def book(slug: str, session_id: int):
         past=session.starts_at <= learning.uk_now(),
         format_names=FORMAT_NAMES,
     )
-
-
-def learning_audience(item) -> str:
-    return ", ".join(item.audience) + " grades" if item.audience else "everyone"
 
 
 def _mine(registration_id: int) -> learning.MyRegistration:
