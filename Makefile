@@ -39,6 +39,7 @@ bench: install
 	$(PY) -m pathways.bench
 	$(PY) -m bench.explorer
 	$(PY) -m bench.schemes
+	$(PY) -m bench.learning
 
 lint: install
 	$(VENV)/bin/ruff check .

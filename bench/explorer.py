@@ -4,12 +4,11 @@ Run with `make bench`. Writes bench/results/explorer.json and prints the same JS
 """
 
 import json
-import platform
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.common import machine, medians, write
 from ddat import create_app, db
 from ddat.migrate import upgrade_to_head
 from ddat.services.framework import load_release
@@ -44,15 +43,12 @@ def main() -> dict:
                 start = time.perf_counter()
                 client.get(url_path)
                 timings[name].append(time.perf_counter() - start)
-    medians = {name: statistics.median(values) * 1000 for name, values in timings.items()}
     result = {
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "machine": machine(),
         "rounds": ROUNDS,
-        "median_ms": {name: round(ms, 2) for name, ms in medians.items()},
-        "ratio_to_healthz": {name: round(ms / medians["healthz"], 1) for name, ms in medians.items()},
+        **medians(timings, digits=2),
     }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return write(RESULTS, result)
 
 
 if __name__ == "__main__":

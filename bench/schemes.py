@@ -7,20 +7,16 @@ Flask test client, with /healthz timed alongside as the ratio's base.
 
 import json
 import os
-import platform
-import statistics
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import select
 
-from ddat import create_app, db
-from ddat.migrate import upgrade_to_head
+from bench.common import client_as, machine, medians, seeded_app, timed, write
+from ddat import db
 from ddat.models import Person, Scheme, User
-from ddat.services import demo
-from ddat.services.framework import current_framework, load_release
+from ddat.services.framework import current_framework
 from ddat.services.scheme_import import import_members
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
@@ -29,21 +25,11 @@ ROUNDS = 7
 RESULTS = Path(__file__).parent / "results" / "schemes.json"
 
 
-def timed(call) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
-
-
 def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade_to_head(url)
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
+        app, seed_seconds = seeded_app(tmp, PEOPLE)
         with app.app_context():
             session = db.session()
-            load_release(session)
-            seed_seconds = timed(lambda: demo.seed(session, people=PEOPLE, seed=2026))
             today = date.today()
             scheme = Scheme(
                 name="Benchmark scheme",
@@ -71,10 +57,7 @@ def main() -> dict:
             import_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
             reimport_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
 
-        client = app.test_client()
-        with client.session_transaction() as browser_session:
-            browser_session["_user_id"] = str(hr_id)
-            browser_session["_fresh"] = True
+        client = client_as(app, hr_id)
         pool = f"/schemes/{scheme_id}/candidates"
         assert client.get("/healthz").status_code == 200
         cold = timed(lambda: client.get(pool))  # builds the cached skills matrix
@@ -85,9 +68,8 @@ def main() -> dict:
             timings["candidate_pool_page_40"].append(timed(lambda: client.get(pool + "?page=40")))
             timings["scheme_dashboard"].append(timed(lambda: client.get(f"/schemes/{scheme_id}/dashboard")))
         assert client.get(pool).status_code == 200
-    medians = {name: statistics.median(values) * 1000 for name, values in timings.items()}
     result = {
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "machine": machine(),
         "people": PEOPLE,
         "rounds": ROUNDS,
         "seed_seconds": round(seed_seconds, 1),
@@ -95,11 +77,9 @@ def main() -> dict:
         "import_seconds": round(import_seconds, 2),
         "reimport_seconds": round(reimport_seconds, 2),
         "candidate_pool_first_request_ms": round(cold * 1000, 1),
-        "median_ms": {name: round(ms, 1) for name, ms in medians.items()},
-        "ratio_to_healthz": {name: round(ms / medians["healthz"], 1) for name, ms in medians.items()},
+        **medians(timings),
     }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return write(RESULTS, result)
 
 
 if __name__ == "__main__":

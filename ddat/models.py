@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -253,7 +253,11 @@ REGISTRATION_STATUSES = ("registered", "waiting", "cancelled", "attended", "no_s
 
 class Registration(SQLModel, table=True):
     __tablename__ = "learning_registration"
-    __table_args__ = (UniqueConstraint("session_id", "person_id", name="uq_registration_person"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id", name="uq_registration_person"),
+        # Uptake counts one item's completions by month.
+        Index("ix_learning_registration_item_status_completed", "item_id", "status", "completed_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="learning_session.id", index=True)
     item_id: int = Field(foreign_key="learning_item.id", index=True)  # the session's, for uptake queries

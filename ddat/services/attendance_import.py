@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 
-from ..models import LearningSession, Registration, User
-from . import audit
+from ..models import LearningItem, LearningSession, Registration, User
+from . import audit, course_evidence
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
 from .learning import set_outcome, uk_now
 from .schemes import department_scope
@@ -55,6 +55,7 @@ def import_attendance(
             planned.append((person, status))
     if result.errors:
         return result
+    completed = []
     for person, status in planned:
         registration = registrations.get(person.id)
         if registration is None:
@@ -68,7 +69,9 @@ def import_attendance(
             continue
         else:
             result.changed += 1
-        set_outcome(db, framework, registration, status)
+        if set_outcome(db, framework, registration, status, credit_now=False):
+            completed.append(person.id)
+    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed)
     audit.record(db, "learning.attendance_imported", user.id, user.role, "learning_session", str(session.id))
     db.commit()
     return result

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration
-from .learning import add_course_evidence, to_uk, uk_now, uk_time
+from .course_evidence import credit
+from .learning import to_uk, uk_now, uk_time
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "learning_catalogue.json"
 MASTERCLASS = "data-masterclass-for-permanent-secretaries"
@@ -61,7 +62,7 @@ def seed_learning(
             feedback_score=rng.choice([4, 4, 5, 5, 5, 3]),
         )
         db.add(registration)
-        add_course_evidence(db, framework, person, masterclass)
+    credit(db, framework, masterclass, [p.id for p in completed])
     done = {p.id for p in completed}
     db.add_all(Invitation(item_id=masterclass.id, person_id=p.id) for p in leaders if p.id not in done)
     db.flush()

@@ -15,11 +15,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from pathways import Framework
-from pathways.learning import changed_skills, with_course_evidence
 
-from ..models import Assessment, Invitation, LearningItem, LearningSession, Person, Registration, SkillRating
-from . import audit, population
-from .profiles import open_draft, ratings_of
+from ..models import Invitation, LearningItem, LearningSession, Person, Registration
+from . import course_evidence
 
 UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
@@ -252,70 +250,28 @@ def record_outcome(db: Session, framework: Framework, registration: Registration
     db.commit()
 
 
-def set_outcome(db: Session, framework: Framework, registration: Registration, status: str) -> None:
-    """Change a registration's outcome without committing. Completion adds course evidence,
-    once; it is never undone."""
+def set_outcome(
+    db: Session, framework: Framework, registration: Registration, status: str, credit_now: bool = True
+) -> bool:
+    """Change a registration's outcome without committing; True if it was newly completed.
+    Completion adds course evidence once (now, or by the caller for many people at once with
+    `course_evidence.credit`); it is never undone."""
     if status == registration.status or registration.status == "completed":
-        return
+        return False
     if status == "cancelled":
         _cancel(db, registration)
-        return
+        return False
     now = datetime.now(UTC)
     if status in HOLDS_A_PLACE:
         registration.registered_at = registration.registered_at or now
     if status == "completed":
         registration.completed_at = now
-        item = db.get(LearningItem, registration.item_id)
-        add_course_evidence(db, framework, db.get(Person, registration.person_id), item)
+        if credit_now:
+            course_evidence.credit(db, framework, db.get(LearningItem, registration.item_id), [registration.person_id])
     registration.status = status
     registration.updated_at = now
     db.add(registration)
-    db.flush()
-
-
-def add_course_evidence(db: Session, framework: Framework, person: Person, item: LearningItem) -> list[str]:
-    """A new submitted assessment holding the course evidence, and the same in any open draft,
-    so the person's next submission keeps it. Returns the skills whose rating changed."""
-    evidenced = [(skill, level) for skill, level in item.skills if skill in framework.skills]
-    before = (
-        {r.skill: (r.level, r.evidence) for r in ratings_of(db, person.current_assessment_id)}
-        if person.current_assessment_id
-        else {}
-    )
-    after = with_course_evidence(before, evidenced)
-    changed = changed_skills(before, after)
-    if changed:
-        now = datetime.now(UTC)
-        version = Assessment(person_id=person.id, framework_version=framework.version, started_at=now, submitted_at=now)
-        db.add(version)
-        db.flush()
-        db.add_all(
-            SkillRating(
-                person_id=person.id,
-                assessment_id=version.id,
-                skill=skill,
-                level=level,
-                evidence=evidence,
-                framework_version=framework.version,
-            )
-            for skill, (level, evidence) in after.items()
-        )
-        person.current_assessment_id = version.id
-        db.add(person)
-        population.bump(db)
-    draft = open_draft(db, person)
-    if draft:
-        ratings = {r.skill: r for r in ratings_of(db, draft.id)}
-        merged = with_course_evidence({s: (r.level, r.evidence) for s, r in ratings.items()}, evidenced)
-        for skill in changed_skills({s: (r.level, r.evidence) for s, r in ratings.items()}, merged):
-            rating = ratings.get(skill) or SkillRating(
-                person_id=person.id, assessment_id=draft.id, skill=skill, level=0, framework_version=framework.version
-            )
-            rating.level, rating.evidence = merged[skill]
-            db.add(rating)
-    audit.record(db, "learning.completed", object_type="learning_item", object_id=str(item.id))
-    db.flush()
-    return changed
+    return status == "completed"
 
 
 def save_feedback(db: Session, registration: Registration, score: int, comment: str) -> None:

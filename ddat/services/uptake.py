@@ -7,7 +7,7 @@ coverage, the people not yet reached; leaders see only counts that pass disclosu
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, extract, func, literal, union_all
+from sqlalchemy import case, distinct, extract, func, literal, union_all
 from sqlmodel import Session, select
 
 from pathways.disclosure import safe_count, suppress_row, suppress_table
@@ -62,20 +62,25 @@ def _stage_per_person(item: LearningItem):
     return select(both.c.person_id, func.max(both.c.stage).label("stage")).group_by(both.c.person_id).subquery("stages")
 
 
-def _funnels(db: Session, item: LearningItem, user: User, group) -> dict[str, list[int]]:
+def _funnels(db: Session, item: LearningItem, user: User) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+    """Funnels by department and by grade, from one GROUP BY over (department, grade, stage)."""
     stages = _stage_per_person(item)
     rows = db.exec(
-        select(group, stages.c.stage, func.count())
+        select(Person.department_id, Person.grade, stages.c.stage, func.count())
         .join(stages, stages.c.person_id == Person.id)
         .where(people_in_scope(user))
-        .group_by(group, stages.c.stage)
+        .group_by(Person.department_id, Person.grade, stages.c.stage)
     ).all()
-    funnels: dict[str, list[int]] = {}
-    for key, stage, count in rows:
-        funnel = funnels.setdefault(key, [0] * len(STAGES))
-        for reached in range(stage):  # cumulative: completing means every earlier stage too
-            funnel[reached] += count
-    return funnels
+    by_department: dict[int, list[int]] = {}
+    by_grade: dict[str, list[int]] = {}
+    for department, grade, stage, count in rows:
+        for funnel in (
+            by_department.setdefault(department, [0] * len(STAGES)),
+            by_grade.setdefault(grade, [0] * len(STAGES)),
+        ):
+            for reached in range(stage):  # cumulative: completing means every earlier stage too
+                funnel[reached] += count
+    return by_department, by_grade
 
 
 def _monthly(db: Session, item: LearningItem, user: User) -> list[tuple[str, int]]:
@@ -92,21 +97,21 @@ def _monthly(db: Session, item: LearningItem, user: User) -> list[tuple[str, int
 
 
 def _coverage_counts(db: Session, item: LearningItem, user: User) -> dict[int, list[int]]:
-    completed = (
-        select(Registration.person_id)
-        .where(Registration.item_id == item.id, Registration.status == "completed")
-        .distinct()
-        .subquery()
-    )
-    query = (
-        select(Person.department_id, func.count(Person.id), func.count(completed.c.person_id))
-        .outerjoin(completed, completed.c.person_id == Person.id)
-        .where(people_in_scope(user))
-        .group_by(Person.department_id)
+    """[people in the audience, of whom completed] by department: two GROUP BYs, the second
+    over completions only, rather than joining every person to the registrations."""
+    audience = select(Person.department_id, func.count()).where(people_in_scope(user))
+    done = (
+        select(Person.department_id, func.count(distinct(Registration.person_id)))
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.item_id == item.id, Registration.status == "completed", people_in_scope(user))
     )
     if item.audience:
-        query = query.where(Person.grade.in_(item.audience))
-    return {dept: [size, done] for dept, size, done in db.exec(query).all()}
+        audience = audience.where(Person.grade.in_(item.audience))
+        done = done.where(Person.grade.in_(item.audience))
+    counts = {dept: [size, 0] for dept, size in db.exec(audience.group_by(Person.department_id)).all()}
+    for dept, completed in db.exec(done.group_by(Person.department_id)).all():
+        counts.setdefault(dept, [0, 0])[1] = completed
+    return counts
 
 
 def audience_words(item: LearningItem) -> str:
@@ -116,8 +121,8 @@ def audience_words(item: LearningItem) -> str:
 def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) -> UptakeView:
     exact = user.role in ("hr", "admin")
     names = dict(db.exec(select(Department.id, Department.name)).all())
-    by_department = {names.get(k, "Unknown"): v for k, v in _funnels(db, item, user, Person.department_id).items()}
-    by_grade = _funnels(db, item, user, Person.grade)
+    funnels_by_department, by_grade = _funnels(db, item, user)
+    by_department = {names.get(k, "Unknown"): v for k, v in funnels_by_department.items()}
     overall = [sum(f[i] for f in by_department.values()) for i in range(len(STAGES))]
     monthly = _monthly(db, item, user)
     coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, user).items()}

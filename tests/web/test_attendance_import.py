@@ -167,3 +167,27 @@ def test_the_import_command(seeded, tmp_path):
     assert run(seeded, "import-attendance", "99999", str(good)).exit_code != 0
     with seeded.app_context():
         assert db.session().exec(select(func.count()).select_from(Person)).one() > 0
+
+
+def test_many_completions_each_get_their_own_new_version(seeded):
+    session_id = add_session(seeded, VISUALISATION, days=-1)
+    with seeded.app_context():
+        people = db.session().exec(select(Person).where(Person.grade != "PS").order_by(Person.id).limit(4)).all()
+        before = {p.id: p.current_assessment_id for p in people}
+    content = ("staff_number,status\n" + "".join(f"{p.staff_number},completed\n" for p in people)).encode()
+    assert run_import(seeded, session_id, content).ok
+    with seeded.app_context():
+        for person in people:
+            now = db.session().get(Person, person.id)
+            assert now.current_assessment_id != before[person.id]
+            evidence = (
+                db.session()
+                .exec(
+                    select(SkillRating.level, SkillRating.evidence).where(
+                        SkillRating.assessment_id == now.current_assessment_id,
+                        SkillRating.skill == "data-visualisation",
+                    )
+                )
+                .one()
+            )
+            assert evidence[0] >= 2 and (evidence[1] == "course" or evidence[0] > 2)

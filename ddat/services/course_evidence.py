@@ -1,0 +1,127 @@
+"""Completed learning as `course` evidence on people's profiles, for one person or thousands.
+
+Each person whose ratings change gets a new submitted assessment holding them (so history
+shows when learning changed their profile), and the same evidence goes into any draft they
+have open, so their next submission keeps it. Everything is read and written in bulk.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, insert
+from sqlmodel import Session, select
+
+from pathways import Framework
+from pathways.learning import changed_skills, with_course_evidence
+
+from ..models import Assessment, LearningItem, Person, SkillRating
+from . import audit, population
+
+CHUNK = 500
+
+
+def _ratings_by_assessment(db: Session, assessment_ids: list[int]) -> dict[int, dict[str, tuple[int, str]]]:
+    found: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
+    for i in range(0, len(assessment_ids), CHUNK):
+        rows = db.exec(
+            select(SkillRating.assessment_id, SkillRating.skill, SkillRating.level, SkillRating.evidence).where(
+                SkillRating.assessment_id.in_(assessment_ids[i : i + CHUNK])
+            )
+        )
+        for assessment_id, skill, level, evidence in rows:
+            found[assessment_id][skill] = (level, evidence)
+    return found
+
+
+def credit(db: Session, framework: Framework, item: LearningItem, person_ids: list[int]) -> int:
+    """Add the item's skills as course evidence for these people; returns how many changed."""
+    evidenced = [(skill, level) for skill, level in item.skills if skill in framework.skills]
+    if not evidenced or not person_ids:
+        return 0
+    db.flush()
+    current = {
+        pid: aid
+        for i in range(0, len(person_ids), CHUNK)
+        for pid, aid in db.exec(
+            select(Person.id, Person.current_assessment_id).where(Person.id.in_(person_ids[i : i + CHUNK]))
+        )
+    }
+    held = _ratings_by_assessment(db, [aid for aid in current.values() if aid])
+    changes = []
+    for pid, aid in current.items():
+        before = held.get(aid, {}) if aid else {}
+        after = with_course_evidence(before, evidenced)
+        if changed_skills(before, after):
+            changes.append((pid, after))
+    if changes:
+        _new_versions(db, framework, changes)
+        population.bump(db)
+    _into_drafts(db, framework, list(current), evidenced)
+    audit.record(db, "learning.completed", object_type="learning_item", object_id=str(item.id))
+    db.flush()
+    return len(changes)
+
+
+def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, dict]]) -> None:
+    now = datetime.now(UTC)
+    rows = [
+        {"person_id": pid, "framework_version": framework.version, "started_at": now, "submitted_at": now}
+        for pid, _ in changes
+    ]
+    ids = db.execute(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows).scalars().all()
+    db.execute(
+        insert(SkillRating),
+        [
+            {
+                "person_id": pid,
+                "assessment_id": aid,
+                "skill": skill,
+                "level": level,
+                "evidence": evidence,
+                "framework_version": framework.version,
+                "rated_at": now,
+            }
+            for (pid, after), aid in zip(changes, ids, strict=True)
+            for skill, (level, evidence) in after.items()
+        ],
+    )
+    people = Person.__table__
+    db.connection().execute(
+        people.update().where(people.c.id == bindparam("pid")).values(current_assessment_id=bindparam("aid")),
+        [{"pid": pid, "aid": aid} for (pid, _), aid in zip(changes, ids, strict=True)],
+    )
+    db.expire_all()  # Person objects in the session must see their new current assessment
+
+
+def _into_drafts(db: Session, framework: Framework, person_ids: list[int], evidenced) -> None:
+    drafts = [
+        draft
+        for i in range(0, len(person_ids), CHUNK)
+        for draft in db.exec(
+            select(Assessment).where(
+                Assessment.person_id.in_(person_ids[i : i + CHUNK]), Assessment.submitted_at.is_(None)
+            )
+        )
+    ]
+    if not drafts:
+        return
+    rows = {
+        (r.assessment_id, r.skill): r
+        for i in range(0, len(drafts), CHUNK)
+        for r in db.exec(
+            select(SkillRating).where(SkillRating.assessment_id.in_([d.id for d in drafts[i : i + CHUNK]]))
+        )
+    }
+    for draft in drafts:
+        before = {skill: (r.level, r.evidence) for (aid, skill), r in rows.items() if aid == draft.id}
+        after = with_course_evidence(before, evidenced)
+        for skill in changed_skills(before, after):
+            rating = rows.get((draft.id, skill)) or SkillRating(
+                person_id=draft.person_id,
+                assessment_id=draft.id,
+                skill=skill,
+                level=0,
+                framework_version=framework.version,
+            )
+            rating.level, rating.evidence = after[skill]
+            db.add(rating)
