@@ -96,6 +96,18 @@ def save_item(db: Session, item: LearningItem | None, answers: dict) -> Learning
     return item
 
 
+def save_session(db: Session, session: LearningSession, answers: dict) -> list[Registration]:
+    """Create or change a session. More places go to the waiting list at once; fewer places
+    never take a place from anyone who holds one. Returns the people given a place."""
+    for name, value in answers.items():
+        setattr(session, name, value)
+    db.add(session)
+    db.flush()
+    promoted = promote_waiting(db, session)
+    db.commit()
+    return promoted
+
+
 def in_audience(item: LearningItem, person: Person | None) -> bool:
     return person is not None and (not item.audience or person.grade in item.audience)
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from ddat import db
 from ddat.models import LearningItem, LearningSession, Person, Registration, SkillRating, User
 from ddat.services.framework import current_framework
+from ddat.services.learning import UK
 from ddat.services.profiles import engine_profile
 from pathways import match
 
@@ -404,3 +405,35 @@ def test_departmental_hr_see_only_their_own_people(seeded, client, sign_in, subm
     url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
     submit(url + "/register", {"people": ops.staff_number}, form_url=url)
     assert registration_of(seeded, session_id, OPS).source == "hr"  # unchanged: not theirs to register
+
+
+def test_more_places_go_to_the_waiting_list_at_once(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
+    sign_in(POLICY)
+    book(submit, VISUALISATION, session_id)
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(OPS)
+    book(submit, VISUALISATION, session_id)
+    assert registration_of(seeded, session_id, OPS).status == "waiting"
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("hr@example.gov.uk")
+    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="Room 1"' in form and 'name="capacity" type="text" value="1"' in form
+    day = (datetime.now(UTC) + timedelta(days=10)).astimezone(UK)
+    answers = {
+        "day": [str(day.day), str(day.month), str(day.year)],
+        "starts": "10:00",
+        "ends": "12:00",
+        "online": "yes",
+        "location": "Teams",
+    }
+    bad = submit(url, answers | {"capacity": "0"})
+    assert "Places must be a whole number from 1 to 10,000" in bad.get_data(as_text=True)
+    assert registration_of(seeded, session_id, OPS).status == "waiting"
+    response = submit(url, answers | {"capacity": "2"})
+    page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Session changed" in page and "2 of 2 taken" in page and "Online: Teams" in page
+    assert registration_of(seeded, session_id, OPS).status == "registered"

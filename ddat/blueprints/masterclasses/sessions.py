@@ -27,18 +27,41 @@ def new_session(slug: str):
     item = item_or_404(slug)
     form = SessionForm()
     if form.validate_on_submit():
-        session = LearningSession(
-            item_id=item.id,
-            starts_at=learning.uk_time(form.day.data, form.starts.data),
-            ends_at=learning.uk_time(form.day.data, form.ends.data),
-            online=form.online.data == "yes",
-            location=form.location.data.strip(),
-            capacity=form.capacity.data,
-        )
-        db.session().add(session)
-        db.session().commit()
+        session = LearningSession(item_id=item.id, **_session_answers(form))
+        learning.save_session(db.session(), session, {})
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="created"))
-    return render_template("masterclasses/session_form.html", form=form, item=item)
+    return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
+
+
+@bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(*HR)
+def edit_session(slug: str, session_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    starts, ends = learning.to_uk(session.starts_at), learning.to_uk(session.ends_at)
+    data = {
+        "day": starts.date(),
+        "starts": starts.time(),
+        "ends": ends.time(),
+        "online": "yes" if session.online else "no",
+        "location": session.location,
+        "capacity": session.capacity,
+    }
+    form = SessionForm(data=data if request.method == "GET" else None)
+    if form.validate_on_submit():
+        learning.save_session(db.session(), session, _session_answers(form))
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="updated"))
+    return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
+
+
+def _session_answers(form: SessionForm) -> dict:
+    return {
+        "starts_at": learning.uk_time(form.day.data, form.starts.data),
+        "ends_at": learning.uk_time(form.day.data, form.ends.data),
+        "online": form.online.data == "yes",
+        "location": form.location.data.strip(),
+        "capacity": form.capacity.data,
+    }
 
 
 def _registrations(session: LearningSession) -> list[tuple[Registration, Person, str]]:
