@@ -2,10 +2,11 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from .auth import init_auth
 from .config import CONFIGS, ROOT
@@ -13,6 +14,22 @@ from .db import init_db
 from .services.learning import to_uk
 
 csrf = CSRFProtect()
+
+
+class DatabaseId(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _refuse_nul_characters():
+    """No text anyone types has a NUL character, and PostgreSQL cannot store one: refuse it
+    anywhere in a request with a plain 400 page rather than fail later."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype != "multipart/form-data":
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -27,6 +44,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(CONFIGS[config_name]())
     app.config.update(overrides)
+    # Ids in addresses are database integers: anything bigger is simply not found (404).
+    app.url_map.converters["int"] = DatabaseId
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -43,12 +62,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk"] = to_uk
 
+    app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     WTFormsHelpers(app)
     init_db(app)
     init_auth(app)
 
-    from .blueprints import auth, errors, framework, health, masterclasses, profile, schemes
+    from .blueprints import auth, dashboards, errors, framework, health, masterclasses, profile, schemes
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
@@ -56,6 +76,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(profile.bp)
     app.register_blueprint(schemes.bp)
     app.register_blueprint(masterclasses.bp)
+    app.register_blueprint(dashboards.bp)
     errors.register(app)
 
     from .cli import register_commands

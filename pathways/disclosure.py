@@ -1,25 +1,39 @@
 """Disclosure control for counts shown to people who must not see individuals.
 
-A count is shown only when no small group of people (1 to threshold - 1) can be read from
-it or worked out from it. The rules, applied to a table of counts:
+A count is shown only when no small group of people (1 to threshold - 1) can be read from it
+or worked out from it. A table has rows (groups such as departments) whose first column is
+usually the group's base, and a shown total row. The rules:
 
-1. Primary: a count from 1 to threshold - 1 is suppressed. A true 0 is shown, except where
-   rule 4 applies, because "nobody" in a group of threshold or more says nothing about a
-   particular person.
-2. Nested counts in a row (each stage a subset of the one before, as in a funnel
-   "invited ≥ registered ≥ completed"): two shown counts never differ by 1 to threshold - 1,
-   so subtracting them cannot reveal a small group.
-3. Columns with a shown total: the suppressed cells of a column add up to 0 or to at least
-   the threshold, so subtracting the shown cells from the total reveals no small group.
-4. A row whose base (its first, largest count) is suppressed is suppressed whole, zeros
-   included: "0 of fewer than 5" would say something about each of those few people.
+1. Primary: a count from 1 to threshold - 1 is suppressed. A true 0 is shown, because
+   "nobody" in a group of threshold or more says nothing about a particular person; rule 4
+   hides it where the group is small.
+2. Within a row, depending on how its columns relate (`mode`):
+   - "nested" (a funnel, each stage a subset of the one before): two shown counts never
+     differ by 1 to threshold - 1;
+   - "base" (each column a subset of the first, such as people holding a skill out of the
+     people in a department): no shown count differs from the base by 1 to threshold - 1;
+   - "partition" (the columns after the first add up to it, such as readiness bands): the
+     hidden ones add up to 0 or at least the threshold;
+   - "independent": no relation.
+3. Columns: the hidden cells of each column add up to 0 or at least the threshold, so
+   subtracting the shown cells from the total reveals no small group; and a column never
+   hides exactly one non-zero cell, which the total would give away (and with it whatever
+   that cell was hidden to protect). Where a column cannot hide a second cell, its total is
+   hidden instead (`suppress_with_total`).
+4. A row whose base (first column) is hidden is hidden whole, zeros included: "0 of fewer
+   than 5" would say something about each of those few people (not for "independent").
+5. Differencing: cells a caller knows could be worked out by subtracting this table from
+   another view (see `differences`) are hidden too.
 
-Suppressed cells are None. Functions here are pure so they can be tested on any table.
+When one rule hides a cell, the others are applied again until nothing changes. Suppressed
+cells are None. Everything here is pure, so it can be tested on any table.
 """
 
 from collections.abc import Mapping, Sequence
 
 DEFAULT_THRESHOLD = 5
+MODES = ("nested", "base", "partition", "independent")
+TOTAL = "__total__"
 
 
 def is_small(count: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
@@ -31,45 +45,118 @@ def safe_count(count: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
 
 
 def suppress_row(row: Sequence[int], threshold: int = DEFAULT_THRESHOLD) -> list[int | None]:
-    """One row of nested counts, largest first (rules 1, 2 and 4)."""
-    shown: list[int | None] = []
-    smallest_shown = None
-    for count in row:
-        if is_small(count, threshold) or (smallest_shown is not None and is_small(smallest_shown - count, threshold)):
-            shown.append(None)
-        else:
-            shown.append(count)
-            smallest_shown = count
-    if row and shown[0] is None:
-        return [None] * len(row)
-    return shown
+    """One row of nested counts, largest first (rules 1, 2 "nested" and 4)."""
+    return suppress_table({TOTAL: row}, threshold, "nested", columns_have_totals=False)[TOTAL]
+
+
+def _row_rules(row: Sequence[int], shown: list[int | None], threshold: int, mode: str) -> None:
+    if mode == "nested":
+        smallest_shown = None
+        for i, count in enumerate(row):
+            if shown[i] is None:
+                continue
+            if is_small(count, threshold) or (
+                smallest_shown is not None and is_small(smallest_shown - count, threshold)
+            ):
+                shown[i] = None
+            else:
+                smallest_shown = count
+    else:
+        for i, count in enumerate(row):
+            if is_small(count, threshold) or (mode == "base" and i and is_small(row[0] - count, threshold)):
+                shown[i] = None
+
+
+def _hide_smallest(row_or_column: list[tuple[int, int | None, object]], threshold: int) -> object | None:
+    """Given (raw, shown, where) cells whose sum is known, the place of the smallest shown
+    non-zero cell to hide next, or None if all is well: the hidden cells must hold 0 or at
+    least `threshold` people between them, and never be one non-zero cell on its own."""
+    hidden = [raw for raw, shown, _ in row_or_column if shown is None]
+    lone = sum(1 for raw in hidden if raw > 0) == 1
+    if not is_small(sum(hidden), threshold) and not lone:
+        return None
+    candidates = [(raw, str(where), where) for raw, shown, where in row_or_column if shown is not None and raw > 0]
+    return min(candidates)[2] if candidates else None
 
 
 def suppress_table(
-    rows: Mapping[str, Sequence[int]], threshold: int = DEFAULT_THRESHOLD, nested: bool = True
+    rows: Mapping[str, Sequence[int]],
+    threshold: int = DEFAULT_THRESHOLD,
+    mode: str = "nested",
+    hidden: set[tuple[str, int]] = frozenset(),
+    columns_have_totals: bool = True,
 ) -> dict[str, list[int | None]]:
-    """Suppress a table whose columns have shown totals (rules 1-4; rule 2 only if `nested`)."""
-    table = {
-        key: (suppress_row(row, threshold) if nested else [safe_count(c, threshold) for c in row])
-        for key, row in rows.items()
-    }
+    """Apply rules 1-5 to `rows`; `hidden` holds (row, column) cells to hide from the start."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    table: dict[str, list[int | None]] = {key: list(row) for key, row in rows.items()}
+    for key, column in hidden:
+        if key in table:
+            table[key][column] = None
+    for key, row in rows.items():
+        _row_rules(row, table[key], threshold, mode)
     width = max((len(row) for row in rows.values()), default=0)
     changed = True
-    while changed:  # each pass only adds suppressions, so this ends
+    while changed:  # every pass only hides more, so this ends
         changed = False
+        for key in rows:
+            if (
+                mode != "independent"
+                and table[key]
+                and table[key][0] is None
+                and any(v is not None for v in table[key])
+            ):
+                table[key] = [None] * len(table[key])  # rule 4
+                changed = True
+            if mode == "partition" and table[key] and table[key][0] is not None:
+                parts = [(rows[key][i], table[key][i], i) for i in range(1, len(rows[key]))]
+                column = _hide_smallest(parts, threshold)
+                if column is not None:
+                    table[key][column] = None
+                    changed = True
+        if not columns_have_totals:
+            continue
         for column in range(width):
-            hidden = [rows[k][column] for k in rows if table[k][column] is None]
-            if hidden and is_small(sum(hidden), threshold):
-                candidates = [k for k in rows if table[k][column] is not None and rows[k][column] > 0]
-                if not candidates:  # every non-zero cell is hidden: the total must go too
-                    continue
-                smallest = min(candidates, key=lambda k: (rows[k][column], k))
-                if column == 0:
-                    table[smallest] = [None] * width
-                else:
-                    table[smallest][column] = None
+            cells = [(rows[key][column], table[key][column], key) for key in rows]
+            key = _hide_smallest(cells, threshold)
+            if key is not None:
+                table[key][column] = None
                 changed = True
     return table
+
+
+def suppress_with_total(
+    rows: Mapping[str, Sequence[int]],
+    threshold: int = DEFAULT_THRESHOLD,
+    mode: str = "nested",
+    hidden: set[tuple[str, int]] = frozenset(),
+    total_hidden: set[int] = frozenset(),
+) -> tuple[dict[str, list[int | None]], list[int | None]]:
+    """A table and its total row (column sums). A total is hidden where it is small, where
+    `total_hidden` says so, or where its column could not hide a second cell."""
+    width = max((len(row) for row in rows.values()), default=0)
+    total = [sum(row[c] for row in rows.values()) for c in range(width)]
+    table = suppress_table(rows, threshold, mode, hidden)
+    hide = set(total_hidden)
+    for column in range(width):
+        if sum(1 for key in rows if table[key][column] is None and rows[key][column] > 0) == 1:
+            hide.add(column)
+    shown_total = suppress_table({TOTAL: total}, threshold, mode, {(TOTAL, c) for c in hide}, columns_have_totals=False)
+    return table, shown_total[TOTAL]
+
+
+def differences(
+    current: Mapping[str, Sequence[int]], wider: Mapping[str, Sequence[int]], threshold: int = DEFAULT_THRESHOLD
+) -> set[tuple[str, int]]:
+    """Cells of `current` (a filtered view) that differ from the same cell of `wider` (the view
+    with one filter removed, which can also be seen) by a small number: showing both would
+    reveal that small group by subtraction."""
+    return {
+        (key, column)
+        for key, row in current.items()
+        for column, count in enumerate(row)
+        if key in wider and is_small(wider[key][column] - count, threshold)
+    }
 
 
 def total_is_safe(rows: Mapping[str, Sequence[int]], column: int, threshold: int = DEFAULT_THRESHOLD) -> bool:

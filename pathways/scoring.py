@@ -150,7 +150,7 @@ class ScoringModel:
                 row[self.column[skill]] = profile.rating(skill).code
         return row
 
-    def _column_best(self, codes: np.ndarray, column: int) -> np.ndarray:
+    def column_best(self, codes: np.ndarray, column: int) -> np.ndarray:
         """Best code per person for one skill, counting related skills' ratings."""
         related = self.counts_for[self.skills[column]]
         if not related:
@@ -181,7 +181,7 @@ class ScoringModel:
         numerator = np.zeros(len(codes), dtype=np.int64)
         evidence_num = np.zeros(len(codes), dtype=np.int64)
         for column, credit, evidence in zip(columns, credit_tables, evidence_tables, strict=True):
-            best = self._column_best(codes, column)
+            best = self.column_best(codes, column)
             numerator += credit[best]
             evidence_num += evidence[best]
         fit = 100 * numerator / denominator

@@ -38,6 +38,15 @@ def import_attendance(
     registrations = {r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == session.id))}
     seen: dict[int, int] = {}
     planned = []
+    recorded_elsewhere = set(
+        db.exec(
+            select(Registration.person_id).where(
+                Registration.item_id == session.item_id,
+                Registration.session_id != session.id,
+                Registration.status.in_(("attended", "completed")),
+            )
+        )
+    )
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
@@ -50,6 +59,10 @@ def import_attendance(
         if registration and registration.status == "completed" and status and status != "completed":
             result.errors.append(
                 RowError(number, who_column(record), "Already completed: a completion cannot be undone")
+            )
+        elif person and person.id in recorded_elsewhere:
+            result.errors.append(
+                RowError(number, who_column(record), "Already recorded at another session of this learning")
             )
         if len(result.errors) == before:
             planned.append((person, status))

@@ -52,6 +52,8 @@ def read_rows(content: bytes, columns: RequiredColumns) -> tuple[list[dict | Non
         text = content.decode("utf-8-sig")  # Excel writes a byte order mark
     except UnicodeDecodeError:
         return [], [RowError(1, "", "The file must be a CSV file saved as UTF-8")]
+    if "\x00" in text:
+        return [], [RowError(1, "", "The file must be a CSV file saved as UTF-8 text")]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)

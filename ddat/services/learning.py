@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import Session, select
 
 from pathways import Framework
@@ -247,7 +247,7 @@ def promote_waiting(db: Session, session: LearningSession) -> list[Registration]
 def invite(db: Session, item: LearningItem, people: list[Person]) -> int:
     """Invite people who are not invited yet; returns how many were new."""
     invited = set(db.exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
-    new = [p for p in people if p.id not in invited]
+    new = list({p.id: p for p in people if p.id not in invited}.values())  # each person once
     db.add_all(Invitation(item_id=item.id, person_id=p.id) for p in new)
     db.commit()
     return len(new)
@@ -267,12 +267,21 @@ def set_outcome(
 ) -> bool:
     """Change a registration's outcome without committing; True if it was newly completed.
     Completion adds course evidence once (now, or by the caller for many people at once with
-    `course_evidence.credit`); it is never undone."""
+    `course_evidence.credit`); it is never undone. A place is only given through `register`
+    (which keeps to the places and the waiting list), so someone waiting or cancelled cannot
+    be set back to registered here. Raises RegistrationRefused when the person is already
+    recorded at another session of the item; a place they hold at another session is freed."""
     if status == registration.status or registration.status == "completed":
         return False
     if status == "cancelled":
         _cancel(db, registration)
         return False
+    if status == "registered" and registration.status in ("waiting", "cancelled", ""):
+        raise RegistrationRefused("A place can only be given by registering them, within the places left")
+    for other in other_live_registrations(db, registration):
+        if other.status in ("attended", "completed"):
+            raise RegistrationRefused("Already recorded at another session of this learning")
+        _cancel(db, other)
     now = datetime.now(UTC)
     if status in HOLDS_A_PLACE:
         registration.registered_at = registration.registered_at or now
@@ -284,6 +293,20 @@ def set_outcome(
     registration.updated_at = now
     db.add(registration)
     return status == "completed"
+
+
+def other_live_registrations(db: Session, registration: Registration) -> list[Registration]:
+    """The person's live registrations for the same item at other sessions."""
+    return list(
+        db.exec(
+            select(Registration).where(
+                Registration.item_id == registration.item_id,
+                Registration.person_id == registration.person_id,
+                Registration.status.in_(LIVE),
+                Registration.id != registration.id if registration.id else true(),
+            )
+        )
+    )
 
 
 def save_feedback(db: Session, registration: Registration, score: int, comment: str) -> None:

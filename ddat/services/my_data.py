@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from ..models import Assessment, Department, Person, User
 from .csv_files import csv_text
+from .learning import my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 
 
@@ -11,7 +12,7 @@ def export(db: Session, user: User) -> dict:
     person = person_for(db, user)
     data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
     if person is None:
-        return data | {"profile": None, "assessments": []}
+        return data | {"profile": None, "assessments": [], "learning": [], "learning_invitations": []}
     department = db.get(Department, person.department_id)
     data["profile"] = _profile(person, department)
     data["assessments"] = [
@@ -28,6 +29,18 @@ def export(db: Session, user: User) -> dict:
         }
         for a in _all_assessments(db, person)
     ]
+    data["learning"] = [
+        {
+            "learning": mine.item.name,
+            "session_starts_at": mine.session.starts_at.isoformat(),
+            "status": mine.registration.status,
+            "completed_at": mine.registration.completed_at.isoformat() if mine.registration.completed_at else None,
+            "feedback_score": mine.registration.feedback_score,
+            "feedback_comment": mine.registration.feedback_comment,
+        }
+        for mine in my_registrations(db, person)
+    ]
+    data["learning_invitations"] = [item.name for item in my_invitations(db, person)]
     return data
 
 

@@ -35,6 +35,12 @@ def counter(db: Session, name: str = RATINGS) -> int:
 class Population:
     person_ids: np.ndarray  # sorted ascending
     codes: np.ndarray  # one row per person id, in the same order
+    # Who each row is, for counting groups (dashboards) without reading people again:
+    department_ids: np.ndarray
+    professions: np.ndarray  # as indexes into `profession_names`
+    grades: np.ndarray  # as indexes into `grade_names`
+    profession_names: tuple[str, ...] = ()
+    grade_names: tuple[str, ...] = ()
 
     def rows_of(self, person_ids: np.ndarray) -> np.ndarray:
         """Row numbers of the given people; people without a current assessment are dropped."""
@@ -72,14 +78,38 @@ def _build(db: Session, framework: Framework) -> Population:
         )
         .all()
     )
-    people = np.array(
-        db.exec(select(Person.id).where(Person.current_assessment_id.is_not(None)).order_by(Person.id)).all(),
-        dtype=np.int64,
+    attributes = (
+        db.connection()
+        .execute(
+            select(Person.id, Person.department_id, Person.profession, Person.grade)
+            .where(Person.current_assessment_id.is_not(None))
+            .order_by(Person.id)
+        )
+        .all()
     )
+    ids, departments, professions, grades = zip(*attributes, strict=True) if attributes else ((), (), (), ())
+    people = np.array(ids, dtype=np.int64)
     person_ids, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
     index = np.searchsorted(people, np.array(person_ids, dtype=np.int64))
     codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people))
-    return Population(people, codes)
+    profession_names, profession_index = _coded(professions)
+    grade_names, grade_index = _coded(grades)
+    return Population(
+        people,
+        codes,
+        np.array(departments, dtype=np.int64),
+        profession_index,
+        grade_index,
+        profession_names,
+        grade_names,
+    )
+
+
+def _coded(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    """A few distinct strings as small integers (a dictionary lookup each, not a sort)."""
+    names = tuple(sorted(set(values)))
+    lookup = {name: i for i, name in enumerate(names)}
+    return names, np.fromiter((lookup[v] for v in values), dtype=np.int16, count=len(values))
 
 
 def clear_cache() -> None:

@@ -9,7 +9,18 @@ from sqlmodel import Session, delete, select
 from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
-from ..models import Assessment, Department, MemberNote, Milestone, Person, SchemeMember, SkillRating, User
+from ..models import (
+    Assessment,
+    Department,
+    Invitation,
+    MemberNote,
+    Milestone,
+    Person,
+    Registration,
+    SchemeMember,
+    SkillRating,
+    User,
+)
 from . import audit, population
 
 QUESTIONS_PER_PAGE = 5
@@ -277,6 +288,8 @@ def delete_everything(db: Session, user: User) -> None:
         db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
         db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
         db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
+        db.exec(delete(Registration).where(Registration.person_id == person.id))
+        db.exec(delete(Invitation).where(Invitation.person_id == person.id))
         db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
         db.exec(delete(Assessment).where(Assessment.person_id == person.id))
         db.delete(person)

@@ -7,12 +7,12 @@ coverage, the people not yet reached; leaders see only counts that pass disclosu
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, extract, func, literal, union_all
+from sqlalchemy import and_, case, distinct, extract, func, literal, true, union_all
 from sqlmodel import Session, select
 
-from pathways.disclosure import safe_count, suppress_row, suppress_table
+from pathways.disclosure import safe_count, safe_share, suppress_with_total
 
-from ..models import Department, Invitation, LearningItem, Person, Registration, User
+from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from .csv_files import csv_text
 from .schemes import department_scope, people_in_scope
 
@@ -43,11 +43,12 @@ class UptakeView:
     not_completed: list[dict] = field(default_factory=list)  # HR and admins only
 
 
-def _stage_per_person(item: LearningItem):
+def stage_per_person(item: LearningItem, invited_when=None, session_when=None):
     """Each person's furthest stage with the item: 1 invited .. 4 completed. Registering counts
-    as having been invited, whether or not an invitation was sent."""
+    as having been invited, whether or not an invitation was sent. The optional conditions
+    keep only invitations, and registrations for sessions, within a date range."""
     invited = select(Invitation.person_id.label("person_id"), literal(1).label("stage")).where(
-        Invitation.item_id == item.id
+        Invitation.item_id == item.id, true() if invited_when is None else invited_when
     )
     reached = select(
         Registration.person_id.label("person_id"),
@@ -58,17 +59,19 @@ def _stage_per_person(item: LearningItem):
             else_=1,
         ).label("stage"),
     ).where(Registration.item_id == item.id)
+    if session_when is not None:
+        reached = reached.join(LearningSession, LearningSession.id == Registration.session_id).where(session_when)
     both = union_all(invited, reached).subquery()
     return select(both.c.person_id, func.max(both.c.stage).label("stage")).group_by(both.c.person_id).subquery("stages")
 
 
-def _funnels(db: Session, item: LearningItem, user: User) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+def _funnels(db: Session, item: LearningItem, condition) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
     """Funnels by department and by grade, from one GROUP BY over (department, grade, stage)."""
-    stages = _stage_per_person(item)
+    stages = stage_per_person(item)
     rows = db.exec(
         select(Person.department_id, Person.grade, stages.c.stage, func.count())
         .join(stages, stages.c.person_id == Person.id)
-        .where(people_in_scope(user))
+        .where(condition)
         .group_by(Person.department_id, Person.grade, stages.c.stage)
     ).all()
     by_department: dict[int, list[int]] = {}
@@ -83,27 +86,27 @@ def _funnels(db: Session, item: LearningItem, user: User) -> tuple[dict[int, lis
     return by_department, by_grade
 
 
-def _monthly(db: Session, item: LearningItem, user: User) -> list[tuple[str, int]]:
+def _monthly(db: Session, item: LearningItem, condition) -> list[tuple[str, int]]:
     year = extract("year", Registration.completed_at)
     month = extract("month", Registration.completed_at)
     rows = db.exec(
         select(year, month, func.count())
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.item_id == item.id, Registration.status == "completed", people_in_scope(user))
+        .where(Registration.item_id == item.id, Registration.status == "completed", condition)
         .group_by(year, month)
         .order_by(year, month)
     ).all()
     return [(f"{MONTHS[int(m) - 1]} {int(y)}", count) for y, m, count in rows]
 
 
-def _coverage_counts(db: Session, item: LearningItem, user: User) -> dict[int, list[int]]:
+def _coverage_counts(db: Session, item: LearningItem, condition) -> dict[int, list[int]]:
     """[people in the audience, of whom completed] by department: two GROUP BYs, the second
     over completions only, rather than joining every person to the registrations."""
-    audience = select(Person.department_id, func.count()).where(people_in_scope(user))
+    audience = select(Person.department_id, func.count()).where(condition)
     done = (
         select(Person.department_id, func.count(distinct(Registration.person_id)))
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.item_id == item.id, Registration.status == "completed", people_in_scope(user))
+        .where(Registration.item_id == item.id, Registration.status == "completed", condition)
     )
     if item.audience:
         audience = audience.where(Person.grade.in_(item.audience))
@@ -118,21 +121,30 @@ def audience_words(item: LearningItem) -> str:
     return ", ".join(item.audience) if item.audience else "everyone"
 
 
+def audience_condition(item: LearningItem):
+    """The people an item is for (everyone if it has no audience)."""
+    return Person.grade.in_(item.audience) if item.audience else true()
+
+
 def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) -> UptakeView:
+    """HR and admins: exact counts of everyone in their scope. Leaders: counts of the people
+    the item is for only (so the funnel and the coverage figure cannot be subtracted to count
+    the few others), all through disclosure control."""
     exact = user.role in ("hr", "admin")
+    condition = people_in_scope(user) if exact else and_(people_in_scope(user), audience_condition(item))
     names = dict(db.exec(select(Department.id, Department.name)).all())
-    funnels_by_department, by_grade = _funnels(db, item, user)
+    funnels_by_department, by_grade = _funnels(db, item, condition)
     by_department = {names.get(k, "Unknown"): v for k, v in funnels_by_department.items()}
     overall = [sum(f[i] for f in by_department.values()) for i in range(len(STAGES))]
-    monthly = _monthly(db, item, user)
-    coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, user).items()}
+    monthly = _monthly(db, item, condition)
+    coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, people_in_scope(user)).items()}
     size = sum(v[0] for v in coverage.values())
     done = sum(v[1] for v in coverage.values())
     not_covered = sum(1 for v in coverage.values() if v[1] < v[0])
     feedback_count, feedback_average = db.exec(
         select(func.count(Registration.feedback_score), func.avg(Registration.feedback_score))
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.item_id == item.id, people_in_scope(user))
+        .where(Registration.item_id == item.id, condition)
     ).one()
     grade_rank = {g: i for i, g in enumerate(grade_order)}
     grades = sorted(by_grade, key=lambda g: grade_rank.get(g, len(grade_rank)))
@@ -149,24 +161,42 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
         )
         view.not_completed = not_completed(db, item, user)
         return view
-    safe_departments = suppress_table(by_department)
-    safe_grades = suppress_table(by_grade)
-    safe_months = suppress_table({label: [count] for label, count in monthly}, nested=False)
-    safe_coverage = suppress_table(coverage)
-    shown_size, shown_done = suppress_row([size, done])
+    safe_departments, overall_by_department = suppress_with_total(by_department)
+    safe_grades, overall_by_grade = suppress_with_total(by_grade)
+    safe_months, months_total = suppress_with_total({label: [n] for label, n in monthly}, mode="independent")
+    safe_coverage, (shown_size, shown_done) = suppress_with_total(coverage) if coverage else ({}, [None, None])
+    shown_overall = [
+        None if a is None or b is None else a for a, b in zip(overall_by_department, overall_by_grade, strict=True)
+    ] if overall_by_department else [0] * len(STAGES)  # fmt: skip
+    if months_total and months_total[0] is None:
+        shown_overall[-1] = None  # the months add up to the completions
     shown_feedback = safe_count(feedback_count)
     return UptakeView(
         exact=False,
-        overall=suppress_row(overall),
+        overall=shown_overall,
         by_department=sorted(safe_departments.items()),
         by_grade=[(g, safe_grades[g]) for g in grades],
         monthly=[(label, safe_months[label][0]) for label, _ in monthly],
         coverage=Coverage(
-            audience_words(item), shown_done, shown_size, safe_count(not_covered), sorted(safe_coverage.items())
+            audience_words(item),
+            shown_done,
+            shown_size,
+            safe_count(not_covered) if shown_size is not None else None,
+            sorted(safe_coverage.items()),
         ),
         feedback_count=shown_feedback,
         feedback_average=round(float(feedback_average), 1) if shown_feedback and feedback_average is not None else None,
     )
+
+
+def coverage_for_leaders(db: Session, slug: str) -> dict | None:
+    """Organisation-wide coverage of one item's audience, as counts a leader may see."""
+    item = db.exec(select(LearningItem).where(LearningItem.slug == slug)).first()
+    if item is None:
+        return None
+    counts = _coverage_counts(db, item, true())
+    done, size = safe_share(sum(v[1] for v in counts.values()), sum(v[0] for v in counts.values()))
+    return {"item": item, "completed": done, "size": size, "audience": audience_words(item)}
 
 
 def not_completed(db: Session, item: LearningItem, user: User) -> list[dict]:

@@ -1,7 +1,17 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathways.disclosure import is_small, safe_count, safe_percentage, safe_share, suppress_row, suppress_table
+from pathways.disclosure import (
+    differences,
+    is_small,
+    safe_count,
+    safe_percentage,
+    safe_share,
+    suppress_row,
+    suppress_table,
+    suppress_with_total,
+)
 
 T = 5
 
@@ -30,26 +40,27 @@ def check_nested_row(row, shown):
 
 @given(tables)
 def test_no_small_group_can_be_read_or_worked_out_from_a_table(rows):
-    shown = suppress_table(rows, T)
+    shown, total = suppress_with_total(rows, T)
     for key, row in rows.items():
         check_nested_row(row, shown[key])
-    width = len(next(iter(rows.values()))) if rows else 0
-    for column in range(width):
-        total = sum(row[column] for row in rows.values())
-        if is_small(total, T):
-            continue  # the total itself is never shown (safe_count), so nothing can be subtracted
-        hidden = sum(row[column] for key, row in rows.items() if shown[key][column] is None)
-        assert not is_small(hidden, T), "the total minus the shown cells must not reveal a small group"
+    check_columns(rows, shown, total)
+    if rows:
+        check_nested_row([sum(c) for c in zip(*rows.values(), strict=True)], total)
+
+
+def test_a_cell_hidden_for_its_neighbour_is_not_given_away_by_the_total():
+    # A's registered count is hidden because 10 - 8 = 2 people did not register; had it been
+    # the only hidden cell, 23 - 10 - 5 would give it back.
+    shown, total = suppress_with_total({"A": [10, 8], "B": [20, 10], "C": [15, 5]})
+    assert shown["A"][1] is None
+    assert total[1] is None or sum(1 for key in "BC" if shown[key][1] is None) >= 1
 
 
 @given(st.lists(st.integers(0, 40), min_size=1, max_size=6))
 def test_single_column_tables_protect_the_total(counts):
     rows = {f"m{i}": [c] for i, c in enumerate(counts)}
-    shown = suppress_table(rows, T, nested=False)
-    total = sum(counts)
-    if not is_small(total, T):
-        hidden = sum(c for (key, c) in zip(rows, counts, strict=True) if shown[key][0] is None)
-        assert not is_small(hidden, T)
+    shown, total = suppress_with_total(rows, T, mode="independent")
+    check_columns(rows, shown, total)
     assert all(v is None or not is_small(v, T) for row in shown.values() for v in row)
 
 
@@ -77,7 +88,7 @@ def test_examples_a_reader_can_check():
     # One permanent secretary per department: every row is hidden, zeros included.
     assert suppress_table({"CO": [1, 0], "DfE": [1, 1]}) == {"CO": [None, None], "DfE": [None, None]}
     # A lone small cell is protected by hiding the next smallest one in its column.
-    assert suppress_table({"a": [20], "b": [3], "c": [9], "d": [30]}, nested=False) == {
+    assert suppress_table({"a": [20], "b": [3], "c": [9], "d": [30]}, mode="independent") == {
         "a": [20],
         "b": [None],
         "c": [None],
@@ -85,3 +96,83 @@ def test_examples_a_reader_can_check():
     }
     assert safe_count(0) == 0 and safe_count(4) is None and safe_count(5) == 5
     assert safe_percentage(None, 10) is None and safe_percentage(5, 10) == 50
+
+
+def base_rows(width: int):
+    """A group's size, then counts of people in it holding something (each at most the size)."""
+    return st.integers(0, 40).flatmap(
+        lambda base: st.lists(st.integers(0, base), min_size=width - 1, max_size=width - 1).map(
+            lambda rest: [base, *rest]
+        )
+    )
+
+
+def partition_rows(width: int):
+    """Counts of people in bands that together make up the group, with the group first."""
+    return st.lists(st.integers(0, 15), min_size=width - 1, max_size=width - 1).map(lambda parts: [sum(parts), *parts])
+
+
+def grids(row_strategy):
+    return st.integers(2, 5).flatmap(
+        lambda width: st.dictionaries(st.text("abcdef", min_size=1, max_size=2), row_strategy(width), max_size=7)
+    )
+
+
+def check_columns(rows, shown, total):
+    """Wherever a total is shown, subtracting the shown cells reveals no small group and no
+    single hidden cell."""
+    width = len(next(iter(rows.values()))) if rows else 0
+    for column in range(width):
+        if total[column] is None:
+            continue
+        assert total[column] == sum(row[column] for row in rows.values())
+        hidden = [row[column] for key, row in rows.items() if shown[key][column] is None]
+        assert not is_small(sum(hidden), T)
+        assert sum(1 for h in hidden if h > 0) != 1, "one hidden cell would be the total minus the rest"
+
+
+def check_common(rows, shown, total):
+    for key, row in rows.items():
+        for value, original in zip(shown[key], row, strict=True):
+            assert value is None or (value == original and not is_small(value, T))
+        if shown[key][0] is None:
+            assert all(v is None for v in shown[key])
+    check_columns(rows, shown, total)
+
+
+@given(grids(base_rows))
+def test_base_tables_never_show_a_count_close_to_its_group(rows):
+    shown, total = suppress_with_total(rows, T, mode="base")
+    check_common(rows, shown, total)
+    for key, row in rows.items():
+        if shown[key][0] is not None:
+            for value in shown[key][1:]:
+                assert value is None or not is_small(row[0] - value, T)
+
+
+@given(grids(partition_rows))
+def test_partition_tables_hide_no_recoverable_small_band(rows):
+    shown, total = suppress_with_total(rows, T, mode="partition")
+    check_common(rows, shown, total)
+    for key, row in rows.items():
+        if shown[key][0] is not None:
+            hidden = sum(c for c, v in zip(row[1:], shown[key][1:], strict=True) if v is None)
+            assert not is_small(hidden, T), "the group minus the shown bands must not reveal a small band"
+
+
+@given(grids(base_rows), st.data())
+def test_a_filtered_view_and_the_wider_one_never_differ_by_a_small_group(wider, data):
+    """The filtered view holds part of each wider count; subtracting must not reveal a few people."""
+    current = {key: [data.draw(st.integers(0, count)) for count in row] for key, row in wider.items()}
+    current = {key: [row[0], *[min(c, row[0]) for c in row[1:]]] for key, row in current.items()}
+    shown_current, _ = suppress_with_total(current, T, mode="base", hidden=differences(current, wider, T))
+    shown_wider, _ = suppress_with_total(wider, T, mode="base")
+    for key in current:
+        for column, value in enumerate(shown_current[key]):
+            if value is not None and shown_wider[key][column] is not None:
+                assert not is_small(shown_wider[key][column] - value, T)
+
+
+def test_modes_are_checked():
+    with pytest.raises(ValueError):
+        suppress_table({"a": [1]}, mode="whatever")

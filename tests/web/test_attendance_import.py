@@ -92,6 +92,7 @@ def test_files_that_cannot_be_read_are_refused_whole(seeded):
         (b"", "The file is empty"),
         ("email,status\nx,\u00e9".encode("latin-1"), "The file must be a CSV file saved as UTF-8"),
         (b"name,grade\nAna,HEO\n", "The first row must name the columns: email or staff number, status"),
+        (b"email,status\nx\x00y,attended\n", "The file must be a CSV file saved as UTF-8 text"),
     ]:
         result = run_import(seeded, session_id, content)
         assert [e.problem for e in result.errors] == [problem]

@@ -1,6 +1,7 @@
 """Masterclasses: the catalogue, registering, the waiting list, attendance, completion as
 evidence, feedback, invitations and uptake."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from ddat import db
-from ddat.models import LearningItem, LearningSession, Person, Registration, SkillRating, User
+from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration, SkillRating, User
 from ddat.services.framework import current_framework
 from ddat.services.learning import UK
 from ddat.services.profiles import engine_profile
@@ -437,3 +438,88 @@ def test_more_places_go_to_the_waiting_list_at_once(seeded, client, sign_in, sub
     page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Session changed" in page and "2 of 2 taken" in page and "Online: Teams" in page
     assert registration_of(seeded, session_id, OPS).status == "registered"
+
+
+def test_people_with_registrations_and_invitations_can_delete_their_account(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, VISUALISATION, days=10)
+    with seeded.app_context():
+        policy = person_of(seeded, POLICY)
+        db.session().add(Invitation(item_id=_item_id(seeded), person_id=policy.id))
+        db.session().commit()
+    sign_in(POLICY)
+    book(submit, VISUALISATION, session_id)
+    data = json.loads(client.get("/profile/data/download.json").get_data(as_text=True))
+    assert data["learning"][0]["learning"] == "Working with data and visualisation"
+    response = submit("/profile/data/delete", {})
+    assert response.status_code == 302
+    with seeded.app_context():
+        assert db.session().exec(select(Registration).where(Registration.person_id == policy.id)).first() is None
+
+
+def test_naming_someone_twice_invites_them_once(seeded, sign_in, submit):
+    policy = person_of(seeded, POLICY)
+    sign_in("hr@example.gov.uk")
+    response = submit(
+        f"/masterclasses/{VISUALISATION}/invite", {"people": f"{POLICY}\n{policy.staff_number}\n{POLICY}"}
+    )
+    assert response.status_code == 200 and "1 new invitation" in response.get_data(as_text=True)
+
+
+def test_odd_addresses_are_not_errors(seeded, client, sign_in):
+    sign_in("hr@example.gov.uk")
+    assert client.get("/masterclasses/a%00b").status_code == 400
+    assert client.get(f"/masterclasses/{VISUALISATION}/sessions/99999999999999999999").status_code == 404
+    assert client.get(f"/masterclasses/{VISUALISATION}/sessions/2147483648").status_code == 404
+    assert client.get("/schemes/99999999999999999999").status_code == 404
+
+
+def test_many_unknown_people_are_listed_briefly(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, VISUALISATION, days=10)
+    sign_in("hr@example.gov.uk")
+    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
+    names = "\n".join(f"CS9{n:06d}" for n in range(900))
+    response = submit(url + "/register", {"people": names}, form_url=url)
+    assert len(response.headers["Location"]) < 200
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "CS9000019: no one" in page and "CS9000020" not in page and "… and 880 more" in page
+
+
+def test_hr_cannot_give_a_waiting_person_a_place_beyond_the_places(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
+    for email in (POLICY, OPS):
+        with client.session_transaction() as browser:
+            browser.clear()
+        sign_in(email)
+        book(submit, VISUALISATION, session_id)
+    waiting = registration_of(seeded, session_id, OPS)
+    assert waiting.status == "waiting"
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("hr@example.gov.uk")
+    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
+    page = client.get(url).get_data(as_text=True)
+    options = re.search(rf'name="status-{waiting.id}">(.*?)</select>', page, re.S).group(1)
+    assert 'value="registered"' not in options
+    response = submit(url + "/attendance", {f"status-{waiting.id}": "registered"}, form_url=url)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "A place can only be given by registering them" in page
+    assert registration_of(seeded, session_id, OPS).status == "waiting"
+
+
+def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
+    """Completions by people outside the audience cannot be found by setting the funnel against coverage."""
+    from ddat.services.attendance_import import import_attendance
+
+    past = add_session(seeded, MASTERCLASS, days=-2)
+    with seeded.app_context():
+        session = db.session()
+        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
+        content = f"email,status\n{POLICY},completed\n{OPS},completed\n".encode()
+        assert import_attendance(
+            session, current_framework(session), session.get(LearningSession, past), hr, content
+        ).ok
+    sign_in("leader@example.gov.uk")
+    page = text_of(client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True))
+    done = re.search(r"(\d+) of \d+ people it is for", page).group(1)
+    completed = re.search(r"Everyone \d+ \d+ \d+ (\d+|fewer than 5)", page).group(1)
+    assert completed in (done, "fewer than 5")

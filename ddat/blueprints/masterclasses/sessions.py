@@ -1,7 +1,7 @@
 """HR running sessions: adding them, registering and inviting people, recording attendance
 and completion by hand or from a CSV file."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -19,6 +19,8 @@ from ...services.framework import current_framework
 from ...services.schemes import department_scope, people_in_scope
 from . import bp
 from .common import HR, item_or_404, session_or_404
+
+MAX_PROBLEMS_LISTED = 20
 
 
 @bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
@@ -97,7 +99,9 @@ def session_page(slug: str, session_id: int):
         body = csv_text(["Name", "Staff number", "Department", "Grade", "Status"], rows)
         return attachment(body, f"{item.slug}-{learning.to_uk(session.starts_at):%Y-%m-%d}.csv")
     _record_view("learning.session_viewed", session)
-    return _render_session(item, session, PeopleForm(), request.args.get("saved"), request.args.getlist("problem"))
+    return _render_session(
+        item, session, PeopleForm(), request.args.get("saved"), get_flashed_messages(category_filter=["problem"])
+    )
 
 
 def _render_session(item, session, people_form: PeopleForm, saved=None, problems=()):
@@ -124,13 +128,16 @@ def record_attendance(slug: str, session_id: int):
     session = session_or_404(item, session_id)
     fw = current_framework(db.session())
     started = session.starts_at <= learning.uk_now()
-    for registration, _, _ in _registrations(session):
+    for registration, person, _ in _registrations(session):
         status = request.form.get(f"status-{registration.id}")
         if status not in learning.OUTCOMES:
             continue  # not on the form, or tampered: left as it is
         if status in ("attended", "no_show", "completed") and not started:
             continue
-        learning.set_outcome(db.session(), fw, registration, status)
+        try:
+            learning.set_outcome(db.session(), fw, registration, status)
+        except learning.RegistrationRefused as refused:
+            flash(f"{person.display_name}: {refused}", "problem")
     audit.record(db.session(), "learning.attendance_recorded", current_user.id, current_user.role)
     db.session().commit()
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="attendance"))
@@ -162,9 +169,11 @@ def register_people(slug: str, session_id: int):
             learning.register(db.session(), session, person, source="hr")
         except learning.RegistrationRefused as refused:
             problems.append(f"{person.display_name}: {refused}")
-    return redirect(
-        url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="registered", problem=problems)
-    )
+    for problem in problems[:MAX_PROBLEMS_LISTED]:
+        flash(problem, "problem")
+    if len(problems) > MAX_PROBLEMS_LISTED:
+        flash(f"… and {len(problems) - MAX_PROBLEMS_LISTED:,} more", "problem")
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="registered"))
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/import", methods=["GET", "POST"])

@@ -1,0 +1,134 @@
+"""Dashboards of the organisation's digital and data capability: aggregates only, with
+disclosure control, for leaders, HR and admins. Filters live in the query string."""
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+
+from pathways.aggregates import family_skills
+from pathways.matching import transferable_data
+
+from .. import db
+from ..account_forms import PROFESSION_NAMES
+from ..downloads import attachment
+from ..permissions import role_required
+from ..services import dashboards as svc
+from ..services.dashboard_filters import grade_bands, month_choices, parse
+from ..services.framework import current_framework
+from ..services.schemes import department_names
+from ..services.uptake import coverage_for_leaders
+
+bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
+VIEWERS = ("leader", "hr", "admin")
+MAX_TARGETS = 3
+PERMANENT_SECRETARY_MASTERCLASS = "data-masterclass-for-permanent-secretaries"
+
+
+def _setup():
+    session = db.session()
+    fw = current_framework(session)
+    departments = department_names(session)
+    filters = parse(request.args, fw, set(departments))
+    options = {
+        "departments": sorted(departments.items(), key=lambda kv: kv[1]),
+        "professions": list(PROFESSION_NAMES.items()),
+        "bands": [(band, f"{band} ({', '.join(grades)})") for band, grades in grade_bands(fw).items()],
+        "months": month_choices(date.today()),
+    }
+    return session, fw, filters, options
+
+
+def _by() -> str:
+    by = request.args.get("by", "department")
+    return by if by in svc.GROUPINGS else "department"
+
+
+def _page(template: str, tables: list, name: str, **context):
+    if request.args.get("format") == "csv":
+        return attachment(svc.tables_csv(tables), f"{name}.csv")
+    return render_template(template, tables=tables, **context)
+
+
+@bp.get("")
+@role_required(*VIEWERS)
+def index():
+    session, fw, filters, options = _setup()
+    return render_template("dashboards/index.html", filters=filters, options=options)
+
+
+@bp.get("/skills")
+@role_required(*VIEWERS)
+def skills():
+    session, fw, filters, options = _setup()
+    families = family_skills(fw)
+    family = request.args.get("family")
+    family = family if family in families else None
+    by = _by()
+    size = svc.filtered_size(svc.current_population(session, fw), filters, fw)
+    tables = [] if svc.too_few(size) else [svc.skills_table(session, fw, filters, by, family)]
+    return _page(
+        "dashboards/skills.html",
+        tables,
+        "skills",
+        filters=filters,
+        options=options,
+        by=by,
+        family=next((f for f in fw.families if f.slug == family), None),
+        too_few=svc.too_few(size),
+    )
+
+
+@bp.get("/gaps")
+@role_required(*VIEWERS)
+def capability_gaps():
+    session, fw, filters, options = _setup()
+    chosen = [t for t in request.args.getlist("target") if t in fw.role_levels][:MAX_TARGETS]
+    targets = chosen or [r.level for r in transferable_data(fw).entry_routes if r.level in fw.role_levels][:MAX_TARGETS]
+    by = _by()
+    size = svc.filtered_size(svc.current_population(session, fw), filters, fw)
+    tables = []
+    if not svc.too_few(size):
+        for target in targets:
+            tables.extend(svc.gaps_tables(session, fw, filters, by, target))
+    levels = sorted(((lv.slug, lv.name) for lv in fw.role_levels.values()), key=lambda pair: pair[1])
+    return _page(
+        "dashboards/gaps.html",
+        tables,
+        "capability-gaps",
+        filters=filters,
+        options=options,
+        by=by,
+        targets=targets,
+        levels=levels,
+        too_few=svc.too_few(size),
+    )
+
+
+@bp.get("/pipeline")
+@role_required(*VIEWERS)
+def pipeline():
+    session, fw, filters, options = _setup()
+    size = svc.people_matching(session, fw, filters)
+    tables = [] if svc.too_few(size) else list(svc.pipeline_tables(session, fw, filters))
+    return _page(
+        "dashboards/pipeline.html", tables, "pipeline", filters=filters, options=options, too_few=svc.too_few(size)
+    )
+
+
+@bp.get("/learning")
+@role_required(*VIEWERS)
+def learning():
+    session, fw, filters, options = _setup()
+    size = svc.people_matching(session, fw, filters)
+    tables = [] if svc.too_few(size) else list(svc.learning_tables(session, fw, filters))
+    # An organisation-wide figure: with filters it could be set against the filtered tables.
+    coverage = None if filters.args() else coverage_for_leaders(session, PERMANENT_SECRETARY_MASTERCLASS)
+    return _page(
+        "dashboards/learning.html",
+        tables,
+        "learning",
+        filters=filters,
+        options=options,
+        too_few=svc.too_few(size),
+        coverage=coverage,
+    )

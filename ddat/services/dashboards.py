@@ -1,0 +1,298 @@
+"""Leader dashboards: skills, capability gaps, the scheme pipeline and learning uptake.
+
+Every number goes through disclosure control (`pathways.disclosure`) for everyone who sees a
+dashboard, on the page and in its CSV. Skills and gaps are counted from the cached people ×
+skills matrix (built once per ratings change, shared with the candidate pool); the pipeline
+and learning are counted in SQL with GROUP BY. For each filter in use, the same table without
+that filter is worked out too, and any cell that differs from it by a small number is hidden,
+so two bookmarked views cannot be subtracted to find a few people.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import and_, case, extract, false, func, or_
+from sqlmodel import Session, select
+
+from pathways import Framework
+from pathways.aggregates import READINESS_BANDS, count_by_group, family_skills, gaps, holders, readiness_bands
+from pathways.disclosure import TOTAL, differences, is_small, suppress_with_total
+from pathways.scoring import scoring_model
+
+from ..account_forms import PROFESSION_NAMES
+from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
+from .csv_files import csv_text
+from .dashboard_filters import Filters, in_range, mask, person_conditions
+from .population import Population, current_population
+from .uptake import MONTHS, STAGES, audience_condition, stage_per_person
+
+GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}
+SUPPRESSED = "fewer than 5"
+TOP_GAPS = 5
+
+
+@dataclass
+class Table:
+    caption: str
+    group_heading: str
+    headings: list[str]
+    rows: list[tuple[str, list[int | None]]]
+    total: list[int | None] | None = None
+    links: list[str | None] = field(default_factory=list)  # drill-down per column, if any
+
+    def total_bars(self) -> list[tuple[str, int | None]]:
+        """The total row as (heading, count) bars for a chart."""
+        return list(zip(self.headings, self.total or [], strict=False))
+
+    def first_column_bars(self) -> list[tuple[str, int | None]]:
+        """Each row's first count as (row name, count) bars for a chart."""
+        return [(name, counts[0]) for name, counts in self.rows]
+
+    @property
+    def nothing_shown(self) -> bool:
+        return all(all(v is None for v in row) for _, row in self.rows)
+
+    def csv_rows(self) -> list[list[str]]:
+        def cell(v):
+            return SUPPRESSED if v is None else v
+
+        rows = [[self.caption, name, *map(cell, counts)] for name, counts in self.rows]
+        if self.total is not None:
+            rows.append([self.caption, "All", *map(cell, self.total)])
+        return rows
+
+
+def tables_csv(tables: list[Table]) -> str:
+    width = max((len(t.headings) for t in tables), default=0)
+    header = ["Table", "Group", *[f"Column {i + 1}" for i in range(width)]]
+    rows = []
+    for table in tables:
+        rows.append([table.caption, "(columns)", *table.headings])
+        rows += table.csv_rows()
+    return csv_text(header, rows)
+
+
+def protect(
+    count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str
+) -> tuple[dict[str, list[int | None]], list[int | None]]:
+    """The rows `count` gives for these filters with disclosure control, and a total row; cells
+    that differ by a small number from the same view with any one filter removed are hidden."""
+    raw = count(filters)
+    hidden, total_hidden = set(), set()
+    for name in filters.active():
+        wider = count(filters.without(name))
+        hidden |= differences(raw, wider)
+        total_hidden |= {column for _, column in differences({TOTAL: _sums(raw)}, {TOTAL: _sums(wider)})}
+    return suppress_with_total(raw, mode=mode, hidden=hidden, total_hidden=total_hidden)
+
+
+def _sums(rows: dict[str, list[int]]) -> list[int]:
+    return [sum(column) for column in zip(*rows.values(), strict=True)] if rows else []
+
+
+# --- skills and gaps: from the cached matrix --------------------------------------------------
+
+
+def _groups(db: Session, population: Population, by: str, framework: Framework) -> tuple[np.ndarray, list[str]]:
+    """A group number per row of the matrix, and the groups' names."""
+    if by == "profession":
+        names = [PROFESSION_NAMES.get(p, p) for p in population.profession_names]
+        return population.professions.astype(np.int64), names
+    if by == "grade":
+        order = {g: i for i, g in enumerate(framework.grade_codes)}
+        ranked = sorted(range(len(population.grade_names)), key=lambda i: order.get(population.grade_names[i], 99))
+        position = np.zeros(max(len(ranked), 1), dtype=np.int64)
+        position[ranked] = np.arange(len(ranked))
+        return position[population.grades], [population.grade_names[i] for i in ranked]
+    departments = dict(db.exec(select(Department.id, Department.name)).all())
+    ids = sorted(departments, key=departments.get)
+    position = np.zeros(max(ids, default=0) + 1, dtype=np.int64)
+    position[ids] = np.arange(len(ids))
+    return position[population.department_ids], [departments[i] for i in ids]
+
+
+def _counter(population, framework, groups, names, indicators) -> Callable[[Filters], dict[str, list[int]]]:
+    def count(filters: Filters) -> dict[str, list[int]]:
+        counts = count_by_group(groups, len(names), mask(population, filters, framework), indicators)
+        return {names[g]: counts[g].tolist() for g in range(len(names)) if counts[g, 0]}
+
+    return count
+
+
+def filtered_size(population: Population, filters: Filters, framework: Framework) -> int:
+    return int(mask(population, filters, framework).sum())
+
+
+def skills_table(db: Session, framework: Framework, filters: Filters, by: str, family: str | None) -> Table:
+    population = current_population(db, framework)
+    model = scoring_model(framework)
+    needed = family_skills(framework)
+    if family:
+        columns = [(framework.skills[s].name, [s]) for s in needed[family]]
+        links = [None] * len(columns)
+    else:
+        families = [f for f in framework.families if f.slug in needed]
+        columns = [(f.name, needed[f.slug]) for f in families]
+        links = [f.slug for f in families]
+    indicators = holders(model, population.codes, [skills for _, skills in columns])
+    groups, names = _groups(db, population, by, framework)
+    shown, total = protect(_counter(population, framework, groups, names, indicators), filters, mode="base")
+    caption = "People holding each skill at working level or above" if family else (
+        "People holding at least one of a family's skills at working level or above"
+    )  # fmt: skip
+    return Table(
+        caption, GROUPINGS[by], ["People", *[n for n, _ in columns]], list(shown.items()), total, [None, *links]
+    )
+
+
+def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, target: str) -> tuple[Table, Table]:
+    """Readiness for one role level by group, and the role level's commonest gaps."""
+    population = current_population(db, framework)
+    model = scoring_model(framework)
+    groups, names = _groups(db, population, by, framework)
+    bands = readiness_bands(model, population.codes, target)
+    shown, total = protect(_counter(population, framework, groups, names, bands), filters, mode="partition")
+    readiness = Table(
+        f"Readiness for {framework.role_levels[target].name.lower()}",
+        GROUPINGS[by],
+        ["People", *[b.capitalize() for b in READINESS_BANDS]],
+        list(shown.items()),
+        total,
+    )
+    skills, below = gaps(model, population.codes, target)
+    everyone = np.zeros(len(population.codes), dtype=np.int64)
+    gap_shown, gap_total = protect(_counter(population, framework, everyone, ["Everyone"], below), filters, mode="base")
+    counts = gap_total[1:] if gap_total else []
+    order = sorted(range(len(skills)), key=lambda i: -(counts[i] or 0))[:TOP_GAPS]
+    common = Table(
+        f"Commonest gaps for {framework.role_levels[target].name.lower()}",
+        "Skill",
+        ["People below the level needed"],
+        [(framework.skills[skills[i]].name, [counts[i]]) for i in order],
+    )
+    return readiness, common
+
+
+# --- pipeline and learning: in SQL ------------------------------------------------------------
+
+
+def pipeline_tables(db: Session, framework: Framework, filters: Filters) -> tuple[Table, Table]:
+    """Scheme funnels and placements by month, of the scheme members who joined within the
+    date range, so both tables count the same people and their totals agree."""
+    schemes = dict(db.exec(select(Scheme.id, Scheme.name)).all())
+
+    def members(f: Filters):
+        return person_conditions(f, framework), in_range(SchemeMember.created_at, f, timestamp=True)
+
+    def funnels(f: Filters) -> dict[str, list[int]]:
+        applied = SchemeMember.applied_at.is_not(None) | SchemeMember.enrolled_at.is_not(None)
+        rows = db.exec(
+            select(
+                SchemeMember.scheme_id,
+                func.sum(case((applied, 1), else_=0)),
+                func.count(SchemeMember.enrolled_at),
+                func.count(SchemeMember.completed_at),
+                func.count(SchemeMember.placed_on),
+            )
+            .join(Person, Person.id == SchemeMember.person_id)
+            .where(*members(f))
+            .group_by(SchemeMember.scheme_id)
+        ).all()
+        return {schemes[sid]: [int(a or 0), e, c, p] for sid, a, e, c, p in rows}
+
+    def placements(f: Filters) -> dict[str, list[int]]:
+        year, month = extract("year", SchemeMember.placed_on), extract("month", SchemeMember.placed_on)
+        rows = db.exec(
+            select(year, month, func.count())
+            .join(Person, Person.id == SchemeMember.person_id)
+            .where(SchemeMember.placed_on.is_not(None), *members(f))
+            .group_by(year, month)
+        ).all()
+        return {f"{int(y)}-{int(m):02d}": [n] for y, m, n in rows}
+
+    return _funnel_and_months(
+        funnels, placements, filters, ("Scheme funnels", "Scheme", ["Applied", "Enrolled", "Completed", "Placed"]),
+        ("Placements by month", "Placed"),
+    )  # fmt: skip
+
+
+def learning_tables(db: Session, framework: Framework, filters: Filters) -> tuple[Table, Table]:
+    """Each item's funnel among the people it is for, and their completions by month, for
+    invitations and sessions within the date range, so both tables count the same people."""
+    items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
+
+    def when(f: Filters):
+        return in_range(Invitation.invited_at, f, timestamp=True), in_range(
+            LearningSession.starts_at, f, timestamp=True
+        )
+
+    def funnels(f: Filters) -> dict[str, list[int]]:
+        result = {}
+        for item in items:
+            stages = stage_per_person(item, *when(f))
+            rows = db.exec(
+                select(stages.c.stage, func.count())
+                .join(Person, Person.id == stages.c.person_id)
+                .where(person_conditions(f, framework), audience_condition(item))
+                .group_by(stages.c.stage)
+            ).all()
+            funnel = [0] * len(STAGES)
+            for stage, count in rows:
+                for reached in range(stage):
+                    funnel[reached] += count
+            if funnel[0]:
+                result[item.name] = funnel
+        return result
+
+    def completions(f: Filters) -> dict[str, list[int]]:
+        year, month = extract("year", Registration.completed_at), extract("month", Registration.completed_at)
+        for_audience = (
+            or_(*(and_(Registration.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
+        )
+        rows = db.exec(
+            select(year, month, func.count())
+            .join(Person, Person.id == Registration.person_id)
+            .join(LearningSession, LearningSession.id == Registration.session_id)
+            .where(Registration.status == "completed", for_audience, person_conditions(f, framework), when(f)[1])
+            .group_by(year, month)
+        ).all()
+        return {f"{int(y)}-{int(m):02d}": [n] for y, m, n in rows}
+
+    return _funnel_and_months(
+        funnels,
+        completions,
+        filters,
+        ("Learning uptake", "Learning", list(STAGES)),
+        ("Completions by month", "Completed"),
+    )
+
+
+def _funnel_and_months(funnels, months, filters: Filters, funnel_labels, month_labels) -> tuple[Table, Table]:
+    """A funnel table and a by-month table whose total is the funnel's last column: the month
+    total shown is the funnel's, and each is hidden where the other must be."""
+    shown, total = protect(funnels, filters, mode="nested")
+    caption, heading, headings = funnel_labels
+    funnel = Table(caption, heading, headings, sorted(shown.items()), total)
+    by_month, month_total = protect(months, filters, mode="independent")
+    if total and month_total and (total[-1] is None or month_total[0] is None):
+        total[-1] = month_total[0] = None
+    caption, column = month_labels
+    month_table = Table(
+        caption, "Month", [column], [(_month_name(k), v) for k, v in sorted(by_month.items())], month_total
+    )
+    return funnel, month_table
+
+
+def _month_name(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def too_few(size: int) -> bool:
+    """A filtered view of fewer than 5 people shows a message instead of numbers."""
+    return size == 0 or is_small(size)
+
+
+def people_matching(db: Session, framework: Framework, filters: Filters) -> int:
+    return db.exec(select(func.count()).select_from(Person).where(person_conditions(filters, framework))).one()
