@@ -23,9 +23,10 @@ class DatabaseId(IntegerConverter):
 
 
 def _refuse_nul_characters():
-    """No text anyone types has a NUL character, and PostgreSQL cannot store one: refuse it
-    anywhere in a request with a plain 400 page rather than fail later."""
-    values = [request.path, *request.args.values()]
+    """No text anyone types has a NUL character, and PostgreSQL cannot store or compare one:
+    refuse it in an address or a posted form with a plain 400 page rather than fail later.
+    (Query strings are only ever checked against known values or searched in memory.)"""
+    values = [request.path]
     if request.method == "POST" and request.mimetype != "multipart/form-data":
         values += request.form.values()
     if any("\x00" in value for value in values):
