@@ -40,6 +40,7 @@ bench: install
 	$(PY) -m bench.explorer
 	$(PY) -m bench.schemes
 	$(PY) -m bench.learning
+	$(PY) -m bench.dashboards
 
 lint: install
 	$(VENV)/bin/ruff check .

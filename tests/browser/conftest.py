@@ -29,7 +29,7 @@ def live_app(tmp_path_factory):
     only to let time pass (a session's date arriving), never to set up what a user would do."""
     app = fresh_app(tmp_path_factory.mktemp("live") / "live.db")
     with app.app_context():
-        demo.seed(db.session(), people=20, seed=1)
+        demo.seed(db.session(), people=400, seed=1)
     return app
 
 
