@@ -20,8 +20,10 @@ usually the group's base, and a shown total row. The rules:
    hides exactly one non-zero cell, which the total would give away (and with it whatever
    that cell was hidden to protect). Where a column cannot hide a second cell, its total is
    hidden instead (`suppress_with_total`).
-4. A row whose base (first column) is hidden is hidden whole, zeros included: "0 of fewer
-   than 5" would say something about each of those few people (not for "independent").
+4. A row whose base (first column) is under the threshold, 0 included, is hidden whole,
+   zeros included: "0 of fewer than 5" would say something about each of those few people,
+   and an empty group shown as 0 would tell it apart from a group of one (not for
+   "independent" tables, which have no base).
 5. Differencing: cells a caller knows could be worked out by subtracting this table from
    another view (see `differences`) are hidden too.
 
@@ -49,7 +51,13 @@ def suppress_row(row: Sequence[int], threshold: int = DEFAULT_THRESHOLD) -> list
     return suppress_table({TOTAL: row}, threshold, "nested", columns_have_totals=False)[TOTAL]
 
 
-def _row_rules(row: Sequence[int], shown: list[int | None], threshold: int, mode: str) -> None:
+def _row_rules(row: Sequence[int], shown: list[int | None], threshold: int, mode: str, zeros_hidden: bool) -> None:
+    if zeros_hidden:
+        for i, count in enumerate(row):
+            if count == 0:
+                shown[i] = None
+    if row and mode != "independent" and row[0] < threshold:
+        shown[0] = None  # a group of fewer than `threshold`, empty included (rule 4)
     if mode == "nested":
         smallest_shown = None
         for i, count in enumerate(row):
@@ -85,8 +93,11 @@ def suppress_table(
     mode: str = "nested",
     hidden: set[tuple[str, int]] = frozenset(),
     columns_have_totals: bool = True,
+    zeros_hidden: bool = False,
 ) -> dict[str, list[int | None]]:
-    """Apply rules 1-5 to `rows`; `hidden` holds (row, column) cells to hide from the start."""
+    """Apply rules 1-5 to `rows`; `hidden` holds (row, column) cells to hide from the start.
+    `zeros_hidden` hides zeros too, for tables with no base to say how big each group is
+    (a month with no completions must look like a month with one)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     table: dict[str, list[int | None]] = {key: list(row) for key, row in rows.items()}
@@ -94,7 +105,7 @@ def suppress_table(
         if key in table:
             table[key][column] = None
     for key, row in rows.items():
-        _row_rules(row, table[key], threshold, mode)
+        _row_rules(row, table[key], threshold, mode, zeros_hidden)
     width = max((len(row) for row in rows.values()), default=0)
     changed = True
     while changed:  # every pass only hides more, so this ends
@@ -131,12 +142,13 @@ def suppress_with_total(
     mode: str = "nested",
     hidden: set[tuple[str, int]] = frozenset(),
     total_hidden: set[int] = frozenset(),
+    zeros_hidden: bool = False,
 ) -> tuple[dict[str, list[int | None]], list[int | None]]:
     """A table and its total row (column sums). A total is hidden where it is small, where
     `total_hidden` says so, or where its column could not hide a second cell."""
     width = max((len(row) for row in rows.values()), default=0)
     total = [sum(row[c] for row in rows.values()) for c in range(width)]
-    table = suppress_table(rows, threshold, mode, hidden)
+    table = suppress_table(rows, threshold, mode, hidden, zeros_hidden=zeros_hidden)
     hide = set(total_hidden)
     for column in range(width):
         if sum(1 for key in rows if table[key][column] is None and rows[key][column] > 0) == 1:
@@ -162,6 +174,17 @@ def differences(
 def total_is_safe(rows: Mapping[str, Sequence[int]], column: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """A column total can be shown unless it is itself small."""
     return not is_small(sum(row[column] for row in rows.values()), threshold)
+
+
+def rounded(count: int | None, base: int = DEFAULT_THRESHOLD) -> int | None:
+    """A shown count rounded to the nearest multiple of `base` (halves up). Rounding every
+    number leaders see means no sum or difference of them can give back an exact small count,
+    whatever views they put side by side."""
+    return None if count is None else base * ((count + base // 2) // base)
+
+
+def rounded_row(row: Sequence[int | None], base: int = DEFAULT_THRESHOLD) -> list[int | None]:
+    return [rounded(v, base) for v in row]
 
 
 def safe_share(part: int, whole: int, threshold: int = DEFAULT_THRESHOLD) -> tuple[int | None, int | None]:

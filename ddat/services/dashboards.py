@@ -10,6 +10,7 @@ so two bookmarked views cannot be subtracted to find a few people.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from sqlalchemy import and_, case, extract, false, func, or_
@@ -17,7 +18,7 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 from pathways.aggregates import READINESS_BANDS, count_by_group, family_skills, gaps, holders, readiness_bands
-from pathways.disclosure import TOTAL, differences, is_small, suppress_with_total
+from pathways.disclosure import TOTAL, differences, is_small, rounded_row, suppress_with_total
 from pathways.scoring import scoring_model
 
 from ..account_forms import PROFESSION_NAMES
@@ -29,6 +30,7 @@ from .uptake import MONTHS, STAGES, audience_condition, stage_per_person
 
 GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}
 SUPPRESSED = "fewer than 5"
+MAX_MONTHS = 60
 TOP_GAPS = 5
 
 
@@ -74,17 +76,27 @@ def tables_csv(tables: list[Table]) -> str:
 
 
 def protect(
-    count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str
+    count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str, zeros_hidden: bool = False
 ) -> tuple[dict[str, list[int | None]], list[int | None]]:
-    """The rows `count` gives for these filters with disclosure control, and a total row; cells
-    that differ by a small number from the same view with any one filter removed are hidden."""
+    """The rows `count` gives for these filters with disclosure control (`protect_exact`), and
+    a total row, every shown number rounded to the nearest 5."""
+    shown, total = protect_exact(count, filters, mode, zeros_hidden)
+    return {key: rounded_row(row) for key, row in shown.items()}, rounded_row(total)
+
+
+def protect_exact(
+    count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str, zeros_hidden: bool = False
+) -> tuple[dict[str, list[int | None]], list[int | None]]:
+    """Disclosure control before rounding: cells that differ by a small number from the same
+    view with any one filter removed are hidden too. `count` must give the same rows whatever
+    the filters (every group, even an empty one), so which rows appear says nothing."""
     raw = count(filters)
     hidden, total_hidden = set(), set()
     for name in filters.active():
         wider = count(filters.without(name))
         hidden |= differences(raw, wider)
         total_hidden |= {column for _, column in differences({TOTAL: _sums(raw)}, {TOTAL: _sums(wider)})}
-    return suppress_with_total(raw, mode=mode, hidden=hidden, total_hidden=total_hidden)
+    return suppress_with_total(raw, mode=mode, hidden=hidden, total_hidden=total_hidden, zeros_hidden=zeros_hidden)
 
 
 def _sums(rows: dict[str, list[int]]) -> list[int]:
@@ -96,15 +108,16 @@ def _sums(rows: dict[str, list[int]]) -> list[int]:
 
 def _groups(db: Session, population: Population, by: str, framework: Framework) -> tuple[np.ndarray, list[str]]:
     """A group number per row of the matrix, and the groups' names."""
-    if by == "profession":
-        names = [PROFESSION_NAMES.get(p, p) for p in population.profession_names]
-        return population.professions.astype(np.int64), names
-    if by == "grade":
-        order = {g: i for i, g in enumerate(framework.grade_codes)}
-        ranked = sorted(range(len(population.grade_names)), key=lambda i: order.get(population.grade_names[i], 99))
-        position = np.zeros(max(len(ranked), 1), dtype=np.int64)
-        position[ranked] = np.arange(len(ranked))
-        return position[population.grades], [population.grade_names[i] for i in ranked]
+    if by in ("profession", "grade"):
+        # Every profession or grade there is, present or not, in the usual order.
+        every = list(PROFESSION_NAMES) if by == "profession" else list(framework.grade_codes)
+        present = population.profession_names if by == "profession" else population.grade_names
+        codes = population.professions if by == "profession" else population.grades
+        extra = [name for name in present if name not in every]  # kept, never silently dropped
+        order = every + extra
+        position = np.array([order.index(name) for name in present] or [0], dtype=np.int64)
+        labels = [PROFESSION_NAMES.get(name, name) for name in order] if by == "profession" else order
+        return position[codes], labels
     departments = dict(db.exec(select(Department.id, Department.name)).all())
     ids = sorted(departments, key=departments.get)
     position = np.zeros(max(ids, default=0) + 1, dtype=np.int64)
@@ -115,7 +128,7 @@ def _groups(db: Session, population: Population, by: str, framework: Framework) 
 def _counter(population, framework, groups, names, indicators) -> Callable[[Filters], dict[str, list[int]]]:
     def count(filters: Filters) -> dict[str, list[int]]:
         counts = count_by_group(groups, len(names), mask(population, filters, framework), indicators)
-        return {names[g]: counts[g].tolist() for g in range(len(names)) if counts[g, 0]}
+        return {names[g]: counts[g].tolist() for g in range(len(names))}
 
     return count
 
@@ -177,10 +190,32 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
 # --- pipeline and learning: in SQL ------------------------------------------------------------
 
 
+def _months(first, filters: Filters, today: date) -> list[str]:
+    """Every month a by-month table lists, whatever the counts: the date range, or from the
+    first month anyone (unfiltered) has a figure to this one. Empty months are listed too, so
+    which months appear says nothing about a filtered group."""
+    start = filters.since or (date(first.year, first.month, 1) if first else None)
+    end = filters.until or date(today.year, today.month, 1)
+    if start is None or start > end:
+        return []
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(months) < MAX_MONTHS:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _by_month(rows, months: list[str]) -> dict[str, list[int]]:
+    counts = {f"{int(y)}-{int(m):02d}": n for y, m, n in rows}
+    return {key: [counts.get(key, 0)] for key in months}
+
+
 def pipeline_tables(db: Session, framework: Framework, filters: Filters) -> tuple[Table, Table]:
     """Scheme funnels and placements by month, of the scheme members who joined within the
-    date range, so both tables count the same people and their totals agree."""
+    date range, so both tables count the same people and their totals agree. Every scheme and
+    every month is listed."""
     schemes = dict(db.exec(select(Scheme.id, Scheme.name)).all())
+    months = _months(db.exec(select(func.min(SchemeMember.placed_on))).one(), filters, date.today())
 
     def members(f: Filters):
         return person_conditions(f, framework), in_range(SchemeMember.created_at, f, timestamp=True)
@@ -199,7 +234,8 @@ def pipeline_tables(db: Session, framework: Framework, filters: Filters) -> tupl
             .where(*members(f))
             .group_by(SchemeMember.scheme_id)
         ).all()
-        return {schemes[sid]: [int(a or 0), e, c, p] for sid, a, e, c, p in rows}
+        counts = {sid: [int(a or 0), e, c, p] for sid, a, e, c, p in rows}
+        return {name: counts.get(sid, [0, 0, 0, 0]) for sid, name in schemes.items()}
 
     def placements(f: Filters) -> dict[str, list[int]]:
         year, month = extract("year", SchemeMember.placed_on), extract("month", SchemeMember.placed_on)
@@ -209,7 +245,7 @@ def pipeline_tables(db: Session, framework: Framework, filters: Filters) -> tupl
             .where(SchemeMember.placed_on.is_not(None), *members(f))
             .group_by(year, month)
         ).all()
-        return {f"{int(y)}-{int(m):02d}": [n] for y, m, n in rows}
+        return _by_month(rows, months)
 
     return _funnel_and_months(
         funnels, placements, filters, ("Scheme funnels", "Scheme", ["Applied", "Enrolled", "Completed", "Placed"]),
@@ -218,9 +254,15 @@ def pipeline_tables(db: Session, framework: Framework, filters: Filters) -> tupl
 
 
 def learning_tables(db: Session, framework: Framework, filters: Filters) -> tuple[Table, Table]:
-    """Each item's funnel among the people it is for, and their completions by month, for
-    invitations and sessions within the date range, so both tables count the same people."""
+    """Each item's funnel among the people it is for (how many that is comes first, so a row
+    for a handful of people is hidden whole), and their completions by month, for invitations
+    and sessions within the date range, so both tables count the same people."""
     items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
+    months = _months(
+        db.exec(select(func.min(Registration.completed_at)).where(Registration.status == "completed")).one(),
+        filters,
+        date.today(),
+    )
 
     def when(f: Filters):
         return in_range(Invitation.invited_at, f, timestamp=True), in_range(
@@ -230,6 +272,11 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
     def funnels(f: Filters) -> dict[str, list[int]]:
         result = {}
         for item in items:
+            people = db.exec(
+                select(func.count())
+                .select_from(Person)
+                .where(person_conditions(f, framework), audience_condition(item))
+            ).one()
             stages = stage_per_person(item, *when(f))
             rows = db.exec(
                 select(stages.c.stage, func.count())
@@ -237,12 +284,11 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
                 .where(person_conditions(f, framework), audience_condition(item))
                 .group_by(stages.c.stage)
             ).all()
-            funnel = [0] * len(STAGES)
+            funnel = [people] + [0] * len(STAGES)
             for stage, count in rows:
-                for reached in range(stage):
+                for reached in range(1, stage + 1):
                     funnel[reached] += count
-            if funnel[0]:
-                result[item.name] = funnel
+            result[item.name] = funnel
         return result
 
     def completions(f: Filters) -> dict[str, list[int]]:
@@ -257,26 +303,27 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
             .where(Registration.status == "completed", for_audience, person_conditions(f, framework), when(f)[1])
             .group_by(year, month)
         ).all()
-        return {f"{int(y)}-{int(m):02d}": [n] for y, m, n in rows}
+        return _by_month(rows, months)
 
     return _funnel_and_months(
         funnels,
         completions,
         filters,
-        ("Learning uptake", "Learning", list(STAGES)),
+        ("Learning uptake among the people each item is for", "Learning", ["People it is for", *STAGES]),
         ("Completions by month", "Completed"),
     )
 
 
 def _funnel_and_months(funnels, months, filters: Filters, funnel_labels, month_labels) -> tuple[Table, Table]:
-    """A funnel table and a by-month table whose total is the funnel's last column: the month
-    total shown is the funnel's, and each is hidden where the other must be."""
+    """A funnel table and a by-month table whose total is the funnel's last column. Where either
+    table must hide that total, the months are hidden too: shown months would add up to it."""
     shown, total = protect(funnels, filters, mode="nested")
     caption, heading, headings = funnel_labels
     funnel = Table(caption, heading, headings, sorted(shown.items()), total)
-    by_month, month_total = protect(months, filters, mode="independent")
+    by_month, month_total = protect(months, filters, mode="independent", zeros_hidden=True)
     if total and month_total and (total[-1] is None or month_total[0] is None):
         total[-1] = month_total[0] = None
+        by_month = {key: [None] for key in by_month}
     caption, column = month_labels
     month_table = Table(
         caption, "Month", [column], [(_month_name(k), v) for k, v in sorted(by_month.items())], month_total

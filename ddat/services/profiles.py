@@ -49,6 +49,7 @@ def save_about_you(db: Session, user: User, name: str, answers: dict) -> Person:
     person.current_level = answers.get("current_level") or None
     person.updated_at = now()
     db.add(person)
+    population.bump(db)  # the cached matrix also holds each person's department, profession and grade
     db.commit()
     return person
 

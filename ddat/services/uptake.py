@@ -6,11 +6,12 @@ coverage, the people not yet reached; leaders see only counts that pass disclosu
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, distinct, extract, func, literal, true, union_all
 from sqlmodel import Session, select
 
-from pathways.disclosure import safe_count, safe_share, suppress_with_total
+from pathways.disclosure import rounded, rounded_row, safe_count, safe_share, suppress_with_total
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from .csv_files import csv_text
@@ -87,16 +88,29 @@ def _funnels(db: Session, item: LearningItem, condition) -> tuple[dict[int, list
 
 
 def _monthly(db: Session, item: LearningItem, condition) -> list[tuple[str, int]]:
+    """Completions in each month from the item's first completion by anyone to this month,
+    empty months included."""
     year = extract("year", Registration.completed_at)
     month = extract("month", Registration.completed_at)
-    rows = db.exec(
-        select(year, month, func.count())
-        .join(Person, Person.id == Registration.person_id)
-        .where(Registration.item_id == item.id, Registration.status == "completed", condition)
-        .group_by(year, month)
-        .order_by(year, month)
-    ).all()
-    return [(f"{MONTHS[int(m) - 1]} {int(y)}", count) for y, m, count in rows]
+    done = (Registration.item_id == item.id, Registration.status == "completed")
+    counts = {
+        (int(y), int(m)): n
+        for y, m, n in db.exec(
+            select(year, month, func.count())
+            .join(Person, Person.id == Registration.person_id)
+            .where(*done, condition)
+            .group_by(year, month)
+        ).all()
+    }
+    first = db.exec(select(func.min(Registration.completed_at)).where(*done)).one()
+    if first is None:
+        return []
+    today = datetime.now(UTC)
+    months, y, m = [], first.year, first.month
+    while (y, m) <= (today.year, today.month):
+        months.append((f"{MONTHS[m - 1]} {y}", counts.get((y, m), 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
 
 
 def _coverage_counts(db: Session, item: LearningItem, condition) -> dict[int, list[int]]:
@@ -161,30 +175,48 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
         )
         view.not_completed = not_completed(db, item, user)
         return view
+    return _leaders_view(
+        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_average
+    )
+
+
+def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_average):
+    """What a leader sees: every department and grade listed (so which rows appear says
+    nothing), every month since the first completion, disclosure control, numbers rounded to
+    the nearest 5."""
+    every_department = sorted(names.values())
+    by_department = {name: by_department.get(name, [0] * len(STAGES)) for name in every_department}
+    grades = list(item.audience) or grades
+    by_grade = {grade: by_grade.get(grade, [0] * len(STAGES)) for grade in grades}
+    coverage = {name: coverage.get(name, [0, 0]) for name in every_department}
     safe_departments, overall_by_department = suppress_with_total(by_department)
     safe_grades, overall_by_grade = suppress_with_total(by_grade)
-    safe_months, months_total = suppress_with_total({label: [n] for label, n in monthly}, mode="independent")
-    safe_coverage, (shown_size, shown_done) = suppress_with_total(coverage) if coverage else ({}, [None, None])
+    safe_months, months_total = suppress_with_total(
+        {label: [n] for label, n in monthly}, mode="independent", zeros_hidden=True
+    )
+    safe_coverage, (shown_size, shown_done) = suppress_with_total(coverage)
     shown_overall = [
         None if a is None or b is None else a for a, b in zip(overall_by_department, overall_by_grade, strict=True)
-    ] if overall_by_department else [0] * len(STAGES)  # fmt: skip
-    if months_total and months_total[0] is None:
-        shown_overall[-1] = None  # the months add up to the completions
+    ]
+    if months_total and (months_total[0] is None or shown_overall[-1] is None):
+        # The months add up to the completions: where either is hidden, both are.
+        shown_overall[-1] = None
+        safe_months = {label: [None] for label in safe_months}
     shown_feedback = safe_count(feedback_count)
     return UptakeView(
         exact=False,
-        overall=shown_overall,
-        by_department=sorted(safe_departments.items()),
-        by_grade=[(g, safe_grades[g]) for g in grades],
-        monthly=[(label, safe_months[label][0]) for label, _ in monthly],
+        overall=rounded_row(shown_overall),
+        by_department=[(name, rounded_row(row)) for name, row in sorted(safe_departments.items())],
+        by_grade=[(g, rounded_row(safe_grades[g])) for g in grades],
+        monthly=[(label, rounded(safe_months[label][0])) for label, _ in monthly],
         coverage=Coverage(
             audience_words(item),
-            shown_done,
-            shown_size,
-            safe_count(not_covered) if shown_size is not None else None,
-            sorted(safe_coverage.items()),
+            rounded(shown_done),
+            rounded(shown_size),
+            rounded(safe_count(sum(1 for v in coverage.values() if v[1] < v[0]))) if shown_size is not None else None,
+            [(name, rounded_row(row)) for name, row in sorted(safe_coverage.items())],
         ),
-        feedback_count=shown_feedback,
+        feedback_count=rounded(shown_feedback),
         feedback_average=round(float(feedback_average), 1) if shown_feedback and feedback_average is not None else None,
     )
 
@@ -196,7 +228,7 @@ def coverage_for_leaders(db: Session, slug: str) -> dict | None:
         return None
     counts = _coverage_counts(db, item, true())
     done, size = safe_share(sum(v[1] for v in counts.values()), sum(v[0] for v in counts.values()))
-    return {"item": item, "completed": done, "size": size, "audience": audience_words(item)}
+    return {"item": item, "completed": rounded(done), "size": rounded(size), "audience": audience_words(item)}
 
 
 def not_completed(db: Session, item: LearningItem, user: User) -> list[dict]:
