@@ -11,6 +11,8 @@ from werkzeug.routing import IntegerConverter
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
+from .limits import init_limits
+from .security import init_security
 from .services.learning import to_uk
 
 csrf = CSRFProtect()
@@ -68,6 +70,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     WTFormsHelpers(app)
     init_db(app)
     init_auth(app)
+    init_security(app)
+    init_limits(app)
 
     from .blueprints import auth, dashboards, errors, framework, health, masterclasses, profile, schemes
 

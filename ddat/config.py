@@ -20,6 +20,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
+    SEND_HSTS = True  # browsers must only ever reach the service over HTTPS
     WTF_CSRF_ENABLED = True
     SEARCH_RESULTS_LIMIT = 50
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -34,6 +35,7 @@ class LocalConfig(Config):
     """`make run` on a laptop: plain http on loopback."""
 
     SESSION_COOKIE_SECURE = False
+    SEND_HSTS = False
 
 
 class ProductionConfig(Config):
@@ -47,6 +49,8 @@ class ProductionConfig(Config):
 
 class TestConfig(LocalConfig):
     TESTING = True
+    # The suite signs in hundreds of times from one address; tests of the limits set real ones.
+    RATELIMIT_SIGN_IN = RATELIMIT_FAILED_SIGN_IN = RATELIMIT_REGISTER = RATELIMIT_IMPORTS = "100000 per minute"
     SECRET_KEY = "test-secret-key"
 
 

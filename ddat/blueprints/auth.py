@@ -9,6 +9,7 @@ from sqlmodel import select
 from .. import db
 from ..account_forms import ConfirmForm, RegisterForm, SignInForm
 from ..auth import authenticate, end_session, hash_password, normalise_email, start_session
+from ..limits import configured, email_key, limiter, sign_in_failed
 from ..models import User
 from ..permissions import public
 
@@ -31,6 +32,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@limiter.limit(configured("RATELIMIT_SIGN_IN"), methods=["POST"])
+@limiter.limit(configured("RATELIMIT_FAILED_SIGN_IN"), key_func=email_key, methods=["POST"], deduct_when=sign_in_failed)
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
@@ -62,6 +65,7 @@ def sign_out():
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():

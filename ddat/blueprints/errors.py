@@ -12,6 +12,11 @@ PAGES = {
         "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
     ),
     405: ("Sorry, that action is not allowed on this page", "Go back and try again."),
+    413: ("The file is too big", "Go back and choose a smaller file."),
+    429: (
+        "Too many attempts",
+        "Wait 15 minutes and try again. We limit attempts to protect accounts from people guessing passwords.",
+    ),
     500: ("Sorry, there is a problem with the service", "Try again later."),
 }
 
@@ -22,7 +27,7 @@ def _render(status: int):
 
 
 def register(app: Flask) -> None:
-    for status in (400, 403, 404, 405):
+    for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, lambda _e, status=status: _render(status))
 
     @app.errorhandler(CSRFError)

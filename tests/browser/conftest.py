@@ -47,7 +47,12 @@ _axe = Axe()
 
 
 def check_page(page: Page, output_path: Path, name: str) -> None:
-    """Zero axe violations, and a full-page screenshot to look at."""
+    """Zero axe violations, GOV.UK Frontend's scripts ran under the Content-Security-Policy
+    (its inline script by nonce, its module from our own origin), and a full-page screenshot."""
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')"), "inline script blocked"
+    assert page.evaluate("document.querySelector('.govuk-skip-link').hasAttribute('data-govuk-skip-link-init')"), (
+        "GOV.UK Frontend did not start"
+    )
     results = _axe.run(page)
     assert results.violations_count == 0, results.generate_report()
     page.screenshot(path=output_path / f"{name}.png", full_page=True)

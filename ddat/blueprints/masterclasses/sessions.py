@@ -8,6 +8,7 @@ from sqlmodel import select
 from ... import db
 from ...downloads import attachment
 from ...learning_forms import PeopleForm, SessionForm
+from ...limits import configured, limiter, user_key
 from ...models import Department, LearningSession, Person, Registration
 from ...permissions import role_required
 from ...scheme_forms import ImportForm
@@ -178,6 +179,7 @@ def register_people(slug: str, session_id: int):
 
 @bp.route("/<slug>/sessions/<int:session_id>/import", methods=["GET", "POST"])
 @role_required(*HR)
+@limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)

@@ -4,6 +4,7 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from ... import db
+from ...limits import configured, limiter, user_key
 from ...permissions import role_required
 from ...scheme_forms import ImportForm
 from ...services.framework import current_framework
@@ -14,6 +15,7 @@ from .common import HR, my_scheme
 
 @bp.route("/<int:scheme_id>/import", methods=["GET", "POST"])
 @role_required(*HR)
+@limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(scheme_id: int):
     scheme = my_scheme(scheme_id)
     form = ImportForm()

@@ -1,0 +1,44 @@
+"""Rate limits: repeated failed sign-ins lock an email address for a while, the same whether
+or not an account exists, and the lock page is a GOV.UK page."""
+
+import pytest
+
+from ddat import db
+from ddat.limits import DEFAULT_LIMITS, limiter
+from ddat.services import demo
+from tests.conftest import CSRF_PATTERN
+
+
+@pytest.fixture
+def limited(make_app):
+    app = make_app("limited")
+    app.config.update(DEFAULT_LIMITS)  # the real limits, not the test configuration's generous ones
+    limiter.reset()
+    with app.app_context():
+        demo.seed(db.session(), people=0, seed=1)
+    yield app
+    limiter.reset()
+
+
+def attempt(client, email: str, password: str):
+    token = CSRF_PATTERN.search(client.get("/sign-in").get_data(as_text=True)).group(1)
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.mark.parametrize("email", ["policy.officer@example.gov.uk", "nobody-here@example.gov.uk"])
+def test_five_failures_lock_the_email_whether_or_not_it_has_an_account(limited, email):
+    client = limited.test_client()
+    for _ in range(5):
+        assert attempt(client, email, "wrong password here").status_code == 200
+    locked = attempt(client, email, "pathways-demo-2026")
+    assert locked.status_code == 429
+    page = locked.get_data(as_text=True)
+    assert "Too many attempts" in page and "Wait 15 minutes" in page
+    # Another email from the same address is not locked.
+    assert attempt(client, "ops.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
+
+
+def test_successful_sign_ins_do_not_count_towards_the_lock(limited):
+    client = limited.test_client()
+    for _ in range(7):
+        assert attempt(client, "policy.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
