@@ -14,6 +14,7 @@ from .db import init_db
 from .limits import init_limits
 from .security import init_security
 from .services.learning import to_uk
+from .sso import init_sso
 
 csrf = CSRFProtect()
 
@@ -72,16 +73,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_auth(app)
     init_security(app)
     init_limits(app)
+    init_sso(app)
 
-    from .blueprints import auth, dashboards, errors, framework, health, masterclasses, profile, schemes
+    from .blueprints import admin, auth, dashboards, errors, framework, health, masterclasses, profile, schemes, sso
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(schemes.bp)
     app.register_blueprint(masterclasses.bp)
     app.register_blueprint(dashboards.bp)
+    app.register_blueprint(admin.bp)
     errors.register(app)
 
     from .cli import register_commands

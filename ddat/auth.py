@@ -64,7 +64,8 @@ def hash_password(password: str) -> str:
 
 def authenticate(email: str, password: str) -> User | None:
     user = db.session().exec(select(User).where(User.email == normalise_email(email))).first()
-    if user is None:
+    if user is None or not user.password_hash:
+        # No account, or one that signs in through its organisation only: the same cost and answer.
         check_password_hash(_DUMMY_HASH, password)
         return None
     return user if check_password_hash(user.password_hash, password) else None

@@ -4,14 +4,16 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlmodel import func, select
 
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
 
 from . import db
+from .auth import normalise_email
 from .migrate import upgrade_to_head
-from .models import LearningSession, User
-from .services import demo, schemes
+from .models import ROLES, Department, LearningSession, User
+from .services import audit, audit_search, demo, schemes
 from .services.attendance_import import import_attendance
 from .services.csv_import import ImportResult
 from .services.framework import current_framework, load_release
@@ -86,6 +88,42 @@ def register_commands(app: Flask) -> None:
         operator = User(email="command-line", password_hash="", role="cli")
         result = import_members(session, current_framework(session), found, operator, csv_file.read_bytes())
         _report(result)
+
+    @app.cli.command("set-role")
+    @click.argument("email")
+    @click.argument("role", type=click.Choice(ROLES))
+    @click.option("--department", help="For HR: the department (name or abbreviation) whose people they see")
+    def set_role(email: str, role: str, department: str | None):
+        """Give an account a role; HR with --department see only that department's people."""
+        session = db.session()
+        user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+        if user is None:
+            raise click.ClickException(f"No account has the email address {email}")
+        department_id = None
+        if department:
+            found = session.exec(
+                select(Department).where(
+                    (func.lower(Department.name) == department.lower())
+                    | (func.lower(Department.abbreviation) == department.lower())
+                )
+            ).first()
+            if found is None:
+                raise click.ClickException(f"No department is called {department}")
+            if role != "hr":
+                raise click.ClickException("Only HR accounts have a department")
+            department_id = found.id
+        before = (user.role, user.department_id)
+        user.role, user.department_id = role, department_id
+        session.add(user)
+        audit.record(session, "account.role_changed", None, "admin", "user_account", str(user.id))
+        session.commit()
+        click.echo(f"{user.email}: {before[0]} → {role}" + (f" ({found.name})" if department_id else "") + ".")
+
+    @app.cli.command("prune-audit")
+    def prune_audit():
+        """Delete audit events older than AUDIT_RETENTION_DAYS (default 730); run it daily."""
+        removed = audit_search.prune(db.session(), app.config["AUDIT_RETENTION_DAYS"])
+        click.echo(f"Removed {removed} audit events older than {app.config['AUDIT_RETENTION_DAYS']} days.")
 
     @app.cli.command("import-attendance")
     @click.argument("session_id", type=int)

@@ -2,6 +2,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .sso_config import providers_from_env
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -25,6 +27,13 @@ class Config:
     SEARCH_RESULTS_LIMIT = 50
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+    # Email and password accounts: the embedded default; "off" leaves single sign-on only.
+    PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "on").strip().lower() != "off"
+
+    @property
+    def OIDC_PROVIDERS(self) -> tuple:
+        return providers_from_env(os.environ)
 
     @property
     def SECRET_KEY(self) -> str:
@@ -52,6 +61,7 @@ class TestConfig(LocalConfig):
     # The suite signs in hundreds of times from one address; tests of the limits set real ones.
     RATELIMIT_SIGN_IN = RATELIMIT_FAILED_SIGN_IN = RATELIMIT_REGISTER = RATELIMIT_IMPORTS = "100000 per minute"
     SECRET_KEY = "test-secret-key"
+    OIDC_PROVIDERS = ()  # tests configure their own provider
 
 
 CONFIGS = {"local": LocalConfig, "production": ProductionConfig, "test": TestConfig}

@@ -104,6 +104,19 @@ class SkillRating(SQLModel, table=True):
     rated_at: datetime = Field(default_factory=_now)
 
 
+class UserIdentity(SQLModel, table=True):
+    """A sign-in from an identity provider linked to an account: (issuer, subject) is the
+    provider's stable name for the person; the email address can change, this cannot."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=_now)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only record of who did what. Never holds passwords, tokens or assessment contents."""
 
@@ -115,6 +128,7 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     object_type: str | None = Field(default=None, max_length=40)
     object_id: str | None = Field(default=None, max_length=80)
+    ip: str | None = Field(default=None, max_length=45)  # where the request came from
 
 
 class ChangeCounter(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -12,11 +12,12 @@ from ..auth import authenticate, end_session, hash_password, normalise_email, st
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..models import User
 from ..permissions import public
+from ..services import audit
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only local paths, so a sign-in link cannot send people to another site.
 
     Browsers drop tabs and newlines and read backslashes as slashes, so "/\t/evil.example"
@@ -35,15 +36,29 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(configured("RATELIMIT_SIGN_IN"), methods=["POST"])
 @limiter.limit(configured("RATELIMIT_FAILED_SIGN_IN"), key_func=email_key, methods=["POST"], deduct_when=sign_in_failed)
 def sign_in():
+    passwords = current_app.config["PASSWORD_SIGN_IN"]
+    if request.method == "POST" and not passwords:
+        abort(404)
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user:
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            audit.record(db.session(), "auth.signed_in", user.id, user.role, "user_account", str(user.id))
+            db.session().commit()
+            return redirect(safe_next(request.args.get("next")))
+        # Who tried is not recorded: the address typed may be someone else's, or a password.
+        audit.record(db.session(), "auth.sign_in_failed")
+        db.session().commit()
         # The same message whether the email is unknown or the password wrong.
         form.email.errors.append("Enter a correct email address and password")
-    return render_template("auth/sign_in.html", form=form)
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        passwords=passwords,
+        providers=current_app.config["OIDC_PROVIDERS"],
+        next_page=request.args.get("next"),
+    )
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -67,6 +82,8 @@ def sign_out():
 @public
 @limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)  # accounts come from the organisations' sign-in services instead
     form = RegisterForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)

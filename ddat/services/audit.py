@@ -1,5 +1,6 @@
 """The audit log: append-only, and free of personal data where the event is about removing it."""
 
+from flask import has_request_context, request
 from sqlmodel import Session
 
 from ..models import AuditEvent
@@ -20,5 +21,6 @@ def record(
             actor_role=actor_role,
             object_type=object_type,
             object_id=object_id,
+            ip=request.remote_addr if has_request_context() else None,
         )
     )

@@ -20,6 +20,7 @@ from ..models import (
     SchemeMember,
     SkillRating,
     User,
+    UserIdentity,
 )
 from . import audit, population
 
@@ -296,6 +297,7 @@ def delete_everything(db: Session, user: User) -> None:
         db.delete(person)
         db.flush()
         population.bump(db)
+    db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
     role = user.role
     db.delete(user)
     # Who it was is exactly what must not be kept: only that an account was deleted.

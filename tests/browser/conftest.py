@@ -9,6 +9,8 @@ from werkzeug.serving import make_server
 
 from ddat import db
 from ddat.services import demo
+from ddat.sso_config import Provider
+from tests.oidc_provider import running_provider
 from tests.support import fresh_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,10 +27,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
+def identity_provider():
+    """An organisation's OpenID Connect sign-in service, on its own loopback port."""
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, identity_provider):
     """The app the live server runs, on its own migrated and seeded SQLite database; tests use it
     only to let time pass (a session's date arriving), never to set up what a user would do."""
-    app = fresh_app(tmp_path_factory.mktemp("live") / "live.db")
+    department = Provider(
+        "test-department", "Test Department", identity_provider.url, "ddat-pathways", "secret", ("example.gov.uk",)
+    )
+    app = fresh_app(tmp_path_factory.mktemp("live") / "live.db", OIDC_PROVIDERS=(department,))
     with app.app_context():
         demo.seed(db.session(), people=400, seed=1)
     return app

@@ -12,7 +12,7 @@ from ddat.services.framework import load_release
 EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
     "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone", "learning_item",
-    "learning_session", "learning_invitation", "learning_registration",
+    "learning_session", "learning_invitation", "learning_registration", "user_identity",
 }  # fmt: skip
 
 
@@ -39,6 +39,21 @@ def test_migrations_create_every_table_and_downgrade_cleanly(database_url):
     upgrade_to_head(database_url)
     assert set(inspect(engine).get_table_names()) == EXPECTED_TABLES
     engine.dispose()
+
+
+def test_migrations_match_the_table_models(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import ddat.models  # noqa: F401  (the tables SQLModel knows)
+
+    upgrade_to_head(database_url)
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
 
 
 def test_framework_seed_and_pages_work_on_each_database(database_url):

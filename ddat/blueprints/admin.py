@@ -1,0 +1,37 @@
+"""Administration: searching the audit log."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from .. import db
+from ..downloads import attachment
+from ..paging import page_number
+from ..permissions import role_required
+from ..services import audit
+from ..services import audit_search as svc
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    session = db.session()
+    actions = svc.actions(session)
+    query = svc.parse(request.args, actions)
+    if request.args.get("format") == "csv":
+        audit.record(session, "audit.exported", current_user.id, current_user.role)
+        session.commit()
+        return attachment(svc.as_csv(session, query), "audit-log.csv")
+    page = page_number(request.args.get("page"))
+    events, total = svc.search(session, query, page)
+    pages = max(1, -(-total // svc.PER_PAGE))
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        total=total,
+        page=min(page, pages),
+        pages=pages,
+        actions=actions,
+        query=query,
+    )

@@ -1,0 +1,110 @@
+"""Who may use every route: one table, checked by a test that requests every route as every
+role (tests/web/test_permission_matrix.py) and copied into docs/security.md.
+
+Outcomes: "ok" (the page or action, or a redirect within the service), "sign in" (sent to
+the sign-in page), "403" (not allowed), "404" (not theirs: another person's record, another
+department's scheme, or a page for people with a profile).
+"""
+
+ROLES = ("anonymous", "civil_servant", "hr_department", "hr_central", "leader", "admin")
+
+
+def _rule(anonymous, civil_servant, hr_department, hr_central, leader, admin) -> dict[str, str]:
+    return dict(zip(ROLES, (anonymous, civil_servant, hr_department, hr_central, leader, admin), strict=True))
+
+
+PUBLIC = _rule("ok", "ok", "ok", "ok", "ok", "ok")
+SIGNED_IN = _rule("sign in", "ok", "ok", "ok", "ok", "ok")
+HR = _rule("sign in", "403", "ok", "ok", "403", "ok")
+VIEWERS = _rule("sign in", "403", "ok", "ok", "ok", "ok")
+ADMIN = _rule("sign in", "403", "403", "403", "403", "ok")
+# A civil servant's own record; everyone else, including HR, gets "not found".
+OWN_RECORD = _rule("sign in", "ok", "404", "404", "404", "404")
+
+MATRIX: dict[str, dict[str, str]] = {
+    "health.home": PUBLIC,
+    "health.healthz": PUBLIC,
+    "static": PUBLIC,
+    "framework.index": PUBLIC,
+    "framework.compare": PUBLIC,
+    "framework.role": PUBLIC,
+    "framework.role_level": PUBLIC,
+    "framework.search": PUBLIC,
+    "framework.skills": PUBLIC,
+    "framework.skill": PUBLIC,
+    "auth.sign_in": PUBLIC,
+    "auth.sign_out": PUBLIC,
+    "auth.register": PUBLIC,
+    "sso.start": PUBLIC,  # on to the organisation's sign-in service
+    "sso.callback": PUBLIC,  # without a sign-in under way: "You could not be signed in"
+    "profile.account_deleted": PUBLIC,
+    "profile.index": SIGNED_IN,
+    "profile.about_you": SIGNED_IN,
+    "profile.experience": SIGNED_IN,
+    "profile.skills_page": SIGNED_IN,
+    "profile.other_skills": SIGNED_IN,
+    "profile.other_skills_family": SIGNED_IN,
+    "profile.check_answers": SIGNED_IN,
+    "profile.submitted": SIGNED_IN,
+    "profile.matches": SIGNED_IN,
+    "profile.match_detail": SIGNED_IN,
+    "profile.pathway": SIGNED_IN,
+    "profile.save_target": OWN_RECORD,  # needs a profile: people without one get 404
+    "profile.my_data_page": SIGNED_IN,
+    "profile.download_csv": SIGNED_IN,
+    "profile.download_json": SIGNED_IN,
+    "profile.delete_account": SIGNED_IN,
+    "schemes.index": HR,
+    "schemes.new": HR,
+    "schemes.overview": HR,
+    "schemes.edit": HR,
+    "schemes.candidates": HR,
+    "schemes.invite": HR,
+    "schemes.member_list": HR,
+    "schemes.member": HR,
+    "schemes.import_page": HR,
+    "schemes.dashboard": HR,
+    "schemes.apply_to": OWN_RECORD,  # open schemes the person is eligible for; others 404
+    "schemes.my_applications": SIGNED_IN,
+    "masterclasses.index": PUBLIC,
+    "masterclasses.item": PUBLIC,
+    "masterclasses.new_item": HR,
+    "masterclasses.edit_item": HR,
+    "masterclasses.invite": HR,
+    "masterclasses.new_session": HR,
+    "masterclasses.session_page": HR,
+    "masterclasses.edit_session": HR,
+    "masterclasses.record_attendance": HR,
+    "masterclasses.register_people": HR,
+    "masterclasses.import_page": HR,
+    "masterclasses.uptake": VIEWERS,
+    "masterclasses.book": SIGNED_IN,
+    "masterclasses.my_learning": SIGNED_IN,
+    "masterclasses.my_registration": OWN_RECORD,
+    "masterclasses.cancel": OWN_RECORD,
+    "masterclasses.feedback": OWN_RECORD,
+    "dashboards.index": VIEWERS,
+    "dashboards.skills": VIEWERS,
+    "dashboards.capability_gaps": VIEWERS,
+    "dashboards.pipeline": VIEWERS,
+    "dashboards.learning": VIEWERS,
+    "admin.audit_log": ADMIN,
+}
+
+# Another department's scheme (or its members) is "not found" for departmental HR.
+OTHER_DEPARTMENT = {
+    "schemes.overview",
+    "schemes.edit",
+    "schemes.candidates",
+    "schemes.member_list",
+    "schemes.dashboard",
+}
+
+
+def as_markdown(rules: dict[str, str]) -> str:
+    """The matrix as a Markdown table, with each route's address."""
+    lines = ["| Route | " + " | ".join(ROLES) + " |", "| --- | " + " | ".join("---" for _ in ROLES) + " |"]
+    for endpoint in sorted(MATRIX, key=lambda e: rules.get(e, e)):
+        row = MATRIX[endpoint]
+        lines.append(f"| `{rules.get(endpoint, endpoint)}` | " + " | ".join(row[r] for r in ROLES) + " |")
+    return "\n".join(lines)

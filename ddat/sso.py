@@ -1,0 +1,96 @@
+"""Single sign-on with departments' OpenID Connect identity providers (Authlib).
+
+Each provider is configured by environment. One provider:
+
+    OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ALLOWED_DOMAINS (comma-separated)
+    and optionally OIDC_NAME (shown on the button)
+
+Several (one per department, say): OIDC_PROVIDERS=hmrc,dwp and the same variables with the
+provider's name after OIDC_, such as OIDC_HMRC_ISSUER.
+
+Authlib runs the authorisation code flow with PKCE (S256) and keeps state, nonce and the code
+verifier in the signed session; on the way back it checks the state, and verifies the ID
+token's signature against the provider's published keys, its issuer, audience, expiry and
+nonce. What is left to this module is deciding who the person is.
+"""
+
+from collections.abc import Mapping
+
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app
+from sqlmodel import Session, select
+
+from .auth import normalise_email
+from .models import User, UserIdentity
+from .services import audit
+from .sso_config import Provider
+
+HTTP_TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker for ever
+
+
+def init_sso(app: Flask) -> None:
+    oauth = OAuth(app)
+    for provider in app.config["OIDC_PROVIDERS"]:
+        oauth.register(
+            provider.slug,
+            client_id=provider.client_id,
+            client_secret=provider.client_secret,
+            server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
+            client_kwargs={
+                "scope": "openid email profile",
+                "code_challenge_method": "S256",
+                "default_timeout": HTTP_TIMEOUT_SECONDS,
+            },
+        )
+    app.extensions["ddat_sso"] = oauth
+
+
+def provider(slug: str) -> Provider | None:
+    return next((p for p in current_app.config["OIDC_PROVIDERS"] if p.slug == slug), None)
+
+
+def client(slug: str):
+    return current_app.extensions["ddat_sso"].create_client(slug)
+
+
+class Refused(Exception):
+    """A sign-in the service will not accept; `reason` is what the person is told."""
+
+    def __init__(self, reason: str, status: int = 403):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def account_for(db: Session, provider: Provider, claims: Mapping) -> User:
+    """The account these verified ID token claims belong to: the one already linked to this
+    identity, else the local account with the same verified email (linked now, never
+    duplicated), else a new civil servant's account."""
+    issuer, subject = str(claims.get("iss", "")), str(claims.get("sub", ""))
+    if not subject or len(subject) > 255 or len(issuer) > 300:
+        raise Refused("Your organisation's sign-in did not say who you are.", 400)
+    linked = db.exec(
+        select(User)
+        .join(UserIdentity, UserIdentity.user_id == User.id)
+        .where(UserIdentity.issuer == issuer, UserIdentity.subject == subject)
+    ).first()
+    email = normalise_email(str(claims.get("email") or ""))
+    if linked:
+        # The provider may have been narrowed since: its rule still applies.
+        if not provider.allows(linked.email):
+            raise Refused("This service does not accept sign-ins for your email address from that organisation.")
+        return linked
+    if not email or claims.get("email_verified") is not True:
+        raise Refused("Your organisation's sign-in did not confirm your email address.")
+    if not provider.allows(email):
+        raise Refused("This service does not accept sign-ins for your email address from that organisation.")
+    user = db.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        # No password: this account signs in through its provider only.
+        user = User(email=email, password_hash="", role="civil_servant")
+        db.add(user)
+        db.flush()
+        audit.record(db, "auth.account_created", user.id, user.role, "user_account", str(user.id))
+    db.add(UserIdentity(user_id=user.id, issuer=issuer, subject=subject))
+    audit.record(db, "auth.identity_linked", user.id, user.role, "identity_provider", provider.slug)
+    return user

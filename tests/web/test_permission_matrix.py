@@ -1,0 +1,139 @@
+"""Every route × every role gives the outcome the permission matrix says, and no route is
+missing from the matrix (ddat/permission_matrix.py, copied into docs/security.md)."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from ddat import db
+from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
+from ddat.permission_matrix import MATRIX, OTHER_DEPARTMENT, ROLES, as_markdown
+from ddat.services import demo
+from ddat.sso_config import Provider
+from tests.oidc_provider import running_provider
+from tests.support import fresh_app
+from tests.web.test_schemes import make_scheme
+
+EMAILS = {
+    "civil_servant": "policy.officer@example.gov.uk",
+    "hr_department": "department.hr@example.gov.uk",
+    "hr_central": "hr@example.gov.uk",
+    "leader": "leader@example.gov.uk",
+    "admin": "admin@example.gov.uk",
+}
+
+
+@pytest.fixture(scope="module")
+def identity_provider():
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, identity_provider):
+    department = Provider("test-department", "Test", identity_provider.url, "id", "secret", ("example.gov.uk",))
+    app = fresh_app(tmp_path_factory.mktemp("matrix") / "m.db", OIDC_PROVIDERS=(department,))
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        session = db.session()
+        demo.seed(session, people=10, seed=2)
+        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
+        policy = session.exec(
+            select(Person).join(User, User.id == Person.user_id).where(User.email == EMAILS["civil_servant"])
+        ).one()
+        session.add(User(email=EMAILS["hr_department"], password_hash=hr.password_hash, role="hr",
+                         department_id=policy.department_id))  # fmt: skip
+        session.commit()
+        department, person_id = policy.department_id, policy.id
+    ours = make_scheme(app, owner_department_id=department)
+    theirs = make_scheme(app, owner_department_id=department + 1, name="Another department's scheme")
+    with app.app_context():
+        session = db.session()
+        member = SchemeMember(scheme_id=ours, person_id=person_id, status="applied", source="applied")
+        item = session.exec(
+            select(LearningItem).where(LearningItem.slug == "working-with-data-and-visualisation")
+        ).one()
+        starts = datetime.now(UTC) - timedelta(days=2)
+        past = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=2), location="Leeds",
+                               capacity=10)  # fmt: skip
+        session.add_all([member, past])
+        session.flush()
+        registration = Registration(session_id=past.id, item_id=item.id, person_id=person_id, status="attended",
+                                    source="self")  # fmt: skip
+        session.add(registration)
+        session.commit()
+        ids = {"member": member.id, "session": past.id, "registration": registration.id, "slug": item.slug}
+    values = {
+        "role_slug": "data-analyst", "level_slug": "senior-data-analyst", "skill_slug": "data-visualisation",
+        "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
+        "registration_id": ids["registration"], "provider_slug": "test-department",
+        "scheme_id": ours, "member_id": ids["member"], "person_id": person_id,
+    }  # fmt: skip
+    return app, values, theirs
+
+
+QUERIES = {"profile.pathway": "?to=associate-data-analyst", "profile.save_target": "?to=associate-data-analyst"}
+
+
+def client_for(app, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        response = client.post("/sign-in", data={"email": EMAILS[role], "password": "pathways-demo-2026"})
+        assert response.status_code == 302, role
+    return client
+
+
+def outcome(response) -> str:
+    assert response.status_code < 500, response.status_code
+    if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
+        return "sign in"
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    return "ok"
+
+
+def address(app, rule, values) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments}) + QUERIES.get(rule.endpoint, "")
+
+
+def test_every_route_is_in_the_matrix(world):
+    app, _, _ = world
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "routes missing from the permission matrix"
+    assert set(MATRIX) - endpoints == set(), "the matrix names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_as_every_role(world, role):
+    app, values, _ = world
+    client = client_for(app, role)
+    wrong = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        url = address(app, rule, values)
+        response = client.get(url) if "GET" in rule.methods else client.post(url, data={})
+        if outcome(response) != MATRIX[rule.endpoint][role]:
+            wrong.append((rule.endpoint, url, outcome(response), MATRIX[rule.endpoint][role]))
+    assert wrong == []
+
+
+def test_departmental_hr_cannot_reach_another_departments_scheme(world):
+    app, values, theirs = world
+    for role, expected in (("hr_department", "404"), ("hr_central", "ok"), ("admin", "ok")):
+        client = client_for(app, role)
+        for endpoint in OTHER_DEPARTMENT:
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            assert outcome(client.get(address(app, rule, {**values, "scheme_id": theirs}))) == expected, (
+                role,
+                endpoint,
+            )
+
+
+def test_the_documented_matrix_is_the_one_in_code(world):
+    app, _, _ = world
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    assert as_markdown(rules) in (Path(__file__).parents[2] / "docs" / "security.md").read_text()
