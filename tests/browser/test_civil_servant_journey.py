@@ -118,7 +118,7 @@ def test_register_assess_match_plan_download_and_delete(
     page.goto(f"{live_server}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name="Enter a correct email address and password")).to_be_visible()
     check_page(page, output_path, "14-sign-in-error")
 

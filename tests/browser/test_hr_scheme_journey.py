@@ -11,7 +11,7 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
     page.goto(f"{live_server}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_role("textbox", name="Password").fill("pathways-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def fill_date(page: Page, legend: str, day: date) -> None:
