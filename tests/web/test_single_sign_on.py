@@ -215,3 +215,14 @@ def test_deleting_an_account_removes_its_link_to_the_provider(sso_app, idp):
     # Signing in again starts afresh.
     signs_in(sso_app, idp, "leaver")
     assert count(sso_app, User, User.email == "leaver@example.gov.uk") == 1
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example.com/", "https://evil.example.com", "/\\evil.example.com", "/ok"])
+def test_single_sign_on_never_sends_people_to_another_site(sso_app, idp, next_url):
+    idp.add_user("traveller", email="traveller@example.gov.uk", email_verified=True)
+    client = sso_app.test_client()
+    start = client.get("/sign-in/test-department", query_string={"next": next_url})
+    back = urlsplit(idp.approve(start.headers["Location"], "traveller"))
+    response = client.get(f"{back.path}?{back.query}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == ("/ok" if next_url == "/ok" else "/profile")
