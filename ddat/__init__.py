@@ -6,6 +6,7 @@ from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .auth import init_auth
@@ -48,6 +49,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(CONFIGS[config_name]())
     app.config.update(overrides)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Ids in addresses are database integers: anything bigger is simply not found (404).
     app.url_map.converters["int"] = DatabaseId
 

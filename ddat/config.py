@@ -28,6 +28,10 @@ class Config:
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+    # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For,
+    # -Proto and -Host: without this, rate limits and the audit log would see only the proxy's
+    # address, and single sign-on would give providers an http:// return address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Email and password accounts: the embedded default; "off" leaves single sign-on only.
     PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "on").strip().lower() != "off"
 
@@ -48,6 +52,8 @@ class LocalConfig(Config):
 
 
 class ProductionConfig(Config):
+    PREFERRED_URL_SCHEME = "https"
+
     @property
     def SECRET_KEY(self) -> str:
         key = os.environ.get("SECRET_KEY")

@@ -45,6 +45,9 @@ def sign_in_failed(response) -> bool:
 def init_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # If the shared store (Redis) goes down, each server counts in memory until it is back,
+    # rather than refusing every sign-in.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     for name, limit in DEFAULT_LIMITS.items():
         app.config.setdefault(name, limit)
     limiter.init_app(app)

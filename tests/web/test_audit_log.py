@@ -93,3 +93,15 @@ def test_role_changes_are_recorded(seeded):
         in run(seeded, "set-role", user.email, "hr", "--department", "Atlantis").output
     )
     assert "Only HR accounts" in run(seeded, "set-role", user.email, "leader", "--department", "HMRC").output
+
+
+def test_the_address_behind_a_trusted_proxy_is_recorded_and_a_forged_one_is_not(tmp_path):
+    from tests.support import fresh_app
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = fresh_app(tmp_path / f"proxy{proxies}.db", PROXY_COUNT=proxies, WTF_CSRF_ENABLED=False)
+        app.test_client().post("/sign-in", data={"email": "a@example.gov.uk", "password": "x" * 12}, headers=forwarded)
+        with app.app_context():
+            event = db.session().exec(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")).one()
+        assert event.ip == expected

@@ -42,3 +42,28 @@ def test_successful_sign_ins_do_not_count_towards_the_lock(limited):
     client = limited.test_client()
     for _ in range(7):
         assert attempt(client, "policy.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
+
+
+def test_signing_in_still_works_when_the_shared_limit_store_is_down(tmp_path):
+    # In its own process: the limiter is one object per process, and this points it at Redis.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        from ddat import db
+        from ddat.services import demo
+        from tests.support import fresh_app
+
+        app = fresh_app({str(tmp_path / "redis.db")!r}, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9",
+                        WTF_CSRF_ENABLED=False)
+        with app.app_context():
+            demo.seed(db.session(), people=0, seed=1)
+        client = app.test_client()
+        response = client.post("/sign-in", data={{"email": "hr@example.gov.uk", "password": "pathways-demo-2026"}})
+        print(response.status_code, client.get("/schemes").status_code)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["302", "200"], result.stderr[-2000:]
