@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint format bench vendor-govuk clean
+.PHONY: run run-postgres stop-postgres test install system-deps lint format bench vendor-govuk clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,30 @@ run: install
 	$(FLASK) load-framework
 	$(FLASK) seed-demo --people 500 --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## The same service on a local PostgreSQL server kept in instance/postgres, for production-like
+## behaviour. `make stop-postgres` stops the server; `make clean` removes it.
+PG_DIR := $(CURDIR)/instance/postgres
+PG_PORT ?= 5433
+PG_URL := postgresql+psycopg://ddat@127.0.0.1:$(PG_PORT)/ddat
+PG_BIN = $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+# initdb refuses to run as root, so as root the server runs as the postgres user.
+AS_PG := $(shell [ "$$(id -u)" = 0 ] && echo runuser -u postgres --)
+
+run-postgres: install system-deps
+	@mkdir -p $(PG_DIR) && { [ "$$(id -u)" != 0 ] || chown postgres $(PG_DIR); }
+	@[ -d $(PG_DIR)/data ] || $(AS_PG) $(PG_BIN)/initdb -D $(PG_DIR)/data -U ddat --auth=trust -E UTF8 >/dev/null
+	@$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data status >/dev/null || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data \
+	  -l $(PG_DIR)/log -w start -o "-h 127.0.0.1 -p $(PG_PORT) -k $(PG_DIR)" >/dev/null
+	@$(PG_BIN)/psql -h 127.0.0.1 -p $(PG_PORT) -U ddat -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ddat'" \
+	  | grep -q 1 || $(PG_BIN)/createdb -h 127.0.0.1 -p $(PG_PORT) -U ddat ddat
+	DATABASE_URL=$(PG_URL) $(FLASK) init-db
+	DATABASE_URL=$(PG_URL) $(FLASK) load-framework
+	DATABASE_URL=$(PG_URL) $(FLASK) seed-demo --people 500 --if-empty
+	DATABASE_URL=$(PG_URL) $(FLASK) run --host 127.0.0.1 --port 5000
+
+stop-postgres:
+	@[ ! -d $(PG_DIR)/data ] || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -m fast stop
 
 test: install system-deps
 	$(VENV)/bin/ruff check .
@@ -58,5 +82,5 @@ vendor-govuk:
 	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json static/
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/
 
-clean:
+clean: stop-postgres
 	rm -rf $(VENV) instance .pytest_cache

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
 
-from . import db
+from . import backup, db
 from .auth import normalise_email
 from .migrate import upgrade_to_head
 from .models import ROLES, Department, LearningSession, User
@@ -118,6 +118,30 @@ def register_commands(app: Flask) -> None:
         audit.record(session, "account.role_changed", None, "admin", "user_account", str(user.id))
         session.commit()
         click.echo(f"{user.email}: {before[0]} → {role}" + (f" ({found.name})" if department_id else "") + ".")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path):
+        """Copy the SQLite database to PATH while the service runs (PostgreSQL: use pg_dump)."""
+        try:
+            source = backup.back_up(db.engine(), path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backed up {source} to {path}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.confirmation_option(
+        prompt="This replaces everything in the database with the backup. Stop the service first. Go on?"
+    )
+    def restore_command(path: Path):
+        """Replace the SQLite database with a backup made by `backup`, then bring its schema up to date."""
+        try:
+            target = backup.restore(db.engine(), path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        upgrade_to_head(app.config["SQLALCHEMY_DATABASE_URI"])
+        click.echo(f"Restored {target} from {path}.")
 
     @app.cli.command("prune-audit")
     def prune_audit():
