@@ -37,6 +37,12 @@ def _refuse_nul_characters():
         abort(400)
 
 
+def _kept_args() -> dict[str, str]:
+    """The query string to carry into links (filters, pages), without url_for's own options
+    such as _external or _method, which an address must not be able to set."""
+    return {key: value for key, value in request.args.items() if not key.startswith("_")}
+
+
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("DDAT_CONFIG", "local")
     app = Flask(
@@ -51,7 +57,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if app.config["PROXY_COUNT"]:
         hops = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Not X-Forwarded-Host: many load balancers pass a client's own through, and it would
+        # choose the address identity providers send people back to. Set SERVER_NAME instead.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     # Ids in addresses are database integers: anything bigger is simply not found (404).
     app.url_map.converters["int"] = DatabaseId
 
@@ -69,6 +77,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk"] = to_uk
+    app.jinja_env.globals["kept_args"] = _kept_args
 
     app.before_request(_refuse_nul_characters)
     csrf.init_app(app)

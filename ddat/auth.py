@@ -35,10 +35,13 @@ def init_auth(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    user_id, _, epoch = session_id.partition(".")
+    if not (user_id.isdigit() and epoch.isdigit()) or len(session_id) > 30:
         return None
-    return db.session().get(User, int(user_id))
+    user = db.session().get(User, int(user_id))
+    # A browser signed in before the account's sessions were ended is signed out.
+    return user if user is not None and user.session_epoch == int(epoch) else None
 
 
 def normalise_email(email: str) -> str:

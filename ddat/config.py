@@ -27,11 +27,19 @@ class Config:
     SEARCH_RESULTS_LIMIT = 50
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
-    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
-    # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For,
-    # -Proto and -Host: without this, rate limits and the audit log would see only the proxy's
-    # address, and single sign-on would give providers an http:// return address.
+
+    @property
+    def AUDIT_RETENTION_DAYS(self) -> int:
+        days = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+        if days < 30:  # the database refuses to delete younger events (migration 0008)
+            raise RuntimeError("AUDIT_RETENTION_DAYS must be 30 or more")
+        return days
+
+    # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For and
+    # -Proto: without this, rate limits and the audit log would see only the proxy's address,
+    # and single sign-on would give providers an http:// return address.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None  # the public host name, behind a proxy
     # Email and password accounts: the embedded default; "off" leaves single sign-on only.
     PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "on").strip().lower() != "off"
 

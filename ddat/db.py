@@ -31,7 +31,10 @@ def engine():
 
 def session() -> Session:
     if "db_session" not in g:
-        g.db_session = Session(engine())
+        # A request that records an audit event and then renders what it loaded must not
+        # reload every row one at a time: objects keep their values after a commit. Nothing
+        # here changes rows behind the session's back (no triggers that write), so they stay true.
+        g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
 
 

@@ -38,6 +38,8 @@ class User(SQLModel, table=True):
     # For HR users: their department's people only. None means central HR (everyone).
     department_id: int | None = Field(default=None, foreign_key="department.id")
     created_at: datetime = Field(default_factory=_now)
+    # Part of the id every signed-in browser holds: raising it signs the account out everywhere.
+    session_epoch: int = Field(default=0)
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property
@@ -53,7 +55,7 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_epoch}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -3,7 +3,8 @@ role (tests/web/test_permission_matrix.py) and copied into docs/security.md.
 
 Outcomes: "ok" (the page or action, or a redirect within the service), "sign in" (sent to
 the sign-in page), "403" (not allowed), "404" (not theirs: another person's record, another
-department's scheme, or a page for people with a profile).
+department's scheme, or a page for people with a profile), "400" (a request that only makes
+sense in the middle of something, such as coming back from single sign-on).
 """
 
 ROLES = ("anonymous", "civil_servant", "hr_department", "hr_central", "leader", "admin")
@@ -36,7 +37,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "auth.sign_out": PUBLIC,
     "auth.register": PUBLIC,
     "sso.start": PUBLIC,  # on to the organisation's sign-in service
-    "sso.callback": PUBLIC,  # without a sign-in under way: "You could not be signed in"
+    "sso.callback": _rule(*["400"] * 6),  # without a sign-in under way: "You could not be signed in"
     "profile.account_deleted": PUBLIC,
     "profile.index": SIGNED_IN,
     "profile.about_you": SIGNED_IN,
@@ -98,6 +99,7 @@ OTHER_DEPARTMENT = {
     "schemes.candidates",
     "schemes.member_list",
     "schemes.dashboard",
+    "schemes.import_page",
 }
 
 

@@ -25,6 +25,7 @@ from .models import User, UserIdentity
 from .services import audit
 from .sso_config import Provider
 
+MAX_EMAIL = 254  # what the account table holds
 HTTP_TIMEOUT_SECONDS = 10  # a provider that does not answer must not hold a worker for ever
 
 
@@ -51,6 +52,17 @@ def provider(slug: str) -> Provider | None:
 
 def client(slug: str):
     return current_app.extensions["ddat_sso"].create_client(slug)
+
+
+def id_token_rules(oauth_client, provider: Provider) -> dict:
+    """What the ID token's issuer and audience must be. Authlib checks the issuer by default
+    but the audience only through `azp`, so a token issued to another service that names this
+    one as its authorised party would pass: the audience is required here outright."""
+    issuer = oauth_client.load_server_metadata().get("issuer") or provider.issuer
+    return {
+        "iss": {"essential": True, "values": [issuer]},
+        "aud": {"essential": True, "value": provider.client_id},
+    }
 
 
 class Refused(Exception):
@@ -80,7 +92,7 @@ def account_for(db: Session, provider: Provider, claims: Mapping) -> User:
         if not provider.allows(linked.email):
             raise Refused("This service does not accept sign-ins for your email address from that organisation.")
         return linked
-    if not email or claims.get("email_verified") is not True:
+    if not email or claims.get("email_verified") is not True or len(email) > MAX_EMAIL:
         raise Refused("Your organisation's sign-in did not confirm your email address.")
     if not provider.allows(email):
         raise Refused("This service does not accept sign-ins for your email address from that organisation.")
@@ -91,6 +103,29 @@ def account_for(db: Session, provider: Provider, claims: Mapping) -> User:
         db.add(user)
         db.flush()
         audit.record(db, "auth.account_created", user.id, user.role, "user_account", str(user.id))
+    else:
+        _take_over_for_the_organisation(db, user, issuer)
     db.add(UserIdentity(user_id=user.id, issuer=issuer, subject=subject))
     audit.record(db, "auth.identity_linked", user.id, user.role, "identity_provider", provider.slug)
     return user
+
+
+def _take_over_for_the_organisation(db: Session, user: User, issuer: str) -> None:
+    """Registering never proved anyone owned the address; the organisation's sign-in does. So
+    the account now belongs to whoever the organisation vouched for: its password (which
+    someone else may have set, by registering first) stops working and every browser signed in
+    with it is signed out."""
+    already = db.exec(
+        select(UserIdentity).where(UserIdentity.user_id == user.id, UserIdentity.issuer == issuer)
+    ).first()
+    if already:
+        # Another person the organisation knew by this address before: a reused address.
+        raise Refused(
+            "Your email address belongs to another account that your organisation signed in before. "
+            "Ask your HR team to sort this out."
+        )
+    if user.password_hash:
+        user.password_hash = ""
+        user.session_epoch += 1
+        db.add(user)
+        audit.record(db, "auth.password_removed", user.id, user.role, "user_account", str(user.id))

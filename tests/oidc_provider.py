@@ -16,10 +16,19 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
+
+def _one(audience):
+    return audience[0] if isinstance(audience, list) else audience
+
+
 TAMPERING = {
     "bad-signature": lambda claims: claims,
     "wrong-audience": lambda claims: {**claims, "aud": "some-other-service"},
     "expired": lambda claims: {**claims, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600},
+    # Issued to another service, naming this one as the party it was meant for.
+    "another-audience-our-azp": lambda claims: {**claims, "aud": "some-other-service", "azp": _one(claims["aud"])},
+    "wrong-issuer": lambda claims: {**claims, "iss": "https://impostor.example.com"},
+    "wrong-nonce": lambda claims: {**claims, "nonce": "not-the-one-we-sent"},
 }
 
 

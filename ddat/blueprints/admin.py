@@ -20,7 +20,8 @@ def audit_log():
     actions = svc.actions(session)
     query = svc.parse(request.args, actions)
     if request.args.get("format") == "csv":
-        audit.record(session, "audit.exported", current_user.id, current_user.role)
+        # Which events were exported: the filters, as the address gave them.
+        audit.record(session, "audit.exported", current_user.id, current_user.role, "audit_query", query.summary())
         session.commit()
         return attachment(svc.as_csv(session, query), "audit-log.csv")
     page = page_number(request.args.get("page"))

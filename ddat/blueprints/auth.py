@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
+from werkzeug.urls import iri_to_uri
 
 from .. import db
 from ..account_forms import ConfirmForm, RegisterForm, SignInForm
@@ -24,9 +25,16 @@ def safe_next(target: str | None) -> str:
     would leave the site: anything with a control character, whitespace or backslash is
     refused before the path is parsed.
     """
-    if target and target.startswith("/") and target.isprintable() and not any(c.isspace() or c == "\\" for c in target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
+    if (
+        target
+        and target.startswith("/")
+        # "//host" is another site, and "////host" becomes one once the Location header is tidied.
+        and not target.startswith("//")
+        and target.isprintable()
+        and not any(c.isspace() or c == "\\" for c in target)
+    ):
+        parts = urlsplit(iri_to_uri(target))
+        if not parts.scheme and not parts.netloc and not parts.path.startswith("//"):
             return target
     return url_for("profile.index")
 

@@ -4,6 +4,7 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from joserfc.errors import JoseError
+from sqlalchemy.exc import IntegrityError
 
 from .. import db, sso
 from ..auth import start_session
@@ -23,6 +24,10 @@ _NEXT = "sso_next"
 def start(provider_slug: str):
     provider = sso.provider(provider_slug) or abort(404)
     next_page = safe_next(request.args.get("next"))
+    # Each unfinished sign-in leaves its state in the session cookie: keep only the newest,
+    # or enough abandoned attempts would make the cookie too big for browsers to send.
+    for key in [k for k in session if k.startswith(f"_state_{provider.slug}_")]:
+        session.pop(key)
     try:
         response = sso.client(provider.slug).authorize_redirect(
             url_for("sso.callback", provider_slug=provider.slug, _external=True)
@@ -38,8 +43,9 @@ def start(provider_slug: str):
 @limiter.limit(configured("RATELIMIT_SIGN_IN"))
 def callback(provider_slug: str):
     provider = sso.provider(provider_slug) or abort(404)
+    client = sso.client(provider.slug)
     try:
-        token = sso.client(provider.slug).authorize_access_token()
+        token = client.authorize_access_token(claims_options=sso.id_token_rules(client, provider))
     except MismatchingStateError:
         # A link from an old or another person's sign-in, or the same one used twice.
         return _problem(provider, "Your sign-in had expired or was already used. Sign in again.", 400)
@@ -55,7 +61,7 @@ def callback(provider_slug: str):
         return _problem(provider, "Your organisation's sign-in did not say who you are.", 400)
     database = db.session()
     try:
-        user = sso.account_for(database, provider, claims)
+        user = _account(database, provider, claims)
     except sso.Refused as refused:
         return _problem(provider, refused.reason, refused.status)
     next_page = session.get(_NEXT) or url_for("profile.index")
@@ -65,6 +71,17 @@ def callback(provider_slug: str):
     audit.record(database, "auth.signed_in", user.id, user.role, "identity_provider", provider.slug)
     database.commit()
     return redirect(next_page)
+
+
+def _account(database, provider: sso.Provider, claims):
+    try:
+        user = sso.account_for(database, provider, claims)
+        database.flush()
+        return user
+    except IntegrityError:
+        # The same person signing in in another tab at the same moment got there first.
+        database.rollback()
+        return sso.account_for(database, provider, claims)
 
 
 def _problem(provider: sso.Provider, reason: str, status: int):

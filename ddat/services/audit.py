@@ -1,5 +1,7 @@
 """The audit log: append-only, and free of personal data where the event is about removing it."""
 
+import ipaddress
+
 from flask import has_request_context, request
 from sqlmodel import Session
 
@@ -21,6 +23,16 @@ def record(
             actor_role=actor_role,
             object_type=object_type,
             object_id=object_id,
-            ip=request.remote_addr if has_request_context() else None,
+            ip=_client_address(),
         )
     )
+
+
+def _client_address() -> str | None:
+    # Behind a misconfigured proxy the address can come from the client: store only a real one.
+    if not has_request_context() or not request.remote_addr:
+        return None
+    try:
+        return str(ipaddress.ip_address(request.remote_addr))
+    except ValueError:
+        return None

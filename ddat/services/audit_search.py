@@ -19,6 +19,10 @@ class AuditQuery:
     since: date | None = None
     until: date | None = None
 
+    def summary(self) -> str:
+        parts = {"action": self.action, "actor": self.actor, "since": self.since, "until": self.until}
+        return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)[:80] or "all"
+
     def condition(self):
         parts = [true()]
         if self.action:

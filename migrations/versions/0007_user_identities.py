@@ -1,4 +1,4 @@
-"""Accounts linked to identity providers
+"""Accounts linked to identity providers; a session epoch to sign an account out everywhere
 
 Revision ID: 0007
 Revises: 0006
@@ -29,9 +29,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("user_identity", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_identity_user_id"), ["user_id"], unique=False)
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("session_epoch")
     with op.batch_alter_table("user_identity", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_identity_user_id"))
     op.drop_table("user_identity")

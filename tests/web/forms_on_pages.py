@@ -13,6 +13,7 @@ class PageForm:
     text_fields: list[str] = field(default_factory=list)  # where a person types
     choice_fields: list[str] = field(default_factory=list)  # radios, checkboxes and selects
     file_fields: list[str] = field(default_factory=list)
+    pressed: bool = False  # a named submit button's value is already in `values`
 
 
 TEXT_TYPES = {"text", "email", "password", "search", "number", "tel", "url", "date", None}
@@ -53,11 +54,13 @@ class _FormReader(HTMLParser):
             elif kind == "file":
                 _add_once(self._form.file_fields, name)
             elif kind in ("submit", "button", "image", "reset"):
-                return
+                self._press(name, a)
             else:
                 if kind in TEXT_TYPES and name != "csrf_token":
                     _add_once(self._form.text_fields, name)
                 self._form.values.setdefault(name, []).append(a.get("value") or "")
+        elif tag == "button" and (a.get("type") or "submit").lower() == "submit":
+            self._press(name, a)
         elif tag == "select":
             self._select, self._first_option, self._selected = name, None, False
             _add_once(self._form.choice_fields, name)
@@ -65,6 +68,12 @@ class _FormReader(HTMLParser):
             self._textarea = name
             _add_once(self._form.text_fields, name)
             self._form.values[name] = [""]
+
+    def _press(self, name: str, attrs: dict) -> None:
+        # A form sends the name and value of the button that submitted it: the first one.
+        if not self._form.pressed:
+            self._form.pressed = True
+            self._form.values.setdefault(name, []).append(attrs.get("value") or "")
 
     def handle_data(self, data):
         if self._textarea and self._form:

@@ -87,6 +87,9 @@ def test_sign_in_rotates_the_session_and_sets_safe_cookie_flags(seeded, client, 
         " //evil.example.com/",
         "/\n/evil.example.com",
         "javascript:alert(1)",
+        "////evil.example.com/",
+        "///evil.example.com/",
+        "/%2F/evil.example.com/",
     ],
 )
 def test_sign_in_never_redirects_to_another_site(seeded, client, submit, next_url):

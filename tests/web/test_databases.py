@@ -1,6 +1,7 @@
 """The schema and the data layer behave the same on SQLite and PostgreSQL."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -95,10 +96,20 @@ def test_the_audit_log_cannot_be_changed_only_added_to_and_pruned(database_url):
     upgrade_to_head(database_url)
     engine = create_engine(database_url)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO audit_event (at, action) VALUES (CURRENT_TIMESTAMP, 'auth.signed_in')"))
-    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET action = 'something.else'"))
+        for action, days_ago in (("recent.event", 1), ("old.event", 40)):
+            connection.execute(
+                text("INSERT INTO audit_event (at, action) VALUES (:at, :action)"),
+                {"at": datetime.now(UTC) - timedelta(days=days_ago), "action": action},
+            )
+    for change in ("UPDATE audit_event SET action = 'something.else'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(change))
     with engine.begin() as connection:
-        assert connection.execute(text("SELECT action FROM audit_event")).scalars().all() == ["auth.signed_in"]
-        connection.execute(text("DELETE FROM audit_event"))
+        assert sorted(connection.execute(text("SELECT action FROM audit_event")).scalars()) == [
+            "old.event",
+            "recent.event",
+        ]
+        # Pruning what is past the retention period is allowed.
+        connection.execute(text("DELETE FROM audit_event WHERE action = 'old.event'"))
+        assert connection.execute(text("SELECT action FROM audit_event")).scalars().all() == ["recent.event"]
     engine.dispose()

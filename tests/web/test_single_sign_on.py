@@ -106,6 +106,9 @@ def test_an_existing_account_with_the_same_verified_email_is_linked(sso_app, idp
         ("bad-signature", "could not be checked"),
         ("wrong-audience", "could not be checked"),
         ("expired", "could not be checked"),
+        ("another-audience-our-azp", "could not be checked"),
+        ("wrong-issuer", "could not be checked"),
+        ("wrong-nonce", "could not be checked"),
     ],
 )
 def test_tokens_that_fail_verification_are_refused(sso_app, idp, tamper, why):
@@ -217,7 +220,10 @@ def test_deleting_an_account_removes_its_link_to_the_provider(sso_app, idp):
     assert count(sso_app, User, User.email == "leaver@example.gov.uk") == 1
 
 
-@pytest.mark.parametrize("next_url", ["//evil.example.com/", "https://evil.example.com", "/\\evil.example.com", "/ok"])
+@pytest.mark.parametrize(
+    "next_url",
+    ["//evil.example.com/", "////evil.example.com/", "https://evil.example.com", "/\\evil.example.com", "/ok"],
+)
 def test_single_sign_on_never_sends_people_to_another_site(sso_app, idp, next_url):
     idp.add_user("traveller", email="traveller@example.gov.uk", email_verified=True)
     client = sso_app.test_client()
@@ -226,3 +232,52 @@ def test_single_sign_on_never_sends_people_to_another_site(sso_app, idp, next_ur
     response = client.get(f"{back.path}?{back.query}")
     assert response.status_code == 302
     assert response.headers["Location"] == ("/ok" if next_url == "/ok" else "/profile")
+
+
+def test_someone_who_registered_an_address_first_loses_the_account_to_its_owner(sso_app, idp):
+    # An attacker registers a colleague's address with a password of their own...
+    attacker = sso_app.test_client()
+    token = CSRF_PATTERN.search(attacker.get("/register").get_data(as_text=True)).group(1)
+    registered = attacker.post(
+        "/register",
+        data={"display_name": "Not Priya", "email": "priya.owner@example.gov.uk", "password": "attacker-chosen-pw-1",
+              "confirm_password": "attacker-chosen-pw-1", "csrf_token": token},
+    )  # fmt: skip
+    assert registered.status_code == 302 and attacker.get("/profile/about").status_code == 200
+    # ...then the real owner signs in through their organisation.
+    idp.add_user("priya-owner", email="priya.owner@example.gov.uk", email_verified=True)
+    owner, response = signs_in(sso_app, idp, "priya-owner")
+    assert response.status_code == 302 and owner.get("/profile/about").status_code == 200
+    # The attacker's browser is signed out and their password no longer works.
+    assert attacker.get("/profile/about").status_code == 302
+    token = CSRF_PATTERN.search(attacker.get("/sign-in").get_data(as_text=True)).group(1)
+    again = attacker.post(
+        "/sign-in",
+        data={"email": "priya.owner@example.gov.uk", "password": "attacker-chosen-pw-1", "csrf_token": token},
+    )
+    assert again.status_code == 200 and "Enter a correct email address and password" in again.get_data(as_text=True)
+    assert count(sso_app, AuditEvent, AuditEvent.action == "auth.password_removed") == 1
+
+
+def test_a_reused_address_does_not_inherit_the_previous_persons_account(sso_app, idp):
+    idp.add_user("first-holder", email="j.smith@example.gov.uk", email_verified=True)
+    signs_in(sso_app, idp, "first-holder")
+    idp.add_user("second-holder", email="j.smith@example.gov.uk", email_verified=True)
+    client, response = signs_in(sso_app, idp, "second-holder")
+    assert response.status_code == 403 and "belongs to another account" in response.get_data(as_text=True)
+    assert client.get("/profile").status_code == 302
+    assert count(sso_app, UserIdentity) == 1
+
+
+def test_an_address_too_long_to_store_is_refused_cleanly(sso_app, idp):
+    idp.add_user("long", email="a" * 250 + "@example.gov.uk", email_verified=True)
+    _, response = signs_in(sso_app, idp, "long")
+    assert response.status_code == 403
+
+
+def test_abandoned_sign_ins_do_not_pile_up_in_the_session(sso_app):
+    client = sso_app.test_client()
+    for _ in range(30):
+        assert client.get("/sign-in/test-department").status_code == 302
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
