@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-postgres stop-postgres test install system-deps lint format bench vendor-govuk clean
+.PHONY: run run-postgres stop-postgres test install system-deps bench-deps lint format bench soak vendor-govuk clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -58,13 +58,23 @@ test: install system-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+## wrk, the load generator bench.load drives from a second process; installed only when missing.
+bench-deps:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+
 ## Benchmarks: long runs that do not belong in `make test`.
-bench: install
+bench: install bench-deps
 	$(PY) -m pathways.bench
 	$(PY) -m bench.explorer
 	$(PY) -m bench.schemes
 	$(PY) -m bench.learning
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.load
+
+## Ten minutes of mixed reads and writes from several signed-in users through gunicorn.
+soak: install
+	$(PY) -m bench.soak
 
 lint: install
 	$(VENV)/bin/ruff check .

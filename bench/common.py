@@ -37,7 +37,7 @@ def seeded_app(directory: str, people: int):
 def client_as(app, user_id: int):
     client = app.test_client()
     with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = str(user_id)
+        browser_session["_user_id"] = f"{user_id}.0"  # a new account's first sign-in
         browser_session["_fresh"] = True
     return client
 

@@ -32,6 +32,7 @@ WARM_REQUESTS = 4
 WRK = Path("/usr/bin/wrk")
 REPORT = Path(__file__).parent / "wrk_report.lua"
 RESULTS = Path(__file__).parent / "results" / "load.json"
+ERROR_KINDS = ("connect_errors", "read_errors", "write_errors", "timeouts", "bad_status")
 
 # name: (path, who is signed in, which target applies)
 PAGES = {
@@ -62,6 +63,12 @@ def warm(url: str, cookie: str) -> float:
         return max(pool.map(one, range(WARM_REQUESTS)))
 
 
+def settle(base: str) -> None:
+    """Wait out what wrk left queued: sync workers still answer requests whose connection wrk
+    has closed, and that backlog would otherwise be timed as part of the next page."""
+    warm(f"{base}/healthz", "")
+
+
 def load(url: str, cookie: str) -> dict:
     command = [str(WRK), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "-s", str(REPORT)]
     if cookie:
@@ -79,7 +86,11 @@ def run_pages(base: str) -> tuple[dict, dict]:
     cookies = {name: server.cookie_header(browsers[who]) if who else "" for name, (_, who, _) in PAGES.items()}
     urls = {name: base + path.format(scheme=scheme) for name, (path, _, _) in PAGES.items()}
     first = {name: round(warm(urls[name], cookies[name]) * 1000, 1) for name in PAGES}
-    return {name: load(urls[name], cookies[name]) for name in PAGES}, first
+    measured = {}
+    for name in PAGES:
+        measured[name] = load(urls[name], cookies[name])
+        settle(base)
+    return measured, first
 
 
 def page_figures(measured: dict) -> dict:
@@ -93,7 +104,7 @@ def page_figures(measured: dict) -> dict:
             "p95_ms": round(m["p95_ms"], 1),
             "p99_ms": round(m["p99_ms"], 1),
             "errors": m["errors"],
-            "error_kinds": {k: m[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "bad_status")},
+            "error_kinds": {kind: m[kind] for kind in ERROR_KINDS},
             "ratio_to_healthz": round(m["rps"] / ceiling, 3),
         }
         for name, m in measured.items()
@@ -109,13 +120,13 @@ def targets(figures: dict) -> dict:
     every = {kind for _, _, kind in PAGES.values()}
     return {
         "framework_and_profile_p95": target(
-            "p95 ≤ 150 ms", figures, {"framework", "profile"}, "p95_ms", lambda ms: ms <= 150
+            "p95 <= 150 ms", figures, {"framework", "profile"}, "p95_ms", lambda ms: ms <= 150
         ),
-        "dashboards_median": target("p50 ≤ 300 ms", figures, {"dashboard"}, "p50_ms", lambda ms: ms <= 300),
-        "candidate_pool_median": target("p50 ≤ 1000 ms", figures, {"pool"}, "p50_ms", lambda ms: ms <= 1000),
+        "dashboards_median": target("p50 <= 300 ms", figures, {"dashboard"}, "p50_ms", lambda ms: ms <= 300),
+        "candidate_pool_median": target("p50 <= 1000 ms", figures, {"pool"}, "p50_ms", lambda ms: ms <= 1000),
         "no_errors": target("0 errors on every page", figures, every, "errors", lambda n: n == 0),
         "framework_throughput": target(
-            "≥ 40% of /healthz requests/s", figures, {"framework"}, "ratio_to_healthz", lambda r: r >= 0.4
+            ">= 40% of /healthz requests/s", figures, {"framework"}, "ratio_to_healthz", lambda r: r >= 0.4
         ),
     }
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import requests
 
+from bench.common import timed
+
 ROOT = Path(__file__).resolve().parent.parent
 # The venv's own scripts, so the benchmark runs what `make install` installed.
 BIN = Path(sys.executable).parent
@@ -22,12 +24,6 @@ CIVIL_SERVANT = "policy.officer@example.gov.uk"
 HR = "hr@example.gov.uk"
 LEADER = "leader@example.gov.uk"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def timed(call) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
 
 
 def app_env(database: Path) -> dict[str, str]:
@@ -42,7 +38,8 @@ def app_env(database: Path) -> dict[str, str]:
 
 
 def flask(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    command = [str(BIN / "flask"), "--app", "app", *args]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def build_database(env: dict[str, str], people: int) -> float:
