@@ -16,6 +16,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
+from ddat.sso_config import Provider
+
 
 def _one(audience):
     return audience[0] if isinstance(audience, list) else audience
@@ -33,7 +35,7 @@ TAMPERING = {
 
 
 @dataclass
-class Provider:
+class RunningProvider:
     url: str
     tamper: str | None = None
     _stranger_key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048))
@@ -60,13 +62,13 @@ class Provider:
 
 
 @contextmanager
-def running_provider() -> Iterator[Provider]:
+def running_provider() -> Iterator[RunningProvider]:
     # The provider refuses plain http unless told that this is a test.
     before = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     app = oidc_provider_mock.app(require_nonce=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    provider = Provider(url=f"http://127.0.0.1:{server.server_port}")
+    provider = RunningProvider(url=f"http://127.0.0.1:{server.server_port}")
     app.after_request(provider._rewrite_id_token)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
@@ -77,3 +79,9 @@ def running_provider() -> Iterator[Provider]:
         thread.join(5)
         if before is None:
             os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
+
+
+def department_using(provider: RunningProvider) -> Provider:
+    """How the service is configured to use the provider: a department whose people have
+    example.gov.uk addresses."""
+    return Provider("test-department", "Test Department", provider.url, "ddat-pathways", "secret", ("example.gov.uk",))

@@ -9,8 +9,7 @@ from werkzeug.serving import make_server
 
 from ddat import db
 from ddat.services import demo
-from ddat.sso_config import Provider
-from tests.oidc_provider import running_provider
+from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,10 +36,7 @@ def identity_provider():
 def live_app(tmp_path_factory, identity_provider):
     """The app the live server runs, on its own migrated and seeded SQLite database; tests use it
     only to let time pass (a session's date arriving), never to set up what a user would do."""
-    department = Provider(
-        "test-department", "Test Department", identity_provider.url, "ddat-pathways", "secret", ("example.gov.uk",)
-    )
-    app = fresh_app(tmp_path_factory.mktemp("live") / "live.db", OIDC_PROVIDERS=(department,))
+    app = fresh_app(tmp_path_factory.mktemp("live") / "live.db", OIDC_PROVIDERS=(department_using(identity_provider),))
     with app.app_context():
         demo.seed(db.session(), people=400, seed=1)
     return app

@@ -11,8 +11,7 @@ from ddat import db
 from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
 from ddat.permission_matrix import MATRIX, OTHER_DEPARTMENT, OWN_RECORD, ROLES, as_markdown
 from ddat.services import demo
-from ddat.sso_config import Provider
-from tests.oidc_provider import running_provider
+from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 from tests.web.test_schemes import make_scheme
 
@@ -33,8 +32,7 @@ def identity_provider():
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, identity_provider):
-    department = Provider("test-department", "Test", identity_provider.url, "id", "secret", ("example.gov.uk",))
-    app = fresh_app(tmp_path_factory.mktemp("matrix") / "m.db", OIDC_PROVIDERS=(department,))
+    app = fresh_app(tmp_path_factory.mktemp("matrix") / "m.db", OIDC_PROVIDERS=(department_using(identity_provider),))
     app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         session = db.session()

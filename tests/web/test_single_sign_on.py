@@ -8,9 +8,9 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import AuditEvent, User, UserIdentity
-from ddat.sso_config import Provider, providers_from_env
+from ddat.sso_config import providers_from_env
 from tests.conftest import CSRF_PATTERN
-from tests.oidc_provider import running_provider
+from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 
 
@@ -24,15 +24,7 @@ def idp():
 def sso_app(tmp_path, idp):
     from ddat.services import demo
 
-    department = Provider(
-        slug="test-department",
-        name="Test Department",
-        issuer=idp.url,
-        client_id="ddat-pathways",
-        client_secret="client-secret",
-        allowed_domains=("example.gov.uk",),
-    )
-    app = fresh_app(tmp_path / "sso.db", OIDC_PROVIDERS=(department,))
+    app = fresh_app(tmp_path / "sso.db", OIDC_PROVIDERS=(department_using(idp),))
     with app.app_context():
         demo.seed(db.session(), people=3, seed=5)
     idp.tamper = None
