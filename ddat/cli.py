@@ -72,7 +72,8 @@ def register_commands(app: Flask) -> None:
         if if_empty and demo.has_people(session):
             click.echo("Demo data already present; nothing added.")
             return
-        result = demo.seed(session, people=people, seed=seed)
+        with click.progressbar(length=people, label=f"Adding {people:,} people") as bar:
+            result = demo.seed(session, people=people, seed=seed, progress=bar.update)
         click.echo(f"Added {result.people} people and {result.ratings} skill ratings; demo accounts are ready.")
 
     @app.cli.command("import-scheme-members")

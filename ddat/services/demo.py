@@ -2,7 +2,7 @@
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -150,14 +150,14 @@ def has_people(db: Session) -> bool:
     return db.exec(select(func.count()).select_from(Person)).one() > 0
 
 
-def seed(db: Session, people: int, seed: int) -> SeedResult:
+def seed(db: Session, people: int, seed: int, progress: Callable[[int], None] | None = None) -> SeedResult:
     framework = current_framework(db)
     rng = random.Random(seed)
     departments = _ensure_departments(db)
     # Synthetic staff numbers carry on from the people already there, so re-seeding never clashes.
     numbers = (f"CS{n:07d}" for n in itertools.count(db.exec(select(func.count()).select_from(Person)).one() + 1))
     _ensure_demo_accounts(db, departments, framework, numbers)
-    rating_count = _add_people(db, people, departments, framework, rng, numbers)
+    rating_count = _add_people(db, people, departments, framework, rng, numbers, progress or (lambda _added: None))
     names = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in itertools.count())
     seed_learning(db, framework, departments, names, numbers, rng)
     population.bump(db)
@@ -203,7 +203,13 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, number
 
 
 def _add_people(
-    db: Session, count: int, departments, framework: Framework, rng: random.Random, numbers: Iterator[str]
+    db: Session,
+    count: int,
+    departments,
+    framework: Framework,
+    rng: random.Random,
+    numbers: Iterator[str],
+    progress: Callable[[int], None],
 ) -> int:
     grades, grade_weights = zip(*GRADE_WEIGHTS.items(), strict=True)
     professions, profession_weights = zip(*PROFESSION_WEIGHTS.items(), strict=True)
@@ -229,6 +235,7 @@ def _add_people(
             rating_rows += _ratings_for(person_id, row["profession"], row["grade"], framework, rng)
         _record_assessments(db, ids, rating_rows, framework)
         ratings += len(rating_rows)
+        progress(size)
     return ratings
 
 
