@@ -3,6 +3,7 @@ completion becoming skills evidence."""
 
 import io
 
+import pytest
 from sqlmodel import func, select
 
 from ddat import db
@@ -10,8 +11,15 @@ from ddat.models import Assessment, LearningSession, Person, Registration, Skill
 from ddat.services.attendance_import import import_attendance
 from ddat.services.framework import current_framework
 from ddat.services.profiles import save_answers
+from tests.support import app_on_each_database
 from tests.web.test_cli import run
 from tests.web.test_masterclasses import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path):
+    # Imports lean on each database's own locking, uniqueness and transactions: run on both.
+    return app_on_each_database(request, tmp_path)
 
 
 def run_import(app, session_id: int, content: bytes):

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 from ddat import create_app, db
 from ddat.migrate import alembic_config, upgrade_to_head
 from ddat.services.framework import load_release
+from tests.support import empty_postgres
 
 EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
@@ -21,12 +22,7 @@ EXPECTED_TABLES = {
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'schema.db'}"
-    url = request.getfixturevalue("postgres_url")
-    engine = create_engine(url)
-    with engine.begin() as connection:  # each test starts from an empty schema
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return empty_postgres(request.getfixturevalue("postgres_url"))
 
 
 def test_migrations_create_every_table_and_downgrade_cleanly(database_url):

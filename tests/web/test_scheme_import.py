@@ -5,7 +5,14 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import MemberNote, Person, SchemeMember
+from tests.support import app_on_each_database
 from tests.web.test_schemes import make_scheme
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path):
+    # Imports lean on each database's own locking, uniqueness and transactions: run on both.
+    return app_on_each_database(request, tmp_path)
 
 
 def sharing_people(app, count: int) -> list[Person]:
