@@ -10,7 +10,7 @@ import numpy as np
 from .framework import Framework
 from .grades import GradeImplication, grade_implication
 from .profile import Profile, encode
-from .scoring import DEFAULT_THRESHOLDS, LevelMatch, Thresholds, score_all_levels, scoring_model
+from .scoring import DEFAULT_THRESHOLDS, LevelMatch, LevelScore, Thresholds, score_all_levels, scoring_model
 from .transferable import TransferableData, load_transferable
 
 
@@ -26,6 +26,48 @@ class TransferableMatch:
     entry_route: bool
 
 
+@dataclass(frozen=True)
+class RankedLevel:
+    """A role level's place in a person's ranking, before it is explained skill by skill."""
+
+    score: LevelScore
+    readiness: str
+    entry_route: bool
+
+
+def ranked_levels(
+    framework: Framework,
+    profile: Profile,
+    entry_routes_only: bool = False,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    data: TransferableData | None = None,
+) -> list[RankedLevel]:
+    """Every role level by fit (entry routes first among equals), scored all at once: cheap
+    enough to sort and filter all of them, leaving `explain` for the ones shown."""
+    data = data or transferable_data(framework)
+    routes = {route.level for route in data.entry_routes}
+    scores = [s for s in score_all_levels(framework, profile) if not entry_routes_only or s.level in routes]
+    names = framework.role_levels
+    scores.sort(key=lambda s: (-s.fit, s.level not in routes, names[s.level].name))
+    return [RankedLevel(s, thresholds.band(s.fit), s.level in routes) for s in scores]
+
+
+def explain(
+    framework: Framework,
+    profile: Profile,
+    ranked: RankedLevel,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    data: TransferableData | None = None,
+) -> TransferableMatch:
+    data = data or transferable_data(framework)
+    level = ranked.score.level
+    return TransferableMatch(
+        match=scoring_model(framework).match(profile, level, thresholds),
+        grade=grade_implication(framework, data, framework.role_levels[level], profile.grade),
+        entry_route=ranked.entry_route,
+    )
+
+
 def transferable_matches(
     framework: Framework,
     profile: Profile,
@@ -36,19 +78,8 @@ def transferable_matches(
 ) -> list[TransferableMatch]:
     """All role levels ranked by fit (entry routes first among equals), explained for the top ones."""
     data = data or transferable_data(framework)
-    routes = {route.level for route in data.entry_routes}
-    scores = [s for s in score_all_levels(framework, profile) if not entry_routes_only or s.level in routes]
-    names = framework.role_levels
-    scores.sort(key=lambda s: (-s.fit, s.level not in routes, names[s.level].name))
-    model = scoring_model(framework)
-    return [
-        TransferableMatch(
-            match=model.match(profile, s.level, thresholds),
-            grade=grade_implication(framework, data, names[s.level], profile.grade),
-            entry_route=s.level in routes,
-        )
-        for s in scores[:top]
-    ]
+    ranked = ranked_levels(framework, profile, entry_routes_only, thresholds, data)
+    return [explain(framework, profile, r, thresholds, data) for r in ranked[:top]]
 
 
 @dataclass(frozen=True)
@@ -97,13 +128,10 @@ def best_next_skills(
             row[column] = encode(held + 1, "self")
             candidates.append(row)
             steps.append((skill, held + 1))
-    matrix = np.array(candidates)
-    current = np.array([s.fit for s in score_all_levels(framework, profile)])
-    opens = np.zeros(len(candidates), dtype=np.int64)
-    for i, level in enumerate(model.levels):
-        if current[i] >= thresholds.ready_with_development:
-            continue
-        fit, _ = model.score_level(matrix, level)
-        opens += fit >= thresholds.ready_with_development
+    if not candidates:
+        return []
+    fits = model.fits_all_levels(np.array([base, *candidates]))
+    closed = fits[0] < thresholds.ready_with_development  # levels not yet within reach
+    opens = ((fits[1:] >= thresholds.ready_with_development) & closed).sum(axis=1)
     ranked = sorted(range(len(steps)), key=lambda i: (-opens[i], steps[i][1], steps[i][0]))
     return [NextSkill(steps[i][0], steps[i][1], int(opens[i])) for i in ranked[:n] if opens[i] > 0]

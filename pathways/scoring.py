@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -174,6 +174,32 @@ class ScoringModel:
             evidence_tables.append(credit * evidence_weight_of(codes))
         denominator = int(self.weights[columns].sum()) * TWELFTHS
         return columns, credit_tables, evidence_tables, denominator
+
+    @cached_property
+    def _requirements(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every (level, skill) requirement as flat arrays, grouped by level in level order."""
+        rows, columns = np.nonzero(self.required)  # row-major: grouped by level already
+        ranks = self.required[rows, columns].astype(np.int64)
+        starts = np.searchsorted(rows, np.arange(len(self.levels)))
+        denominators = np.add.reduceat(self.weights[columns], starts) * TWELFTHS
+        # Weighted credit of each requirement for each level a person can hold (0-4), looked up
+        # rather than divided: flat, so one gather finds every person's credit for every one.
+        held = np.arange(5)
+        credit = self.weights[columns, None] * (TWELFTHS * np.minimum(held, ranks[:, None]) // ranks[:, None])
+        offsets = np.arange(len(columns)) * len(held)
+        return columns, credit.ravel(), offsets, starts, denominators
+
+    def fits_all_levels(self, codes: np.ndarray) -> np.ndarray:
+        """Fit (0-100) of every row of `codes` against every role level at once (rows × levels),
+        the same integer formula as `score_level`, over the 1,781 requirements rather than
+        the full levels × skills grid."""
+        best = codes.astype(np.int64)
+        for column, skill in enumerate(self.skills):
+            for other in self.counts_for[skill]:
+                np.maximum(best[:, column], codes[:, self.column[other]], out=best[:, column])
+        columns, credit, offsets, starts, denominators = self._requirements
+        held = level_of(best)[:, columns]
+        return 100 * np.add.reduceat(credit[offsets + held], starts, axis=1) / denominators
 
     def score_level(self, codes: np.ndarray, level_slug: str) -> tuple[np.ndarray, np.ndarray]:
         """Fit (0-100) and confidence (0-1) of every row of `codes` against one role level."""

@@ -7,10 +7,9 @@ from pathways import (
     best_next_skills,
     match,
     plan_pathway,
-    transferable_matches,
 )
 from pathways.grades import grade_implication
-from pathways.matching import transferable_data
+from pathways.matching import explain, ranked_levels, transferable_data
 from pathways.scoring import confidence_band
 
 from .csv_files import csv_text
@@ -51,21 +50,25 @@ def _match_view(framework: Framework, item) -> dict:
 def matches_page(
     framework: Framework, profile: Profile, family: str | None, readiness: str | None, page: int = 1
 ) -> dict:
-    everything = [
-        _match_view(framework, m) for m in transferable_matches(framework, profile, top=len(framework.role_levels))
-    ]
+    data = transferable_data(framework)
 
-    def keep(view):
-        return (not family or view["family"] == family) and (not readiness or view["readiness"] == readiness)
+    def keep(ranked):
+        level_family = framework.roles[framework.role_levels[ranked.score.level].role].family
+        return (not family or level_family == family) and (not readiness or ranked.readiness == readiness)
 
-    shown = [v for v in everything if keep(v)]
-    others = [v for v in shown if not v["entry_route"]]
+    # Every level is ranked and filtered; only the ones on this page are explained skill by skill.
+    shown = [r for r in ranked_levels(framework, profile, data=data) if keep(r)]
+    others = [r for r in shown if not r.entry_route]
     pages = max(1, -(-len(others) // MATCHES_PER_PAGE))
     page = min(max(page, 1), pages)
     start = (page - 1) * MATCHES_PER_PAGE
+
+    def views(ranked):
+        return [_match_view(framework, explain(framework, profile, r, data=data)) for r in ranked]
+
     return {
-        "entry_routes": [v for v in shown if v["entry_route"]] if page == 1 else [],
-        "others": others[start : start + MATCHES_PER_PAGE],
+        "entry_routes": views(r for r in shown if r.entry_route) if page == 1 else [],
+        "others": views(others[start : start + MATCHES_PER_PAGE]),
         "others_from": start + 1,
         "others_total": len(others),
         "page": page,

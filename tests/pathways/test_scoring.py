@@ -114,6 +114,17 @@ def test_vectorised_ranking_gives_exactly_the_scalar_scores(profiles, level):
         assert result.fit == fit and result.confidence == confidence
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.lists(ratings, min_size=1, max_size=20))
+def test_all_levels_at_once_gives_exactly_the_scalar_fits(profiles):
+    people = [Profile(tuple(r)) for r in profiles]
+    model = scoring_model(FRAMEWORK)
+    fits = model.fits_all_levels(profiles_matrix(FRAMEWORK, people))
+    assert fits.shape == (len(people), len(model.levels))
+    for row, person in zip(fits, people, strict=True):
+        assert list(row) == [match(FRAMEWORK, person, level).fit for level in model.levels]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(ratings, max_size=20))
 def test_codes_from_database_rows_equal_codes_from_profiles(profiles):
