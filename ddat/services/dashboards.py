@@ -148,7 +148,8 @@ def skills_table(db: Session, framework: Framework, filters: Filters, by: str, f
         families = [f for f in framework.families if f.slug in needed]
         columns = [(f.name, needed[f.slug]) for f in families]
         links = [f.slug for f in families]
-    indicators = holders(model, population.codes, [skills for _, skills in columns])
+    skill_groups = tuple(tuple(skills) for _, skills in columns)
+    indicators = population.derived(("holders", skill_groups), lambda: holders(model, population.codes, skill_groups))
     groups, names = _groups(db, population, by, framework)
     shown, total = protect(_counter(population, framework, groups, names, indicators), filters, mode="base")
     caption = "People holding each skill at working level or above" if family else (
@@ -164,7 +165,7 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
     population = current_population(db, framework)
     model = scoring_model(framework)
     groups, names = _groups(db, population, by, framework)
-    bands = readiness_bands(model, population.codes, target)
+    bands = population.derived(("readiness", target), lambda: readiness_bands(model, population.codes, target))
     shown, total = protect(_counter(population, framework, groups, names, bands), filters, mode="partition")
     readiness = Table(
         f"Readiness for {framework.role_levels[target].name.lower()}",
@@ -173,7 +174,7 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
         list(shown.items()),
         total,
     )
-    skills, below = gaps(model, population.codes, target)
+    skills, below = population.derived(("gaps", target), lambda: gaps(model, population.codes, target))
     everyone = np.zeros(len(population.codes), dtype=np.int64)
     gap_shown, gap_total = protect(_counter(population, framework, everyone, ["Everyone"], below), filters, mode="base")
     counts = gap_total[1:] if gap_total else []

@@ -5,8 +5,10 @@ the framework or the ratings change. Each change bumps a counter row in the data
 (`bump`), so every app server sees the change with one cheap read.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from threading import Lock
+from typing import Any
 
 import numpy as np
 from sqlalchemy import update
@@ -31,6 +33,10 @@ def counter(db: Session, name: str = RATINGS) -> int:
     return db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
 
 
+_lock = Lock()
+DERIVED_LIMIT = 24
+
+
 @dataclass(frozen=True)
 class Population:
     person_ids: np.ndarray  # sorted ascending
@@ -41,6 +47,23 @@ class Population:
     grades: np.ndarray  # as indexes into `grade_names`
     profession_names: tuple[str, ...] = ()
     grade_names: tuple[str, ...] = ()
+    # Per-person indicators worked out from `codes` (who holds a family's skills, who is ready
+    # for a level), kept with the matrix they came from so they go when it does.
+    _derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        with _lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = compute()
+        for array in value if isinstance(value, tuple) else (value,):
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)  # shared by every later request: nobody may change it
+        with _lock:
+            if len(self._derived) >= DERIVED_LIMIT:  # a few MB each at 200,000 people
+                self._derived.clear()
+            self._derived[key] = value
+        return value
 
     def rows_of(self, person_ids: np.ndarray) -> np.ndarray:
         """Row numbers of the given people; people without a current assessment are dropped."""
@@ -51,7 +74,6 @@ class Population:
 
 
 _cache: dict[str, tuple[tuple, Population]] = {}
-_lock = Lock()
 
 
 def current_population(db: Session, framework: Framework) -> Population:
