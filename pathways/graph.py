@@ -179,7 +179,14 @@ def pathway_graph(framework: Framework) -> PathwayGraph:
 
 @lru_cache(maxsize=4)
 def _moves(framework: Framework) -> nx.DiGraph:
-    return pathway_graph(framework).moves()
+    """The move edges, plus a move from START to every role level. Which of those a person can
+    take, and what each costs them, is decided per person by the search's weight function,
+    so the shared graph is never copied or changed for one person."""
+    moves = pathway_graph(framework).moves()
+    for node in pathway_graph(framework).requirements:
+        if not node.startswith(SCS_PREFIX):
+            moves.add_edge(START, node, kind="entry")
+    return moves
 
 
 def held_levels(framework: Framework, profile: Profile) -> dict[str, int]:
@@ -202,14 +209,14 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
     if target not in pg.requirements:
         return PathwayPlan(str(start), target, (), f"'{target}' is not a role level or Senior Civil Service role")
     moves = _moves(framework)
+    entries: dict[str, dict] = {}  # this person's first moves, from START
     if isinstance(start, Profile):
         held = held_levels(framework, start)
-        moves = moves.copy()
         fits = {node: pg.fit(held, required) for node, required in pg.requirements.items()}
         first_levels = {role.levels[0].slug for role in framework.roles.values() if role.levels}
         entry = {n for n in fits if fits[n] >= ENTRY_FIT and not n.startswith(SCS_PREFIX)} | first_levels
         for node in entry:
-            moves.add_edge(START, node, kind="entry", fit=fits[node], hours=sum(g.hours for g in pg.gaps(held, node)))
+            entries[node] = {"kind": "entry", "fit": fits[node], "hours": sum(g.hours for g in pg.gaps(held, node))}
         source, start_held = START, held
     else:
         if start not in pg.requirements:
@@ -217,14 +224,14 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
         source, start_held = start, pg.requirements[start]
     if source == target:
         return PathwayPlan(str(source), target, (), "You are already at this role level.")
-    if target not in moves or not nx.has_path(moves, source, target):
+    paths = _distinct_paths(moves, entries, source, target, k) if target in moves else []
+    if not paths:
         return PathwayPlan(str(source), target, (), f"No route to {pg.names[target]} was found in the framework.")
-    paths = _distinct_paths(moves, source, target, k)
-    routes = tuple(_route(pg, moves, path, start_held) for path in paths)
+    routes = tuple(_route(pg, moves, entries, path, start_held) for path in paths)
     return PathwayPlan(str(source), target, routes, f"{len(routes)} route{'s' if len(routes) != 1 else ''} found.")
 
 
-def _distinct_paths(moves: nx.DiGraph, source: str, target: str, k: int) -> list[list[str]]:
+def _distinct_paths(moves: nx.DiGraph, entries: dict[str, dict], source: str, target: str, k: int) -> list[list[str]]:
     """Cheapest route first; each next route must begin with a different first move.
 
     Plain k-shortest-paths lists near-copies (the best route plus a cheap detour), which
@@ -234,14 +241,18 @@ def _distinct_paths(moves: nx.DiGraph, source: str, target: str, k: int) -> list
     removed_nodes: set[str] = set()
     removed_edges: set[tuple[str, str]] = set()
     paths: list[list[str]] = []
+
+    def hours(u: str, v: str, edge: dict) -> float | None:
+        # None hides the move from the search: cheaper than a filtered view of the graph.
+        if v in removed_nodes or (u, v) in removed_edges:
+            return None
+        if u == START:
+            return entries[v]["hours"] if v in entries else None
+        return edge["hours"]
+
     for _ in range(k):
-        view = nx.subgraph_view(
-            moves,
-            filter_node=lambda n: n not in removed_nodes,
-            filter_edge=lambda u, v: (u, v) not in removed_edges,
-        )
         try:
-            path = nx.dijkstra_path(view, source, target, weight="hours")
+            path = nx.dijkstra_path(moves, source, target, weight=hours)
         except nx.NetworkXNoPath:
             break
         paths.append(path)
@@ -252,10 +263,12 @@ def _distinct_paths(moves: nx.DiGraph, source: str, target: str, k: int) -> list
     return paths
 
 
-def _route(pg: PathwayGraph, moves: nx.DiGraph, path: list[str], start_held: dict[str, int]) -> Route:
+def _route(
+    pg: PathwayGraph, moves: nx.DiGraph, entries: dict[str, dict], path: list[str], start_held: dict[str, int]
+) -> Route:
     steps = []
     for previous, node in zip(path, path[1:], strict=False):
-        edge = moves.edges[previous, node]
+        edge = entries[node] if previous == START else moves.edges[previous, node]
         held = start_held if previous == START else pg.requirements[previous]
         if edge["kind"] == "progression":
             why = "The next level in the same role."

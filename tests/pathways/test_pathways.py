@@ -96,3 +96,29 @@ def test_best_next_skills_rank_learning_by_options_created():
 @pytest.mark.parametrize("k", [1, 2])
 def test_k_limits_the_number_of_routes(k):
     assert len(plan_pathway(FRAMEWORK, "associate-data-analyst", "role:chief-data-officer", k=k).routes) == k
+
+
+def test_routes_are_the_same_in_every_process():
+    # Equal-cost routes must be chosen the same way by every server process, whatever each
+    # one's string hashing: a person reloading the page should not see a different plan.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from pathways import load_framework, plan_pathway, Profile\n"
+        "fw = load_framework()\n"
+        "p = Profile.of({'stakeholder-relationship-management': 3, 'strategic-thinking': 2})\n"
+        "print([[s.node for s in r.steps] for r in plan_pathway(fw, p, 'senior-data-analyst').routes])\n"
+    )
+    plans = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(plans) == 1 and "senior-data-analyst" in plans.pop()
