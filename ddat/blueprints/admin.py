@@ -24,15 +24,5 @@ def audit_log():
         audit.record(session, "audit.exported", current_user.id, current_user.role, "audit_query", query.summary())
         session.commit()
         return attachment(svc.as_csv(session, query), "audit-log.csv")
-    page = page_number(request.args.get("page"))
-    events, total = svc.search(session, query, page)
-    pages = max(1, -(-total // svc.PER_PAGE))
-    return render_template(
-        "admin/audit.html",
-        events=events,
-        total=total,
-        page=min(page, pages),
-        pages=pages,
-        actions=actions,
-        query=query,
-    )
+    found = svc.search(session, query, page_number(request.args.get("page")))
+    return render_template("admin/audit.html", actions=actions, query=query, **found)

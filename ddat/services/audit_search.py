@@ -57,7 +57,8 @@ def actions(db: Session) -> list[str]:
     return sorted(db.exec(select(AuditEvent.action).distinct()).all())
 
 
-def search(db: Session, query: AuditQuery, page: int) -> tuple[list[AuditEvent], int]:
+def search(db: Session, query: AuditQuery, page: int) -> dict:
+    """One page of matching events, newest first, with the page number (kept in range) and count."""
     total = db.exec(select(func.count()).select_from(AuditEvent).where(query.condition())).one()
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
@@ -68,7 +69,7 @@ def search(db: Session, query: AuditQuery, page: int) -> tuple[list[AuditEvent],
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
     ).all()
-    return list(events), total
+    return {"events": list(events), "total": total, "page": page, "pages": pages}
 
 
 def as_csv(db: Session, query: AuditQuery) -> str:
