@@ -1,7 +1,8 @@
 """A scheme's candidate pool: eligible people who share their profile with HR, best fit first.
 
-SQL picks the eligible people; the engine scores all of them at once against the target
-from the cached skills matrix; only the page being shown is explained in detail.
+The rules (grade, profession, department, consent) are applied to the attributes cached
+with the skills matrix; everyone's fit for a target is worked out once per matrix; only the
+page being shown is explained in detail.
 """
 
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_mod
 
 from ..models import Person, Scheme, SchemeMember, User
 from .csv_files import csv_text
-from .population import current_population
+from .population import Population, current_population, sharing_with_hr
 from .results import gap_view
-from .schemes import department_names, eligibility_filter, people_in_scope
+from .schemes import department_names, department_scope, grades_between
 
 PER_PAGE = 25
 
@@ -26,29 +27,49 @@ PER_PAGE = 25
 @dataclass(frozen=True)
 class Ranking:
     person_ids: np.ndarray
-    codes: np.ndarray
+    rows: np.ndarray  # each person's row in `population`
+    population: Population
+
+    def codes(self, index: int) -> np.ndarray:
+        return self.population.codes[self.rows[index]]
 
 
-def eligible_codes(db: Session, framework: Framework, scheme: Scheme, user: User) -> tuple[np.ndarray, np.ndarray]:
-    """Ids (ascending) and skills matrix rows of the people a scheme may consider, before fit."""
-    query = (
-        select(Person.id)
-        .where(Person.shares_with_hr, Person.current_assessment_id.is_not(None))
-        .where(eligibility_filter(framework, scheme), people_in_scope(user))
-        .order_by(Person.id)
-    )
-    # A Core query straight into numpy: the pool can be 100,000 ids, and the ORM's per-row
-    # work was most of the page's time.
-    eligible = np.array(db.connection().execute(query).scalars().all(), dtype=np.int64)
+def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User) -> tuple[Population, np.ndarray]:
+    """Rows (by ascending person id) of the cached population a scheme may consider, before fit.
+
+    The same rules as `eligibility_filter`, applied to the attributes kept with the matrix:
+    a SQL scan of the whole workforce on every request was most of the pool's time.
+    """
     population = current_population(db, framework)
-    rows = population.rows_of(eligible)
-    return population.person_ids[rows], population.codes[rows]
+    grades = grades_between(framework, scheme.grade_from, scheme.grade_to)
+    keep = np.isin(population.grades, _indexes(population.grade_names, grades))
+    if scheme.professions:
+        keep &= np.isin(population.professions, _indexes(population.profession_names, scheme.professions))
+    if scheme.department_ids:
+        keep &= np.isin(population.department_ids, scheme.department_ids)
+    scope = department_scope(user)
+    if scope is not None:
+        keep &= population.department_ids == scope
+    sharing = np.zeros(len(population.person_ids), dtype=bool)
+    sharing[population.rows_of(sharing_with_hr(db))] = True
+    return population, np.flatnonzero(keep & sharing)
+
+
+def _indexes(names: tuple[str, ...], wanted) -> list[int]:
+    wanted = set(wanted)
+    return [i for i, name in enumerate(names) if name in wanted]
+
+
+def fits_for(population: Population, framework: Framework, target: str) -> np.ndarray:
+    """Everyone's fit for one role level, worked out once per matrix and shared by every scheme."""
+    model = scoring_model(framework)
+    return population.derived(("fit", target), lambda: model.score_level(population.codes, target)[0])
 
 
 def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: str, readiness: str | None) -> Ranking:
     """Everyone in the pool for one target, best fit first (ties by person id)."""
-    ids, codes = eligible_codes(db, framework, scheme, user)
-    fits, _ = scoring_model(framework).score_level(codes, target)
+    population, rows = eligible_rows(db, framework, scheme, user)
+    fits = fits_for(population, framework, target)[rows]
     keep = fits >= scheme.min_fit
     if readiness == "ready now":
         keep &= fits >= DEFAULT_THRESHOLDS.ready_now
@@ -56,9 +77,10 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: 
         keep &= (fits >= DEFAULT_THRESHOLDS.ready_with_development) & (fits < DEFAULT_THRESHOLDS.ready_now)
     elif readiness == "stretch":
         keep &= fits < DEFAULT_THRESHOLDS.ready_with_development
-    ids, codes, fits = ids[keep], codes[keep], fits[keep]
+    rows, fits = rows[keep], fits[keep]
+    ids = population.person_ids[rows]
     order = np.lexsort((ids, -fits))
-    return Ranking(ids[order], codes[order])
+    return Ranking(ids[order], rows[order], population)
 
 
 def explain(
@@ -84,8 +106,10 @@ def explain(
     level = framework.role_levels[target]
     rows = []
     for offset, person_id in enumerate(ids):
-        person = people[person_id]
-        profile = profile_from_codes(framework, ranking.codes[start + offset], person.grade, person.profession)
+        person = people.get(person_id)
+        if person is None:  # deleted since the cached matrix was read
+            continue
+        profile = profile_from_codes(framework, ranking.codes(start + offset), person.grade, person.profession)
         result = match(framework, profile, target)
         rows.append(
             {

@@ -161,6 +161,7 @@ def seed(db: Session, people: int, seed: int, progress: Callable[[int], None] | 
     names = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in itertools.count())
     seed_learning(db, framework, departments, names, numbers, rng)
     population.bump(db)
+    population.bump(db, population.CONSENT)
     db.commit()
     return SeedResult(people, rating_count)
 

@@ -3,6 +3,9 @@
 Building it reads every current rating, so it is cached per process and rebuilt only when
 the framework or the ratings change. Each change bumps a counter row in the database
 (`bump`), so every app server sees the change with one cheap read.
+
+Who shares their profile with HR is cached the same way under its own counter (`CONSENT`):
+consent changes far more often than it is worth rebuilding the matrix for.
 """
 
 from collections.abc import Callable
@@ -19,6 +22,7 @@ from pathways import Framework, codes_from_rows
 from ..models import ChangeCounter, Person, SkillRating
 
 RATINGS = "ratings"
+CONSENT = "consent"
 
 
 def bump(db: Session, name: str = RATINGS) -> None:
@@ -73,7 +77,7 @@ class Population:
         return rows[found]
 
 
-_cache: dict[str, tuple[tuple, Population]] = {}
+_cache: dict[str, tuple[tuple, Any]] = {}
 
 
 def current_population(db: Session, framework: Framework) -> Population:
@@ -86,6 +90,21 @@ def current_population(db: Session, framework: Framework) -> Population:
     with _lock:
         _cache["population"] = (key, population)
     return population
+
+
+def sharing_with_hr(db: Session) -> np.ndarray:
+    """Ids (ascending) of everyone who shares their profile with HR; bump `CONSENT` on any change."""
+    key = (str(db.get_bind().url), counter(db, CONSENT))
+    with _lock:
+        cached = _cache.get(CONSENT)
+        if cached and cached[0] == key:
+            return cached[1]
+    query = select(Person.id).where(Person.shares_with_hr).order_by(Person.id)
+    ids = np.array(db.connection().execute(query).scalars().all(), dtype=np.int64)
+    ids.setflags(write=False)
+    with _lock:
+        _cache[CONSENT] = (key, ids)
+    return ids
 
 
 def _build(db: Session, framework: Framework) -> Population:

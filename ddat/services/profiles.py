@@ -55,6 +55,17 @@ def save_about_you(db: Session, user: User, name: str, answers: dict) -> Person:
     return person
 
 
+def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
+    """Record whether HR may see this person's profile: audited, and at once in every candidate pool."""
+    if shares != person.shares_with_hr:
+        action = "consent.shared_with_hr" if shares else "consent.withdrawn"
+        audit.record(db, action, user.id, user.role, "person", str(person.id))
+        population.bump(db, population.CONSENT)  # the pools' cached list of who shares
+    person.shares_with_hr = shares
+    db.add(person)
+    db.commit()
+
+
 def save_experience(db: Session, person: Person, shown: list[str]) -> None:
     person.experience = "\n".join(sorted(set(shown)))
     person.updated_at = now()

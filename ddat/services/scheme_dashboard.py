@@ -7,10 +7,10 @@ import numpy as np
 from sqlmodel import Session, select
 
 from pathways import Framework, match
-from pathways.scoring import profile_from_codes, scoring_model
+from pathways.scoring import profile_from_codes
 
 from ..models import Person, Scheme, SchemeMember, User
-from .candidate_pool import eligible_codes
+from .candidate_pool import eligible_rows, fits_for
 from .csv_files import csv_text
 from .population import current_population
 from .schemes import people_in_scope
@@ -20,11 +20,10 @@ COMMON_GAPS = 10
 
 def eligible_count(db: Session, framework: Framework, scheme: Scheme, user: User) -> int:
     """People who share with HR, meet the rules and reach the minimum fit for any target."""
-    _, codes = eligible_codes(db, framework, scheme, user)
-    model = scoring_model(framework)
-    best = np.zeros(len(codes))
+    population, rows = eligible_rows(db, framework, scheme, user)
+    best = np.zeros(len(rows))
     for level in scheme.target_levels:
-        best = np.maximum(best, model.score_level(codes, level)[0])
+        best = np.maximum(best, fits_for(population, framework, level)[rows])
     return int((best >= scheme.min_fit).sum())
 
 

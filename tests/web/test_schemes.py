@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import AuditEvent, Department, Person, Scheme, SchemeMember, User
-from ddat.services.population import bump
+from ddat.services.population import CONSENT, bump
 
 TODAY = date.today()
 TARGET = "associate-performance-analyst"
@@ -148,8 +149,26 @@ def test_candidate_pool_ranks_consenting_eligible_people_by_fit(seeded, client, 
 
 def test_withdrawing_consent_removes_a_person_from_the_pool_at_once(seeded, client, sign_in, submit):
     scheme_id = make_scheme(seeded)
+    sign_in("hr@example.gov.uk")
+    assert "Priya Policy" in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
     sign_in("policy.officer@example.gov.uk")
     submit("/profile/data", {"shares_with_hr": "no"})
+    sign_in("hr@example.gov.uk")
+    assert "Priya Policy" not in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
+    sign_in("policy.officer@example.gov.uk")
+    submit("/profile/data", {"shares_with_hr": "yes"})
+    sign_in("hr@example.gov.uk")
+    assert "Priya Policy" in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
+
+
+def test_moving_out_of_a_schemes_grades_removes_a_person_from_the_pool_at_once(seeded, client, sign_in, submit):
+    scheme_id = make_scheme(seeded, grade_from="EO", grade_to="HEO")
+    sign_in("hr@example.gov.uk")
+    assert "Priya Policy" in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
+    sign_in("policy.officer@example.gov.uk")
+    page = client.get("/profile/about").get_data(as_text=True)
+    department = re.search(r'<option value="(\d+)" selected', page).group(1)
+    submit("/profile/about", {"department": department, "profession": "policy", "grade": "SEO"})
     sign_in("hr@example.gov.uk")
     assert "Priya Policy" not in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
 
@@ -285,8 +304,8 @@ def test_another_schemes_member_is_not_found(seeded, client, sign_in):
     assert client.get(f"/schemes/{second}/members/{member_id}").status_code == 404
 
 
-def test_the_pool_follows_new_assessments(seeded, client, sign_in):
-    """The skills matrix is cached, and rebuilt when ratings change."""
+def test_the_pool_follows_changes_in_who_shares(seeded, client, sign_in):
+    """Who shares with HR is cached, and read again when anyone's consent changes."""
     scheme_id = make_scheme(seeded, min_fit=1)
     sign_in("hr@example.gov.uk")
     before = client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
@@ -295,7 +314,7 @@ def test_the_pool_follows_new_assessments(seeded, client, sign_in):
         for person in session.exec(select(Person).where(Person.display_name != "Priya Policy")):
             person.shares_with_hr = False
             session.add(person)
-        bump(session)
+        bump(session, CONSENT)
         session.commit()
     after = client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
     assert "Priya Policy" in before and "Priya Policy" in after

@@ -10,8 +10,8 @@ from ...account_forms import ConfirmForm, ConsentForm
 from ...auth import end_session
 from ...downloads import attachment
 from ...permissions import public, signed_in
-from ...services import audit, my_data
-from ...services.profiles import delete_everything
+from ...services import my_data
+from ...services.profiles import delete_everything, set_sharing
 from . import bp
 from .common import my_person
 
@@ -23,13 +23,7 @@ def my_data_page():
     form = ConsentForm(data={"shares_with_hr": "yes" if person and person.shares_with_hr else "no"})
     saved = False
     if person and form.validate_on_submit():
-        shares = form.shares_with_hr.data == "yes"
-        if shares != person.shares_with_hr:
-            action = "consent.shared_with_hr" if shares else "consent.withdrawn"
-            audit.record(db.session(), action, current_user.id, current_user.role, "person", str(person.id))
-        person.shares_with_hr = shares
-        db.session().add(person)
-        db.session().commit()
+        set_sharing(db.session(), current_user, person, form.shares_with_hr.data == "yes")
         saved = True
     return render_template("profile/data.html", person=person, form=form, saved=saved)
 
