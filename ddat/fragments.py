@@ -1,17 +1,28 @@
-"""GOV.UK Frontend's header, phase banner and footer, rendered once per process.
+"""Parts of pages rendered once per process, because they come out the same every time.
 
-They are the same on every page, yet their macros are most of the time a small page takes to
-render (cProfile: about 5 of a 404 page's 13 ms). Each is kept under its name and the exact
-parameters it was called with, so different parameters are rendered afresh, never mixed up.
+GOV.UK Frontend's header, phase banner and footer are the same on every page, yet their
+macros are most of the time a small page takes to render (cProfile: about 5 of a 404 page's
+13 ms). Each is kept under its name and the exact parameters it was called with, so different
+parameters are rendered afresh, never mixed up.
+
+`rendered_once` does the same for a whole template block: the service navigation (one per role and
+page) and the body of each framework page (one per release and slug). Its key must name
+everything the block shows; values that differ per request, such as a CSRF token, are put in
+afterwards in place of a placeholder.
 """
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 
 from markupsafe import Markup
 
 _LIMIT = 64  # the parameters come from the templates, not from requests: a handful at most
 _rendered: dict[tuple[str, str], Markup] = {}
+# Every framework page of a release (about 450), the navigation for each role and endpoint,
+# and the latest searches: a few tens of MB at most, the oldest going first.
+_BLOCK_LIMIT = 2048
+_blocks: OrderedDict[tuple, Markup] = OrderedDict()
 
 
 def same_every_time(name: str, macro: Callable, params: dict) -> Markup:
@@ -21,3 +32,17 @@ def same_every_time(name: str, macro: Callable, params: dict) -> Markup:
             _rendered.clear()
         _rendered[key] = Markup(macro(params))
     return _rendered[key]
+
+
+def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: Callable[[], str]) -> Markup:
+    """A `{% call rendered_once(name, *key) %}` block's HTML, rendered the first time only."""
+    full_key = (name, *key)
+    html = _blocks.get(full_key)
+    if html is None:
+        html = Markup(caller())
+        _blocks[full_key] = html
+        if len(_blocks) > _BLOCK_LIMIT:
+            _blocks.popitem(last=False)
+    for placeholder, value in (fill or {}).items():
+        html = html.replace(placeholder, value)  # Markup.replace escapes the value
+    return html

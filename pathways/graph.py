@@ -8,8 +8,9 @@ Nodes are role levels, skills and the Senior Civil Service roles. A level requir
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import networkx as nx
 import numpy as np
@@ -47,6 +48,10 @@ SCS_FEEDER_FAMILIES = {
 
 def learning_hours(held: int, required: int) -> int:
     return sum(HOURS_TO_REACH[level] for level in range(held + 1, required + 1))
+
+
+# HOURS_BETWEEN[held, required]: `learning_hours` as a table, for many gaps at once.
+HOURS_BETWEEN = np.array([[learning_hours(held, required) for required in range(5)] for held in range(5)])
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,40 @@ class PathwayGraph:
         got = sum(int(weights[column[s]]) * min(held.get(s, 0), r) / r for s, r in required.items())
         return 100 * got / total if total else 0.0
 
+    @cached_property
+    def _flat_requirements(self) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every node's requirements as flat arrays (node, skill column, rank, weight), in
+        the order `fit` adds them up, and each node's total weight."""
+        nodes = tuple(self.requirements)
+        flat = [
+            (i, self.model.column[skill], rank)
+            for i, node in enumerate(nodes)
+            for skill, rank in self.requirements[node].items()
+        ]
+        node_index, columns, ranks = (np.array(values, dtype=np.int64) for values in zip(*flat, strict=True))
+        weights = self.model.weights[columns]
+        return (
+            nodes,
+            node_index,
+            columns,
+            ranks,
+            weights,
+            np.bincount(node_index, weights=weights, minlength=len(nodes)),
+        )
+
+    def fits_and_hours(self, held: dict[str, int]) -> dict[str, tuple[float, int]]:
+        """`fit` to every node and the hours of learning its gaps, for one person, at once."""
+        nodes, node_index, columns, ranks, weights, totals = self._flat_requirements
+        levels = np.zeros(len(self.model.skills), dtype=np.int64)
+        for skill, level in held.items():
+            levels[self.model.column[skill]] = level
+        have = levels[columns]
+        # Each term as `fit` works it out, added in the same order: the same floats exactly.
+        got = np.bincount(node_index, weights=weights * np.minimum(have, ranks) / ranks, minlength=len(nodes))
+        fits = np.divide(100 * got, totals, out=np.zeros(len(nodes)), where=totals > 0)
+        hours = np.bincount(node_index, weights=HOURS_BETWEEN[have, ranks], minlength=len(nodes))
+        return {node: (float(fits[i]), int(hours[i])) for i, node in enumerate(nodes)}
+
     def gaps(self, held: dict[str, int], node: str) -> tuple[Gap, ...]:
         return tuple(
             Gap(skill, held.get(skill, 0), level, learning_hours(held.get(skill, 0), level))
@@ -189,6 +228,17 @@ def _moves(framework: Framework) -> nx.DiGraph:
     return moves
 
 
+@lru_cache(maxsize=512)
+def _hours_to(framework: Framework, target: str) -> dict[str, float]:
+    """Fewest learning hours from each role level to `target`, whoever is moving: the
+    search's guide (A*). Taking moves away, as later routes do, can only add hours, so this
+    never overestimates and every route found is still the cheapest."""
+    towards = _moves(framework).reverse(copy=False)
+    return nx.single_source_dijkstra_path_length(
+        towards, target, weight=lambda u, v, edge: None if START in (u, v) else edge["hours"]
+    )
+
+
 def held_levels(framework: Framework, profile: Profile) -> dict[str, int]:
     """A profile's levels per skill, counting related skills' ratings as matching does."""
     model = scoring_model(framework)
@@ -212,11 +262,11 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
     entries: dict[str, dict] = {}  # this person's first moves, from START
     if isinstance(start, Profile):
         held = held_levels(framework, start)
-        fits = {node: pg.fit(held, required) for node, required in pg.requirements.items()}
+        options = pg.fits_and_hours(held)
         first_levels = {role.levels[0].slug for role in framework.roles.values() if role.levels}
-        entry = {n for n in fits if fits[n] >= ENTRY_FIT and not n.startswith(SCS_PREFIX)} | first_levels
-        for node in entry:
-            entries[node] = {"kind": "entry", "fit": fits[node], "hours": sum(g.hours for g in pg.gaps(held, node))}
+        entry = {n for n, (fit, _) in options.items() if fit >= ENTRY_FIT and not n.startswith(SCS_PREFIX)}
+        for node in entry | first_levels:
+            entries[node] = {"kind": "entry", "fit": options[node][0], "hours": options[node][1]}
         source, start_held = START, held
     else:
         if start not in pg.requirements:
@@ -224,14 +274,14 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
         source, start_held = start, pg.requirements[start]
     if source == target:
         return PathwayPlan(str(source), target, (), "You are already at this role level.")
-    paths = _distinct_paths(moves, entries, source, target, k) if target in moves else []
+    paths = _distinct_paths(framework, entries, source, target, k) if target in moves else []
     if not paths:
         return PathwayPlan(str(source), target, (), f"No route to {pg.names[target]} was found in the framework.")
     routes = tuple(_route(pg, moves, entries, path, start_held) for path in paths)
     return PathwayPlan(str(source), target, routes, f"{len(routes)} route{'s' if len(routes) != 1 else ''} found.")
 
 
-def _distinct_paths(moves: nx.DiGraph, entries: dict[str, dict], source: str, target: str, k: int) -> list[list[str]]:
+def _distinct_paths(framework: Framework, entries: dict[str, dict], source: str, target: str, k: int) -> list[list]:
     """Cheapest route first; each next route must begin with a different first move.
 
     Plain k-shortest-paths lists near-copies (the best route plus a cheap detour), which
@@ -250,9 +300,14 @@ def _distinct_paths(moves: nx.DiGraph, entries: dict[str, dict], source: str, ta
             return entries[v]["hours"] if v in entries else None
         return edge["hours"]
 
+    moves, to_target = _moves(framework), _hours_to(framework, target)
+
+    def guide(node: str, _target: str) -> float:
+        return to_target.get(node, math.inf)
+
     for _ in range(k):
         try:
-            path = nx.dijkstra_path(moves, source, target, weight=hours)
+            path = nx.astar_path(moves, source, target, heuristic=guide, weight=hours)
         except nx.NetworkXNoPath:
             break
         paths.append(path)

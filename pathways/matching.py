@@ -9,7 +9,7 @@ import numpy as np
 
 from .framework import Framework
 from .grades import GradeImplication, grade_implication
-from .profile import Profile, encode
+from .profile import Profile
 from .scoring import DEFAULT_THRESHOLDS, LevelMatch, LevelScore, Thresholds, score_all_levels, scoring_model
 from .transferable import TransferableData, load_transferable
 
@@ -118,20 +118,17 @@ def best_next_skills(
 ) -> list[NextSkill]:
     """Skills whose next level opens the most role levels: learning ranked by options created."""
     model = scoring_model(framework)
-    base = model.codes_row(profile)
-    candidates, steps = [], []
+    raised, steps = [], []
     for column, skill in enumerate(model.skills):
         rating = profile.rating(skill)
         held = rating.level if rating else 0
         if held < 4:
-            row = base.copy()
-            row[column] = encode(held + 1, "self")
-            candidates.append(row)
+            raised.append(column)
             steps.append((skill, held + 1))
-    if not candidates:
+    if not raised:
         return []
-    fits = model.fits_all_levels(np.array([base, *candidates]))
-    closed = fits[0] < thresholds.ready_with_development  # levels not yet within reach
-    opens = ((fits[1:] >= thresholds.ready_with_development) & closed).sum(axis=1)
+    now, after = model.fits_with_one_skill_raised(model.codes_row(profile), np.array(raised, dtype=np.int64))
+    closed = now < thresholds.ready_with_development  # levels not yet within reach
+    opens = ((after >= thresholds.ready_with_development) & closed).sum(axis=1)
     ranked = sorted(range(len(steps)), key=lambda i: (-opens[i], steps[i][1], steps[i][0]))
     return [NextSkill(steps[i][0], steps[i][1], int(opens[i])) for i in ranked[:n] if opens[i] > 0]

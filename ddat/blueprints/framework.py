@@ -20,6 +20,7 @@ def index():
         families=explorer.families(framework),
         counts={"roles": len(framework.roles), "levels": len(framework.role_levels), "skills": len(framework.skills)},
         form=SearchForm(),
+        version=framework.version,
     )
 
 
@@ -39,6 +40,7 @@ def role(role_slug: str):
         family=explorer.family_name(framework, role.family),
         levels=levels,
         scs_skills=scs_skills,
+        version=framework.version,
     )
 
 
@@ -51,7 +53,7 @@ def role_level(role_slug: str, level_slug: str):
         abort(404)
     page = explorer.level_page(framework, level)
     family = explorer.family_name(framework, page["role"].family)
-    return render_template("framework/level.html", family=family, **page)
+    return render_template("framework/level.html", family=family, version=framework.version, **page)
 
 
 @bp.get("/skills")
@@ -59,7 +61,10 @@ def role_level(role_slug: str, level_slug: str):
 def skills():
     framework = current_framework(db.session())
     return render_template(
-        "framework/skills.html", letters=explorer.skills_a_to_z(framework), total=len(framework.skills)
+        "framework/skills.html",
+        letters=explorer.skills_a_to_z(framework),
+        total=len(framework.skills),
+        version=framework.version,
     )
 
 
@@ -69,7 +74,9 @@ def skill(skill_slug: str):
     framework = current_framework(db.session())
     if skill_slug not in framework.skills:
         abort(404)
-    return render_template("framework/skill.html", **explorer.skill_page(framework, skill_slug))
+    return render_template(
+        "framework/skill.html", version=framework.version, **explorer.skill_page(framework, skill_slug)
+    )
 
 
 @bp.get("/search")

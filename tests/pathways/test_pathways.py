@@ -1,7 +1,10 @@
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pathways import Profile, best_next_skills, load_framework, pathway_graph, plan_pathway, what_if
-from pathways.graph import HOURS_TO_REACH, learning_hours
+from pathways.graph import ENTRY_FIT, HOURS_TO_REACH, START, held_levels, learning_hours
 
 FRAMEWORK = load_framework()
 
@@ -122,3 +125,40 @@ def test_routes_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(plans) == 1 and "senior-data-analyst" in plans.pop()
+
+
+held_skills = st.dictionaries(st.sampled_from(sorted(FRAMEWORK.skills)), st.integers(1, 4), max_size=30)
+
+
+@settings(max_examples=40, deadline=None)
+@given(held_skills)
+def test_fits_and_hours_for_every_node_at_once_equal_one_at_a_time(held):
+    graph = pathway_graph(FRAMEWORK)
+    at_once = graph.fits_and_hours(held)
+    assert at_once.keys() == graph.requirements.keys()
+    for node, required in graph.requirements.items():
+        assert at_once[node] == (graph.fit(held, required), sum(g.hours for g in graph.gaps(held, node)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(held_skills, st.sampled_from(sorted(pathway_graph(FRAMEWORK).requirements)))
+def test_the_first_route_is_the_cheapest_there_is(held, target):
+    """The guided search finds what a plain search of every move finds: no cheaper route."""
+    profile = Profile.of(held)
+    plan = plan_pathway(FRAMEWORK, profile, target)
+    graph = pathway_graph(FRAMEWORK)
+    options = graph.fits_and_hours(held_levels(FRAMEWORK, profile))
+    entries = {n for n, (fit, _) in options.items() if fit >= ENTRY_FIT and not n.startswith("role:")}
+    entries |= {role.levels[0].slug for role in FRAMEWORK.roles.values() if role.levels}
+    moves = graph.moves()
+    for node in entries:
+        moves.add_edge(START, node, hours=options[node][1])
+    cheapest = (
+        nx.dijkstra_path_length(moves, START, target, weight="hours") if nx.has_path(moves, START, target) else None
+    )
+    if cheapest is None:
+        assert plan.routes == ()
+    else:
+        assert plan.routes[0].total_hours == cheapest
+        costs = [route.total_hours for route in plan.routes]
+        assert costs == sorted(costs) and len({route.steps[0].node for route in plan.routes}) == len(costs)

@@ -13,7 +13,7 @@ from pathways import (
     profiles_matrix,
     rank_candidates,
 )
-from pathways.profile import EVIDENCE_KINDS
+from pathways.profile import EVIDENCE_KINDS, encode
 from pathways.scoring import confidence_band, profile_from_codes, score_all_levels, scoring_model
 from tests.pathways.tiny import tiny_framework
 
@@ -123,6 +123,25 @@ def test_all_levels_at_once_gives_exactly_the_scalar_fits(profiles):
     assert fits.shape == (len(people), len(model.levels))
     for row, person in zip(fits, people, strict=True):
         assert list(row) == [match(FRAMEWORK, person, level).fit for level in model.levels]
+
+
+@settings(max_examples=40, deadline=None)
+@given(ratings, st.lists(st.sampled_from(range(len(SKILLS))), min_size=1, max_size=40, unique=True))
+def test_raising_one_skill_at_a_time_gives_exactly_the_full_recalculation(person, raised):
+    """The shortcut behind best_next_skills equals scoring every raised profile in full."""
+    model = scoring_model(FRAMEWORK)
+    base = model.codes_row(Profile(tuple(person)))
+    raised = [column for column in raised if base[column] // 16 < 4]
+    rows = []
+    for column in raised:
+        row = base.copy()
+        row[column] = encode(base[column] // 16 + 1, "self")
+        rows.append(row)
+    now, after = model.fits_with_one_skill_raised(base, np.array(raised, dtype=np.int64))
+    assert list(now) == list(model.fits_all_levels(base[None, :])[0])
+    assert after.shape == (len(raised), len(model.levels))
+    if raised:
+        assert after.tolist() == model.fits_all_levels(np.array(rows)).tolist()
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,4 +1,4 @@
-"""The header, phase banner and footer rendered once are exactly what the macros give."""
+"""Parts of pages rendered once are exactly what rendering them afresh gives."""
 
 import re
 
@@ -10,13 +10,48 @@ def page_without_nonce(client, url: str) -> str:
     return re.sub(r'nonce="[^"]+"', "", re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html))
 
 
+def rendered_afresh(client, app, monkeypatch, url: str) -> str:
+    with monkeypatch.context() as patched:
+        patched.setattr(fragments, "_rendered", {})
+        patched.setitem(app.jinja_env.globals, "same_every_time", lambda name, macro, params: macro(params))
+        patched.setitem(app.jinja_env.globals, "rendered_once", lambda *key, fill=None, caller: caller())
+        return page_without_nonce(client, url)
+
+
 def test_cached_fragments_are_what_the_macros_render(app, monkeypatch):
     client = app.test_client()
     for url in ("/framework", "/sign-in", "/framework/roles/nope"):
         page_without_nonce(client, url)  # fills the cache
         cached = page_without_nonce(client, url)
-        monkeypatch.setattr(fragments, "_rendered", {})
-        app.jinja_env.globals["same_every_time"] = lambda name, macro, params: macro(params)
-        fresh = page_without_nonce(client, url)
-        app.jinja_env.globals["same_every_time"] = fragments.same_every_time
+        fresh = rendered_afresh(client, app, monkeypatch, url)
         assert cached == fresh and "govuk-footer" in cached and "govuk-header" in cached and "Alpha" in cached
+
+
+def test_framework_pages_and_navigation_kept_are_what_rendering_gives(seeded, client, sign_in, monkeypatch):
+    pages = [
+        "/framework",
+        "/framework/skills",
+        "/framework/skills/data-visualisation",
+        "/framework/roles/data-analyst",
+        "/framework/roles/data-analyst/senior-data-analyst",
+        "/profile/matches",
+    ]
+    for signed_in in (False, True):
+        if signed_in:
+            sign_in("policy.officer@example.gov.uk")
+        for url in pages[: 5 if not signed_in else 6]:
+            client.get(url)  # fills the cache
+            cached = page_without_nonce(client, url)
+            assert cached == rendered_afresh(client, seeded, monkeypatch, url), url
+            assert ("Sign out" in cached) == signed_in and ("Your profile" in cached) == signed_in
+
+
+def test_the_kept_navigation_carries_this_sessions_csrf_token(seeded, client, sign_in, submit):
+    sign_in("policy.officer@example.gov.uk")
+    client.get("/framework")
+    page = client.get("/framework").get_data(as_text=True)
+    token = re.search(r'action="/sign-out"[^>]*>\s*<input name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token and token.group(1) != "__csrf_token__"
+    client.post("/sign-out", data={"csrf_token": token.group(1)})
+    assert "Sign out" not in client.get("/framework").get_data(as_text=True)
+    assert client.get("/profile/matches").status_code == 302  # back to signing in

@@ -33,7 +33,7 @@ def matches():
     family = family if family in families else None
     readiness = readiness if readiness in svc.READINESS else None
     page = svc.matches_page(fw, profile, family, readiness, page_number(request.args.get("page")))
-    schemes = eligible_open_schemes(db.session(), fw, my_person(), profile) if page["page"] == 1 else []
+    schemes = eligible_open_schemes(db.session(), fw, person, profile) if page["page"] == 1 else []
     return render_template(
         "profile/matches.html",
         **page,
