@@ -101,6 +101,21 @@ def person_conditions(filters: Filters, framework: Framework) -> ColumnElement[b
     return and_(*conditions)
 
 
+def people_in(counts: dict[tuple[int, str, str], int], filters: Filters, framework: Framework, grades=None) -> int:
+    """How many people `person_conditions` would count (and, if given, only these grades),
+    from the cached headcounts instead of a scan of everyone."""
+    band = set(grade_bands(framework)[filters.band]) if filters.band is not None else None
+    grades = set(grades) if grades is not None else None
+    return sum(
+        n
+        for (department, profession, grade), n in counts.items()
+        if (filters.department is None or department == filters.department)
+        and (filters.profession is None or profession == filters.profession)
+        and (band is None or grade in band)
+        and (grades is None or grade in grades)
+    )
+
+
 def month_choices(today: date) -> list[tuple[str, str]]:
     """The last few years' months, newest first, for the date range selects."""
     choices = []

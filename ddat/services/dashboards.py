@@ -24,9 +24,9 @@ from pathways.scoring import scoring_model
 from ..account_forms import PROFESSION_NAMES
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from .csv_files import csv_text
-from .dashboard_filters import Filters, in_range, mask, person_conditions
-from .population import Population, current_population
-from .uptake import MONTHS, STAGES, audience_condition, stage_per_person
+from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
+from .population import Population, current_population, headcounts
+from .uptake import MONTHS, STAGES, audience_condition, stage_per_item_and_person
 
 GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}
 SUPPRESSED = "fewer than 5"
@@ -270,33 +270,29 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
             LearningSession.starts_at, f, timestamp=True
         )
 
+    counts = headcounts(db)
+    for_audience = (
+        or_(*(and_(Registration.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
+    )
+
     def funnels(f: Filters) -> dict[str, list[int]]:
-        result = {}
-        for item in items:
-            people = db.exec(
-                select(func.count())
-                .select_from(Person)
-                .where(person_conditions(f, framework), audience_condition(item))
-            ).one()
-            stages = stage_per_person(item, *when(f))
-            rows = db.exec(
-                select(stages.c.stage, func.count())
-                .join(Person, Person.id == stages.c.person_id)
-                .where(person_conditions(f, framework), audience_condition(item))
-                .group_by(stages.c.stage)
-            ).all()
-            funnel = [people] + [0] * len(STAGES)
-            for stage, count in rows:
-                for reached in range(1, stage + 1):
-                    funnel[reached] += count
-            result[item.name] = funnel
-        return result
+        # Audiences from the cached headcounts, every item's stages in one GROUP BY.
+        result = {i.id: [people_in(counts, f, framework, i.audience or None)] + [0] * len(STAGES) for i in items}
+        stages = stage_per_item_and_person([i.id for i in items], *when(f))
+        in_audience = or_(*(and_(stages.c.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
+        rows = db.exec(
+            select(stages.c.item_id, stages.c.stage, func.count())
+            .join(Person, Person.id == stages.c.person_id)
+            .where(person_conditions(f, framework), in_audience)
+            .group_by(stages.c.item_id, stages.c.stage)
+        ).all()
+        for item_id, stage, count in rows:
+            for reached in range(1, stage + 1):
+                result[item_id][reached] += count
+        return {i.name: result[i.id] for i in items}
 
     def completions(f: Filters) -> dict[str, list[int]]:
         year, month = extract("year", Registration.completed_at), extract("month", Registration.completed_at)
-        for_audience = (
-            or_(*(and_(Registration.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
-        )
         rows = db.exec(
             select(year, month, func.count())
             .join(Person, Person.id == Registration.person_id)
@@ -343,4 +339,4 @@ def too_few(size: int) -> bool:
 
 
 def people_matching(db: Session, framework: Framework, filters: Filters) -> int:
-    return db.exec(select(func.count()).select_from(Person).where(person_conditions(filters, framework))).one()
+    return people_in(headcounts(db), filters, framework)

@@ -14,7 +14,7 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from pathways import Framework, codes_from_rows
@@ -105,6 +105,26 @@ def sharing_with_hr(db: Session) -> np.ndarray:
     with _lock:
         _cache[CONSENT] = (key, ids)
     return ids
+
+
+def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
+    """Everyone, counted by (department id, profession, grade): a few hundred groups.
+
+    Cached under the ratings counter, which is also bumped whenever a person is added or
+    removed or changes department, profession or grade.
+    """
+    key = (str(db.get_bind().url), counter(db))
+    with _lock:
+        cached = _cache.get("headcounts")
+        if cached and cached[0] == key:
+            return cached[1]
+    query = select(Person.department_id, Person.profession, Person.grade, func.count()).group_by(
+        Person.department_id, Person.profession, Person.grade
+    )
+    counts = {(department, profession, grade): n for department, profession, grade, n in db.exec(query).all()}
+    with _lock:
+        _cache["headcounts"] = (key, counts)
+    return counts
 
 
 def _build(db: Session, framework: Framework) -> Population:

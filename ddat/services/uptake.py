@@ -48,10 +48,16 @@ def stage_per_person(item: LearningItem, invited_when=None, session_when=None):
     """Each person's furthest stage with the item: 1 invited .. 4 completed. Registering counts
     as having been invited, whether or not an invitation was sent. The optional conditions
     keep only invitations, and registrations for sessions, within a date range."""
-    invited = select(Invitation.person_id.label("person_id"), literal(1).label("stage")).where(
-        Invitation.item_id == item.id, true() if invited_when is None else invited_when
-    )
+    return stage_per_item_and_person([item.id], invited_when, session_when)
+
+
+def stage_per_item_and_person(item_ids: list[int], invited_when=None, session_when=None):
+    """`stage_per_person` for several items in one subquery, with an item_id column."""
+    invited = select(
+        Invitation.item_id.label("item_id"), Invitation.person_id.label("person_id"), literal(1).label("stage")
+    ).where(Invitation.item_id.in_(item_ids), true() if invited_when is None else invited_when)
     reached = select(
+        Registration.item_id.label("item_id"),
         Registration.person_id.label("person_id"),
         case(
             (Registration.status == "completed", 4),
@@ -59,11 +65,15 @@ def stage_per_person(item: LearningItem, invited_when=None, session_when=None):
             (Registration.registered_at.is_not(None), 2),
             else_=1,
         ).label("stage"),
-    ).where(Registration.item_id == item.id)
+    ).where(Registration.item_id.in_(item_ids))
     if session_when is not None:
         reached = reached.join(LearningSession, LearningSession.id == Registration.session_id).where(session_when)
     both = union_all(invited, reached).subquery()
-    return select(both.c.person_id, func.max(both.c.stage).label("stage")).group_by(both.c.person_id).subquery("stages")
+    return (
+        select(both.c.item_id, both.c.person_id, func.max(both.c.stage).label("stage"))
+        .group_by(both.c.item_id, both.c.person_id)
+        .subquery("stages")
+    )
 
 
 def _funnels(db: Session, item: LearningItem, condition) -> tuple[dict[int, list[int]], dict[str, list[int]]]:

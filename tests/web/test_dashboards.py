@@ -217,3 +217,39 @@ def test_moving_grade_shows_on_the_dashboard_at_once(seeded, client, sign_in, su
         person = db.session().exec(select(Person).where(Person.display_name == "Priya Policy")).one()
     row = int(np.searchsorted(after.person_ids, person.id))
     assert after is not before and after.grade_names[after.grades[row]] == "SEO"
+
+
+@pytest.mark.parametrize("grades", [None, ("PS",), ("AA", "AO", "EO")])
+def test_cached_headcounts_count_what_sql_counts(big, grades):
+    """Audiences and filtered populations come from cached headcounts: the same as a count."""
+    from ddat.services.dashboard_filters import grade_bands, people_in, person_conditions
+    from ddat.services.framework import current_framework
+    from ddat.services.population import headcounts
+
+    with big.app_context():
+        session = db.session()
+        framework = current_framework(session)
+        counts = headcounts(session)
+        for department in (None, 1, 2):
+            for profession in (None, "policy", "ddat"):
+                for band in (None, *grade_bands(framework)):
+                    filters = Filters(department=department, profession=profession, band=band)
+                    condition = person_conditions(filters, framework)
+                    if grades:
+                        condition = condition & Person.grade.in_(grades)
+                    expected = session.exec(select(func.count()).select_from(Person).where(condition)).one()
+                    assert people_in(counts, filters, framework, grades) == expected, filters
+
+
+def test_headcounts_follow_a_change_of_grade(seeded, client, sign_in, submit):
+    from ddat.services.population import headcounts
+
+    with seeded.app_context():
+        before = sum(n for (_, _, grade), n in headcounts(db.session()).items() if grade == "SEO")
+    sign_in("policy.officer@example.gov.uk")
+    page = client.get("/profile/about").get_data(as_text=True)
+    department = re.search(r'<option value="(\d+)" selected', page).group(1)
+    submit("/profile/about", {"department": department, "profession": "policy", "grade": "SEO"})
+    with seeded.app_context():
+        after = sum(n for (_, _, grade), n in headcounts(db.session()).items() if grade == "SEO")
+    assert after == before + 1
