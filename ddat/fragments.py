@@ -46,3 +46,14 @@ def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: C
     for placeholder, value in (fill or {}).items():
         html = html.replace(placeholder, value)  # Markup.replace escapes the value
     return html
+
+
+def option_tags(choices, selected) -> Markup:
+    """`<option>` tags for a select, `selected` (compared as text) marked: a Jinja loop over
+    the 201 role levels, three times, was most of the capability gaps page's time."""
+    chosen = "" if selected is None else str(selected)
+    option = Markup('<option value="{}"{}>{}</option>')
+    selected_attribute = Markup(" selected")
+    return Markup("").join(
+        option.format(value, selected_attribute if str(value) == chosen else "", text) for value, text in choices
+    )

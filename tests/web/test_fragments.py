@@ -55,3 +55,22 @@ def test_the_kept_navigation_carries_this_sessions_csrf_token(seeded, client, si
     client.post("/sign-out", data={"csrf_token": token.group(1)})
     assert "Sign out" not in client.get("/framework").get_data(as_text=True)
     assert client.get("/profile/matches").status_code == 302  # back to signing in
+
+
+def test_option_tags_mark_the_choice_and_escape_every_value():
+    from ddat.fragments import option_tags
+
+    html = option_tags([("a", "A & B"), (2, "<two>"), ('"x"', "X")], 2)
+    assert html == (
+        '<option value="a">A &amp; B</option><option value="2" selected>&lt;two&gt;</option>'
+        '<option value="&#34;x&#34;">X</option>'
+    )
+    assert "selected" not in option_tags([("a", "A")], None)
+
+
+def test_the_gaps_page_keeps_the_chosen_role_levels_selected(seeded, client, sign_in):
+    sign_in("leader@example.gov.uk")
+    page = client.get("/dashboards/gaps?target=data-architect&target=senior-data-analyst").get_data(as_text=True)
+    assert page.count('<option value="data-architect" selected>') == 1
+    assert page.count('<option value="senior-data-analyst" selected>') == 1
+    assert page.count(" selected>") == 2  # and no filter chosen
