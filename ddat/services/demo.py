@@ -1,4 +1,5 @@
-"""Synthetic, deterministic demo data: departments, demo accounts and people with skill ratings."""
+"""Synthetic, deterministic demo data: departments, demo accounts, people with skill ratings,
+learning and cohort schemes."""
 
 import itertools
 import random
@@ -15,6 +16,7 @@ from pathways import Framework
 from ..models import Assessment, Department, Person, SkillRating, User
 from . import population
 from .demo_learning import seed_learning
+from .demo_schemes import seed_schemes
 from .framework import current_framework
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -160,6 +162,7 @@ def seed(db: Session, people: int, seed: int, progress: Callable[[int], None] | 
     rating_count = _add_people(db, people, departments, framework, rng, numbers, progress or (lambda _added: None))
     names = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in itertools.count())
     seed_learning(db, framework, departments, names, numbers, rng)
+    seed_schemes(db, framework, rng)
     population.bump(db)
     population.bump(db, population.CONSENT)
     db.commit()

@@ -100,3 +100,32 @@ def test_init_db_is_safe_to_run_twice(app):
     assert run(app, "init-db").exit_code == 0
     assert run(app, "init-db").exit_code == 0
     assert count(app, FrameworkRelease) == 1
+
+
+def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(app):
+    from ddat.models import Scheme, SchemeMember
+    from ddat.services.demo_schemes import HOLDS_A_PLACE, OUTCOMES
+    from ddat.services.framework import current_framework
+    from ddat.services.profiles import engine_profile
+    from ddat.services.schemes import person_is_eligible
+    from pathways import match
+
+    assert run(app, "seed-demo", "--people", "3000", "--seed", "5").exit_code == 0
+    with app.app_context():
+        session = db.session()
+        framework = current_framework(session)
+        schemes = session.exec(select(Scheme)).all()
+        assert {s.status for s in schemes} == {"open", "running", "closed"}
+        for scheme in schemes:
+            members = session.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id)).all()
+            assert members, scheme.name
+            assert {m.status for m in members} <= set(OUTCOMES[scheme.status])
+            assert sum(m.status in HOLDS_A_PLACE for m in members) <= scheme.capacity
+            for member in members:
+                person = session.get(Person, member.person_id)
+                assert person.shares_with_hr and person_is_eligible(framework, scheme, person)
+                assert (member.fit_at_enrolment is not None) == (member.status in HOLDS_A_PLACE)
+                if member.fit_at_enrolment is not None:  # as enrolling someone in the service records it
+                    profile = engine_profile(session, person)
+                    assert member.fit_at_enrolment == round(match(framework, profile, member.target_level).fit)
+                assert (member.placed_on is not None) == (member.status == "placed")

@@ -1,0 +1,153 @@
+"""Demo cohort schemes: one open for applications, one running and one finished, each with
+members at the stages its status allows, about 1 in 200 of the people eligible for it.
+
+Members are people who share their profile with HR and meet the scheme's rules, as HR would
+find them in the candidate pool. Fit at enrolment is worked out by the engine from their
+ratings, as enrolling someone in the service does.
+"""
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from pathways import Framework, codes_from_rows
+from pathways.scoring import scoring_model
+
+from ..models import Person, Scheme, SchemeMember, SkillRating
+from .schemes import eligibility_filter
+
+MEMBER_SHARE = 1 / 200
+
+# name, status, (opens, closes, starts, ends) in days from today, target levels, professions, grades
+SCHEMES = [
+    (
+        "Policy and Operations into Data Analysis 2027",
+        "open",
+        (-10, 30, 90, 455),
+        ["associate-data-analyst", "associate-performance-analyst"],
+        ["policy", "operational_delivery"],
+        ("EO", "G7"),
+    ),
+    (
+        "Operations into IT Service Management 2026",
+        "running",
+        (-200, -140, -60, 300),
+        ["service-desk-analyst", "it-service-analyst"],
+        ["operational_delivery", "other"],
+        ("AO", "SEO"),
+    ),
+    (
+        "Delivery and Product Pathway 2025",
+        "closed",
+        (-600, -540, -480, -120),
+        ["associate-delivery-manager", "associate-product-manager"],
+        ["policy", "operational_delivery", "other"],
+        ("HEO", "G7"),
+    ),
+]
+
+# The share of a scheme's members at each status, by the scheme's own status.
+OUTCOMES = {
+    "open": {"applied": 0.6, "shortlisted": 0.25, "invited": 0.1, "withdrawn": 0.05},
+    "running": {"enrolled": 0.75, "declined": 0.15, "withdrawn": 0.1},
+    "closed": {"placed": 0.45, "completed": 0.35, "declined": 0.1, "withdrawn": 0.1},
+}
+HOLDS_A_PLACE = {"enrolled", "completed", "placed"}
+REASONS = {"declined": "Did not meet the scheme's minimum fit at shortlisting.", "withdrawn": "Personal circumstances."}
+
+
+def seed_schemes(db: Session, framework: Framework, rng: random.Random) -> int:
+    """Add the demo schemes that are not there yet, with their members; returns how many members."""
+    existing = set(db.exec(select(Scheme.name)).all())
+    today = date.today()
+    added = 0
+    for name, status, days, targets, professions, (low, high) in SCHEMES:
+        targets = [t for t in targets if t in framework.role_levels]
+        if name in existing or not targets:
+            continue
+        opens, closes, starts, ends = (today + timedelta(days=d) for d in days)
+        scheme = Scheme(
+            name=name,
+            description="A demo scheme: a year of learning and work in a DDaT team, with a mentor.",
+            target_levels=targets,
+            professions=professions,
+            grade_from=low,
+            grade_to=high,
+            capacity=1,
+            opens_on=opens,
+            closes_on=closes,
+            starts_on=starts,
+            ends_on=ends,
+            status=status,
+        )
+        db.add(scheme)
+        db.flush()
+        added += _add_members(db, framework, scheme, rng)
+    return added
+
+
+def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.Random) -> int:
+    eligible = db.exec(
+        select(Person.id).where(Person.shares_with_hr, Person.user_id.is_(None), eligibility_filter(framework, scheme))
+    ).all()
+    chosen = sorted(rng.sample(list(eligible), round(len(eligible) * MEMBER_SHARE)))
+    statuses, weights = zip(*OUTCOMES[scheme.status].items(), strict=True)
+    drawn = rng.choices(statuses, weights, k=len(chosen))
+    scheme.capacity = max(5, round(sum(s in HOLDS_A_PLACE for s in drawn) * 1.1))
+    db.add(scheme)
+    target = scheme.target_levels[0]
+    fits = _fits(db, framework, chosen, target)
+    rows = [
+        _member_row(scheme, person_id, status, target, fits.get(person_id), rng)
+        for person_id, status in zip(chosen, drawn, strict=True)
+    ]
+    if rows:
+        db.execute(insert(SchemeMember), rows)
+    return len(rows)
+
+
+def _member_row(scheme: Scheme, person_id: int, status: str, target: str, fit: int | None, rng) -> dict:
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(10), tzinfo=UTC)
+
+    window = max((scheme.closes_on - scheme.opens_on).days, 1)
+    applied = at(scheme.opens_on + timedelta(days=rng.randrange(window)))
+    enrolled = status in HOLDS_A_PLACE
+    finished = status in ("completed", "placed")
+    return {
+        "scheme_id": scheme.id,
+        "person_id": person_id,
+        "status": status,
+        "source": "nominated" if status == "invited" else "applied",
+        "statement": None if status == "invited" else "I want to use data to improve the services I work on.",
+        "target_level": target,
+        "reason": REASONS.get(status),
+        "fit_at_enrolment": fit if enrolled else None,
+        "applied_at": None if status == "invited" else applied,
+        "enrolled_at": at(scheme.starts_on) if enrolled else None,
+        "completed_at": at(scheme.ends_on) if finished else None,
+        "placed_level": target if status == "placed" else None,
+        "placed_on": scheme.ends_on + timedelta(days=30) if status == "placed" else None,
+        "created_at": applied,
+        "updated_at": applied,
+    }
+
+
+def _fits(db: Session, framework: Framework, person_ids: list[int], target: str) -> dict[int, int]:
+    """Each person's fit (rounded) to the target from their current ratings."""
+    if not person_ids:
+        return {}
+    rows = db.exec(
+        select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
+        .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
+        .where(Person.id.in_(person_ids), SkillRating.level > 0)
+    ).all()
+    people = np.array(person_ids, dtype=np.int64)
+    owners, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
+    index = np.searchsorted(people, np.array(owners, dtype=np.int64))
+    codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people))
+    fits, _ = scoring_model(framework).score_level(codes, target)
+    return {int(p): round(float(f)) for p, f in zip(people, fits, strict=True)}
