@@ -1,5 +1,6 @@
-"""Demo learning: the starter catalogue, a permanent secretary in every department, and the
-data masterclass with a past session most of them completed and an upcoming one."""
+"""Demo learning: the starter catalogue, a permanent secretary in every department, the data
+masterclass with a past session most of them completed and an upcoming one, and for every
+other item an upcoming session and a past one taken by a small share of its audience."""
 
 import json
 import random
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from datetime import time, timedelta
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from pathways import Framework
@@ -14,10 +16,15 @@ from pathways import Framework
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration
 from .course_evidence import credit
 from .learning import to_uk, uk_now, uk_time
+from .uptake import audience_condition
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "learning_catalogue.json"
 MASTERCLASS = "data-masterclass-for-permanent-secretaries"
 COMPLETED_SHARE = 0.6  # of the permanent secretaries, in the past session
+# Every other item had a past session: about 1 in 200 of its audience took it.
+ATTENDING_SHARE = 1 / 200
+ATTENDING_LIMIT = 600
+PAST_OUTCOMES = {"completed": 0.65, "attended": 0.1, "no_show": 0.15, "cancelled": 0.1}
 
 
 def load_catalogue(db: Session) -> int:
@@ -48,6 +55,7 @@ def seed_learning(
     _session(db, masterclass, today + timedelta(days=30), "1 Drummond Gate, London", 12)
     for other in db.exec(select(LearningItem).where(LearningItem.id != masterclass.id)).all():
         _session(db, other, today + timedelta(days=rng.randint(10, 60)), "Microsoft Teams link sent on registering", 40)
+        _past_attendance(db, framework, other, today - timedelta(days=rng.randint(40, 300)), rng)
     ended = past.ends_at
     completed = [p for p in leaders if p.user_id is None][: round(len(leaders) * COMPLETED_SHARE)]
     for person in completed:
@@ -86,6 +94,36 @@ def _permanent_secretaries(db: Session, departments, names: Iterator[str], numbe
             leaders.append(person)
     db.flush()
     return leaders
+
+
+def _past_attendance(db: Session, framework: Framework, item: LearningItem, day, rng: random.Random) -> None:
+    """A past session of the item taken by about 1 in 200 of the people it is for, most of
+    whom completed it (their profiles gain its course evidence)."""
+    audience = db.exec(select(Person.id).where(Person.user_id.is_(None), audience_condition(item))).all()
+    takers = sorted(rng.sample(list(audience), min(round(len(audience) * ATTENDING_SHARE), ATTENDING_LIMIT)))
+    if not takers:
+        return
+    past = _session(db, item, day, "Microsoft Teams", len(takers))
+    statuses, weights = zip(*PAST_OUTCOMES.items(), strict=True)
+    drawn = rng.choices(statuses, weights, k=len(takers))
+    registered = past.starts_at - timedelta(days=14)
+    rows = [
+        {
+            "session_id": past.id,
+            "item_id": item.id,
+            "person_id": person_id,
+            "status": status,
+            "source": "self",
+            "registered_at": registered,
+            "cancelled_at": registered + timedelta(days=7) if status == "cancelled" else None,
+            "completed_at": past.ends_at if status == "completed" else None,
+            "feedback_score": rng.choice([3, 4, 4, 5, 5]) if status in ("attended", "completed") else None,
+            "updated_at": past.ends_at,
+        }
+        for person_id, status in zip(takers, drawn, strict=True)
+    ]
+    db.execute(insert(Registration), rows)
+    credit(db, framework, item, [row["person_id"] for row in rows if row["status"] == "completed"])
 
 
 def _session(db: Session, item: LearningItem, day, location: str, capacity: int) -> LearningSession:

@@ -129,3 +129,25 @@ def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(a
                     profile = engine_profile(session, person)
                     assert member.fit_at_enrolment == round(match(framework, profile, member.target_level).fit)
                 assert (member.placed_on is not None) == (member.status == "placed")
+
+
+def test_seed_demo_adds_past_learning_that_shows_as_course_evidence(app):
+    from ddat.models import LearningItem, Registration
+    from ddat.services.demo_learning import MASTERCLASS
+
+    assert run(app, "seed-demo", "--people", "3000", "--seed", "5").exit_code == 0
+    with app.app_context():
+        session = db.session()
+        for item in session.exec(select(LearningItem).where(LearningItem.slug != MASTERCLASS)).all():
+            taken = session.exec(select(Registration).where(Registration.item_id == item.id)).all()
+            completed = [r.person_id for r in taken if r.status == "completed"]
+            assert completed, item.name
+            assert all(r.feedback_score is None for r in taken if r.status in ("no_show", "cancelled"))
+            if item.audience:
+                grades = set(session.exec(select(Person.grade).where(Person.id.in_([r.person_id for r in taken]))))
+                assert grades <= set(item.audience)
+            person = session.get(Person, completed[0])
+            evidence = session.exec(
+                select(SkillRating.evidence).where(SkillRating.assessment_id == person.current_assessment_id)
+            ).all()
+            assert "course" in evidence
