@@ -15,7 +15,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _LIMIT = 64  # the parameters come from the templates, not from requests: a handful at most
 _rendered: dict[tuple[str, str], Markup] = {}
@@ -50,10 +50,12 @@ def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: C
 
 def option_tags(choices, selected) -> Markup:
     """`<option>` tags for a select, `selected` (compared as text) marked: a Jinja loop over
-    the 201 role levels, three times, was most of the capability gaps page's time."""
+    the 201 role levels, three times, was most of the capability gaps page's time. Built with
+    `escape` and plain strings: `Markup.format` is twenty times slower."""
     chosen = "" if selected is None else str(selected)
-    option = Markup('<option value="{}"{}>{}</option>')
-    selected_attribute = Markup(" selected")
-    return Markup("").join(
-        option.format(value, selected_attribute if str(value) == chosen else "", text) for value, text in choices
-    )
+    tags = []
+    for value, text in choices:
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        tags.append(f'<option value="{escape(value)}"{mark}>{escape(text)}</option>')
+    return Markup("".join(tags))

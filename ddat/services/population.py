@@ -31,10 +31,27 @@ def bump(db: Session, name: str = RATINGS) -> None:
     if changed.rowcount == 0:
         db.add(ChangeCounter(name=name, value=1))
     db.flush()
+    _read_in_this_transaction(db).pop(name, None)
 
 
 def counter(db: Session, name: str = RATINGS) -> int:
-    return db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
+    """A counter's value, read once per transaction: a dashboard asks for it several times."""
+    read = _read_in_this_transaction(db)
+    if name not in read:
+        read[name] = db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
+        # The read may have begun the transaction: keep the value with the one now open.
+        _read_in_this_transaction(db)[name] = read[name]
+    return read[name]
+
+
+def _read_in_this_transaction(db: Session) -> dict[str, int]:
+    transaction = db.get_transaction()
+    kept = db.info.get("counters")
+    if transaction is None or kept is None or kept[0] is not transaction:
+        kept = (transaction, {})
+        if transaction is not None:
+            db.info["counters"] = kept
+    return kept[1]
 
 
 _lock = Lock()
