@@ -15,6 +15,7 @@ from pathways.disclosure import rounded, rounded_row, safe_count, safe_share, su
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from .csv_files import csv_text
+from .population import headcounts
 from .schemes import department_scope, people_in_scope
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
@@ -123,21 +124,23 @@ def _monthly(db: Session, item: LearningItem, condition) -> list[tuple[str, int]
     return months
 
 
-def _coverage_counts(db: Session, item: LearningItem, condition) -> dict[int, list[int]]:
-    """[people in the audience, of whom completed] by department: two GROUP BYs, the second
-    over completions only, rather than joining every person to the registrations."""
-    audience = select(Person.department_id, func.count()).where(condition)
+def _coverage_counts(db: Session, item: LearningItem, user: User | None) -> dict[int, list[int]]:
+    """[people in the audience, of whom completed] by department, in `user`'s scope (everyone
+    when None): the audience from the cached headcounts, the completions in one GROUP BY."""
+    scope = department_scope(user) if user else None
+    audience = set(item.audience) if item.audience else None
+    counts: dict[int, list[int]] = {}
+    for (department, _, grade), n in headcounts(db).items():
+        if (scope is None or department == scope) and (audience is None or grade in audience):
+            counts.setdefault(department, [0, 0])[0] += n
     done = (
         select(Person.department_id, func.count(distinct(Registration.person_id)))
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.item_id == item.id, Registration.status == "completed", condition)
+        .where(Registration.item_id == item.id, Registration.status == "completed")
+        .where(people_in_scope(user) if user else true(), audience_condition(item))
     )
-    if item.audience:
-        audience = audience.where(Person.grade.in_(item.audience))
-        done = done.where(Person.grade.in_(item.audience))
-    counts = {dept: [size, 0] for dept, size in db.exec(audience.group_by(Person.department_id)).all()}
-    for dept, completed in db.exec(done.group_by(Person.department_id)).all():
-        counts.setdefault(dept, [0, 0])[1] = completed
+    for department, completed in db.exec(done.group_by(Person.department_id)).all():
+        counts.setdefault(department, [0, 0])[1] = completed
     return counts
 
 
@@ -161,7 +164,7 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
     by_department = {names.get(k, "Unknown"): v for k, v in funnels_by_department.items()}
     overall = [sum(f[i] for f in by_department.values()) for i in range(len(STAGES))]
     monthly = _monthly(db, item, condition)
-    coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, people_in_scope(user)).items()}
+    coverage = {names.get(k, "Unknown"): v for k, v in _coverage_counts(db, item, user).items()}
     size = sum(v[0] for v in coverage.values())
     done = sum(v[1] for v in coverage.values())
     not_covered = sum(1 for v in coverage.values() if v[1] < v[0])
@@ -236,7 +239,7 @@ def coverage_for_leaders(db: Session, slug: str) -> dict | None:
     item = db.exec(select(LearningItem).where(LearningItem.slug == slug)).first()
     if item is None:
         return None
-    counts = _coverage_counts(db, item, true())
+    counts = _coverage_counts(db, item, None)
     done, size = safe_share(sum(v[1] for v in counts.values()), sum(v[0] for v in counts.values()))
     return {"item": item, "completed": rounded(done), "size": rounded(size), "audience": audience_words(item)}
 

@@ -2,6 +2,7 @@
 small and a larger workforce (more people, scheme members and course registrations) and must
 run the same statements, so nothing is fetched one row at a time."""
 
+import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -115,3 +116,43 @@ def test_statements_per_page_do_not_grow_with_the_data(workforces, who, page):
     counts = {name: statements_for(app, ids, who, page) for name, (app, ids) in workforces.items()}
     assert counts["small"] == counts["larger"], counts
     assert counts["larger"] <= 40, f"{page} runs {counts['larger']} statements"
+
+
+# Tables that grow with the workforce: no page may read one of them whole. (Scheme members
+# are read whole only by the pipeline's scheme-wide totals, which count every member.)
+PER_PERSON_TABLES = ("person", "skill_rating", "assessment", "learning_registration", "learning_invitation")
+FULL_SCAN = re.compile(rf"^SCAN ({'|'.join(PER_PERSON_TABLES)})\b")  # an index read whole is still all of it
+
+
+def full_scans(app, ids, who: str, page: str) -> list[str]:
+    client = app.test_client()
+    if who != "anonymous":
+        assert client.post("/sign-in", data={"email": who, "password": "pathways-demo-2026"}).status_code == 302
+    url = page.format(**ids)
+    assert client.get(url).status_code == 200, url  # the caches built, as on every later request
+    seen: list[tuple[str, object]] = []
+
+    def record(_connection, _cursor, statement, parameters, *_):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    scans = []
+    with engine.connect() as connection:
+        for statement, parameters in seen:
+            for *_, detail in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all():
+                if FULL_SCAN.match(detail):
+                    scans.append(f"{detail}: {statement[:200]}")
+    return scans
+
+
+@pytest.mark.parametrize(("who", "page"), [(who, page) for who, pages in PAGES.items() for page in pages])
+def test_no_page_reads_a_whole_per_person_table(workforces, who, page):
+    """Every query path a page takes once its caches are warm is served by an index."""
+    app, ids = workforces["larger"]
+    assert full_scans(app, ids, who, page) == []
