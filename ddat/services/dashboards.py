@@ -8,12 +8,13 @@ that filter is worked out too, and any cell that differs from it by a small numb
 so two bookmarked views cannot be subtracted to find a few people.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import and_, case, extract, false, func, or_
+from sqlalchemy import case, extract, func
 from sqlmodel import Session, select
 
 from pathways import Framework
@@ -25,8 +26,8 @@ from ..account_forms import PROFESSION_NAMES
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from .csv_files import csv_text
 from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
-from .population import Population, current_population, headcounts
-from .uptake import MONTHS, STAGES, audience_condition, stage_per_item_and_person
+from .population import Population, current_population, everyone, headcounts
+from .uptake import MONTHS, STAGES, stage_per_item_and_person
 
 GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}
 SUPPRESSED = "fewer than 5"
@@ -258,50 +259,12 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
     """Each item's funnel among the people it is for (how many that is comes first, so a row
     for a handful of people is hidden whole), and their completions by month, for invitations
     and sessions within the date range, so both tables count the same people."""
-    items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
     months = _months(
         db.exec(select(func.min(Registration.completed_at)).where(Registration.status == "completed")).one(),
         filters,
         date.today(),
     )
-
-    def when(f: Filters):
-        return in_range(Invitation.invited_at, f, timestamp=True), in_range(
-            LearningSession.starts_at, f, timestamp=True
-        )
-
-    counts = headcounts(db)
-    for_audience = (
-        or_(*(and_(Registration.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
-    )
-
-    def funnels(f: Filters) -> dict[str, list[int]]:
-        # Audiences from the cached headcounts, every item's stages in one GROUP BY.
-        result = {i.id: [people_in(counts, f, framework, i.audience or None)] + [0] * len(STAGES) for i in items}
-        stages = stage_per_item_and_person([i.id for i in items], *when(f))
-        in_audience = or_(*(and_(stages.c.item_id == i.id, audience_condition(i)) for i in items)) if items else false()
-        rows = db.exec(
-            select(stages.c.item_id, stages.c.stage, func.count())
-            .join(Person, Person.id == stages.c.person_id)
-            .where(person_conditions(f, framework), in_audience)
-            .group_by(stages.c.item_id, stages.c.stage)
-        ).all()
-        for item_id, stage, count in rows:
-            for reached in range(1, stage + 1):
-                result[item_id][reached] += count
-        return {i.name: result[i.id] for i in items}
-
-    def completions(f: Filters) -> dict[str, list[int]]:
-        year, month = extract("year", Registration.completed_at), extract("month", Registration.completed_at)
-        rows = db.exec(
-            select(year, month, func.count())
-            .join(Person, Person.id == Registration.person_id)
-            .join(LearningSession, LearningSession.id == Registration.session_id)
-            .where(Registration.status == "completed", for_audience, person_conditions(f, framework), when(f)[1])
-            .group_by(year, month)
-        ).all()
-        return _by_month(rows, months)
-
+    funnels, completions = learning_counters(db, framework, months)
     return _funnel_and_months(
         funnels,
         completions,
@@ -309,6 +272,79 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
         ("Learning uptake among the people each item is for", "Learning", ["People it is for", *STAGES]),
         ("Completions by month", "Completed"),
     )
+
+
+def learning_counters(db: Session, framework: Framework, months: list[str]):
+    """The exact counts behind the learning tables, for any filters: each item's funnel by
+    name ([people it is for, invited, registered, attended, completed]) and completions by
+    month. Rows are read by id in SQL and counted against the cached `everyone`."""
+    items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
+
+    def when(f: Filters):
+        return in_range(Invitation.invited_at, f, timestamp=True), in_range(
+            LearningSession.starts_at, f, timestamp=True
+        )
+
+    counts = headcounts(db)
+    people = everyone(db)
+    item_ids = [i.id for i in items]
+    audiences = {
+        i.id: [code for code, grade in enumerate(people.grade_names) if grade in i.audience]
+        for i in items
+        if i.audience
+    }
+
+    def counted(item_of: np.ndarray, person_of: np.ndarray, f: Filters) -> np.ndarray:
+        """Which (item, person) rows count: the person passes the filters and the item is for them.
+        People's attributes come from the cached `everyone`, not a join per row."""
+        if not len(people.person_ids) or not len(person_of):
+            return np.zeros(len(person_of), dtype=bool)
+        rows = np.minimum(np.searchsorted(people.person_ids, person_of), len(people.person_ids) - 1)
+        keep = (people.person_ids[rows] == person_of) & mask(people, f, framework)[rows]
+        for item_id, grades in audiences.items():
+            keep &= (item_of != item_id) | np.isin(people.grades[rows], grades)
+        return keep
+
+    def columns(rows, width: int) -> list[np.ndarray]:
+        return [np.array(c) for c in zip(*rows, strict=True)] if rows else [np.zeros(0, dtype=np.int64)] * width
+
+    read: dict[tuple, list[np.ndarray]] = {}
+
+    def rows_within(f: Filters, kind: str) -> list[np.ndarray]:
+        """(item, person, stage or completion time) rows for the date range, read once: the
+        person filters are applied afterwards, so every wider view reuses them."""
+        key = (kind, f.since, f.until)
+        if key not in read:
+            if kind == "stages":
+                stages = stage_per_item_and_person(item_ids, *when(f))
+                query = select(stages.c.item_id, stages.c.person_id, stages.c.stage)
+            else:
+                query = (
+                    select(Registration.item_id, Registration.person_id, Registration.completed_at)
+                    .join(LearningSession, LearningSession.id == Registration.session_id)
+                    .where(Registration.status == "completed", Registration.item_id.in_(item_ids), when(f)[1])
+                )
+            read[key] = columns(db.exec(query).all(), 3)
+        return read[key]
+
+    def funnels(f: Filters) -> dict[str, list[int]]:
+        # Audiences from the cached headcounts, every item's stages in one GROUP BY.
+        result = {i.id: [people_in(counts, f, framework, i.audience or None)] + [0] * len(STAGES) for i in items}
+        item_of, person_of, stage_of = rows_within(f, "stages")
+        keep = counted(item_of, person_of, f)
+        reached_by = Counter(zip(item_of[keep].tolist(), stage_of[keep].tolist(), strict=True))
+        for (item_id, stage), count in reached_by.items():
+            for reached in range(1, stage + 1):
+                result[item_id][reached] += count
+        return {i.name: result[i.id] for i in items}
+
+    def completions(f: Filters) -> dict[str, list[int]]:
+        item_of, person_of, completed_at = rows_within(f, "completions")
+        keep = counted(item_of, person_of, f)
+        by_month = Counter((at.year, at.month) for at, kept in zip(completed_at, keep, strict=True) if kept and at)
+        return _by_month([(year, month, n) for (year, month), n in by_month.items()], months)
+
+    return funnels, completions
 
 
 def _funnel_and_months(funnels, months, filters: Filters, funnel_labels, month_labels) -> tuple[Table, Table]:

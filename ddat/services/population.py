@@ -9,7 +9,7 @@ consent changes far more often than it is worth rebuilding the matrix for.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from threading import Lock
 from typing import Any
 
@@ -144,6 +144,21 @@ def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
     return counts
 
 
+def everyone(db: Session) -> Population:
+    """Every person's department, profession and grade, without skills (no columns in
+    `codes`): for filtering people that SQL found by id without joining every one of them to
+    the person table. Cached under the ratings counter, like the matrix."""
+    key = (str(db.get_bind().url), counter(db))
+    with _lock:
+        cached = _cache.get("everyone")
+        if cached and cached[0] == key:
+            return cached[1]
+    people = _attributes(db, select(Person.id, Person.department_id, Person.profession, Person.grade))
+    with _lock:
+        _cache["everyone"] = (key, people)
+    return people
+
+
 def _build(db: Session, framework: Framework) -> Population:
     # A Core query on the connection: plain tuples, without the ORM's per-row work, which
     # dominates at a million rows.
@@ -156,25 +171,25 @@ def _build(db: Session, framework: Framework) -> Population:
         )
         .all()
     )
-    attributes = (
-        db.connection()
-        .execute(
-            select(Person.id, Person.department_id, Person.profession, Person.grade)
-            .where(Person.current_assessment_id.is_not(None))
-            .order_by(Person.id)
-        )
-        .all()
+    assessed = select(Person.id, Person.department_id, Person.profession, Person.grade).where(
+        Person.current_assessment_id.is_not(None)
     )
-    ids, departments, professions, grades = zip(*attributes, strict=True) if attributes else ((), (), (), ())
-    people = np.array(ids, dtype=np.int64)
+    people = _attributes(db, assessed)
     person_ids, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
-    index = np.searchsorted(people, np.array(person_ids, dtype=np.int64))
-    codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people))
+    index = np.searchsorted(people.person_ids, np.array(person_ids, dtype=np.int64))
+    codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people.person_ids))
+    return replace(people, codes=codes)
+
+
+def _attributes(db: Session, query) -> Population:
+    """People (by ascending id) with their department, profession and grade, and no skills."""
+    rows = db.connection().execute(query.order_by(Person.id)).all()
+    ids, departments, professions, grades = zip(*rows, strict=True) if rows else ((), (), (), ())
     profession_names, profession_index = _coded(professions)
     grade_names, grade_index = _coded(grades)
     return Population(
-        people,
-        codes,
+        np.array(ids, dtype=np.int64),
+        np.zeros((len(ids), 0), dtype=np.int8),
         np.array(departments, dtype=np.int64),
         profession_index,
         grade_index,
