@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
-from .fragments import option_tags, rendered_once, same_every_time
+from .fragments import option_tags, rendered_once
 from .limits import init_limits
 from .security import init_security
 from .services.learning import to_uk
@@ -79,7 +79,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk"] = to_uk
     app.jinja_env.globals["kept_args"] = _kept_args
-    app.jinja_env.globals["same_every_time"] = same_every_time
     app.jinja_env.globals["rendered_once"] = rendered_once
     app.jinja_env.globals["option_tags"] = option_tags
 

@@ -1,37 +1,23 @@
 """Parts of pages rendered once per process, because they come out the same every time.
 
 GOV.UK Frontend's header, phase banner and footer are the same on every page, yet their
-macros are most of the time a small page takes to render (cProfile: about 5 of a 404 page's
-13 ms). Each is kept under its name and the exact parameters it was called with, so different
-parameters are rendered afresh, never mixed up.
-
-`rendered_once` does the same for a whole template block: the service navigation (one per role and
-page) and the body of each framework page (one per release and slug). Its key must name
+macros were most of the time a small page took to render (cProfile: about 5 of a 404 page's
+13 ms). `{% call rendered_once(name, *key) %}` keeps a template block's HTML under its name
+and key: those, the readiness and proficiency tags, the service navigation (one per role and
+page) and the body of each framework page (one per release and slug). The key must name
 everything the block shows; values that differ per request, such as a CSRF token, are put in
 afterwards in place of a placeholder.
 """
 
-import json
 from collections import OrderedDict
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-_LIMIT = 64  # the parameters come from the templates, not from requests: a handful at most
-_rendered: dict[tuple[str, str], Markup] = {}
-# Every framework page of a release (about 450), the navigation for each role and endpoint,
-# and the latest searches: a few tens of MB at most, the oldest going first.
+# Every framework page of a release (about 450) and the navigation for each role and
+# endpoint: a few tens of MB at most, the oldest going first.
 _BLOCK_LIMIT = 2048
 _blocks: OrderedDict[tuple, Markup] = OrderedDict()
-
-
-def same_every_time(name: str, macro: Callable, params: dict) -> Markup:
-    key = (name, json.dumps(params, sort_keys=True, default=str))
-    if key not in _rendered:
-        if len(_rendered) >= _LIMIT:
-            _rendered.clear()
-        _rendered[key] = Markup(macro(params))
-    return _rendered[key]
 
 
 def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: Callable[[], str]) -> Markup:

@@ -175,6 +175,15 @@ class ScoringModel:
         denominator = int(self.weights[columns].sum()) * TWELFTHS
         return columns, credit_tables, evidence_tables, denominator
 
+    def with_related(self, codes: np.ndarray) -> np.ndarray:
+        """Each skill's code, or a related skill's if higher (as `best_code` chooses), for one
+        row of codes or many."""
+        best = codes.astype(np.int64)
+        for column, skill in enumerate(self.skills):
+            for other in self.counts_for[skill]:
+                np.maximum(best[..., column], codes[..., self.column[other]], out=best[..., column])
+        return best
+
     @cached_property
     def _requirements(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every (level, skill) requirement as flat arrays, grouped by level in level order."""
@@ -193,10 +202,7 @@ class ScoringModel:
         """Fit (0-100) of every row of `codes` against every role level at once (rows × levels),
         the same integer formula as `score_level`, over the 1,781 requirements rather than
         the full levels × skills grid."""
-        best = codes.astype(np.int64)
-        for column, skill in enumerate(self.skills):
-            for other in self.counts_for[skill]:
-                np.maximum(best[:, column], codes[:, self.column[other]], out=best[:, column])
+        best = self.with_related(codes)
         columns, credit, offsets, starts, denominators = self._requirements
         held = level_of(best)[:, columns]
         return 100 * np.add.reduceat(credit[offsets + held], starts, axis=1) / denominators
@@ -222,10 +228,7 @@ class ScoringModel:
         requirements a raised skill feeds are worked out again: about 2,000 entries rather
         than every requirement for each of up to 188 skills.
         """
-        best = codes.astype(np.int64)
-        for column, skill in enumerate(self.skills):
-            for other in self.counts_for[skill]:
-                best[column] = max(best[column], codes[self.column[other]])
+        best = self.with_related(codes)
         columns, credit, offsets, starts, denominators = self._requirements
         held = level_of(best)[columns]
         credit_now = credit[offsets + held]
@@ -271,11 +274,7 @@ def match(
 def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]:
     """One profile against every role level, vectorised over levels."""
     model = scoring_model(framework)
-    codes = model.codes_row(profile)
-    best = codes.astype(np.int64)
-    for column, skill in enumerate(model.skills):  # related skills count, as in match()
-        for other in model.counts_for[skill]:
-            best[column] = max(best[column], codes[model.column[other]])
+    best = model.with_related(model.codes_row(profile))  # related skills count, as in match()
     held = best // 16
     required = model.required.astype(np.int64)
     safe_required = np.where(required > 0, required, 1)

@@ -42,9 +42,9 @@ def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User)
     """
     population = current_population(db, framework)
     grades = grades_between(framework, scheme.grade_from, scheme.grade_to)
-    keep = np.isin(population.grades, _indexes(population.grade_names, grades))
+    keep = np.isin(population.grades, Population.codes_of(population.grade_names, grades))
     if scheme.professions:
-        keep &= np.isin(population.professions, _indexes(population.profession_names, scheme.professions))
+        keep &= np.isin(population.professions, Population.codes_of(population.profession_names, scheme.professions))
     if scheme.department_ids:
         keep &= np.isin(population.department_ids, scheme.department_ids)
     scope = department_scope(user)
@@ -53,11 +53,6 @@ def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User)
     sharing = np.zeros(len(population.person_ids), dtype=bool)
     sharing[population.rows_of(sharing_with_hr(db))] = True
     return population, np.flatnonzero(keep & sharing)
-
-
-def _indexes(names: tuple[str, ...], wanted) -> list[int]:
-    wanted = set(wanted)
-    return [i for i, name in enumerate(names) if name in wanted]
 
 
 def fits_for(population: Population, framework: Framework, target: str) -> np.ndarray:

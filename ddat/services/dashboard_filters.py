@@ -81,10 +81,9 @@ def mask(population: Population, filters: Filters, framework: Framework) -> np.n
     if filters.department is not None:
         keep &= population.department_ids == filters.department
     if filters.profession is not None:
-        names = population.profession_names
-        keep &= population.professions == (names.index(filters.profession) if filters.profession in names else -1)
+        keep &= np.isin(population.professions, population.codes_of(population.profession_names, [filters.profession]))
     if filters.band is not None:
-        wanted = [i for i, g in enumerate(population.grade_names) if g in grade_bands(framework)[filters.band]]
+        wanted = population.codes_of(population.grade_names, grade_bands(framework)[filters.band])
         keep &= np.isin(population.grades, wanted)
     return keep
 

@@ -288,19 +288,15 @@ def learning_counters(db: Session, framework: Framework, months: list[str]):
     counts = headcounts(db)
     people = everyone(db)
     item_ids = [i.id for i in items]
-    audiences = {
-        i.id: [code for code, grade in enumerate(people.grade_names) if grade in i.audience]
-        for i in items
-        if i.audience
-    }
+    audiences = {i.id: people.codes_of(people.grade_names, i.audience) for i in items if i.audience}
 
     def counted(item_of: np.ndarray, person_of: np.ndarray, f: Filters) -> np.ndarray:
         """Which (item, person) rows count: the person passes the filters and the item is for them.
         People's attributes come from the cached `everyone`, not a join per row."""
-        if not len(people.person_ids) or not len(person_of):
-            return np.zeros(len(person_of), dtype=bool)
-        rows = np.minimum(np.searchsorted(people.person_ids, person_of), len(people.person_ids) - 1)
-        keep = (people.person_ids[rows] == person_of) & mask(people, f, framework)[rows]
+        rows, keep = people.positions(person_of)
+        if not keep.any():
+            return keep
+        keep &= mask(people, f, framework)[rows]
         for item_id, grades in audiences.items():
             keep &= (item_of != item_id) | np.isin(people.grades[rows], grades)
         return keep

@@ -13,10 +13,11 @@ import numpy as np
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from pathways import Framework, codes_from_rows
+from pathways import Framework
 from pathways.scoring import scoring_model
 
-from ..models import Person, Scheme, SchemeMember, SkillRating
+from ..models import Person, Scheme, SchemeMember
+from .population import current_codes
 from .schemes import eligibility_filter
 
 MEMBER_SHARE = 1 / 200
@@ -138,16 +139,6 @@ def _member_row(scheme: Scheme, person_id: int, status: str, target: str, fit: i
 
 def _fits(db: Session, framework: Framework, person_ids: list[int], target: str) -> dict[int, int]:
     """Each person's fit (rounded) to the target from their current ratings."""
-    if not person_ids:
-        return {}
-    rows = db.exec(
-        select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
-        .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
-        .where(Person.id.in_(person_ids), SkillRating.level > 0)
-    ).all()
     people = np.array(person_ids, dtype=np.int64)
-    owners, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
-    index = np.searchsorted(people, np.array(owners, dtype=np.int64))
-    codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people))
-    fits, _ = scoring_model(framework).score_level(codes, target)
+    fits, _ = scoring_model(framework).score_level(current_codes(db, framework, people, only_these=True), target)
     return {int(p): round(float(f)) for p, f in zip(people, fits, strict=True)}

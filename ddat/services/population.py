@@ -14,7 +14,7 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from pathways import Framework, codes_from_rows
@@ -38,9 +38,9 @@ def counter(db: Session, name: str = RATINGS) -> int:
     """A counter's value, read once per transaction: a dashboard asks for it several times."""
     read = _read_in_this_transaction(db)
     if name not in read:
-        read[name] = db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
-        # The read may have begun the transaction: keep the value with the one now open.
-        _read_in_this_transaction(db)[name] = read[name]
+        value = db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
+        read = _read_in_this_transaction(db)  # the read may have begun the transaction
+        read[name] = value
     return read[name]
 
 
@@ -86,99 +86,108 @@ class Population:
             self._derived[key] = value
         return value
 
+    @staticmethod
+    def codes_of(names: tuple[str, ...], wanted) -> list[int]:
+        """The small integers that stand for `wanted` in `profession_names` or `grade_names`."""
+        wanted = set(wanted)
+        return [code for code, name in enumerate(names) if name in wanted]
+
     def rows_of(self, person_ids: np.ndarray) -> np.ndarray:
         """Row numbers of the given people; people without a current assessment are dropped."""
+        rows, found = self.positions(person_ids)
+        return rows[found]
+
+    def positions(self, person_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each given person's row number, and whether they are here at all (the row number
+        means nothing where they are not)."""
         rows = np.searchsorted(self.person_ids, person_ids)
         rows = np.minimum(rows, max(len(self.person_ids) - 1, 0))
         found = self.person_ids[rows] == person_ids if len(self.person_ids) else np.zeros(len(person_ids), dtype=bool)
-        return rows[found]
+        return rows, found
 
 
 _cache: dict[str, tuple[tuple, Any]] = {}
 
 
-def current_population(db: Session, framework: Framework) -> Population:
-    key = (str(db.get_bind().url), framework.version, counter(db))
+def _cached(name: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """What is kept under `name` if it was built for `key`; otherwise built (outside the lock,
+    so other requests are not held up) and kept."""
     with _lock:
-        cached = _cache.get("population")
+        cached = _cache.get(name)
         if cached and cached[0] == key:
             return cached[1]
-    population = _build(db, framework)
+    value = build()
     with _lock:
-        _cache["population"] = (key, population)
-    return population
+        _cache[name] = (key, value)
+    return value
+
+
+def current_population(db: Session, framework: Framework) -> Population:
+    key = (str(db.get_bind().url), framework.version, counter(db))
+    return _cached("population", key, lambda: _build(db, framework))
 
 
 def sharing_with_hr(db: Session) -> np.ndarray:
     """Ids (ascending) of everyone who shares their profile with HR; bump `CONSENT` on any change."""
-    key = (str(db.get_bind().url), counter(db, CONSENT))
-    with _lock:
-        cached = _cache.get(CONSENT)
-        if cached and cached[0] == key:
-            return cached[1]
-    query = select(Person.id).where(Person.shares_with_hr).order_by(Person.id)
-    ids = np.array(db.connection().execute(query).scalars().all(), dtype=np.int64)
-    ids.setflags(write=False)
-    with _lock:
-        _cache[CONSENT] = (key, ids)
-    return ids
 
+    def read() -> np.ndarray:
+        query = select(Person.id).where(Person.shares_with_hr).order_by(Person.id)
+        ids = np.array(db.connection().execute(query).scalars().all(), dtype=np.int64)
+        ids.setflags(write=False)
+        return ids
 
-def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
-    """Everyone, counted by (department id, profession, grade): a few hundred groups.
-
-    Cached under the ratings counter, which is also bumped whenever a person is added or
-    removed or changes department, profession or grade.
-    """
-    key = (str(db.get_bind().url), counter(db))
-    with _lock:
-        cached = _cache.get("headcounts")
-        if cached and cached[0] == key:
-            return cached[1]
-    query = select(Person.department_id, Person.profession, Person.grade, func.count()).group_by(
-        Person.department_id, Person.profession, Person.grade
-    )
-    counts = {(department, profession, grade): n for department, profession, grade, n in db.exec(query).all()}
-    with _lock:
-        _cache["headcounts"] = (key, counts)
-    return counts
+    return _cached(CONSENT, (str(db.get_bind().url), counter(db, CONSENT)), read)
 
 
 def everyone(db: Session) -> Population:
     """Every person's department, profession and grade, without skills (no columns in
     `codes`): for filtering people that SQL found by id without joining every one of them to
-    the person table. Cached under the ratings counter, like the matrix."""
-    key = (str(db.get_bind().url), counter(db))
-    with _lock:
-        cached = _cache.get("everyone")
-        if cached and cached[0] == key:
-            return cached[1]
-    people = _attributes(db, select(Person.id, Person.department_id, Person.profession, Person.grade))
-    with _lock:
-        _cache["everyone"] = (key, people)
-    return people
+    the person table. Cached under the ratings counter, which is also bumped whenever a
+    person is added or removed or changes department, profession or grade."""
+    query = select(Person.id, Person.department_id, Person.profession, Person.grade)
+    return _cached("everyone", (str(db.get_bind().url), counter(db)), lambda: _attributes(db, query))
+
+
+def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
+    """Everyone, counted by (department id, profession, grade): a few hundred groups, worked
+    out once from `everyone` and kept with it."""
+    people = everyone(db)
+    return people.derived(("headcounts",), lambda: _headcounts(people))
+
+
+def _headcounts(people: Population) -> dict[tuple[int, str, str], int]:
+    groups = np.stack([people.department_ids, people.professions, people.grades])
+    cells, counts = np.unique(groups, axis=1, return_counts=True)
+    return {
+        (int(d), people.profession_names[p], people.grade_names[g]): int(n)
+        for (d, p, g), n in zip(cells.T.tolist(), counts.tolist(), strict=True)
+    }
 
 
 def _build(db: Session, framework: Framework) -> Population:
-    # A Core query on the connection: plain tuples, without the ORM's per-row work, which
-    # dominates at a million rows.
-    rows = (
-        db.connection()
-        .execute(
-            select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
-            .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
-            .where(SkillRating.level > 0)
-        )
-        .all()
-    )
     assessed = select(Person.id, Person.department_id, Person.profession, Person.grade).where(
         Person.current_assessment_id.is_not(None)
     )
     people = _attributes(db, assessed)
-    person_ids, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
-    index = np.searchsorted(people.person_ids, np.array(person_ids, dtype=np.int64))
-    codes = codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(people.person_ids))
-    return replace(people, codes=codes)
+    return replace(people, codes=current_codes(db, framework, people.person_ids))
+
+
+def current_codes(db: Session, framework: Framework, person_ids: np.ndarray, only_these: bool = False) -> np.ndarray:
+    """Rows of rating codes from each person's current assessment, in the order of `person_ids`
+    (ascending). With `only_these`, only those people's ratings are read, not everyone's."""
+    # A Core query on the connection: plain tuples, without the ORM's per-row work, which
+    # dominates at a million rows.
+    query = (
+        select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
+        .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
+        .where(SkillRating.level > 0)
+    )
+    if only_these:
+        query = query.where(Person.id.in_(person_ids.tolist()))
+    rows = db.connection().execute(query).all()
+    owners, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
+    index = np.searchsorted(person_ids, np.array(owners, dtype=np.int64))
+    return codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(person_ids))
 
 
 def _attributes(db: Session, query) -> Population:

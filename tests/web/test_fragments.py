@@ -2,8 +2,6 @@
 
 import re
 
-from ddat import fragments
-
 
 def page_without_nonce(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
@@ -12,8 +10,6 @@ def page_without_nonce(client, url: str) -> str:
 
 def rendered_afresh(client, app, monkeypatch, url: str) -> str:
     with monkeypatch.context() as patched:
-        patched.setattr(fragments, "_rendered", {})
-        patched.setitem(app.jinja_env.globals, "same_every_time", lambda name, macro, params: macro(params))
         patched.setitem(app.jinja_env.globals, "rendered_once", lambda *key, fill=None, caller: caller())
         return page_without_nonce(client, url)
 
