@@ -29,11 +29,14 @@ class DatabaseId(IntegerConverter):
 
 def _refuse_nul_characters():
     """No text anyone types has a NUL character, and PostgreSQL cannot store or compare one:
-    refuse it in an address or a posted form with a plain 400 page rather than fail later.
+    refuse it in an address or a posted form (uploads included) with a plain 400 page rather than fail later.
     (Query strings are only ever checked against known values or searched in memory.)"""
     values = [request.path]
-    if request.method == "POST" and request.mimetype != "multipart/form-data":
+    if request.method == "POST":
+        # Uploads too: their text fields and file names (a file's contents are checked by
+        # the import that reads it).
         values += request.form.values()
+        values += [upload.filename or "" for upload in request.files.values()]
     if any("\x00" in value for value in values):
         abort(400)
 
@@ -91,11 +94,24 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_limits(app)
     init_sso(app)
 
-    from .blueprints import admin, auth, dashboards, errors, framework, health, masterclasses, profile, schemes, sso
+    from .blueprints import (
+        account,
+        admin,
+        auth,
+        dashboards,
+        errors,
+        framework,
+        health,
+        masterclasses,
+        profile,
+        schemes,
+        sso,
+    )
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(sso.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(schemes.bp)

@@ -11,9 +11,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
-from .auth import password_problem
+from .auth import email_problem, password_problem
+
+
+def plain_email(_form, field) -> None:
+    problem = email_problem(field.data or "")
+    if problem:
+        raise StopValidation(problem)
+
 
 PROFESSION_NAMES = {
     "policy": "Policy",
@@ -71,7 +78,7 @@ class SignInForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your email address"), Length(max=254)],
+        validators=[InputRequired(message="Enter your email address"), Length(max=254), plain_email],
     )
     password = PasswordField(
         "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
@@ -95,6 +102,7 @@ class RegisterForm(FlaskForm):
         validators=[
             InputRequired(message="Enter your work email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
+            plain_email,
             Email(
                 message="Enter an email address in the correct format, like name@example.gov.uk",
                 check_deliverability=False,
@@ -113,6 +121,32 @@ class RegisterForm(FlaskForm):
         problem = password_problem(field.data or "", self.email.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="Use 12 characters or more. Three random words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password"), Length(max=200)],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "", self.email)
+        if problem:
+            raise ValidationError(problem)
+        if field.data == self.current_password.data:
+            raise ValidationError("New password must be different from your current password")
 
 
 class AboutYouForm(FlaskForm):

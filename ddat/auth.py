@@ -1,12 +1,17 @@
-"""Accounts: password rules, hashing and Flask-Login wiring."""
+"""Accounts: password rules, hashing, email addresses and sessions (Flask-Login wiring)."""
 
-from flask import Flask, session
-from flask_login import LoginManager, login_user, logout_user
-from sqlmodel import select
+import hashlib
+import secrets
+import unicodedata
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, session
+from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlmodel import Session, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
-from .models import User
+from .models import User, UserSession
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
@@ -34,18 +39,44 @@ def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+SESSION_TOKEN_BYTES = 32
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, epoch = session_id.partition(".")
-    if not (user_id.isdigit() and epoch.isdigit()) or len(session_id) > 30:
+def load_user(token: str) -> User | None:
+    # The cookie holds a session token; a browser whose session row has gone (signed out,
+    # password changed, account deleted, "sign out of every device") is signed out.
+    if not isinstance(token, str) or not 20 <= len(token) <= 64 or not token.isascii():
         return None
-    user = db.session().get(User, int(user_id))
-    # A browser signed in before the account's sessions were ended is signed out.
-    return user if user is not None and user.session_epoch == int(epoch) else None
+    user = (
+        db.session()
+        .exec(
+            select(User)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > datetime.now(UTC))
+        )
+        .first()
+    )
+    if user is not None:
+        user._session_token = token
+    return user
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per address: compatibility forms folded (NFKC), case ignored."""
+    return unicodedata.normalize("NFKC", email).strip().casefold()
+
+
+def email_problem(email: str) -> str | None:
+    """Addresses are plain ASCII: full-width letters and letters from other scripts that look
+    like Latin ones (a Cyrillic "а") would otherwise give a second account that reads the same."""
+    if not email.strip().isascii():
+        return "Email address must only use the letters a to z, numbers and symbols such as @, full stops and hyphens"
+    return None
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -75,12 +106,33 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User) -> None:
+    """Sign this browser in with a new session of its own, committed."""
     # A fresh session on sign-in, so nothing set before it (including by an attacker) survives.
     session.clear()
+    database = db.session()
+    now = datetime.now(UTC)
+    database.exec(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
+    token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+    expires_at = now + current_app.permanent_session_lifetime
+    database.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=expires_at))
+    database.commit()
+    user._session_token = token
     login_user(user)
     session.permanent = True
 
 
 def end_session() -> None:
+    """Sign this browser out: its session ends on every app server, so a copy of the cookie
+    signs no one in."""
+    token = current_user.get_id() if current_user.is_authenticated else None
+    if token:
+        database = db.session()
+        database.exec(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        database.commit()
     logout_user()
     session.clear()
+
+
+def end_every_session(database: Session, user: User) -> None:
+    """End every session of the account, in the caller's transaction."""
+    database.exec(delete(UserSession).where(UserSession.user_id == user.id))

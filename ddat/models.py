@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -28,9 +28,14 @@ class Department(SQLModel, table=True):
 
 ROLES = ("civil_servant", "hr", "leader", "admin")
 
+# SQLite reuses a deleted row's id unless the table says AUTOINCREMENT; these tables' ids
+# reach cookies, addresses and the audit log, so they never name a second row (migration 0009).
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True, max_length=254)
     password_hash: str = Field(max_length=255)
@@ -38,8 +43,6 @@ class User(SQLModel, table=True):
     # For HR users: their department's people only. None means central HR (everyone).
     department_id: int | None = Field(default=None, foreign_key="department.id")
     created_at: datetime = Field(default_factory=_now)
-    # Part of the id every signed-in browser holds: raising it signs the account out everywhere.
-    session_epoch: int = Field(default=0)
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property
@@ -54,16 +57,30 @@ class User(SQLModel, table=True):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_epoch}"
+    def get_id(self) -> str | None:
+        # The signed-in browser's session token (ddat/auth.py), not the account id: a cookie
+        # names one revocable session, never an account.
+        return getattr(self, "_session_token", None)
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
 
+class UserSession(SQLModel, table=True):
+    """One signed-in browser. The browser holds a random token and only its hash is kept, so
+    deleting a row ends that session on every app server and a copy of the table signs no one in."""
+
+    __tablename__ = "user_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime
+
+
 class Person(SQLModel, table=True):
     """A civil servant's work profile (synthetic in demo data)."""
 
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)
     display_name: str = Field(max_length=200)
@@ -87,6 +104,17 @@ class Assessment(SQLModel, table=True):
     """One version of a person's self-assessment. A draft is edited in place; submitting
     makes it current; changing answers later starts a new draft from it."""
 
+    __table_args__ = (
+        # At most one draft per person: a double-submitted page cannot start a second.
+        Index(
+            "uq_assessment_one_open_draft",
+            "person_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+        NEVER_REUSED_IDS,
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     framework_version: str = Field(max_length=80)
@@ -111,7 +139,7 @@ class UserIdentity(SQLModel, table=True):
     provider's stable name for the person; the email address can change, this cannot."""
 
     __tablename__ = "user_identity"
-    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    __table_args__ = (UniqueConstraint("issuer", "subject"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     issuer: str = Field(max_length=300)
@@ -149,6 +177,7 @@ class Scheme(SQLModel, table=True):
     """A cohort scheme bringing people into DDaT roles. Lists are JSON: they are read whole
     with the scheme and never queried into."""
 
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=2000)
@@ -177,7 +206,7 @@ class SchemeMember(SQLModel, table=True):
     """A person's place in a scheme, from invitation or application to outcome."""
 
     __tablename__ = "scheme_member"
-    __table_args__ = (UniqueConstraint("scheme_id", "person_id", name="uq_scheme_member_person"),)
+    __table_args__ = (UniqueConstraint("scheme_id", "person_id", name="uq_scheme_member_person"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     scheme_id: int = Field(foreign_key="scheme.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -200,6 +229,7 @@ class MemberNote(SQLModel, table=True):
     """HR's notes on a scheme member: never shown to the member or to leaders."""
 
     __tablename__ = "member_note"
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="scheme_member.id", index=True)
     author_user_id: int | None = None  # not a foreign key: notes outlive HR accounts
@@ -208,6 +238,7 @@ class MemberNote(SQLModel, table=True):
 
 
 class Milestone(SQLModel, table=True):
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="scheme_member.id", index=True)
     name: str = Field(max_length=200)
@@ -223,6 +254,7 @@ class LearningItem(SQLModel, table=True):
     level 1-4) are what completing it evidences on a person's profile."""
 
     __tablename__ = "learning_item"
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=80)
     name: str = Field(max_length=200)
@@ -241,6 +273,7 @@ class LearningSession(SQLModel, table=True):
     """One date of a learning item. Times are stored in UTC and shown in UK time."""
 
     __tablename__ = "learning_session"
+    __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="learning_item.id", index=True)
     starts_at: datetime = Field(index=True)
@@ -255,7 +288,7 @@ class Invitation(SQLModel, table=True):
     """HR asking someone to take a learning item (any of its sessions)."""
 
     __tablename__ = "learning_invitation"
-    __table_args__ = (UniqueConstraint("item_id", "person_id", name="uq_invitation_person"),)
+    __table_args__ = (UniqueConstraint("item_id", "person_id", name="uq_invitation_person"), NEVER_REUSED_IDS)
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="learning_item.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -273,6 +306,7 @@ class Registration(SQLModel, table=True):
         UniqueConstraint("session_id", "person_id", name="uq_registration_person"),
         # Uptake counts one item's completions by month.
         Index("ix_learning_registration_item_status_completed", "item_id", "status", "completed_at"),
+        NEVER_REUSED_IDS,
     )
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="learning_session.id", index=True)

@@ -36,6 +36,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "auth.sign_in": PUBLIC,
     "auth.sign_out": PUBLIC,
     "auth.register": PUBLIC,
+    "account.index": SIGNED_IN,
+    "account.change_password": SIGNED_IN,  # accounts that sign in through their organisation go to /account
+    "account.sign_out_everywhere": SIGNED_IN,
     "sso.start": PUBLIC,  # on to the organisation's sign-in service
     "sso.callback": _rule(*["400"] * 6),  # without a sign-in under way: "You could not be signed in"
     "profile.account_deleted": PUBLIC,

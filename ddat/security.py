@@ -7,7 +7,7 @@ other inline script and style.
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request, session
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -47,6 +47,10 @@ def _headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static" and session.get("_user_id"):
+        # Anything shown to a signed-in person may be about them: no browser or proxy keeps a
+        # copy (the back button after signing out on a shared computer shows nothing).
+        headers["Cache-Control"] = "no-store"
     return response
 
 

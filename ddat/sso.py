@@ -20,7 +20,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from sqlmodel import Session, select
 
-from .auth import normalise_email
+from .auth import end_every_session, normalise_email
 from .models import User, UserIdentity
 from .services import audit
 from .sso_config import Provider
@@ -126,6 +126,6 @@ def _take_over_for_the_organisation(db: Session, user: User, issuer: str) -> Non
         )
     if user.password_hash:
         user.password_hash = ""
-        user.session_epoch += 1
+        end_every_session(db, user)
         db.add(user)
         audit.record(db, "auth.password_removed", user.id, user.role, "user_account", str(user.id))

@@ -101,6 +101,8 @@ def register():
         else:
             user = User(email=email, password_hash=hash_password(form.password.data), role="civil_servant")
             database.add(user)
+            database.flush()
+            audit.record(database, "account.created", user.id, user.role, "user_account", str(user.id))
             database.commit()
             start_session(user)
             session["display_name"] = form.display_name.data.strip()

@@ -373,3 +373,19 @@ def completed_learning(db: Session, person: Person) -> list[tuple[LearningItem, 
         .order_by(Registration.completed_at)
     ).all()
     return list(rows)
+
+
+def give_up_places(db: Session, person: Person) -> list[Registration]:
+    """Before a person's records are deleted: every place they hold at a session still to come
+    goes to the longest-waiting person, in the caller's transaction. Returns who was promoted."""
+    held = db.exec(
+        select(Registration)
+        .join(LearningSession, LearningSession.id == Registration.session_id)
+        .where(
+            Registration.person_id == person.id,
+            Registration.status.in_(HOLDS_A_PLACE),
+            LearningSession.starts_at > uk_now(),
+        )
+    ).all()
+    promoted = [_cancel(db, registration) for registration in held]
+    return [registration for registration in promoted if registration is not None]

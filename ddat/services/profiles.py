@@ -4,11 +4,14 @@ own records: nothing here takes another person's id from a request."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
+from ..auth import end_every_session
+from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
     Department,
@@ -23,6 +26,7 @@ from ..models import (
     UserIdentity,
 )
 from . import audit, population
+from .learning import give_up_places
 
 QUESTIONS_PER_PAGE = 5
 
@@ -105,7 +109,13 @@ def draft_assessment(db: Session, person: Person, framework: Framework) -> Asses
         return draft
     draft = Assessment(person_id=person.id, framework_version=framework.version)
     db.add(draft)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:
+        # The same page sent twice at once: the other request's draft is the one (the
+        # database allows one open draft per person).
+        db.rollback()
+        return open_draft(db, person)
     if person.current_assessment_id:
         for rating in ratings_of(db, person.current_assessment_id):
             db.add(
@@ -294,6 +304,7 @@ def delete_everything(db: Session, user: User) -> None:
     """Hard-delete the person's profile, assessments, ratings and account."""
     person = person_for(db, user)
     if person:
+        give_up_places(db, person)
         person.current_assessment_id = None
         db.add(person)
         db.flush()
@@ -309,8 +320,10 @@ def delete_everything(db: Session, user: User) -> None:
         db.flush()
         population.bump(db)
     db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
+    end_every_session(db, user)
     role = user.role
     db.delete(user)
     # Who it was is exactly what must not be kept: only that an account was deleted.
     audit.record(db, "account.deleted", actor_role=role, object_type="user_account")
     db.commit()
+    forget_deleted_rows(db)

@@ -14,7 +14,7 @@ from tests.support import empty_postgres
 EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
     "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone", "learning_item",
-    "learning_session", "learning_invitation", "learning_registration", "user_identity",
+    "learning_session", "learning_invitation", "learning_registration", "user_identity", "user_session",
 }  # fmt: skip
 
 
