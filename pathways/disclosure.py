@@ -255,8 +255,9 @@ def safe_average(
 ) -> Fraction | Hidden:
     """The mean of `answers` scores adding up to `total`, for people who must not see anyone's
     own score: hidden under `minimum` answers, otherwise rounded to the nearest `step` (halves
-    up). With 10 answers or more on a 1 to 5 scale one more answer moves the mean by under 0.4,
-    so it moves the shown average by one step at most, never by an amount that gives it away."""
+    up). An exact mean and count give back each new answer; with 10 answers or more on a 1 to 5
+    scale one more answer moves the mean by under 0.4, so the shown average moves by one step
+    at most and no longer says by how much (see docs/privacy.md, rule 8, for what it can say)."""
     if answers < minimum:
         return Hidden.FEW_ANSWERS
     steps = Fraction(total, answers) / step + Fraction(1, 2)
