@@ -200,7 +200,7 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
         view.not_completed = not_completed(db, item, user)
         return view
     return _leaders_view(
-        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_total or 0
+        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, int(feedback_total or 0)
     )
 
 
