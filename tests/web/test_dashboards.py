@@ -288,7 +288,9 @@ def check_cell(cell: str, true: int, where) -> None:
 
 
 @pytest.mark.parametrize("url", TRUTH_PAGES)
-@pytest.mark.parametrize("query", FILTERS)
+@pytest.mark.parametrize(
+    "query", ["", "profession=policy", "band=AA-EO", "department=1", "since=2026-01&until=2026-12"]
+)
 def test_every_number_and_label_a_leader_sees_is_true(big, monkeypatch, url, query):
     """Capability gaps once showed an "All" row of 515 people "ready now: fewer than 5 ...
     stretch: fewer than 5" when the rows above added up to hundreds."""
