@@ -15,6 +15,7 @@ from .db import init_db
 from .fragments import option_tags, rendered_once
 from .limits import init_limits
 from .security import init_security
+from .services import disclosure_labels
 from .services.learning import to_uk
 from .sso import init_sso
 
@@ -84,6 +85,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.globals["kept_args"] = _kept_args
     app.jinja_env.globals["rendered_once"] = rendered_once
     app.jinja_env.globals["option_tags"] = option_tags
+    app.jinja_env.globals["shown"] = disclosure_labels.label
+    app.jinja_env.tests["hidden"] = disclosure_labels.is_hidden
 
     app.before_request(_refuse_nul_characters)
     csrf.init_app(app)

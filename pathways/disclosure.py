@@ -28,14 +28,31 @@ usually the group's base, and a shown total row. The rules:
    another view (see `differences`) are hidden too.
 
 When one rule hides a cell, the others are applied again until nothing changes. Suppressed
-cells are None. Everything here is pure, so it can be tested on any table.
+cells are None; `labelled` and `protected_with_total` then say why each one is hidden (`Hidden`),
+so what a page prints in its place is true of the number it hides. Averages have their own
+rule (`safe_average`). Everything here is pure, so it can be tested on any table.
 """
 
 from collections.abc import Mapping, Sequence
+from enum import Enum
+from fractions import Fraction
 
 DEFAULT_THRESHOLD = 5
 MODES = ("nested", "base", "partition", "independent")
 TOTAL = "__total__"
+MIN_ANSWERS = 10
+AVERAGE_STEP = Fraction(1, 2)
+
+
+class Hidden(Enum):
+    """Why a number is not shown; each reason has one wording, which must be true of it."""
+
+    SMALL = "small"  # the true count is from 1 to threshold - 1
+    PROTECTED = "protected"  # could be any count, 0 included: hidden so another cannot be worked out
+    FEW_ANSWERS = "few answers"  # an average of fewer than MIN_ANSWERS answers
+
+
+Cell = int | Hidden
 
 
 def is_small(count: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
@@ -44,6 +61,11 @@ def is_small(count: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
 
 def safe_count(count: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
     return None if is_small(count, threshold) else count
+
+
+def safe_cell(count: int, threshold: int = DEFAULT_THRESHOLD) -> Cell:
+    """`safe_count`, saying why when hidden."""
+    return Hidden.SMALL if is_small(count, threshold) else count
 
 
 def suppress_row(row: Sequence[int], threshold: int = DEFAULT_THRESHOLD) -> list[int | None]:
@@ -176,15 +198,70 @@ def total_is_safe(rows: Mapping[str, Sequence[int]], column: int, threshold: int
     return not is_small(sum(row[column] for row in rows.values()), threshold)
 
 
-def rounded(count: int | None, base: int = DEFAULT_THRESHOLD) -> int | None:
-    """A shown count rounded to the nearest multiple of `base` (halves up). Rounding every
-    number leaders see means no sum or difference of them can give back an exact small count,
-    whatever views they put side by side."""
-    return None if count is None else base * ((count + base // 2) // base)
+def rounded(count: Cell | None, base: int = DEFAULT_THRESHOLD) -> Cell | None:
+    """A shown count rounded to the nearest multiple of `base` (halves up); a hidden one stays
+    hidden. Rounding every number leaders see means no sum or difference of them can give back
+    an exact small count, whatever views they put side by side."""
+    return count if count is None or isinstance(count, Hidden) else base * ((count + base // 2) // base)
 
 
-def rounded_row(row: Sequence[int | None], base: int = DEFAULT_THRESHOLD) -> list[int | None]:
+def rounded_row(row: Sequence[Cell | None], base: int = DEFAULT_THRESHOLD) -> list[Cell | None]:
     return [rounded(v, base) for v in row]
+
+
+def labelled(
+    row: Sequence[int],
+    shown: Sequence[int | None],
+    threshold: int = DEFAULT_THRESHOLD,
+    mode: str = "nested",
+    zeros_hidden: bool = False,
+) -> list[Cell]:
+    """`shown` (one row of `suppress_table`'s answer for `row`) with each hidden cell saying
+    why. A count from 1 to threshold - 1 says it is small only where a 0 in the same place
+    would have been shown: in a small group's row, hidden whole, and in a table that hides its
+    zeros, telling "small" from "hidden" would tell a few people from nobody, so every hidden
+    cell there is PROTECTED."""
+    small_can_be_said = not zeros_hidden and (mode == "independent" or (bool(row) and row[0] >= threshold))
+    return [
+        value
+        if value is not None
+        else Hidden.SMALL
+        if small_can_be_said and is_small(count, threshold)
+        else Hidden.PROTECTED
+        for count, value in zip(row, shown, strict=True)
+    ]
+
+
+def protected_with_total(
+    rows: Mapping[str, Sequence[int]],
+    threshold: int = DEFAULT_THRESHOLD,
+    mode: str = "nested",
+    hidden: set[tuple[str, int]] = frozenset(),
+    total_hidden: set[int] = frozenset(),
+    zeros_hidden: bool = False,
+) -> tuple[dict[str, list[Cell]], list[Cell]]:
+    """`suppress_with_total` with every hidden cell saying why (`labelled`)."""
+    shown, total = suppress_with_total(rows, threshold, mode, hidden, total_hidden, zeros_hidden)
+    width = max((len(row) for row in rows.values()), default=0)
+    sums = [sum(row[c] for row in rows.values()) for c in range(width)]
+    return (
+        {key: labelled(row, shown[key], threshold, mode, zeros_hidden) for key, row in rows.items()},
+        labelled(sums, total, threshold, mode, zeros_hidden),
+    )
+
+
+def safe_average(
+    total: int, answers: int, minimum: int = MIN_ANSWERS, step: Fraction = AVERAGE_STEP
+) -> Fraction | Hidden:
+    """The mean of `answers` scores adding up to `total`, for people who must not see anyone's
+    own score: hidden under `minimum` answers, otherwise rounded to the nearest `step` (halves
+    up). An exact mean and count give back each new answer; with 10 answers or more on a 1 to 5
+    scale one more answer moves the mean by under 0.4, so the shown average moves by one step
+    at most and no longer says by how much (see docs/privacy.md, rule 8, for what it can say)."""
+    if answers < minimum:
+        return Hidden.FEW_ANSWERS
+    steps = Fraction(total, answers) / step + Fraction(1, 2)
+    return (steps.numerator // steps.denominator) * step
 
 
 def safe_share(part: int, whole: int, threshold: int = DEFAULT_THRESHOLD) -> tuple[int | None, int | None]:

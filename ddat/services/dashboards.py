@@ -19,18 +19,27 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 from pathways.aggregates import READINESS_BANDS, count_by_group, family_skills, gaps, holders, readiness_bands
-from pathways.disclosure import TOTAL, differences, is_small, rounded_row, suppress_with_total
+from pathways.disclosure import (
+    TOTAL,
+    Cell,
+    Hidden,
+    differences,
+    is_small,
+    protected_with_total,
+    rounded_row,
+    suppress_with_total,
+)
 from pathways.scoring import scoring_model
 
 from ..account_forms import PROFESSION_NAMES
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from .csv_files import csv_text
 from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
+from .disclosure_labels import NOT_APPLICABLE, csv_value, is_hidden
 from .population import Population, current_population, everyone, headcounts
 from .uptake import MONTHS, STAGES, stage_per_item_and_person
 
 GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}
-SUPPRESSED = "fewer than 5"
 MAX_MONTHS = 60
 TOP_GAPS = 5
 
@@ -40,29 +49,28 @@ class Table:
     caption: str
     group_heading: str
     headings: list[str]
-    rows: list[tuple[str, list[int | None]]]
-    total: list[int | None] | None = None
+    rows: list[tuple[str, list[Cell]]]
+    total: list[Cell | str] | None = None  # a cell may be NOT_APPLICABLE
     links: list[str | None] = field(default_factory=list)  # drill-down per column, if any
+    total_name: str = "All"
 
-    def total_bars(self) -> list[tuple[str, int | None]]:
+    def total_bars(self) -> list[tuple[str, Cell | str]]:
         """The total row as (heading, count) bars for a chart."""
         return list(zip(self.headings, self.total or [], strict=False))
 
-    def first_column_bars(self) -> list[tuple[str, int | None]]:
+    def first_column_bars(self) -> list[tuple[str, Cell]]:
         """Each row's first count as (row name, count) bars for a chart."""
         return [(name, counts[0]) for name, counts in self.rows]
 
     @property
     def nothing_shown(self) -> bool:
-        return all(all(v is None for v in row) for _, row in self.rows)
+        return all(all(is_hidden(v) for v in row) for _, row in self.rows)
 
     def csv_rows(self) -> list[list[str]]:
-        def cell(v):
-            return SUPPRESSED if v is None else v
-
-        rows = [[self.caption, name, *map(cell, counts)] for name, counts in self.rows]
+        """The same labels as the page: a hidden cell is never a number."""
+        rows = [[self.caption, name, *map(csv_value, counts)] for name, counts in self.rows]
         if self.total is not None:
-            rows.append([self.caption, "All", *map(cell, self.total)])
+            rows.append([self.caption, self.total_name, *map(csv_value, self.total)])
         return rows
 
 
@@ -78,26 +86,35 @@ def tables_csv(tables: list[Table]) -> str:
 
 def protect(
     count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str, zeros_hidden: bool = False
-) -> tuple[dict[str, list[int | None]], list[int | None]]:
+) -> tuple[dict[str, list[Cell]], list[Cell]]:
     """The rows `count` gives for these filters with disclosure control (`protect_exact`), and
-    a total row, every shown number rounded to the nearest 5."""
-    shown, total = protect_exact(count, filters, mode, zeros_hidden)
+    a total row, every hidden cell saying why and every shown number rounded to the nearest 5."""
+    raw, hidden, total_hidden = _differenced(count, filters)
+    shown, total = protected_with_total(
+        raw, mode=mode, hidden=hidden, total_hidden=total_hidden, zeros_hidden=zeros_hidden
+    )
     return {key: rounded_row(row) for key, row in shown.items()}, rounded_row(total)
 
 
 def protect_exact(
     count: Callable[[Filters], dict[str, list[int]]], filters: Filters, mode: str, zeros_hidden: bool = False
 ) -> tuple[dict[str, list[int | None]], list[int | None]]:
-    """Disclosure control before rounding: cells that differ by a small number from the same
-    view with any one filter removed are hidden too. `count` must give the same rows whatever
-    the filters (every group, even an empty one), so which rows appear says nothing."""
+    """Disclosure control before rounding, hidden cells None."""
+    raw, hidden, total_hidden = _differenced(count, filters)
+    return suppress_with_total(raw, mode=mode, hidden=hidden, total_hidden=total_hidden, zeros_hidden=zeros_hidden)
+
+
+def _differenced(count: Callable[[Filters], dict[str, list[int]]], filters: Filters):
+    """The exact rows, and the cells and totals that differ by a small number from the same
+    view with any one filter removed, which must be hidden too. `count` must give the same rows
+    whatever the filters (every group, even an empty one), so which rows appear says nothing."""
     raw = count(filters)
     hidden, total_hidden = set(), set()
     for name in filters.active():
         wider = count(filters.without(name))
         hidden |= differences(raw, wider)
         total_hidden |= {column for _, column in differences({TOTAL: _sums(raw)}, {TOTAL: _sums(wider)})}
-    return suppress_with_total(raw, mode=mode, hidden=hidden, total_hidden=total_hidden, zeros_hidden=zeros_hidden)
+    return raw, hidden, total_hidden
 
 
 def _sums(rows: dict[str, list[int]]) -> list[int]:
@@ -179,7 +196,7 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
     everyone = np.zeros(len(population.codes), dtype=np.int64)
     gap_shown, gap_total = protect(_counter(population, framework, everyone, ["Everyone"], below), filters, mode="base")
     counts = gap_total[1:] if gap_total else []
-    order = sorted(range(len(skills)), key=lambda i: -(counts[i] or 0))[:TOP_GAPS]
+    order = sorted(range(len(skills)), key=lambda i: 0 if is_hidden(counts[i]) else -counts[i])[:TOP_GAPS]
     common = Table(
         f"Commonest gaps for {framework.role_levels[target].name.lower()}",
         "Skill",
@@ -265,13 +282,20 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
         date.today(),
     )
     funnels, completions = learning_counters(db, framework, months)
-    return _funnel_and_months(
+    funnel, by_month = _funnel_and_months(
         funnels,
         completions,
         filters,
         ("Learning uptake among the people each item is for", "Learning", ["People it is for", *STAGES]),
         ("Completions by month", "Completed"),
     )
+    if funnel.total:
+        # Items are for different people, and one person can be in several audiences: their
+        # audiences do not add up to a number of people. The stages add up to how many times
+        # anyone reached them, one item at a time.
+        funnel.total[0] = NOT_APPLICABLE
+        funnel.total_name = "All items"
+    return funnel, by_month
 
 
 def learning_counters(db: Session, framework: Framework, months: list[str]):
@@ -353,14 +377,19 @@ def _funnel_and_months(funnels, months, filters: Filters, funnel_labels, month_l
     caption, heading, headings = funnel_labels
     funnel = Table(caption, heading, headings, sorted(shown.items()), total)
     by_month, month_total = protect(months, filters, mode="independent", zeros_hidden=True)
-    if total and month_total and (total[-1] is None or month_total[0] is None):
-        total[-1] = month_total[0] = None
-        by_month = {key: [None] for key in by_month}
+    if total and month_total and (is_hidden(total[-1]) or is_hidden(month_total[0])):
+        total[-1], month_total[0] = _hidden_too(total[-1]), _hidden_too(month_total[0])
+        by_month = {key: [_hidden_too(v) for v in row] for key, row in by_month.items()}
     caption, column = month_labels
     month_table = Table(
         caption, "Month", [column], [(_month_name(k), v) for k, v in sorted(by_month.items())], month_total
     )
     return funnel, month_table
+
+
+def _hidden_too(cell: Cell) -> Hidden:
+    """A cell hidden because another one is: it keeps its own reason if it had one."""
+    return cell if is_hidden(cell) else Hidden.PROTECTED
 
 
 def _month_name(key: str) -> str:

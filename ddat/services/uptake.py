@@ -7,41 +7,52 @@ coverage, the people not yet reached; leaders see only counts that pass disclosu
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fractions import Fraction
 
 from sqlalchemy import and_, case, distinct, extract, func, literal, true, union_all
 from sqlmodel import Session, select
 
-from pathways.disclosure import rounded, rounded_row, safe_count, safe_share, suppress_with_total
+from pathways.disclosure import (
+    Cell,
+    Hidden,
+    labelled,
+    protected_with_total,
+    rounded,
+    rounded_row,
+    safe_average,
+    safe_cell,
+    safe_share,
+)
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from .csv_files import csv_text
+from .disclosure_labels import csv_value, is_hidden
 from .population import headcounts
 from .schemes import department_scope, people_in_scope
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
-SUPPRESSED = "fewer than 5"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass
 class Coverage:
     audience: str  # who the item is for, in words
-    completed: int | None
-    size: int | None
-    departments_not_covered: int | None
-    by_department: list[tuple[str, list[int | None]]]  # (department, [people in audience, completed])
+    completed: Cell
+    size: Cell
+    departments_not_covered: Cell | None  # None: not shown at all
+    by_department: list[tuple[str, list[Cell]]]  # (department, [people in audience, completed])
 
 
 @dataclass
 class UptakeView:
     exact: bool  # False: leaders' view, every count disclosure-controlled
-    overall: list[int | None]
-    by_department: list[tuple[str, list[int | None]]]
-    by_grade: list[tuple[str, list[int | None]]]
-    monthly: list[tuple[str, int | None]]
+    overall: list[Cell]
+    by_department: list[tuple[str, list[Cell]]]
+    by_grade: list[tuple[str, list[Cell]]]
+    monthly: list[tuple[str, Cell]]
     coverage: Coverage
-    feedback_count: int | None
-    feedback_average: float | None
+    feedback_count: Cell
+    feedback_average: float | Fraction | Hidden | None  # None: no feedback yet
     not_completed: list[dict] = field(default_factory=list)  # HR and admins only
 
 
@@ -168,8 +179,8 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
     size = sum(v[0] for v in coverage.values())
     done = sum(v[1] for v in coverage.values())
     not_covered = sum(1 for v in coverage.values() if v[1] < v[0])
-    feedback_count, feedback_average = db.exec(
-        select(func.count(Registration.feedback_score), func.avg(Registration.feedback_score))
+    feedback_count, feedback_total = db.exec(
+        select(func.count(Registration.feedback_score), func.sum(Registration.feedback_score))
         .join(Person, Person.id == Registration.person_id)
         .where(Registration.item_id == item.id, condition)
     ).one()
@@ -184,16 +195,16 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
             monthly=list(monthly),
             coverage=Coverage(audience_words(item), done, size, not_covered, sorted(coverage.items())),
             feedback_count=feedback_count,
-            feedback_average=round(float(feedback_average), 1) if feedback_average is not None else None,
+            feedback_average=round(feedback_total / feedback_count, 1) if feedback_count else None,
         )
         view.not_completed = not_completed(db, item, user)
         return view
     return _leaders_view(
-        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_average
+        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, int(feedback_total or 0)
     )
 
 
-def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_average):
+def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, feedback_total):
     """What a leader sees: every department and grade listed (so which rows appear says
     nothing), every month since the first completion, disclosure control, numbers rounded to
     the nearest 5."""
@@ -202,35 +213,40 @@ def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverag
     grades = list(item.audience) or grades
     by_grade = {grade: by_grade.get(grade, [0] * len(STAGES)) for grade in grades}
     coverage = {name: coverage.get(name, [0, 0]) for name in every_department}
-    safe_departments, overall_by_department = suppress_with_total(by_department)
-    safe_grades, overall_by_grade = suppress_with_total(by_grade)
-    safe_months, months_total = suppress_with_total(
-        {label: [n] for label, n in monthly}, mode="independent", zeros_hidden=True
+    safe_departments, overall_by_department = protected_with_total(by_department)
+    safe_grades, overall_by_grade = protected_with_total(by_grade)
+    safe_months, months_total = protected_with_total(
+        {month: [n] for month, n in monthly}, mode="independent", zeros_hidden=True
     )
-    safe_coverage, (shown_size, shown_done) = suppress_with_total(coverage)
-    shown_overall = [
-        None if a is None or b is None else a for a, b in zip(overall_by_department, overall_by_grade, strict=True)
+    safe_coverage, (shown_size, shown_done) = protected_with_total(coverage)
+    overall = [sum(row[i] for row in by_department.values()) for i in range(len(STAGES))]
+    # Hidden where either breakdown must hide it, as both add up to it.
+    either = [
+        None if is_hidden(a) or is_hidden(b) else a
+        for a, b in zip(overall_by_department, overall_by_grade, strict=True)
     ]
-    if months_total and (months_total[0] is None or shown_overall[-1] is None):
+    shown_overall = labelled(overall, either)
+    if months_total and (is_hidden(months_total[0]) or is_hidden(shown_overall[-1])):
         # The months add up to the completions: where either is hidden, both are.
-        shown_overall[-1] = None
-        safe_months = {label: [None] for label in safe_months}
-    shown_feedback = safe_count(feedback_count)
+        if not is_hidden(shown_overall[-1]):
+            shown_overall[-1] = Hidden.PROTECTED
+        safe_months = {month: [Hidden.PROTECTED] for month in safe_months}
+    not_covered = sum(1 for v in coverage.values() if v[1] < v[0])
     return UptakeView(
         exact=False,
         overall=rounded_row(shown_overall),
         by_department=[(name, rounded_row(row)) for name, row in sorted(safe_departments.items())],
         by_grade=[(g, rounded_row(safe_grades[g])) for g in grades],
-        monthly=[(label, rounded(safe_months[label][0])) for label, _ in monthly],
+        monthly=[(month, rounded(safe_months[month][0])) for month, _ in monthly],
         coverage=Coverage(
             audience_words(item),
             rounded(shown_done),
             rounded(shown_size),
-            rounded(safe_count(sum(1 for v in coverage.values() if v[1] < v[0]))) if shown_size is not None else None,
+            None if is_hidden(shown_size) else rounded(safe_cell(not_covered)),
             [(name, rounded_row(row)) for name, row in sorted(safe_coverage.items())],
         ),
-        feedback_count=rounded(shown_feedback),
-        feedback_average=round(float(feedback_average), 1) if shown_feedback and feedback_average is not None else None,
+        feedback_count=rounded(safe_cell(feedback_count)),
+        feedback_average=safe_average(feedback_total, feedback_count) if feedback_count else None,
     )
 
 
@@ -240,7 +256,9 @@ def coverage_for_leaders(db: Session, slug: str) -> dict | None:
     if item is None:
         return None
     counts = _coverage_counts(db, item, None)
-    done, size = safe_share(sum(v[1] for v in counts.values()), sum(v[0] for v in counts.values()))
+    raw = [sum(v[0] for v in counts.values()), sum(v[1] for v in counts.values())]
+    done, size = safe_share(raw[1], raw[0])
+    size, done = labelled(raw, [size, done])
     return {"item": item, "completed": rounded(done), "size": rounded(size), "audience": audience_words(item)}
 
 
@@ -262,14 +280,10 @@ def not_completed(db: Session, item: LearningItem, user: User) -> list[dict]:
     return [{"name": n, "staff_number": s, "grade": g, "department": d} for n, s, g, d in db.exec(query).all()]
 
 
-def shown(value: int | None) -> str:
-    return SUPPRESSED if value is None else f"{value:,}"
-
-
 def uptake_csv(view: UptakeView) -> str:
-    rows = [["All", "All", *map(shown, view.overall)]]
-    rows += [["Department", name, *map(shown, counts)] for name, counts in view.by_department]
-    rows += [["Grade", grade, *map(shown, counts)] for grade, counts in view.by_grade]
+    rows = [["All", "All", *map(csv_value, view.overall)]]
+    rows += [["Department", name, *map(csv_value, counts)] for name, counts in view.by_department]
+    rows += [["Grade", grade, *map(csv_value, counts)] for grade, counts in view.by_grade]
     return csv_text(["Breakdown", "Group", *STAGES], rows)
 
 

@@ -1,10 +1,19 @@
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pathways.disclosure import (
+    MIN_ANSWERS,
+    Hidden,
     differences,
     is_small,
+    labelled,
+    protected_with_total,
+    rounded,
+    rounded_row,
+    safe_average,
     safe_count,
     safe_percentage,
     safe_share,
@@ -176,3 +185,84 @@ def test_a_filtered_view_and_the_wider_one_never_differ_by_a_small_group(wider, 
 def test_modes_are_checked():
     with pytest.raises(ValueError):
         suppress_table({"a": [1]}, mode="whatever")
+
+
+def check_labels(rows, shown, total, mode, zeros_hidden):
+    """Every cell is either the true count rounded to the nearest 5, or says truly why it is
+    hidden: "small" only for a true count of 1 to 4, and only where a 0 would have been shown,
+    so telling small from hidden never tells a few people from nobody."""
+    sums = [sum(column) for column in zip(*rows.values(), strict=True)] if rows else []
+    for row, cells in [*((rows[key], shown[key]) for key in rows), (sums, total)]:
+        for true, cell in zip(row, cells, strict=True):
+            assert cell is not None, "a hidden cell always says why"
+            if cell is Hidden.SMALL:
+                assert 1 <= true <= 4
+                assert not zeros_hidden and (mode == "independent" or row[0] >= T)
+            elif cell is not Hidden.PROTECTED:
+                assert cell == rounded(true) and not is_small(true, T)
+
+
+@given(
+    st.sampled_from([("nested", nested_rows), ("base", base_rows), ("partition", partition_rows)]).flatmap(
+        lambda pair: st.tuples(st.just(pair[0]), grids(pair[1]), st.booleans(), st.data())
+    )
+)
+def test_every_number_or_label_shown_is_true_of_the_counts(case):
+    mode, rows, zeros_hidden, data = case
+    cells = [(key, column) for key, row in rows.items() for column in range(len(row))]
+    hidden = set(data.draw(st.lists(st.sampled_from(cells), max_size=3))) if cells else set()
+    shown, total = protected_with_total(rows, T, mode, hidden=hidden, zeros_hidden=zeros_hidden)
+    check_labels(rows, {k: rounded_row(v) for k, v in shown.items()}, rounded_row(total), mode, zeros_hidden)
+    plain, plain_total = suppress_with_total(rows, T, mode, hidden=hidden, zeros_hidden=zeros_hidden)
+    for key in rows:  # the labels say why, and hide exactly what suppression hides
+        assert [v is None for v in plain[key]] == [isinstance(v, Hidden) for v in shown[key]]
+    assert [v is None for v in plain_total] == [isinstance(v, Hidden) for v in total]
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=8), st.booleans())
+def test_single_column_labels_are_true(counts, zeros_hidden):
+    rows = {f"m{i}": [c] for i, c in enumerate(counts)}
+    shown, total = protected_with_total(rows, T, mode="independent", zeros_hidden=zeros_hidden)
+    check_labels(rows, {k: rounded_row(v) for k, v in shown.items()}, rounded_row(total), "independent", zeros_hidden)
+
+
+def test_a_number_hidden_to_protect_another_is_not_called_small():
+    # Readiness bands: each row's 3 and 2 are small; the bands hidden so that they cannot be
+    # worked out from the row's total hold 100 to 150 people, not "fewer than 5".
+    shown, total = protected_with_total({"A": [300, 3, 150, 147], "B": [215, 2, 100, 113]}, mode="partition")
+    assert shown == {
+        "A": [300, Hidden.SMALL, Hidden.PROTECTED, Hidden.PROTECTED],
+        "B": [215, Hidden.SMALL, Hidden.PROTECTED, Hidden.PROTECTED],
+    }
+    assert total == [515, 5, 250, 260]
+    # A funnel: 8 of 10 registered is hidden, as 2 did not; the 8 is not "fewer than 5".
+    shown, _ = protected_with_total({"A": [10, 8], "B": [20, 10], "C": [15, 5]})
+    assert shown["A"] == [10, Hidden.PROTECTED]
+    # A group of one: "fewer than 5" for a 1 and "[c]" for a 0 would say whether they did it.
+    assert labelled([1, 1], [None, None]) == [Hidden.PROTECTED, Hidden.PROTECTED]
+    assert labelled([1, 0], [None, None]) == [Hidden.PROTECTED, Hidden.PROTECTED]
+
+
+scores = st.lists(st.integers(1, 5), max_size=40)
+
+
+@given(scores)
+def test_an_average_is_hidden_under_ten_answers_and_otherwise_true_to_half_a_point(answers):
+    shown = safe_average(sum(answers), len(answers))
+    if len(answers) < MIN_ANSWERS:
+        assert shown is Hidden.FEW_ANSWERS
+    else:
+        assert shown * 2 == int(shown * 2), "a whole or half point"
+        assert abs(shown - Fraction(sum(answers), len(answers))) <= Fraction(1, 4)
+
+
+@given(scores, st.integers(1, 5))
+def test_one_more_answer_moves_the_shown_average_by_half_a_point_at_most(answers, new):
+    """Exactly, 4.4 from 10 answers then 4.1 from 11 gives the new answer back (45.1 - 44 = 1):
+    the shown average moves by a whole step of half a point or not at all, never by the
+    amount one answer moved it."""
+    before = safe_average(sum(answers), len(answers))
+    after = safe_average(sum(answers) + new, len(answers) + 1)
+    if isinstance(before, Hidden):
+        return
+    assert after - before in (-Fraction(1, 2), 0, Fraction(1, 2))

@@ -13,9 +13,9 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import Person, User
-from ddat.services import demo
+from ddat.services import dashboards, demo
 from ddat.services.dashboard_filters import Filters
-from ddat.services.dashboards import protect_exact
+from ddat.services.dashboards import _month_name, protect_exact
 from pathways.disclosure import rounded
 from tests.conftest import CSRF_PATTERN
 from tests.support import fresh_app
@@ -148,7 +148,7 @@ def test_every_group_is_listed_whatever_the_filters(big):
         learning = csv_rows(leader, f"/dashboards/learning?department={department}")
         assert sum(1 for r in learning if r[0] == "Completions by month") >= 1
         ps_row = next(r for r in learning if r[1] == "Data masterclass for permanent secretaries")
-        assert set(ps_row[2:]) == {"fewer than 5"}  # one permanent secretary: the row is hidden whole
+        assert set(ps_row[2:]) == {"[c]"}  # one permanent secretary: the row is hidden whole
 
 
 def test_the_skills_totals_are_right(big):
@@ -253,3 +253,75 @@ def test_headcounts_follow_a_change_of_grade(seeded, client, sign_in, submit):
     with seeded.app_context():
         after = sum(n for (_, _, grade), n in headcounts(db.session()).items() if grade == "SEO")
     assert after == before + 1
+
+
+TRUTH_PAGES = [
+    "/dashboards/skills",
+    "/dashboards/skills?family=data&by=grade",
+    "/dashboards/gaps",
+    "/dashboards/gaps?target=data-architect&by=grade",
+    "/dashboards/pipeline",
+    "/dashboards/learning",
+]
+
+
+def true_counts(monkeypatch) -> list[dict[str, list[int]]]:
+    """The exact rows behind each table a page draws, in the order it draws them."""
+    seen = []
+    protect = dashboards.protect
+
+    def recording(count, filters, mode, zeros_hidden=False):
+        seen.append(count(filters))
+        return protect(count, filters, mode, zeros_hidden)
+
+    monkeypatch.setattr(dashboards, "protect", recording)
+    return seen
+
+
+def check_cell(cell: str, true: int, where) -> None:
+    if cell.isdigit():
+        assert int(cell) == rounded(true), where  # a shown count is the true count, rounded
+    elif cell == "fewer than 5":
+        assert 1 <= true <= 4, where  # never for a number hidden for another reason
+    else:
+        assert cell == "[c]", where
+
+
+@pytest.mark.parametrize("url", TRUTH_PAGES)
+@pytest.mark.parametrize(
+    "query", ["", "profession=policy", "band=AA-EO", "department=1", "since=2026-01&until=2026-12"]
+)
+def test_every_number_and_label_a_leader_sees_is_true(big, monkeypatch, url, query):
+    """Capability gaps once showed an "All" row of 515 people "ready now: fewer than 5 ...
+    stretch: fewer than 5" when the rows above added up to hundreds."""
+    leader = signed_in(big, "leader@example.gov.uk")
+    seen = true_counts(monkeypatch)
+    rows = csv_rows(leader, with_filters(url, query))
+    captions = list(dict.fromkeys(r[0] for r in rows))
+    assert len(captions) == len(seen)
+    for caption, truth in zip(captions, seen, strict=True):
+        if caption.startswith("Commonest gaps"):
+            continue  # its rows are the columns of one total, checked by the total row elsewhere
+        table = [r for r in rows if r[0] == caption and r[1] != "(columns)"]
+        named = {_month_name(k) if re.fullmatch(r"\d{4}-\d\d", k) else k: v for k, v in truth.items()}
+        sums = [sum(column) for column in zip(*truth.values(), strict=True)]
+        for row in table:
+            if row[1] in ("All", "All items"):
+                true_row = sums
+            else:
+                true_row = named[row[1]]
+            for column, (cell, true) in enumerate(zip(row[2:], true_row, strict=True)):
+                if row[1] == "All items" and column == 0:
+                    assert cell == "[z]"  # audiences of different items do not add up
+                    continue
+                check_cell(cell, true, (url, query, caption, row[1], column, true))
+
+
+def test_the_learning_total_does_not_add_up_audiences_of_different_items(big):
+    leader = signed_in(big, "leader@example.gov.uk")
+    rows = tables(csv_rows(leader, "/dashboards/learning"))
+    caption = "Learning uptake among the people each item is for"
+    assert (caption, "All") not in rows
+    assert rows[(caption, "All items")][0] == "[z]"
+    page = leader.get("/dashboards/learning").get_data(as_text=True)
+    assert "<dt>[z]</dt><dd>Not applicable.</dd>" in page

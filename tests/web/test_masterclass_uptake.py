@@ -8,7 +8,7 @@ from ddat import db
 from ddat.models import LearningSession, Person, Registration, User
 from ddat.services.framework import current_framework
 from pathways.disclosure import rounded
-from tests.web.test_masterclasses import MASTERCLASS, OPS, POLICY, add_session, text_of
+from tests.web.test_masterclasses import MASTERCLASS, OPS, POLICY, VISUALISATION, add_session, text_of
 
 
 def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, client, sign_in, submit):
@@ -28,12 +28,14 @@ def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, c
     leader_page = client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True)
     shown = f"{rounded(len(completed))} of {rounded(len(leaders))} people it is for (PS) have completed it"
     assert shown in text_of(leader_page)  # rounded to the nearest 5
-    assert "fewer than 5" in leader_page
+    assert "[c]" in leader_page
     for person in leaders:
         assert person.display_name not in leader_page
         assert person.staff_number not in leader_page
     leader_csv = client.get(f"/masterclasses/{MASTERCLASS}/uptake?format=csv").get_data(as_text=True)
-    assert "fewer than 5" in leader_csv and "Pat Permanent" not in leader_csv
+    # One permanent secretary per department: each row is hidden whole, marked "[c]", as
+    # "fewer than 5" only where the count was not 0 would say who has completed it.
+    assert "[c]" in leader_csv and "fewer than 5" not in leader_csv and "Pat Permanent" not in leader_csv
     names = client.get(f"/masterclasses/{MASTERCLASS}/uptake?format=not-completed-csv").get_data(as_text=True)
     assert "Pat Permanent" not in names  # the named list is never a leader's
 
@@ -53,5 +55,59 @@ def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
     sign_in("leader@example.gov.uk")
     page = text_of(client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True))
     done = re.search(r"(\d+) of \d+ people it is for", page).group(1)
-    completed = re.search(r"Everyone \d+ \d+ \d+ (\d+|fewer than 5)", page).group(1)
-    assert completed in (done, "fewer than 5")
+    completed = re.search(r"Everyone \d+ \d+ \d+ (\d+|fewer than 5|\[c\])", page).group(1)
+    assert completed in (done, "fewer than 5", "[c]")
+
+
+def give_feedback(app, slug: str, scores: list[int]) -> None:
+    """Make `scores` the item's only feedback, one answer per person."""
+    past = add_session(app, slug, days=-3, capacity=50)
+    with app.app_context():
+        session = db.session()
+        item_id = session.get(LearningSession, past).item_id
+        for registration in session.exec(select(Registration).where(Registration.item_id == item_id)).all():
+            registration.feedback_score = None
+            session.add(registration)
+        people = session.exec(select(Person.id).order_by(Person.id)).all()
+        assert len(people) >= len(scores)
+        for person_id, score in zip(people, scores, strict=False):
+            session.add(
+                Registration(
+                    session_id=past, item_id=item_id, person_id=person_id, status="attended", source="hr",
+                    feedback_score=score,
+                )
+            )  # fmt: skip
+        session.commit()
+
+
+def feedback_text(client, slug: str) -> str:
+    page = client.get(f"/masterclasses/{slug}/uptake").get_data(as_text=True)
+    return text_of(re.search(r"<h2 class=\"govuk-heading-l\">Feedback</h2>\s*<p[^>]*>(.*?)</p>", page, re.S).group(1))
+
+
+def test_one_new_answer_cannot_be_read_off_a_leaders_feedback_average(seeded, client, sign_in):
+    """Exactly, ten answers average 4.4 and one more answer of 1 makes it 4.1: a leader who
+    saw both would know that person's score. Leaders see the average to the nearest half point
+    from 10 answers or more, and the number of answers rounded to the nearest 5."""
+    sign_in("leader@example.gov.uk")
+    give_feedback(seeded, VISUALISATION, [4] * 6 + [5] * 4)
+    assert feedback_text(client, VISUALISATION) == (
+        "Average score 4.5 out of 5 (to the nearest half point), from about 10 people."
+    )
+    give_feedback(seeded, VISUALISATION, [4] * 6 + [5] * 4 + [1])
+    after = feedback_text(client, VISUALISATION)
+    assert after == "Average score 4.0 out of 5 (to the nearest half point), from about 10 people."
+    assert "4.1" not in after and "11" not in after
+
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("hr@example.gov.uk")  # HR still see the exact figure
+    assert feedback_text(client, VISUALISATION) == "Average score 4.1 out of 5, from 11 people."
+
+    give_feedback(seeded, VISUALISATION, [5] * 9)
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("leader@example.gov.uk")
+    assert feedback_text(client, VISUALISATION) == (
+        "Fewer than 10 people have given feedback, so the average score is not shown."
+    )

@@ -43,6 +43,5 @@ def uptake(slug: str):
         view=view,
         stages=svc.STAGES,
         funnel=list(zip(svc.STAGES, view.overall, strict=True)),
-        shown=svc.shown,
         scope=svc.scope_label(db.session(), current_user),
     )
