@@ -12,7 +12,7 @@ from ddat import db
 from ddat.models import AuditEvent, Person, Scheme, SchemeMember, User
 from ddat.services.framework import current_framework
 from ddat.services.profiles import draft_assessment, submit_assessment
-from tests.web.test_schemes import make_scheme, person_named, scheme_form
+from tests.web.test_schemes import TARGET, make_scheme, person_named, scheme_form
 
 ASSESSMENT_ROW = re.compile(r'<tr class="govuk-table__row"><td class="govuk-table__cell">\d+ \w+ \d{4}</td>')
 PRIYA = "policy.officer@example.gov.uk"
@@ -150,3 +150,32 @@ def test_every_change_hr_makes_to_a_scheme_is_audited_with_who_and_what(seeded, 
         ("scheme.members_imported", "scheme", str(scheme_id)),
         ("scheme.member_imported", "scheme_member", imported_id),
     } <= events
+
+
+def test_the_cohorts_fit_now_leaves_out_members_who_stopped_sharing(seeded, client, sign_in, submit):
+    scheme_id = make_scheme(seeded)
+    priya = person_named(seeded, "Priya Policy")
+    with seeded.app_context():
+        session = db.session()
+        other = session.exec(
+            select(Person).where(
+                Person.id != priya.id, Person.shares_with_hr, Person.current_assessment_id.is_not(None)
+            )
+        ).first()
+        for person_id in (priya.id, other.id):
+            member = SchemeMember(scheme_id=scheme_id, person_id=person_id, status="enrolled", source="nominated")
+            member.target_level, member.enrolled_at, member.fit_at_enrolment = TARGET, priya.updated_at, 40
+            session.add(member)
+        session.commit()
+
+    def fit_now() -> str:
+        page = client.get(f"/schemes/{scheme_id}/dashboard").get_data(as_text=True)
+        return re.search(r"Average fit now</dt><dd class=\"govuk-summary-list__value\">([^<]*)</dd>", page).group(1)
+
+    sign_in("hr@example.gov.uk")
+    assert re.fullmatch(r"\d+%", fit_now())
+    set_sharing_on_page(sign_in, submit, "no")
+    sign_in("hr@example.gov.uk")
+    assert re.fullmatch(
+        r"\d+% \(1 of 2 people: the others have no assessment or no longer share their profile with HR\)", fit_now()
+    )
