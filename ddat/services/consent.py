@@ -6,8 +6,6 @@ stopped, and may not add them to a scheme or change their place in one. A scheme
 applied to themselves is the exception: applying is sharing their profile with that scheme.
 """
 
-from datetime import datetime
-
 from sqlalchemy import ColumnElement, false, true
 
 from ..models import Assessment, Person, SchemeMember
@@ -34,8 +32,3 @@ def refusal(person: Person) -> str:
     return (
         f"{person.display_name} has stopped sharing their profile with HR, so you cannot change their place in a scheme"
     )
-
-
-def withdrawn_since(person: Person, member: SchemeMember) -> datetime | None:
-    """For the member page: when HR stopped seeing new data, if it has."""
-    return None if hr_may_act(person, member) else person.hr_consent_withdrawn_at
