@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -80,7 +80,13 @@ class UserSession(SQLModel, table=True):
 class Person(SQLModel, table=True):
     """A civil servant's work profile (synthetic in demo data)."""
 
-    __table_args__ = NEVER_REUSED_IDS
+    __table_args__ = (
+        # A withdrawal time only while consent stays withdrawn: giving it again clears it.
+        CheckConstraint(
+            "NOT shares_with_hr OR hr_consent_withdrawn_at IS NULL", name="ck_person_withdrawn_not_sharing"
+        ),
+        NEVER_REUSED_IDS,
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)
     display_name: str = Field(max_length=200)
@@ -89,6 +95,9 @@ class Person(SQLModel, table=True):
     profession: str = Field(index=True, max_length=40)
     grade: str = Field(index=True, max_length=8)
     shares_with_hr: bool = False
+    # When the person last stopped sharing with HR: HR sees nothing of theirs made after it,
+    # except in a scheme they applied to (ddat/services/consent.py).
+    hr_consent_withdrawn_at: datetime | None = None
     current_role: str | None = Field(default=None, max_length=200)
     current_level: str | None = Field(default=None, max_length=120)  # a DDaT role level, for DDaT staff
     # Capabilities the person says they have shown, as "framework/kind/id" lines: the

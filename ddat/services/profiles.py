@@ -65,6 +65,7 @@ def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
         action = "consent.shared_with_hr" if shares else "consent.withdrawn"
         audit.record(db, action, user.id, user.role, "person", str(person.id))
         population.bump(db, population.CONSENT)  # the pools' cached list of who shares
+        person.hr_consent_withdrawn_at = None if shares else now()  # HR sees nothing newer (services/consent.py)
     person.shares_with_hr = shares
     db.add(person)
     db.commit()

@@ -10,6 +10,7 @@ from pathways import Framework, match
 from pathways.scoring import profile_from_codes
 
 from ..models import Person, Scheme, SchemeMember, User
+from . import consent
 from .candidate_pool import eligible_rows, fits_for
 from .csv_files import csv_text
 from .population import current_population
@@ -28,11 +29,12 @@ def eligible_count(db: Session, framework: Framework, scheme: Scheme, user: User
 
 
 def dashboard(db: Session, framework: Framework, scheme: Scheme, user: User) -> dict:
-    members = db.exec(
-        select(SchemeMember)
+    rows = db.exec(
+        select(SchemeMember, Person)
         .join(Person, Person.id == SchemeMember.person_id)
         .where(SchemeMember.scheme_id == scheme.id, people_in_scope(user))
     ).all()
+    members = [m for m, _ in rows]
     funnel = [
         ("Eligible", eligible_count(db, framework, scheme, user)),
         ("Applied", sum(1 for m in members if m.applied_at)),
@@ -40,22 +42,25 @@ def dashboard(db: Session, framework: Framework, scheme: Scheme, user: User) -> 
         ("Completed", sum(1 for m in members if m.completed_at)),
         ("Placed", sum(1 for m in members if m.placed_on)),
     ]
-    cohort = [m for m in members if m.enrolled_at and m.target_level in framework.role_levels]
+    cohort = [(m, p) for m, p in rows if m.enrolled_at and m.target_level in framework.role_levels]
+    # Fit now reads today's profiles: only those HR may still see (ddat/services/consent.py).
+    seen = [m for m, p in cohort if consent.hr_may_act(p, m)]
     population = current_population(db, framework)
-    rows = population.rows_of(np.array(sorted(m.person_id for m in cohort), dtype=np.int64))
-    current_codes = dict(zip(population.person_ids[rows].tolist(), population.codes[rows], strict=True))
+    found = population.rows_of(np.array(sorted(m.person_id for m in seen), dtype=np.int64))
+    current_codes = dict(zip(population.person_ids[found].tolist(), population.codes[found], strict=True))
     now_fits, gaps = [], Counter()
-    for member in cohort:
+    for member in seen:
         if member.person_id not in current_codes:
             continue
         result = match(framework, profile_from_codes(framework, current_codes[member.person_id]), member.target_level)
         now_fits.append(result.fit)
         gaps.update(g.skill for g in (*result.partial, *result.missing))
-    then_fits = [m.fit_at_enrolment for m in cohort if m.fit_at_enrolment is not None]
+    then_fits = [m.fit_at_enrolment for m, _ in cohort if m.fit_at_enrolment is not None]
     return {
         "funnel": funnel,
         "cohort": len(cohort),
         "readiness_now": round(sum(now_fits) / len(now_fits)) if now_fits else None,
+        "measured_now": len(now_fits),
         "readiness_then": round(sum(then_fits) / len(then_fits)) if then_fits else None,
         "gaps": [(framework.skills[s], n) for s, n in gaps.most_common(COMMON_GAPS)],
         "declined": sum(1 for m in members if m.status == "declined"),

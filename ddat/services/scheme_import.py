@@ -1,17 +1,26 @@
 """Importing scheme members from a CSV file: every row checked first, then all applied in one
-transaction or none at all. Importing the same file again changes nothing."""
+transaction or none at all. Importing the same file again changes nothing.
+
+A row moves a member only as HR's decision form could (`move_problems`). People HR may not act
+on (ddat/services/consent.py) are reported exactly as people who do not exist, so the report
+says nothing about who shares their profile with HR.
+"""
+
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from pathways import Framework
 
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
-from . import audit
-from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
-from .scheme_members import HOLDS_A_PLACE, STATUS_NAMES, stamp
+from . import audit, consent
+from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows
+from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, STATUS_NAMES, move_problems, stamp
 from .schemes import department_scope
 
 MAX_NOTE = 2000
+MAX_REASON = 500
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 LOOKUP_CHUNK = 500
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status, notes")
 
@@ -21,21 +30,26 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     result = ImportResult(errors)
     if errors:
         return result
-    people = find_people(db, records, department_scope(user))
     members = {m.person_id: m for m in db.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id))}
+    people = {
+        key: person
+        for key, person in find_people(db, records, department_scope(user)).items()
+        if consent.hr_may_act(person, members.get(person.id))
+    }
     seen: dict[int, int] = {}
-    planned: list[tuple[Person, str, str]] = []
+    planned: list[tuple[Person, dict]] = []
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
-        person = _check_row(number, record, people, members, seen, result.errors)
-        if person:
-            planned.append((person, record["status"].lower(), record.get("notes", "")))
+        row = _check_row(framework, number, record, people, members, seen, result.errors)
+        if row:
+            planned.append(row)
     taken = sum(1 for m in members.values() if m.status in HOLDS_A_PLACE)
     taken += sum(
         1
-        for person, status, _ in planned
-        if status in HOLDS_A_PLACE and (person.id not in members or members[person.id].status not in HOLDS_A_PLACE)
+        for person, row in planned
+        if row["status"] in HOLDS_A_PLACE
+        and (person.id not in members or members[person.id].status not in HOLDS_A_PLACE)
     )
     if taken > scheme.capacity:
         result.errors.append(
@@ -47,17 +61,49 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     return result
 
 
-def _check_row(number, record, people, members, seen, errors) -> Person | None:
-    status, notes = record["status"].lower(), record.get("notes", "")
+def _check_row(framework, number, record, people, members, seen, errors) -> tuple[Person, dict] | None:
+    row = {
+        "status": record["status"].lower(),
+        "notes": record.get("notes", ""),
+        "reason": record.get("reason", "") or None,
+        "placed_level": record.get("placed_level", "") or None,
+        "placed_on": None,
+    }
     before = len(errors)
     person = identify(number, record, people, seen, errors)
-    if status not in STATUS_NAMES:
+    if row["status"] not in STATUS_NAMES:
         errors.append(RowError(number, "status", "Status must be one of: " + ", ".join(STATUS_NAMES)))
-    if len(notes) > MAX_NOTE:
+    if len(row["notes"]) > MAX_NOTE:
         errors.append(RowError(number, "notes", f"Notes must be {MAX_NOTE:,} characters or fewer"))
-    if person and not person.shares_with_hr and person.id not in members:
-        errors.append(RowError(number, who_column(record), "This person has not agreed to share their profile with HR"))
-    return person if len(errors) == before else None
+    if len(row["reason"] or "") > MAX_REASON:
+        errors.append(RowError(number, "reason", f"Reason must be {MAX_REASON:,} characters or fewer"))
+    if record.get("placed_on"):
+        row["placed_on"] = _date(record["placed_on"])
+        if row["placed_on"] is None:
+            errors.append(RowError(number, "placed_on", "Date placed must be a real date, like 2027-05-31"))
+    member = members.get(person.id) if person else None
+    if person and row["status"] in STATUS_NAMES and (member is None or member.status != row["status"]):
+        problems = move_problems(
+            framework,
+            member.status if member else None,
+            row["status"],
+            row["reason"],
+            row["placed_level"],
+            row["placed_on"],
+        )
+        for field, problem in problems:
+            if field != "placed_on" or not record.get("placed_on"):  # a date that is not real is reported above
+                errors.append(RowError(number, field, problem))
+    return (person, row) if len(errors) == before else None
+
+
+def _date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _apply(db, framework, scheme, user, planned, members, result: ImportResult) -> None:
@@ -67,28 +113,41 @@ def _apply(db, framework, scheme, user, planned, members, result: ImportResult) 
         for i in range(0, len(member_ids), LOOKUP_CHUNK)
         for n in db.exec(select(MemberNote).where(MemberNote.member_id.in_(member_ids[i : i + LOOKUP_CHUNK])))
     }
-    new_notes = []
-    for person, status, notes in planned:
+    new_notes, touched = [], []
+    for person, row in planned:
         member = members.get(person.id)
         if member is None:
-            member = SchemeMember(scheme_id=scheme.id, person_id=person.id, source="imported", status=status)
+            member = SchemeMember(scheme_id=scheme.id, person_id=person.id, source="imported", status=row["status"])
             member.target_level = scheme.target_levels[0] if scheme.target_levels else None
-            stamp(db, framework, member, status)
-            db.add(member)
+            _move(db, framework, member, row)
             result.added += 1
-            if notes:
-                new_notes.append((member, notes))
+            touched.append(member)
+            if row["notes"]:
+                new_notes.append((member, row["notes"]))
             continue
-        changed = member.status != status
+        changed = member.status != row["status"]
         if changed:
-            stamp(db, framework, member, status)
-            db.add(member)
-        if notes and (member.id, notes) not in existing_notes:
-            new_notes.append((member, notes))
+            _move(db, framework, member, row)
+        if row["notes"] and (member.id, row["notes"]) not in existing_notes:
+            new_notes.append((member, row["notes"]))
             changed = True
         result.changed += changed
         result.unchanged += not changed
+        if changed:
+            touched.append(member)
     db.flush()
     db.add_all(MemberNote(member_id=m.id, author_user_id=user.id, text=text) for m, text in new_notes)
+    # One event for the import and one for each member it added or changed.
     audit.record(db, "scheme.members_imported", user.id, user.role, "scheme", str(scheme.id))
+    for member in touched:
+        audit.record(db, "scheme.member_imported", user.id, user.role, "scheme_member", str(member.id))
     db.commit()
+
+
+def _move(db, framework, member: SchemeMember, row: dict) -> None:
+    stamp(db, framework, member, row["status"])
+    if row["status"] in NEEDS_REASON:
+        member.reason = row["reason"]
+    if row["status"] == "placed":
+        member.placed_level, member.placed_on = row["placed_level"], row["placed_on"]
+    db.add(member)

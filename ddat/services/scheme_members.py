@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, Rating, match
 
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
+from . import audit, consent
 from .profiles import engine_profile, now, ratings_of
 from .schemes import best_target, people_in_scope
 
@@ -72,15 +73,20 @@ def apply(db: Session, framework: Framework, scheme: Scheme, person: Person, pro
     return member
 
 
-def nominate(db: Session, framework: Framework, scheme: Scheme, person: Person) -> SchemeMember:
+def nominate(db: Session, framework: Framework, scheme: Scheme, person: Person, actor: User) -> SchemeMember | None:
+    """HR's invitation; None if the person does not share their profile with HR."""
     member = membership(db, scheme, person)
     if member:
         return member
+    if not consent.hr_may_act(person, member):
+        return None
     profile = engine_profile(db, person)
     target = best_target(framework, scheme, profile)[0] if profile else scheme.target_levels[0]
     member = SchemeMember(scheme_id=scheme.id, person_id=person.id, status="invited", source="nominated")
     member.target_level = target
     db.add(member)
+    db.flush()
+    audit.record(db, "scheme.member_invited", actor.id, actor.role, "scheme_member", str(member.id))
     db.commit()
     return member
 
@@ -94,10 +100,16 @@ def move(
     reason: str | None = None,
     placed_level: str | None = None,
     placed_on: date | None = None,
+    *,
+    actor: User,
 ) -> str | None:
     """Move a member on; returns a GOV.UK error message when the move is not allowed."""
-    if status not in NEXT_STATUSES[member.status]:
-        return f"A member who is {STATUS_NAMES[member.status].lower()} cannot be moved to {status}"
+    person = db.get(Person, member.person_id)
+    if not consent.hr_may_act(person, member):
+        return consent.refusal(person)
+    problems = move_problems(framework, member.status, status, reason, placed_level, placed_on)
+    if problems:
+        return problems[0][1]
     if status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
         return f"The scheme is full: all {scheme.capacity} places are taken"
     stamp(db, framework, member, status)
@@ -105,8 +117,32 @@ def move(
     if status == "placed":
         member.placed_level, member.placed_on = placed_level, placed_on
     db.add(member)
+    audit.record(db, f"scheme.member_{status}", actor.id, actor.role, "scheme_member", str(member.id))
     db.commit()
     return None
+
+
+def move_problems(
+    framework: Framework,
+    current: str | None,
+    status: str,
+    reason: str | None,
+    placed_level: str | None,
+    placed_on: date | None,
+) -> list[tuple[str, str]]:
+    """What stops a member moving from `current` (None: not in the scheme yet) to `status`, as
+    (field, message) pairs. HR's decisions and imports both use it, so neither can make a
+    move the other could not."""
+    problems = []
+    if current is not None and status not in NEXT_STATUSES[current]:
+        problems.append(("status", f"A member who is {current} cannot be moved to {status}"))  # the CSV words
+    if status in NEEDS_REASON and not reason:
+        problems.append(("reason", "Enter a reason"))
+    if status == "placed" and placed_level not in framework.role_levels:
+        problems.append(("placed_level", "Enter the role level they were placed in"))
+    if status == "placed" and placed_on is None:
+        problems.append(("placed_on", "Enter the date they were placed"))
+    return problems
 
 
 def stamp(db: Session, framework: Framework, member: SchemeMember, status: str) -> None:
@@ -156,12 +192,17 @@ def all_members(db: Session, scheme: Scheme, user: User):
 
 
 def readiness_over_time(db: Session, framework: Framework, member: SchemeMember) -> list[dict]:
-    """Fit to the member's target at each assessment they have submitted."""
+    """Fit to the member's target at each assessment they have submitted that HR may see."""
     if not member.target_level or member.target_level not in framework.role_levels:
         return []
+    person = db.get(Person, member.person_id)
     assessments = db.exec(
         select(Assessment)
-        .where(Assessment.person_id == member.person_id, Assessment.submitted_at.is_not(None))
+        .where(
+            Assessment.person_id == member.person_id,
+            Assessment.submitted_at.is_not(None),
+            consent.assessments_hr_may_see(person, member),
+        )
         .order_by(Assessment.submitted_at)
     ).all()
     points = []
@@ -184,11 +225,13 @@ def milestones_of(db: Session, member: SchemeMember) -> list[Milestone]:
 
 def add_note(db: Session, member: SchemeMember, author: User, text: str) -> None:
     db.add(MemberNote(member_id=member.id, author_user_id=author.id, text=text))
+    audit.record(db, "scheme.note_added", author.id, author.role, "scheme_member", str(member.id))
     db.commit()
 
 
-def add_milestone(db: Session, member: SchemeMember, name: str, achieved_on: date) -> None:
+def add_milestone(db: Session, member: SchemeMember, actor: User, name: str, achieved_on: date) -> None:
     db.add(Milestone(member_id=member.id, name=name, achieved_on=achieved_on))
+    audit.record(db, "scheme.milestone_added", actor.id, actor.role, "scheme_member", str(member.id))
     db.commit()
 
 

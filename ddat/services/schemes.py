@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, match
 
 from ..models import Department, Person, Scheme, SchemeMember, User
+from . import audit
 from .profiles import now
 
 ORDER = ("draft", "open", "running", "closed")
@@ -68,7 +69,8 @@ def eligibility_filter(framework: Framework, scheme: Scheme) -> ColumnElement[bo
     return and_(*conditions)
 
 
-def save_scheme(db: Session, scheme: Scheme, answers: dict) -> Scheme:
+def save_scheme(db: Session, scheme: Scheme, answers: dict, actor: User) -> Scheme:
+    action = "scheme.updated" if scheme.id else "scheme.created"
     for name in (
         "name",
         "description",
@@ -88,6 +90,8 @@ def save_scheme(db: Session, scheme: Scheme, answers: dict) -> Scheme:
     scheme.department_ids = [int(d) for d in answers["departments"]]
     scheme.updated_at = now()
     db.add(scheme)
+    db.flush()
+    audit.record(db, action, actor.id, actor.role, "scheme", str(scheme.id))
     db.commit()
     return scheme
 

@@ -1,12 +1,13 @@
 import io
+from datetime import date
 
 import pytest
 from sqlmodel import func, select
 
 from ddat import db
-from ddat.models import MemberNote, Person, SchemeMember
+from ddat.models import MemberNote, Person, Scheme, SchemeMember, User
 from tests.support import app_on_each_database
-from tests.web.test_schemes import make_scheme
+from tests.web.test_schemes import TARGET, make_scheme
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -90,7 +91,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(seeded):
         f"{b.staff_number},,promoted,",  # 5: unknown status
         ",,applied,",  # 6: no one named
         f"{a.staff_number},,enrolled,",  # 7: duplicate of row 2
-        f"{private.staff_number},,applied,",  # 8: has not agreed to share
+        f"{private.staff_number},,applied,",  # 8: does not share with HR, reported as not found
         f"{b.staff_number},ops.officer@example.gov.uk,applied,",  # 9: two different people
         f"{b.staff_number},,applied,{'x' * 2001}",  # 10: note too long
     ]
@@ -103,7 +104,10 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(seeded):
     )
     assert (6, "email", "Enter a staff email address or staff number") in problems
     assert (7, "staff_number", "Same person as row 2") in problems
-    assert (8, "staff_number", "This person has not agreed to share their profile with HR") in problems
+    # The report must not tell HR who has agreed to share: the same words as for no one at all.
+    assert [(column, problem) for row, column, problem in problems if row == 8] == [
+        ("staff_number", "No one with this staff number was found")
+    ]
     assert (9, "email", "The email address and staff number are for different people") in problems
     assert (10, "notes", "Notes must be 2,000 characters or fewer") in problems
     assert 2 not in {e.row for e in result.errors}
@@ -164,3 +168,75 @@ def test_import_command(seeded, tmp_path):
     assert result.exit_code == 1 and "Row 2, staff_number: No one with this staff number was found" in result.output
     result = runner.invoke(args=["import-scheme-members", "No such scheme", str(good)])
     assert result.exit_code == 1 and "No scheme with the id or name" in result.output
+
+
+def add_member(app, scheme_id: int, person: Person, status: str, **fields) -> None:
+    with app.app_context():
+        db.session().add(
+            SchemeMember(scheme_id=scheme_id, person_id=person.id, status=status, source="imported", **fields)
+        )
+        db.session().commit()
+
+
+def status_of(app, scheme_id: int, person: Person) -> SchemeMember:
+    with app.app_context():
+        query = select(SchemeMember).where(SchemeMember.scheme_id == scheme_id, SchemeMember.person_id == person.id)
+        return db.session().exec(query).one()
+
+
+def test_an_import_moves_members_only_as_hr_could(seeded):
+    scheme_id = make_scheme(seeded, capacity=5)
+    a, b, c, d = sharing_people(seeded, 4)
+    add_member(seeded, scheme_id, a, "declined", reason="Chose another scheme")
+    add_member(seeded, scheme_id, b, "placed")
+    add_member(seeded, scheme_id, c, "enrolled")
+    rows = [
+        "staff_number,status,reason,placed_level,placed_on",
+        f"{a.staff_number},placed,,{TARGET},2027-05-31",
+        f"{b.staff_number},invited,,,",
+        f"{c.staff_number},placed,,,31/02/2027",
+        f"{d.staff_number},declined,,,",
+    ]
+    result = run_import(seeded, scheme_id, "\n".join(rows).encode())
+    assert {(e.row, e.column, e.problem) for e in result.errors} == {
+        (2, "status", "A member who is declined cannot be moved to placed"),
+        (3, "status", "A member who is placed cannot be moved to invited"),
+        (4, "placed_level", "Enter the role level they were placed in"),
+        (4, "placed_on", "Date placed must be a real date, like 2027-05-31"),
+        (5, "reason", "Enter a reason"),
+    }
+    assert [status_of(seeded, scheme_id, p).status for p in (a, b, c)] == ["declined", "placed", "enrolled"]
+    assert members_and_notes(seeded) == (3, 0)
+
+    content = f"staff_number,status,placed_level,placed_on\n{c.staff_number},placed,{TARGET},31/05/2027\n"
+    assert run_import(seeded, scheme_id, content.encode()).ok
+    placed = status_of(seeded, scheme_id, c)
+    assert (placed.status, placed.placed_level, placed.placed_on) == ("placed", TARGET, date(2027, 5, 31))
+
+
+def test_an_import_cannot_change_a_member_who_stopped_sharing_unless_they_applied(seeded):
+    from ddat.services import scheme_members
+    from ddat.services.framework import current_framework
+    from ddat.services.profiles import engine_profile, set_sharing
+
+    scheme_id = make_scheme(seeded, capacity=5)
+    assert run_import(seeded, scheme_id, b"email,status\npolicy.officer@example.gov.uk,applied\n").ok
+    with seeded.app_context():
+        session = db.session()
+        scheme = session.get(Scheme, scheme_id)
+        for email in ("policy.officer@example.gov.uk", "ops.officer@example.gov.uk"):
+            user = session.exec(select(User).where(User.email == email)).one()
+            person = session.exec(select(Person).where(Person.user_id == user.id)).one()
+            if email.startswith("ops."):
+                profile = engine_profile(session, person)
+                scheme_members.apply(session, current_framework(session), scheme, person, profile, "I run services.")
+            set_sharing(session, user, person, False)
+    result = run_import(seeded, scheme_id, b"email,status\npolicy.officer@example.gov.uk,shortlisted\n")
+    assert [(e.row, e.column, e.problem) for e in result.errors] == [
+        (2, "email", "No one with this email address was found")
+    ]
+    result = run_import(seeded, scheme_id, b"email,status\nops.officer@example.gov.uk,shortlisted\n")
+    assert result.ok and result.changed == 1
+    with seeded.app_context():
+        statuses = dict(db.session().exec(select(SchemeMember.source, SchemeMember.status)).all())
+    assert statuses == {"imported": "applied", "applied": "shortlisted"}

@@ -86,7 +86,7 @@ def new():
             starts_on=date.today(),
             ends_on=date.today(),
         )
-        scheme = save_scheme(db.session(), scheme, _answers(form))
+        scheme = save_scheme(db.session(), scheme, _answers(form), current_user)
         return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="created"))
     return render_template("schemes/form.html", form=form, scheme=None, central=department_scope(current_user) is None)
 
@@ -97,7 +97,7 @@ def edit(scheme_id: int):
     scheme = my_scheme(scheme_id)
     form = _scheme_form(scheme)
     if form.validate_on_submit():
-        save_scheme(db.session(), scheme, _answers(form))
+        save_scheme(db.session(), scheme, _answers(form), current_user)
         return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="updated"))
     return render_template(
         "schemes/form.html", form=form, scheme=scheme, central=department_scope(current_user) is None

@@ -1,6 +1,6 @@
 """Individual-level pages: the candidate pool and the members. Each view and export is audited."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -12,7 +12,7 @@ from ...paging import page_number
 from ...permissions import role_required
 from ...scheme_forms import DecisionForm, MilestoneForm, NoteForm
 from ...services import candidate_pool as pool
-from ...services import explorer
+from ...services import consent, explorer
 from ...services import scheme_members as members
 from ...services.csv_files import csv_text
 from ...services.framework import current_framework
@@ -48,6 +48,7 @@ def candidates(scheme_id: int):
         readiness=readiness,
         readiness_options=READINESS,
         status_names=members.STATUS_NAMES,
+        problems=get_flashed_messages(category_filter=["problem"]),
         **view,
     )
 
@@ -56,14 +57,13 @@ def candidates(scheme_id: int):
 @role_required(*HR)
 def invite(scheme_id: int, person_id: int):
     scheme = my_scheme(scheme_id)
-    person = (
-        db.session()
-        .exec(select(Person).where(Person.id == person_id, Person.shares_with_hr, people_in_scope(current_user)))
-        .first()
-    )
+    person = db.session().exec(select(Person).where(Person.id == person_id, people_in_scope(current_user))).first()
     if person is None:
         abort(404)
-    member = members.nominate(db.session(), current_framework(db.session()), scheme, person)
+    member = members.nominate(db.session(), current_framework(db.session()), scheme, person, current_user)
+    if member is None:  # stopped sharing since the pool was shown; the same words for never having shared
+        flash("That person is no longer in the candidate pool, so they were not invited", "problem")
+        return redirect(url_for("schemes.candidates", scheme_id=scheme.id))
     return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="invited"))
 
 
@@ -126,6 +126,7 @@ def member(scheme_id: int, member_id: int):
             (decision.reason.data or "").strip() or None,
             decision.placed_level.data or None,
             decision.placed_on.data,
+            actor=current_user,
         )
         if problem is None:
             return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="decision"))
@@ -134,9 +135,10 @@ def member(scheme_id: int, member_id: int):
         members.add_note(database, member, current_user, note.text.data.strip())
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="note"))
     elif action == "milestone" and milestone.validate_on_submit():
-        members.add_milestone(database, member, milestone.name.data.strip(), milestone.achieved_on.data)
+        members.add_milestone(database, member, current_user, milestone.name.data.strip(), milestone.achieved_on.data)
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="milestone"))
     person = database.get(Person, member.person_id)
+    may_act = consent.hr_may_act(person, member)
     record_view("scheme.member_viewed", "scheme_member", member.id)
     return render_template(
         "schemes/member.html",
@@ -150,7 +152,9 @@ def member(scheme_id: int, member_id: int):
         notes=members.notes_of(database, member),
         milestones=members.milestones_of(database, member),
         status_names=members.STATUS_NAMES,
-        decision=decision if member.status in members.NEXT_STATUSES and members.NEXT_STATUSES[member.status] else None,
+        # Shown with its error if HR saved a decision just after the person stopped sharing.
+        decision=decision if (may_act or decision.errors) and members.NEXT_STATUSES[member.status] else None,
+        stopped_sharing=not may_act,
         note=note,
         milestone=milestone,
         saved=request.args.get("saved") if request.method == "GET" else None,  # not beside a new error
