@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from pathways import Framework, Profile, Rating, match
 
+from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
 from .profiles import engine_profile, now, ratings_of
 from .schemes import best_target, people_in_scope
@@ -96,10 +97,16 @@ def move(
     placed_on: date | None = None,
 ) -> str | None:
     """Move a member on; returns a GOV.UK error message when the move is not allowed."""
+    scheme = lock(db, Scheme, scheme.id)  # decisions on one scheme take turns: the last place goes once
+    db.refresh(member)  # another decision on this member may have been made meanwhile
+    problem = None
     if status not in NEXT_STATUSES[member.status]:
-        return f"A member who is {STATUS_NAMES[member.status].lower()} cannot be moved to {status}"
-    if status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
-        return f"The scheme is full: all {scheme.capacity} places are taken"
+        problem = f"A member who is {STATUS_NAMES[member.status].lower()} cannot be moved to {status}"
+    elif status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
+        problem = f"The scheme is full: all {scheme.capacity} places are taken"
+    if problem:
+        db.rollback()  # let the next decision have the lock now, not after this page is drawn
+        return problem
     stamp(db, framework, member, status)
     member.reason = reason if status in NEEDS_REASON else member.reason
     if status == "placed":
