@@ -145,6 +145,26 @@ def places_taken_by_session(db: Session, session_ids: list[int]) -> dict[int, in
     return dict(rows)
 
 
+def places_left(session: LearningSession, taken: int) -> int:
+    return max(session.capacity - taken, 0)
+
+
+# What people other than HR see of a session's places: how full it is, never how many people
+# hold a place (with a small session that would say who else is going). HR see the number.
+FEW_PLACES_SHARE = 5  # "Few places left" once a fifth or less of the places are free
+
+
+def places_band(session: LearningSession, taken: int) -> str:
+    left = places_left(session, taken)
+    if left == 0:
+        return "Full"
+    return "Few places left" if left * FEW_PLACES_SHARE <= session.capacity else "Places available"
+
+
+def places_shown(session: LearningSession, taken: int, exact: bool) -> str:
+    return f"{places_left(session, taken):,}" if exact else places_band(session, taken)
+
+
 # --- registering -------------------------------------------------------------------------
 
 
