@@ -139,8 +139,10 @@ def live(request, tmp_path_factory):
         people = _add_people(db.session())
     with gunicorn(app_env(url), folder / "gunicorn.log", workers=4) as base:
         live = Live(base, app, person_ids=[pid for pid, _ in people])
-        live.people = [sign_in(base, email, PASSWORD) for _, email in people]
-        live.hr = sign_in(base, HR, PASSWORD)
+        with ThreadPoolExecutor(4) as pool:  # signing in is slow on purpose (password hashing)
+            *live.people, live.hr = pool.map(
+                lambda email: sign_in(base, email, PASSWORD), [e for _, e in people] + [HR]
+            )
         yield live
     app.extensions["db_engine"].dispose()
 
