@@ -524,3 +524,25 @@ def test_the_public_see_how_full_a_session_is_and_hr_see_how_many_places_are_lef
         for registration in two:
             learning.cancel(db.session(), registration)
     assert _places_cell(client.get(item_page).get_data(as_text=True), "Room 1") == "2"
+
+
+def test_a_second_place_at_the_same_learning_is_refused_by_the_database_too(seeded, sign_in, submit, monkeypatch):
+    from ddat.services import learning
+
+    first = add_session(seeded, VISUALISATION, days=10)
+    second = add_session(seeded, VISUALISATION, days=11)
+    sign_in(POLICY)
+    assert book(submit, VISUALISATION, first).status_code == 302
+    # Two tabs booking at the same moment: each checked before the other's place was saved.
+    monkeypatch.setattr(learning, "live_registration", lambda *_: None)
+    response = book(submit, VISUALISATION, second)
+    assert response.status_code == 200
+    assert "Already registered for a session" in text_of(response.get_data(as_text=True))
+    person = person_of(seeded, POLICY)
+    with seeded.app_context():
+        held = db.session().exec(
+            select(Registration.session_id).where(
+                Registration.person_id == person.id, Registration.status.in_(("registered", "waiting"))
+            )
+        )
+        assert list(held) == [first]
