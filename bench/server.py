@@ -26,10 +26,11 @@ LEADER = "leader@example.gov.uk"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def app_env(database: Path) -> dict[str, str]:
+def app_env(database: Path | str) -> dict[str, str]:
+    """The server's environment; `database` is a SQLite file or any database URL."""
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "DDAT_CONFIG": "local",
         "SECRET_KEY": secrets.token_hex(32),
         # The benchmark talks to the server directly; no proxy may sit in between.

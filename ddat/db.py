@@ -7,7 +7,9 @@ from sqlmodel import Session, create_engine
 
 def make_engine(url: str):
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # A write waits up to `timeout` seconds for the one writer before giving up; capacity
+        # checks queue for it on purpose (ddat/locks.py), each holding it for milliseconds.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):

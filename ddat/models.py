@@ -309,10 +309,24 @@ class Invitation(SQLModel, table=True):
 REGISTRATION_STATUSES = ("registered", "waiting", "cancelled", "attended", "no_show", "completed")
 
 
+# A registration that counts as the person's one place for an item (waiting for one included).
+LIVE_REGISTRATION = ("registered", "waiting", "attended", "completed")
+_LIVE = text("status IN (" + ", ".join(f"'{status}'" for status in LIVE_REGISTRATION) + ")")
+
+
 class Registration(SQLModel, table=True):
     __tablename__ = "learning_registration"
     __table_args__ = (
         UniqueConstraint("session_id", "person_id", name="uq_registration_person"),
+        # At most one live registration per person per item, even when they book two sessions at once.
+        Index(
+            "uq_registration_one_live",
+            "item_id",
+            "person_id",
+            unique=True,
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         # Uptake counts one item's completions by month.
         Index("ix_learning_registration_item_status_completed", "item_id", "status", "completed_at"),
         NEVER_REUSED_IDS,

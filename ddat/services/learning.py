@@ -12,16 +12,18 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, true
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pathways import Framework
 
-from ..models import Invitation, LearningItem, LearningSession, Person, Registration
+from ..locks import lock
+from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration
 from . import course_evidence
 
 UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
-LIVE = ("registered", "waiting", "attended", "completed")  # a second registration for the item is refused
+LIVE = LIVE_REGISTRATION  # a second registration for the item is refused, by the database too
 OUTCOMES = ("registered", "attended", "no_show", "completed", "cancelled")
 STATUS_NAMES = {
     "invited": "Invited",
@@ -99,6 +101,8 @@ def save_item(db: Session, item: LearningItem | None, answers: dict) -> Learning
 def save_session(db: Session, session: LearningSession, answers: dict) -> list[Registration]:
     """Create or change a session. More places go to the waiting list at once; fewer places
     never take a place from anyone who holds one. Returns the people given a place."""
+    if session.id is not None:
+        lock(db, LearningSession, session.id)  # a capacity change waits for bookings under way
     for name, value in answers.items():
         setattr(session, name, value)
     db.add(session)
@@ -141,6 +145,26 @@ def places_taken_by_session(db: Session, session_ids: list[int]) -> dict[int, in
     return dict(rows)
 
 
+def places_left(session: LearningSession, taken: int) -> int:
+    return max(session.capacity - taken, 0)
+
+
+# What people other than HR see of a session's places: how full it is, never how many people
+# hold a place (with a small session that would say who else is going). HR see the number.
+FEW_PLACES_SHARE = 5  # "Few places left" once a fifth or less of the places are free
+
+
+def places_band(session: LearningSession, taken: int) -> str:
+    left = places_left(session, taken)
+    if left == 0:
+        return "Full"
+    return "Few places left" if left * FEW_PLACES_SHARE <= session.capacity else "Places available"
+
+
+def places_shown(session: LearningSession, taken: int, exact: bool) -> str:
+    return f"{places_left(session, taken):,}" if exact else places_band(session, taken)
+
+
 # --- registering -------------------------------------------------------------------------
 
 
@@ -179,9 +203,7 @@ def _refusal(db: Session, session: LearningSession, person: Person) -> str | Non
 def register(db: Session, session: LearningSession, person: Person, source: str = "self") -> Registration:
     """A place, or a place on the waiting list when the session is full. HR may register
     people outside the audience; people registering themselves are checked first."""
-    # Lock the session's row (PostgreSQL; SQLite writes one at a time anyway) so two people
-    # taking the last place at once cannot both get it.
-    db.exec(select(LearningSession.id).where(LearningSession.id == session.id).with_for_update()).one()
+    session = lock(db, LearningSession, session.id)  # two people cannot both take the last place
     refusal = _refusal(db, session, person)
     if refusal:
         db.rollback()
@@ -201,7 +223,13 @@ def register(db: Session, session: LearningSession, person: Person, source: str 
     registration.cancelled_at = None
     registration.updated_at = now
     db.add(registration)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:
+        # The same person booked another session of this item at the same moment (each
+        # session has its own lock): the database's one-live-place index kept the first.
+        db.rollback()
+        raise RegistrationRefused(_refusal(db, session, person) or "Already registered for a session") from None
     return registration
 
 
@@ -213,18 +241,22 @@ def cancel(db: Session, registration: Registration) -> Registration | None:
 
 
 def _cancel(db: Session, registration: Registration) -> Registration | None:
+    session = lock(db, LearningSession, registration.session_id)
+    db.refresh(registration)  # a second click, or HR at the same moment, may have cancelled it already
+    if registration.status == "cancelled":
+        return None
     held_a_place = registration.status in HOLDS_A_PLACE
     registration.status = "cancelled"
     registration.cancelled_at = registration.updated_at = datetime.now(UTC)
     db.add(registration)
     db.flush()
-    promoted = promote_waiting(db, db.get(LearningSession, registration.session_id)) if held_a_place else []
+    promoted = promote_waiting(db, session) if held_a_place else []
     return promoted[0] if promoted else None
 
 
 def promote_waiting(db: Session, session: LearningSession) -> list[Registration]:
     """Give free places to the waiting list, longest waiting first."""
-    db.exec(select(LearningSession.id).where(LearningSession.id == session.id).with_for_update()).one()
+    session = lock(db, LearningSession, session.id)
     free = session.capacity - places_taken(db, session.id)
     if free <= 0:
         return []

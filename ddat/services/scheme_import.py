@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 
+from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
 from . import audit, consent
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows
@@ -30,6 +31,8 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     result = ImportResult(errors)
     if errors:
         return result
+    # The places are counted and filled under the scheme's lock, as HR's decisions are.
+    scheme = lock(db, Scheme, scheme.id)
     members = {m.person_id: m for m in db.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id))}
     people = {
         key: person
@@ -56,6 +59,7 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
             RowError(1, "status", f"The file would fill {taken} places but the scheme has {scheme.capacity}")
         )
     if result.errors:
+        db.rollback()  # nothing to write: free the scheme for others straight away
         return result
     _apply(db, framework, scheme, user, planned, members, result)
     return result

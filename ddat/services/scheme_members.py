@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from pathways import Framework, Profile, Rating, match
 
+from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
 from . import audit, consent
 from .profiles import engine_profile, now, ratings_of
@@ -104,14 +105,20 @@ def move(
     actor: User,
 ) -> str | None:
     """Move a member on; returns a GOV.UK error message when the move is not allowed."""
+    scheme = lock(db, Scheme, scheme.id)  # decisions on one scheme take turns: the last place goes once
+    db.refresh(member)  # another decision on this member may have been made meanwhile
     person = db.get(Person, member.person_id)
-    if not consent.hr_may_act(person, member):
-        return consent.refusal(person)
     problems = move_problems(framework, member.status, status, reason, placed_level, placed_on)
-    if problems:
-        return problems[0][1]
-    if status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
-        return f"The scheme is full: all {scheme.capacity} places are taken"
+    problem = None
+    if not consent.hr_may_act(person, member):
+        problem = consent.refusal(person)
+    elif problems:
+        problem = problems[0][1]
+    elif status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
+        problem = f"The scheme is full: all {scheme.capacity} places are taken"
+    if problem:
+        db.rollback()  # let the next decision have the lock now, not after this page is drawn
+        return problem
     stamp(db, framework, member, status)
     member.reason = reason if status in NEEDS_REASON else member.reason
     if status == "placed":

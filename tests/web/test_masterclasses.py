@@ -478,3 +478,71 @@ def test_hr_cannot_give_a_waiting_person_a_place_beyond_the_places(seeded, clien
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "A place can only be given by registering them" in page
     assert registration_of(seeded, session_id, OPS).status == "waiting"
+
+
+def _places_cell(html: str, location: str) -> str:
+    """What the item page's places column says for the session held at `location`."""
+    row = re.search(r'<tr class="govuk-table__row">((?:(?!</tr>).)*' + location + r".*?)</tr>", html, re.S).group(1)
+    return text_of(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2]).strip()
+
+
+def test_the_public_see_how_full_a_session_is_and_hr_see_how_many_places_are_left(seeded, client, sign_in, submit):
+    from ddat.services import learning
+
+    session_id = add_session(seeded, VISUALISATION, days=10, capacity=10)
+    item_page = f"/masterclasses/{VISUALISATION}"
+
+    def fill(places: int) -> None:
+        with seeded.app_context():
+            database = db.session()
+            session = database.get(LearningSession, session_id)
+            booked = select(Registration.person_id).where(Registration.session_id == session_id)
+            people = database.exec(
+                select(Person).where(Person.user_id.is_(None), Person.id.not_in(booked)).order_by(Person.id)
+            ).all()
+            for person in people[:places]:
+                learning.register(database, session, person, source="hr")
+
+    seen = []
+    for held in (0, 8, 2):  # 0, then 8, then 10 places taken
+        fill(held)
+        seen.append(_places_cell(client.get(item_page).get_data(as_text=True), "Room 1"))
+    assert seen == ["Places available", "Few places left", "Full (waiting list)"]
+
+    sign_in(POLICY)
+    assert _places_cell(client.get(item_page).get_data(as_text=True), "Room 1") == "Full (waiting list)"
+    booking = text_of(client.get(f"{item_page}/sessions/{session_id}/book").get_data(as_text=True))
+    assert "Places Full" in booking and "Places left" not in booking
+    client.post("/sign-out", data={})
+    with client.session_transaction() as browser:
+        browser.clear()
+
+    sign_in("hr@example.gov.uk")
+    assert _places_cell(client.get(item_page).get_data(as_text=True), "Room 1") == "0 (waiting list)"
+    with seeded.app_context():
+        two = db.session().exec(select(Registration).where(Registration.session_id == session_id).limit(2)).all()
+        for registration in two:
+            learning.cancel(db.session(), registration)
+    assert _places_cell(client.get(item_page).get_data(as_text=True), "Room 1") == "2"
+
+
+def test_a_second_place_at_the_same_learning_is_refused_by_the_database_too(seeded, sign_in, submit, monkeypatch):
+    from ddat.services import learning
+
+    first = add_session(seeded, VISUALISATION, days=10)
+    second = add_session(seeded, VISUALISATION, days=11)
+    sign_in(POLICY)
+    assert book(submit, VISUALISATION, first).status_code == 302
+    # Two tabs booking at the same moment: each checked before the other's place was saved.
+    monkeypatch.setattr(learning, "live_registration", lambda *_: None)
+    response = book(submit, VISUALISATION, second)
+    assert response.status_code == 200
+    assert "Already registered for a session" in text_of(response.get_data(as_text=True))
+    person = person_of(seeded, POLICY)
+    with seeded.app_context():
+        held = db.session().exec(
+            select(Registration.session_id).where(
+                Registration.person_id == person.id, Registration.status.in_(("registered", "waiting"))
+            )
+        )
+        assert list(held) == [first]

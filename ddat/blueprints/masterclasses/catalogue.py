@@ -33,19 +33,21 @@ def item(slug: str):
     taken = learning.places_taken_by_session(db.session(), [s.id for s in upcoming])
     person = my_person() if current_user.is_authenticated else None
     mine = learning.live_registration(db.session(), item.id, person.id) if person else None
+    is_hr = current_user.is_authenticated and current_user.has_role(*HR)
     return render_template(
         "masterclasses/item.html",
         item=item,
         skills=[(fw.skills[s], level_name(lv)) for s, lv in item.skills if s in fw.skills],
         upcoming=upcoming,
-        places_left={s.id: max(s.capacity - taken.get(s.id, 0), 0) for s in upcoming},
+        places_left={s.id: learning.places_left(s, taken.get(s.id, 0)) for s in upcoming},
+        places_shown={s.id: learning.places_shown(s, taken.get(s.id, 0), exact=is_hr) for s in upcoming},
         past=learning.sessions_of(db.session(), item, upcoming=False) if current_user.is_authenticated else [],
         person=person,
         in_audience=learning.in_audience(item, person),
         mine=mine,
         format_names=FORMAT_NAMES,
         saved=request.args.get("saved"),
-        is_hr=current_user.is_authenticated and current_user.has_role(*HR),
+        is_hr=is_hr,
     )
 
 

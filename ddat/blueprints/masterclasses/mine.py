@@ -1,6 +1,7 @@
 """A person's own learning: registering, cancelling, feedback, and everything they have done."""
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ... import db
 from ...account_forms import ConfirmForm
@@ -9,7 +10,7 @@ from ...permissions import signed_in
 from ...services import learning
 from ..profile.common import my_person
 from . import bp
-from .common import item_or_404, session_or_404
+from .common import HR, item_or_404, session_or_404
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/book", methods=["GET", "POST"])
@@ -29,14 +30,17 @@ def book(slug: str, session_id: int):
             problem = str(refused)
         else:
             return redirect(url_for("masterclasses.my_registration", registration_id=registration.id, new=1))
-    places_left = max(session.capacity - learning.places_taken(db.session(), session.id), 0)
+    taken = learning.places_taken(db.session(), session.id)
+    exact = current_user.has_role(*HR)  # HR see how many; everyone else how full it is
     return render_template(
         "masterclasses/book.html",
         item=item,
         session=session,
         form=form,
         problem=problem,
-        places_left=places_left,
+        places_left=learning.places_left(session, taken),
+        places_shown=learning.places_shown(session, taken, exact),
+        places_exact=exact,
         past=session.starts_at <= learning.uk_now(),
         format_names=FORMAT_NAMES,
     )

@@ -1,0 +1,214 @@
+"""Places hold when many people act at the same moment: races against a live gunicorn server
+with two workers, on SQLite and on PostgreSQL. Every request in a race is released by one
+barrier, each from its own signed-in browser, and the database is read afterwards."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import func
+from sqlmodel import select
+
+from bench.server import app_env, csrf_token, gunicorn, sign_in
+from ddat import create_app, db
+from ddat.auth import hash_password
+from ddat.migrate import upgrade_to_head
+from ddat.models import Department, LearningSession, Person, Registration, Scheme, SchemeMember, User
+from ddat.services import demo, learning, schemes
+from ddat.services import scheme_members as members
+from ddat.services.framework import current_framework, load_release
+from pathways import Profile
+from tests.support import empty_postgres
+
+ROUNDS = 3
+PEOPLE = 20
+PASSWORD = "pathways-demo-2026"
+HR = "hr@example.gov.uk"
+TARGET = "associate-data-analyst"
+names = count(1)
+
+
+@dataclass
+class Live:
+    base: str
+    app: Flask
+    people: list[requests.Session] = field(default_factory=list)  # signed in, one per person
+    person_ids: list[int] = field(default_factory=list)
+    hr: requests.Session | None = None
+
+    def new_item(self, sessions: int, capacity: int) -> tuple[int, str, list[int]]:
+        """A learning item for everyone with upcoming sessions, made as HR's forms make them."""
+        with self.app.app_context():
+            n = next(names)
+            answers = {"name": f"Race {n}", "provider": "Test", "description": "", "audience": []}
+            item = learning.save_item(
+                db.session(), None, {**answers, "format": "online", "duration_hours": 2, "skills": []}
+            )
+            ids = []
+            for day in range(sessions):
+                starts = datetime.now(UTC) + timedelta(days=10 + day)
+                session = LearningSession(
+                    item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=2), location="Teams"
+                )
+                learning.save_session(db.session(), session, {"capacity": capacity, "online": True})
+                ids.append(session.id)
+            return item.id, item.slug, ids
+
+    def new_scheme(self, capacity: int) -> tuple[int, list[int]]:
+        """An open scheme everyone in the race has applied to."""
+        with self.app.app_context():
+            database = db.session()
+            today = date.today()
+            scheme = schemes.save_scheme(
+                database,
+                Scheme(),
+                {
+                    "name": f"Race scheme {next(names)}",
+                    "description": "",
+                    "professions": [],
+                    "grade_from": None,
+                    "grade_to": None,
+                    "min_fit": 0,
+                    "capacity": capacity,
+                    "opens_on": today,
+                    "closes_on": today + timedelta(days=30),
+                    "starts_on": today + timedelta(days=60),
+                    "ends_on": today + timedelta(days=400),
+                    "status": "open",
+                    "targets": [TARGET],
+                    "departments": [],
+                },
+            )
+            fw = current_framework(database)
+            applied = [
+                members.apply(database, fw, scheme, database.get(Person, pid), Profile(), "I would like to join")
+                for pid in self.person_ids
+            ]
+            return scheme.id, [m.id for m in applied]
+
+    def statuses(self, model, **where) -> dict[str, int]:
+        with self.app.app_context():
+            query = select(model.status, func.count()).group_by(model.status)
+            for column, value in where.items():
+                query = query.where(getattr(model, column) == value)
+            return dict(db.session().exec(query).all())
+
+
+def _add_people(database) -> list[tuple[int, str]]:
+    department = database.exec(select(Department).order_by(Department.id)).first()
+    password_hash = hash_password(PASSWORD)
+    people = []
+    for n in range(PEOPLE):
+        email = f"racer.{n}@example.gov.uk"
+        user = User(email=email, password_hash=password_hash, role="civil_servant")
+        database.add(user)
+        database.flush()
+        person = Person(
+            user_id=user.id,
+            display_name=f"Racer {n}",
+            staff_number=f"RACE{n:04d}",
+            department_id=department.id,
+            profession="policy",
+            grade="EO",
+            shares_with_hr=True,
+        )
+        database.add(person)
+        database.flush()
+        people.append((person.id, email))
+    database.commit()
+    return people
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def live(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder / 'race.db'}"
+    else:
+        url = empty_postgres(request.getfixturevalue("postgres_url"))
+    upgrade_to_head(url)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        load_release(db.session())
+        demo.seed(db.session(), people=10, seed=4)
+        people = _add_people(db.session())
+    with gunicorn(app_env(url), folder / "gunicorn.log", workers=4) as base:
+        live = Live(base, app, person_ids=[pid for pid, _ in people])
+        with ThreadPoolExecutor(4) as pool:  # signing in is slow on purpose (password hashing)
+            *live.people, live.hr = pool.map(
+                lambda email: sign_in(base, email, PASSWORD), [e for _, e in people] + [HR]
+            )
+        yield live
+    app.extensions["db_engine"].dispose()
+
+
+def _browser_like(browser: requests.Session) -> requests.Session:
+    """Another browser signed in as the same person (a second tab, a double click)."""
+    twin = requests.Session()
+    twin.cookies.update(browser.cookies)
+    return twin
+
+
+def _race(jobs: list[tuple[requests.Session, str, dict]]) -> list[requests.Response]:
+    """Fill in every form first, then send them all at once."""
+    ready = []
+    for browser, url, form in jobs:
+        page = browser.get(url, timeout=60)
+        assert page.status_code == 200, f"{url} answered {page.status_code}"
+        ready.append((browser, url, {**form, "csrf_token": csrf_token(page.text)}))
+    barrier = threading.Barrier(len(ready))
+
+    def send(job):
+        browser, url, form = job
+        barrier.wait()
+        return browser.post(url, data=form, allow_redirects=False, timeout=120)
+
+    with ThreadPoolExecutor(len(ready)) as pool:
+        answers = list(pool.map(send, ready))
+    assert [a.status_code for a in answers if a.status_code >= 500] == []
+    return answers
+
+
+def test_twenty_people_booking_ten_places_at_once_fill_exactly_ten(live):
+    for _ in range(ROUNDS):
+        _, slug, (session_id,) = live.new_item(sessions=1, capacity=10)
+        url = f"{live.base}/masterclasses/{slug}/sessions/{session_id}/book"
+        answers = _race([(browser, url, {}) for browser in live.people])
+        assert [a.status_code for a in answers] == [302] * PEOPLE  # each given a place or a place in the queue
+        assert live.statuses(Registration, session_id=session_id) == {"registered": 10, "waiting": 10}
+
+
+def test_twenty_enrol_decisions_on_a_two_place_scheme_enrol_exactly_two(live):
+    for _ in range(ROUNDS):
+        scheme_id, member_ids = live.new_scheme(capacity=2)
+        jobs = [
+            (_browser_like(live.hr), f"{live.base}/schemes/{scheme_id}/members/{member_id}", decision)
+            for member_id in member_ids
+            for decision in [{"action": "decision", "status": "enrolled", "reason": "", "placed_level": ""}]
+        ]
+        answers = _race(jobs)
+        assert live.statuses(SchemeMember, scheme_id=scheme_id) == {"enrolled": 2, "applied": PEOPLE - 2}
+        assert sorted(a.status_code for a in answers) == [200] * (PEOPLE - 2) + [302] * 2
+        refused = [a.text for a in answers if a.status_code == 200]
+        assert all("The scheme is full: all 2 places are taken" in text for text in refused)
+
+
+def test_one_person_booking_four_sessions_of_one_item_at_once_gets_one_place(live):
+    for n in range(ROUNDS):
+        item_id, slug, session_ids = live.new_item(sessions=4, capacity=10)
+        me = live.people[n]
+        jobs = [
+            (_browser_like(me), f"{live.base}/masterclasses/{slug}/sessions/{session_id}/book", {})
+            for session_id in session_ids
+        ]
+        answers = _race(jobs)
+        held = live.statuses(Registration, item_id=item_id, person_id=live.person_ids[n])
+        assert held == {"registered": 1}
+        assert sorted(a.status_code for a in answers) == [200, 200, 200, 302]
+        refused = [a.text for a in answers if a.status_code == 200]
+        assert all("Already registered for a session" in text for text in refused)
