@@ -1,5 +1,5 @@
 """Places hold when many people act at the same moment: races against a live gunicorn server
-with two workers, on SQLite and on PostgreSQL. Every request in a race is released by one
+with four workers, on SQLite and on PostgreSQL. Every request in a race is released by one
 barrier, each from its own signed-in browser, and the database is read afterwards."""
 
 import threading
@@ -64,6 +64,7 @@ class Live:
         with self.app.app_context():
             database = db.session()
             today = date.today()
+            hr = database.exec(select(User).where(User.email == HR)).one()
             scheme = schemes.save_scheme(
                 database,
                 Scheme(),
@@ -83,6 +84,7 @@ class Live:
                     "targets": [TARGET],
                     "departments": [],
                 },
+                hr,
             )
             fw = current_framework(database)
             applied = [
@@ -212,3 +214,15 @@ def test_one_person_booking_four_sessions_of_one_item_at_once_gets_one_place(liv
         assert sorted(a.status_code for a in answers) == [200, 200, 200, 302]
         refused = [a.text for a in answers if a.status_code == 200]
         assert all("Already registered for a session" in text for text in refused)
+
+
+def test_a_session_signed_out_on_one_worker_is_ended_on_every_worker(live):
+    browser = sign_in(live.base, HR, PASSWORD)
+    copy = _browser_like(browser)
+    # Every worker has served the session (20 requests over 4 workers) before it ends.
+    assert {copy.get(f"{live.base}/schemes", allow_redirects=False, timeout=60).status_code for _ in range(20)} == {200}
+    token = csrf_token(browser.get(f"{live.base}/sign-out", timeout=60).text)
+    assert browser.post(f"{live.base}/sign-out", data={"csrf_token": token}, timeout=60).status_code == 200
+    answers = [copy.get(f"{live.base}/schemes", allow_redirects=False, timeout=60) for _ in range(20)]
+    assert {a.status_code for a in answers} == {302}
+    assert all("/sign-in" in a.headers["Location"] for a in answers)
