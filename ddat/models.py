@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -233,6 +233,8 @@ class LearningItem(SQLModel, table=True):
     format: str = Field(max_length=12)
     duration_hours: float
     skills: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The department that runs it, as for schemes; None for learning run by central HR.
+    owner_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 
@@ -273,6 +275,19 @@ class Registration(SQLModel, table=True):
         UniqueConstraint("session_id", "person_id", name="uq_registration_person"),
         # Uptake counts one item's completions by month.
         Index("ix_learning_registration_item_status_completed", "item_id", "status", "completed_at"),
+        # A dispute always has its reason; only a completion can be under dispute; it ends
+        # confirmed (the evidence counts again) or withdrawn (it was not a completion).
+        CheckConstraint(
+            "(disputed_at IS NULL) = (dispute_reason IS NULL)", name="ck_learning_registration_dispute_reason"
+        ),
+        CheckConstraint(
+            "disputed_at IS NULL OR dispute_outcome IS NOT NULL OR status = 'completed'",
+            name="ck_learning_registration_open_dispute_is_a_completion",
+        ),
+        CheckConstraint(
+            "dispute_outcome IS NULL OR (dispute_outcome IN ('confirmed', 'withdrawn') AND disputed_at IS NOT NULL)",
+            name="ck_learning_registration_dispute_outcome",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="learning_session.id", index=True)
@@ -284,6 +299,12 @@ class Registration(SQLModel, table=True):
     registered_at: datetime | None = None  # when a place was first held
     cancelled_at: datetime | None = None
     completed_at: datetime | None = Field(default=None, index=True)
+    # Who recorded the completion, shown to the person. Not a foreign key: it outlives HR accounts.
+    completed_by_user_id: int | None = None
+    # The person saying the completion is wrong: while open, it is not course evidence.
+    disputed_at: datetime | None = None
+    dispute_reason: str | None = Field(default=None, max_length=500)
+    dispute_outcome: str | None = Field(default=None, max_length=12)
     feedback_score: int | None = None
     feedback_comment: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=_now)
