@@ -159,22 +159,21 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
         for pid, _ in changes
     ]
     ids = db.execute(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows).scalars().all()
-    db.execute(
-        insert(SkillRating),
-        [
-            {
-                "person_id": pid,
-                "assessment_id": aid,
-                "skill": skill,
-                "level": level,
-                "evidence": evidence,
-                "framework_version": framework.version,
-                "rated_at": now,
-            }
-            for (pid, after), aid in zip(changes, ids, strict=True)
-            for skill, (level, evidence) in after.items()
-        ],
-    )
+    ratings = [
+        {
+            "person_id": pid,
+            "assessment_id": aid,
+            "skill": skill,
+            "level": level,
+            "evidence": evidence,
+            "framework_version": framework.version,
+            "rated_at": now,
+        }
+        for (pid, after), aid in zip(changes, ids, strict=True)
+        for skill, (level, evidence) in after.items()
+    ]
+    if ratings:  # none when a disputed course was all someone had: an empty list would insert a blank row
+        db.execute(insert(SkillRating), ratings)
     people = Person.__table__
     db.connection().execute(
         people.update().where(people.c.id == bindparam("pid")).values(current_assessment_id=bindparam("aid")),

@@ -15,7 +15,9 @@ from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from tests.conftest import CSRF_PATTERN
 from tests.web.test_masterclasses import (
+    MASTERCLASS,
     OPS,
+    PERM_SEC,
     POLICY,
     VISUALISATION,
     add_session,
@@ -267,3 +269,28 @@ def test_departmental_hr_change_only_their_own_departments_learning(seeded, clie
         db.session().add(hr)
         db.session().commit()
     assert submit(ours + "/edit", item_form(name="Our induction, by central HR")).status_code == 302
+
+
+def test_disputing_the_only_evidence_someone_has_leaves_an_empty_profile_not_an_error(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, MASTERCLASS, days=-1)
+    with seeded.app_context():
+        item_id = db.session().get(LearningSession, session_id).item_id
+        person = person_of(seeded, PERM_SEC)
+        db.session().add(
+            Registration(session_id=session_id, item_id=item_id, person_id=person.id, status="attended", source="self")
+        )
+        db.session().commit()
+        before = engine_profile(db.session(), person)
+    sign_in(HR)
+    session_url = f"/masterclasses/{MASTERCLASS}/sessions/{session_id}"
+    registration = registration_of(seeded, session_id, PERM_SEC)
+    submit(f"{session_url}/attendance", {f"status-{registration.id}": "completed"}, form_url=session_url)
+    signed_out(client)
+    sign_in(PERM_SEC)
+    sent = submit(f"/masterclasses/registrations/{registration.id}/dispute", {"reason": "Not me"})
+    assert sent.status_code == 302
+    with seeded.app_context():
+        after = engine_profile(db.session(), person_of(seeded, PERM_SEC))
+    assert before is None  # they never rated their skills: nothing of the course is left
+    assert after is None or after.ratings == ()
+    assert client.get("/profile/matches").status_code == 200
