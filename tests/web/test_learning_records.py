@@ -14,6 +14,7 @@ from ddat.services.attendance_import import import_attendance
 from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from tests.conftest import CSRF_PATTERN
+from tests.support import app_on_each_database
 from tests.web.test_masterclasses import (
     MASTERCLASS,
     OPS,
@@ -29,6 +30,12 @@ from tests.web.test_masterclasses import (
 )
 
 HR = "hr@example.gov.uk"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path):
+    # Disputes rest on CHECK constraints and re-derived ratings: run on both databases.
+    return app_on_each_database(request, tmp_path)
 
 
 def rating(app, email: str, skill: str):
