@@ -228,3 +228,27 @@ class FeedbackForm(FlaskForm):
         validators=[Optional(), Length(max=1000, message="Your comment must be 1,000 characters or fewer")],
     )
     submit = SubmitField("Send feedback", widget=GovSubmitInput())
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is this record wrong?",
+        description="For example, you did not take this learning, or not at this session.",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired(message="Enter why this record is wrong"),
+            Length(max=500, message="Why this record is wrong must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Dispute this record", widget=GovSubmitInput())
+
+    def validate_reason(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError("Enter why this record is wrong")
+
+
+class ResolveForm(FlaskForm):
+    resolution = RadioChoiceField(
+        "How do you want to settle it?", widget=GovRadioInput(), message="Select how to settle the dispute"
+    )
+    submit = SubmitField("Settle the dispute", widget=GovSubmitInput())

@@ -274,6 +274,8 @@ class LearningItem(SQLModel, table=True):
     format: str = Field(max_length=12)
     duration_hours: float
     skills: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The department that runs it, as for schemes; None for learning run by central HR.
+    owner_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 
@@ -329,6 +331,19 @@ class Registration(SQLModel, table=True):
         ),
         # Uptake counts one item's completions by month.
         Index("ix_learning_registration_item_status_completed", "item_id", "status", "completed_at"),
+        # A dispute always has its reason; only a completion can be under dispute; it ends
+        # confirmed (the evidence counts again) or withdrawn (it was not a completion).
+        CheckConstraint(
+            "(disputed_at IS NULL) = (dispute_reason IS NULL)", name="ck_learning_registration_dispute_reason"
+        ),
+        CheckConstraint(
+            "disputed_at IS NULL OR dispute_outcome IS NOT NULL OR status = 'completed'",
+            name="ck_learning_registration_open_dispute_is_a_completion",
+        ),
+        CheckConstraint(
+            "dispute_outcome IS NULL OR (dispute_outcome IN ('confirmed', 'withdrawn') AND disputed_at IS NOT NULL)",
+            name="ck_learning_registration_dispute_outcome",
+        ),
         NEVER_REUSED_IDS,
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -341,6 +356,12 @@ class Registration(SQLModel, table=True):
     registered_at: datetime | None = None  # when a place was first held
     cancelled_at: datetime | None = None
     completed_at: datetime | None = Field(default=None, index=True)
+    # Who recorded the completion, shown to the person. Not a foreign key: it outlives HR accounts.
+    completed_by_user_id: int | None = None
+    # The person saying the completion is wrong: while open, it is not course evidence.
+    disputed_at: datetime | None = None
+    dispute_reason: str | None = Field(default=None, max_length=500)
+    dispute_outcome: str | None = Field(default=None, max_length=12)
     feedback_score: int | None = None
     feedback_comment: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=_now)

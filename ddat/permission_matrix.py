@@ -19,6 +19,9 @@ SIGNED_IN = _rule("sign in", "ok", "ok", "ok", "ok", "ok")
 HR = _rule("sign in", "403", "ok", "ok", "403", "ok")
 VIEWERS = _rule("sign in", "403", "ok", "ok", "ok", "ok")
 ADMIN = _rule("sign in", "403", "403", "403", "403", "ok")
+# Changing learning: its owners and central HR. The matrix's item is central HR's, so
+# departmental HR may not change it (they can still run its sessions for their own people).
+LEARNING_OWNERS = _rule("sign in", "403", "403", "ok", "403", "ok")
 # A civil servant's own record; everyone else, including HR, gets "not found".
 OWN_RECORD = _rule("sign in", "ok", "404", "404", "404", "404")
 
@@ -73,20 +76,22 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterclasses.index": PUBLIC,
     "masterclasses.item": PUBLIC,
     "masterclasses.new_item": HR,
-    "masterclasses.edit_item": HR,
+    "masterclasses.edit_item": LEARNING_OWNERS,
     "masterclasses.invite": HR,
-    "masterclasses.new_session": HR,
+    "masterclasses.new_session": LEARNING_OWNERS,
     "masterclasses.session_page": HR,
-    "masterclasses.edit_session": HR,
+    "masterclasses.edit_session": LEARNING_OWNERS,
     "masterclasses.record_attendance": HR,
     "masterclasses.register_people": HR,
     "masterclasses.import_page": HR,
+    "masterclasses.resolve_dispute": HR,  # their own people's disputes; none open redirects back
     "masterclasses.uptake": VIEWERS,
     "masterclasses.book": SIGNED_IN,
     "masterclasses.my_learning": SIGNED_IN,
     "masterclasses.my_registration": OWN_RECORD,
     "masterclasses.cancel": OWN_RECORD,
     "masterclasses.feedback": OWN_RECORD,
+    "masterclasses.dispute": OWN_RECORD,  # a record that is not a completion redirects to the registration
     "dashboards.index": VIEWERS,
     "dashboards.skills": VIEWERS,
     "dashboards.capability_gaps": VIEWERS,
@@ -104,6 +109,10 @@ OTHER_DEPARTMENT = {
     "schemes.dashboard",
     "schemes.import_page",
 }
+
+
+# Learning another department owns (or central HR's): departmental HR may not change it.
+LEARNING_ITEM_CHANGES = {"masterclasses.edit_item", "masterclasses.new_session", "masterclasses.edit_session"}
 
 
 def as_markdown(rules: dict[str, str]) -> str:

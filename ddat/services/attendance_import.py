@@ -1,15 +1,18 @@
 """Importing a session's attendance from a CSV file (email or staff number, status): every row
 checked first, then all applied in one transaction or none. Importing it again changes nothing.
-People who came without registering get a registration; completion adds course evidence."""
+Only people registered for the learning (at any of its sessions) or invited to it can be
+recorded, so a file cannot credit learning to people who never signed up for it; someone
+registered for another session who came to this one is moved to it. Completion adds course
+evidence, recorded against the HR user importing it."""
 
 from sqlmodel import Session, select
 
 from pathways import Framework
 
-from ..models import LearningItem, LearningSession, Registration, User
+from ..models import Invitation, LearningItem, LearningSession, Registration, User
 from . import audit, course_evidence
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
-from .learning import set_outcome, uk_now
+from .learning import audit_outcomes, set_outcome, uk_now
 from .schemes import department_scope
 
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
@@ -47,6 +50,9 @@ def import_attendance(
             )
         )
     )
+    signed_up = set(db.exec(select(Registration.person_id).where(Registration.item_id == session.item_id))) | set(
+        db.exec(select(Invitation.person_id).where(Invitation.item_id == session.item_id))
+    )
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
@@ -64,11 +70,19 @@ def import_attendance(
             result.errors.append(
                 RowError(number, who_column(record), "Already recorded at another session of this learning")
             )
+        elif person and person.id not in signed_up:
+            result.errors.append(
+                RowError(
+                    number,
+                    who_column(record),
+                    "Not registered for or invited to this learning: register or invite them first",
+                )
+            )
         if len(result.errors) == before:
             planned.append((person, status))
     if result.errors:
         return result
-    completed = []
+    completed, recorded = [], []
     for person, status in planned:
         registration = registrations.get(person.id)
         if registration is None:
@@ -82,9 +96,11 @@ def import_attendance(
             continue
         else:
             result.changed += 1
-        if set_outcome(db, framework, registration, status, credit_now=False):
+        if set_outcome(db, framework, registration, status, user, credit_now=False):
             completed.append(person.id)
-    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed)
+        recorded.append(registration)
+    audit_outcomes(db, user, recorded)
+    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, user)
     audit.record(db, "learning.attendance_imported", user.id, user.role, "learning_session", str(session.id))
     db.commit()
     return result

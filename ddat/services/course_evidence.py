@@ -3,6 +3,10 @@
 Each person whose ratings change gets a new submitted assessment holding them (so history
 shows when learning changed their profile), and the same evidence goes into any draft they
 have open, so their next submission keeps it. Everything is read and written in bulk.
+
+A completion the person disputes stops counting until HR confirms it: its skills go back to
+the person's own latest rating (or go, if they never rated them), and whatever other
+learning they completed is credited again.
 """
 
 from collections import defaultdict
@@ -12,9 +16,9 @@ from sqlalchemy import bindparam, insert
 from sqlmodel import Session, select
 
 from pathways import Framework
-from pathways.learning import changed_skills, with_course_evidence
+from pathways.learning import COURSE, changed_skills, with_course_evidence
 
-from ..models import Assessment, LearningItem, Person, SkillRating
+from ..models import Assessment, LearningItem, Person, Registration, SkillRating, User
 from . import audit, population
 
 CHUNK = 500
@@ -33,8 +37,16 @@ def _ratings_by_assessment(db: Session, assessment_ids: list[int]) -> dict[int, 
     return found
 
 
-def credit(db: Session, framework: Framework, item: LearningItem, person_ids: list[int]) -> int:
-    """Add the item's skills as course evidence for these people; returns how many changed."""
+def counts_as_evidence():
+    """Completions that count: not disputed, or disputed and confirmed by HR."""
+    return Registration.disputed_at.is_(None) | (Registration.dispute_outcome == "confirmed")
+
+
+def credit(
+    db: Session, framework: Framework, item: LearningItem, person_ids: list[int], actor: User | None = None
+) -> int:
+    """Add the item's skills as course evidence for these people; returns how many changed.
+    Each skill is credited at the level the item states, never higher."""
     evidenced = [(skill, level) for skill, level in item.skills if skill in framework.skills]
     if not evidenced or not person_ids:
         return 0
@@ -57,9 +69,87 @@ def credit(db: Session, framework: Framework, item: LearningItem, person_ids: li
         _new_versions(db, framework, changes)
         population.bump(db)
     _into_drafts(db, framework, list(current), evidenced)
-    audit.record(db, "learning.completed", object_type="learning_item", object_id=str(item.id))
+    audit.record(
+        db,
+        "learning.evidence_credited",
+        actor.id if actor else None,
+        actor.role if actor else None,
+        "learning_item",
+        str(item.id),
+    )
     db.flush()
     return len(changes)
+
+
+def withdraw(db: Session, framework: Framework, item: LearningItem, person_id: int) -> None:
+    """Take the item's course evidence off the person's profile (its completion is disputed:
+    the caller has marked it so it no longer counts)."""
+    skills = {skill for skill, _ in item.skills}
+    db.flush()
+    person = db.get(Person, person_id)
+    own = _own_ratings(db, person_id, skills)
+    still = _still_evidenced(db, framework, person_id, skills)
+    aid = person.current_assessment_id
+    if aid:
+        before = _ratings_by_assessment(db, [aid]).get(aid, {})
+        after = _without(before, skills, own, still)
+        if after != before:
+            _new_versions(db, framework, [(person_id, after)])
+            population.bump(db)
+    drafts = db.exec(select(Assessment).where(Assessment.person_id == person_id, Assessment.submitted_at.is_(None)))
+    for draft in drafts:
+        rows = {r.skill: r for r in db.exec(select(SkillRating).where(SkillRating.assessment_id == draft.id))}
+        before = {skill: (r.level, r.evidence) for skill, r in rows.items()}
+        after = _without(before, skills, own, still)
+        for skill, row in rows.items():
+            if skill not in after:
+                db.delete(row)
+            elif after[skill] != before[skill]:
+                row.level, row.evidence = after[skill]
+                db.add(row)
+    db.flush()
+
+
+def _without(ratings: dict, skills: set[str], own: dict, still: list[tuple[str, int]]) -> dict:
+    result = dict(ratings)
+    reverted = {skill for skill in skills if skill in result and result[skill][1] == COURSE}
+    for skill in reverted:
+        if skill in own:
+            result[skill] = own[skill]
+        else:
+            del result[skill]
+    return with_course_evidence(result, [(skill, level) for skill, level in still if skill in reverted])
+
+
+def _own_ratings(db: Session, person_id: int, skills: set[str]) -> dict[str, tuple[int, str]]:
+    """The person's latest submitted rating of each skill that did not come from learning."""
+    rows = db.exec(
+        select(SkillRating.skill, SkillRating.level, SkillRating.evidence)
+        .join(Assessment, Assessment.id == SkillRating.assessment_id)
+        .where(
+            SkillRating.person_id == person_id,
+            SkillRating.skill.in_(skills),
+            SkillRating.evidence != COURSE,
+            Assessment.submitted_at.is_not(None),
+        )
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )
+    return {skill: (level, evidence) for skill, level, evidence in rows}  # the latest wins
+
+
+def _still_evidenced(db: Session, framework: Framework, person_id: int, skills: set[str]) -> list[tuple[str, int]]:
+    """What the person's other completions that still count evidence of these skills."""
+    items = db.exec(
+        select(LearningItem.skills)
+        .join(Registration, Registration.item_id == LearningItem.id)
+        .where(Registration.person_id == person_id, Registration.status == "completed", counts_as_evidence())
+    )
+    return [
+        (skill, level)
+        for evidenced in items
+        for skill, level in evidenced
+        if skill in skills and skill in framework.skills
+    ]
 
 
 def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, dict]]) -> None:
@@ -69,22 +159,21 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
         for pid, _ in changes
     ]
     ids = db.execute(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows).scalars().all()
-    db.execute(
-        insert(SkillRating),
-        [
-            {
-                "person_id": pid,
-                "assessment_id": aid,
-                "skill": skill,
-                "level": level,
-                "evidence": evidence,
-                "framework_version": framework.version,
-                "rated_at": now,
-            }
-            for (pid, after), aid in zip(changes, ids, strict=True)
-            for skill, (level, evidence) in after.items()
-        ],
-    )
+    ratings = [
+        {
+            "person_id": pid,
+            "assessment_id": aid,
+            "skill": skill,
+            "level": level,
+            "evidence": evidence,
+            "framework_version": framework.version,
+            "rated_at": now,
+        }
+        for (pid, after), aid in zip(changes, ids, strict=True)
+        for skill, (level, evidence) in after.items()
+    ]
+    if ratings:  # none when a disputed course was all someone had: an empty list would insert a blank row
+        db.execute(insert(SkillRating), ratings)
     people = Person.__table__
     db.connection().execute(
         people.update().where(people.c.id == bindparam("pid")).values(current_assessment_id=bindparam("aid")),

@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..locks import lock
-from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration
-from . import course_evidence
+from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
+from . import audit, course_evidence
+from .schemes import department_scope
 
 UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
@@ -81,32 +82,40 @@ def item_by_slug(db: Session, slug: str) -> LearningItem | None:
     return db.exec(select(LearningItem).where(LearningItem.slug == slug)).first()
 
 
-def save_item(db: Session, item: LearningItem | None, answers: dict) -> LearningItem:
+def save_item(db: Session, item: LearningItem | None, answers: dict, user: User) -> LearningItem:
+    """Add or change an item. A new one belongs to the department of the HR user adding it
+    (central HR's and admins' belong to no department), and only its owners change it."""
+    action = "learning.item_changed"
     if item is None:
         base = slug_for(answers["name"])
         slug, n = base, 1
         while item_by_slug(db, slug):
             n += 1
             slug = f"{base}-{n}"
-        item = LearningItem(slug=slug, **answers)
+        item = LearningItem(slug=slug, owner_department_id=department_scope(user), **answers)
+        action = "learning.item_added"
     else:
         for name, value in answers.items():
             setattr(item, name, value)
         item.updated_at = datetime.now(UTC)
     db.add(item)
+    db.flush()
+    audit.record(db, action, user.id, user.role, "learning_item", str(item.id))
     db.commit()
     return item
 
 
-def save_session(db: Session, session: LearningSession, answers: dict) -> list[Registration]:
+def save_session(db: Session, session: LearningSession, answers: dict, user: User) -> list[Registration]:
     """Create or change a session. More places go to the waiting list at once; fewer places
     never take a place from anyone who holds one. Returns the people given a place."""
     if session.id is not None:
         lock(db, LearningSession, session.id)  # a capacity change waits for bookings under way
+    action = "learning.session_changed" if session.id else "learning.session_added"
     for name, value in answers.items():
         setattr(session, name, value)
     db.add(session)
     db.flush()
+    audit.record(db, action, user.id, user.role, "learning_session", str(session.id))
     promoted = promote_waiting(db, session)
     db.commit()
     return promoted
@@ -276,11 +285,15 @@ def promote_waiting(db: Session, session: LearningSession) -> list[Registration]
     return list(waiting)
 
 
-def invite(db: Session, item: LearningItem, people: list[Person]) -> int:
+def invite(db: Session, item: LearningItem, people: list[Person], user: User) -> int:
     """Invite people who are not invited yet; returns how many were new."""
     invited = set(db.exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
     new = list({p.id: p for p in people if p.id not in invited}.values())  # each person once
-    db.add_all(Invitation(item_id=item.id, person_id=p.id) for p in new)
+    invitations = [Invitation(item_id=item.id, person_id=p.id) for p in new]
+    db.add_all(invitations)
+    db.flush()
+    for invitation in invitations:
+        audit.record(db, "learning.invited", user.id, user.role, "learning_invitation", str(invitation.id))
     db.commit()
     return len(new)
 
@@ -288,18 +301,20 @@ def invite(db: Session, item: LearningItem, people: list[Person]) -> int:
 # --- after the session ---------------------------------------------------------------------
 
 
-def record_outcome(db: Session, framework: Framework, registration: Registration, status: str) -> None:
+def record_outcome(db: Session, framework: Framework, registration: Registration, status: str, user: User) -> None:
     """HR recording attendance or completion, in one transaction."""
-    set_outcome(db, framework, registration, status)
+    set_outcome(db, framework, registration, status, user)
     db.commit()
 
 
 def set_outcome(
-    db: Session, framework: Framework, registration: Registration, status: str, credit_now: bool = True
+    db: Session, framework: Framework, registration: Registration, status: str, user: User, credit_now: bool = True
 ) -> bool:
-    """Change a registration's outcome without committing; True if it was newly completed.
+    """Change a registration's outcome without committing; True if it was newly completed;
+    `user` is who is recording it (shown to the person, and audited).
     Completion adds course evidence once (now, or by the caller for many people at once with
-    `course_evidence.credit`); it is never undone. A place is only given through `register`
+    `course_evidence.credit`); it is never undone here (only HR settling a dispute the person
+    raised can withdraw it: `learning_records.resolve`). A place is only given through `register`
     (which keeps to the places and the waiting list), so someone waiting or cancelled cannot
     be set back to registered here. Raises RegistrationRefused when the person is already
     recorded at another session of the item; a place they hold at another session is freed."""
@@ -307,6 +322,8 @@ def set_outcome(
         return False
     if status == "cancelled":
         _cancel(db, registration)
+        if credit_now:
+            audit_outcomes(db, user, [registration])
         return False
     if status == "registered" and registration.status in ("waiting", "cancelled", ""):
         raise RegistrationRefused("A place can only be given by registering them, within the places left")
@@ -319,12 +336,26 @@ def set_outcome(
         registration.registered_at = registration.registered_at or now
     if status == "completed":
         registration.completed_at = now
-        if credit_now:
-            course_evidence.credit(db, framework, db.get(LearningItem, registration.item_id), [registration.person_id])
+        registration.completed_by_user_id = user.id
+        # Completed again after HR withdrew a disputed completion: a fresh record to dispute.
+        registration.disputed_at = registration.dispute_reason = registration.dispute_outcome = None
     registration.status = status
     registration.updated_at = now
     db.add(registration)
+    if credit_now:  # otherwise the caller audits and credits many at once
+        audit_outcomes(db, user, [registration])
+        if status == "completed":
+            item = db.get(LearningItem, registration.item_id)
+            course_evidence.credit(db, framework, item, [registration.person_id], user)
     return status == "completed"
+
+
+def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -> None:
+    """One audit event per recorded outcome, with who recorded it, in one flush."""
+    db.flush()
+    for registration in registrations:
+        action = "learning.completed" if registration.status == "completed" else "learning.outcome_recorded"
+        audit.record(db, action, user.id, user.role, "learning_registration", str(registration.id))
 
 
 def other_live_registrations(db: Session, registration: Registration) -> list[Registration]:
@@ -401,7 +432,11 @@ def completed_learning(db: Session, person: Person) -> list[tuple[LearningItem, 
     rows = db.exec(
         select(LearningItem, Registration.completed_at)
         .join(Registration, Registration.item_id == LearningItem.id)
-        .where(Registration.person_id == person.id, Registration.status == "completed")
+        .where(
+            Registration.person_id == person.id,
+            Registration.status == "completed",
+            course_evidence.counts_as_evidence(),
+        )
         .order_by(Registration.completed_at)
     ).all()
     return list(rows)

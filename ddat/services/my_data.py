@@ -37,6 +37,8 @@ def export(db: Session, user: User) -> dict:
             "completed_at": mine.registration.completed_at.isoformat() if mine.registration.completed_at else None,
             "feedback_score": mine.registration.feedback_score,
             "feedback_comment": mine.registration.feedback_comment,
+            "disputed_at": mine.registration.disputed_at.isoformat() if mine.registration.disputed_at else None,
+            "dispute_reason": mine.registration.dispute_reason,
         }
         for mine in my_registrations(db, person)
     ]

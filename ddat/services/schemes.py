@@ -1,7 +1,8 @@
 """Cohort schemes: who may see which, what a scheme asks of people, and who is eligible.
 
 HR scope: a central HR user (no department) and admins see every scheme and every person;
-a departmental HR user sees the schemes their department runs and only its people.
+a departmental HR user sees the schemes their department runs and only its people. The same
+rule says who runs learning (`runs`).
 """
 
 from datetime import date
@@ -24,6 +25,12 @@ def department_scope(user: User) -> int | None:
     return None if user.role == "admin" else user.department_id
 
 
+def runs(user: User, owner_department_id: int | None) -> bool:
+    """Whether this user may run something owned by that department (None: owned centrally)."""
+    scope = department_scope(user)
+    return scope is None or owner_department_id == scope
+
+
 def visible_schemes(db: Session, user: User) -> list[Scheme]:
     query = select(Scheme).order_by(Scheme.starts_on.desc(), Scheme.id.desc())
     scope = department_scope(user)
@@ -35,8 +42,7 @@ def visible_schemes(db: Session, user: User) -> list[Scheme]:
 def scheme_for(db: Session, user: User, scheme_id: int) -> Scheme | None:
     """The scheme if this user may run it; None (shown as 404) otherwise."""
     scheme = db.get(Scheme, scheme_id)
-    scope = department_scope(user)
-    if scheme is None or (scope is not None and scheme.owner_department_id != scope):
+    if scheme is None or not runs(user, scheme.owner_department_id):
         return None
     return scheme
 

@@ -1,7 +1,7 @@
 """When a person stopped sharing their profile with HR
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 23:40:00
 
 People who had already withdrawn get the time of their last withdrawal from the audit log.
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -108,3 +108,27 @@ def test_the_data_masterclass_from_registration_to_coverage(browser: Browser, li
     leader_of_a_department.get_by_role("button", name="Send feedback").click()
     expect(leader_of_a_department.get_by_role("alert", name="Success")).to_contain_text("Thank you")
     check_page(leader_of_a_department, output_path, "learning-12-completed")
+
+    # The completion is on their learning page with who recorded it; they dispute it, and HR settle it.
+    leader_of_a_department.get_by_role("link", name="Your learning").click()
+    records = leader_of_a_department.get_by_role("table").first
+    expect(records).to_contain_text("hr@example.gov.uk")
+    expect(records).to_contain_text("It counts as evidence of these skills")
+    records.get_by_role("link", name=re.compile("^Check or dispute")).click()
+    leader_of_a_department.get_by_role("link", name="Dispute this record").click()
+    leader_of_a_department.get_by_role("button", name="Dispute this record").click()
+    expect(leader_of_a_department.get_by_role("alert")).to_contain_text("Enter why this record is wrong")
+    check_page(leader_of_a_department, output_path, "learning-13-dispute-errors")
+    leader_of_a_department.get_by_label("Why is this record wrong?").fill("I left after the first hour.")
+    leader_of_a_department.get_by_role("button", name="Dispute this record").click()
+    expect(leader_of_a_department.get_by_role("alert", name="Success")).to_contain_text("You have disputed this record")
+    check_page(leader_of_a_department, output_path, "learning-14-disputed")
+
+    hr.goto(session_url.split("?")[0])
+    expect(hr.locator("body")).to_contain_text("I left after the first hour.")
+    check_page(hr, output_path, "learning-15-dispute-for-hr")
+    hr.get_by_label("The completion is right: it counts again").check()
+    hr.get_by_role("button", name="Settle the dispute").click()
+    expect(hr.get_by_role("alert", name="Success")).to_contain_text("Dispute settled")
+    leader_of_a_department.get_by_role("link", name="Your learning").click()
+    expect(leader_of_a_department.get_by_role("table").first).to_contain_text("HR checked your dispute")

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from ddat import db
-from ddat.models import Assessment, LearningSession, Person, Registration, SkillRating, User
+from ddat.models import Assessment, Invitation, LearningSession, Person, Registration, SkillRating, User
 from ddat.services.attendance_import import import_attendance
 from ddat.services.framework import current_framework
 from ddat.services.profiles import save_answers
@@ -33,6 +33,15 @@ def run_import(app, session_id: int, content: bytes):
         return result
 
 
+def invite(app, session_id: int, *emails: str, people=()) -> None:
+    """HR inviting people to the session's learning, so their attendance can be recorded."""
+    chosen = [*(person_of(app, email) for email in emails), *people]
+    with app.app_context():
+        item_id = db.session().get(LearningSession, session_id).item_id
+        db.session().add_all(Invitation(item_id=item_id, person_id=p.id) for p in chosen)
+        db.session().commit()
+
+
 def registrations(app, session_id: int) -> dict[int, str]:
     with app.app_context():
         rows = db.session().exec(select(Registration).where(Registration.session_id == session_id)).all()
@@ -51,6 +60,7 @@ def course_ratings(app) -> int:
 def test_a_good_file_imports_and_importing_it_again_changes_nothing(seeded):
     session_id = add_session(seeded, VISUALISATION, days=-1)
     policy, ops = person_of(seeded, POLICY), person_of(seeded, OPS)
+    invite(seeded, session_id, POLICY, OPS)
     content = (
         "\ufeffEmail,Staff number,Status\r\n"  # Excel's byte order mark
         f"{POLICY},,Completed\r\n"
@@ -71,6 +81,7 @@ def test_a_good_file_imports_and_importing_it_again_changes_nothing(seeded):
 def test_any_bad_row_means_nothing_is_imported_and_every_problem_is_listed(seeded):
     session_id = add_session(seeded, VISUALISATION, days=-1)
     policy = person_of(seeded, POLICY)
+    invite(seeded, session_id, POLICY, OPS)
     content = (
         "staff_number,email,status\n"
         f"{policy.staff_number},,attended\n"
@@ -111,6 +122,7 @@ def test_attendance_waits_for_the_session_and_completion_cannot_be_undone(seeded
     result = run_import(seeded, future, f"email,status\n{POLICY},attended\n".encode())
     assert [e.problem for e in result.errors] == ["Attendance can only be recorded once the session has started"]
     past = add_session(seeded, VISUALISATION, days=-1)
+    invite(seeded, past, POLICY)
     assert run_import(seeded, past, f"email,status\n{POLICY},completed\n".encode()).ok
     undo = run_import(seeded, past, f"email,status\n{POLICY},attended\n".encode())
     assert [e.problem for e in undo.errors] == ["Already completed: a completion cannot be undone"]
@@ -129,6 +141,7 @@ def test_completion_reaches_an_open_draft_too(seeded):
             .one()
         )
     past = add_session(seeded, VISUALISATION, days=-1)
+    invite(seeded, past, POLICY)
     assert run_import(seeded, past, f"email,status\n{POLICY},completed\n".encode()).ok
     with seeded.app_context():
         in_draft = (
@@ -147,6 +160,7 @@ def test_the_web_upload_reports_problems_and_imports_good_files(seeded, client, 
     from tests.conftest import CSRF_PATTERN
 
     session_id = add_session(seeded, VISUALISATION, days=-1)
+    invite(seeded, session_id, POLICY)
     sign_in("hr@example.gov.uk")
     url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}/import"
     token = CSRF_PATTERN.search(client.get(url).get_data(as_text=True)).group(1)
@@ -164,6 +178,7 @@ def test_the_web_upload_reports_problems_and_imports_good_files(seeded, client, 
 
 def test_the_import_command(seeded, tmp_path):
     session_id = add_session(seeded, VISUALISATION, days=-1)
+    invite(seeded, session_id, OPS, POLICY)
     good = tmp_path / "good.csv"
     good.write_text(f"email,status\n{OPS},attended\n", encoding="utf-8")
     result = run(seeded, "import-attendance", str(session_id), str(good))
@@ -183,6 +198,7 @@ def test_many_completions_each_get_their_own_new_version(seeded):
     with seeded.app_context():
         people = db.session().exec(select(Person).where(Person.grade != "PS").order_by(Person.id).limit(4)).all()
         before = {p.id: p.current_assessment_id for p in people}
+    invite(seeded, session_id, people=people)
     content = ("staff_number,status\n" + "".join(f"{p.staff_number},completed\n" for p in people)).encode()
     assert run_import(seeded, session_id, content).ok
     with seeded.app_context():

@@ -8,6 +8,7 @@ from ddat import db
 from ddat.models import LearningSession, Person, Registration, User
 from ddat.services.framework import current_framework
 from pathways.disclosure import rounded
+from tests.web.test_attendance_import import invite
 from tests.web.test_masterclasses import MASTERCLASS, OPS, POLICY, VISUALISATION, add_session, text_of
 
 
@@ -45,6 +46,7 @@ def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
     from ddat.services.attendance_import import import_attendance
 
     past = add_session(seeded, MASTERCLASS, days=-2)
+    invite(seeded, past, POLICY, OPS)
     with seeded.app_context():
         session = db.session()
         hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()

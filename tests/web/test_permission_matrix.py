@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
-from ddat.permission_matrix import MATRIX, OTHER_DEPARTMENT, OWN_RECORD, ROLES, as_markdown
+from ddat.permission_matrix import LEARNING_ITEM_CHANGES, MATRIX, OTHER_DEPARTMENT, OWN_RECORD, ROLES, as_markdown
 from ddat.services import demo
 from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
@@ -127,6 +127,36 @@ def test_departmental_hr_cannot_reach_another_departments_scheme(world):
                 role,
                 endpoint,
             )
+
+
+def _learning_owned_by(app, department_id: int, slug: str) -> dict:
+    with app.app_context():
+        session = db.session()
+        item = LearningItem(slug=slug, name=slug, provider="A department", format="online", duration_hours=1,
+                            owner_department_id=department_id)  # fmt: skip
+        session.add(item)
+        session.flush()
+        starts = datetime.now(UTC) + timedelta(days=9)
+        planned = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                                  location="Online", capacity=5)  # fmt: skip
+        session.add(planned)
+        session.commit()
+        return {"slug": slug, "session_id": planned.id}
+
+
+def test_departmental_hr_change_only_their_own_departments_learning(world):
+    app, values, _ = world
+    with app.app_context():
+        department = db.session().exec(select(User.department_id).where(User.email == EMAILS["hr_department"])).one()
+    ours = _learning_owned_by(app, department, "our-departments-learning")
+    theirs = _learning_owned_by(app, department + 1, "another-departments-learning")
+    for role, expected_ours, expected_theirs in (("hr_department", "ok", "403"), ("hr_central", "ok", "ok")):
+        client = client_for(app, role)
+        for endpoint in LEARNING_ITEM_CHANGES:
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            assert outcome(client.get(address(app, rule, {**values, **ours}))) == expected_ours, (role, endpoint)
+            assert outcome(client.get(address(app, rule, {**values, **theirs}))) == expected_theirs, (role, endpoint)
+            assert outcome(client.post(address(app, rule, {**values, **theirs}), data={})) == expected_theirs
 
 
 def test_the_documented_matrix_is_the_one_in_code(world):

@@ -13,7 +13,7 @@ from ...services.framework import current_framework
 from ...services.results import level_name
 from ..profile.common import my_person
 from . import bp
-from .common import HR, item_or_404
+from .common import HR, item_or_404, may_change, owned_item_or_403
 
 
 @bp.get("")
@@ -48,6 +48,7 @@ def item(slug: str):
         format_names=FORMAT_NAMES,
         saved=request.args.get("saved"),
         is_hr=is_hr,
+        may_change=may_change(item),
     )
 
 
@@ -90,7 +91,7 @@ def _answers(form: ItemForm) -> dict:
 def new_item():
     form = _item_form(None)
     if form.validate_on_submit():
-        item = learning.save_item(db.session(), None, _answers(form))
+        item = learning.save_item(db.session(), None, _answers(form), current_user)
         return redirect(url_for("masterclasses.item", slug=item.slug, saved="created"))
     return render_template("masterclasses/item_form.html", form=form, item=None)
 
@@ -98,9 +99,9 @@ def new_item():
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @role_required(*HR)
 def edit_item(slug: str):
-    item = item_or_404(slug)
+    item = owned_item_or_403(slug)
     form = _item_form(item)
     if form.validate_on_submit():
-        learning.save_item(db.session(), item, _answers(form))
+        learning.save_item(db.session(), item, _answers(form), current_user)
         return redirect(url_for("masterclasses.item", slug=item.slug, saved="updated"))
     return render_template("masterclasses/item_form.html", form=form, item=item)

@@ -1,8 +1,10 @@
 from flask import abort
+from flask_login import current_user
 
 from ... import db
 from ...models import LearningItem, LearningSession
 from ...services import learning
+from ...services.schemes import runs
 
 HR = ("hr", "admin")
 
@@ -12,6 +14,19 @@ def item_or_404(slug: str) -> LearningItem:
     if item is None:
         abort(404)
     return item
+
+
+def owned_item_or_403(slug: str) -> LearningItem:
+    """An item the user may change: their own department's, or any for central HR and admins.
+    Everyone can see the item itself, so another owner's is "not allowed" rather than "not found"."""
+    item = item_or_404(slug)
+    if not runs(current_user, item.owner_department_id):
+        abort(403)
+    return item
+
+
+def may_change(item: LearningItem) -> bool:
+    return current_user.is_authenticated and current_user.has_role(*HR) and runs(current_user, item.owner_department_id)
 
 
 def session_or_404(item: LearningItem, session_id: int) -> LearningSession:

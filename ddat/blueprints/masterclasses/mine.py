@@ -1,13 +1,15 @@
-"""A person's own learning: registering, cancelling, feedback, and everything they have done."""
+"""A person's own learning: registering, cancelling, feedback, everything they have done,
+and disputing a completion recorded for them."""
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
 from ...account_forms import ConfirmForm
-from ...learning_forms import FORMAT_NAMES, FeedbackForm
+from ...learning_forms import FORMAT_NAMES, DisputeForm, FeedbackForm
 from ...permissions import signed_in
-from ...services import learning
+from ...services import learning, learning_records
+from ...services.framework import current_framework
 from ..profile.common import my_person
 from . import bp
 from .common import HR, item_or_404, session_or_404
@@ -58,9 +60,11 @@ def _mine(registration_id: int) -> learning.MyRegistration:
 @signed_in
 def my_registration(registration_id: int):
     mine = _mine(registration_id)
+    fw = current_framework(db.session())
     return render_template(
         "masterclasses/registration.html",
         mine=mine,
+        record=learning_records.completion_of(db.session(), fw, my_person(), registration_id),
         new=request.args.get("new"),
         saved=request.args.get("saved"),
         status_names=learning.STATUS_NAMES,
@@ -98,13 +102,30 @@ def feedback(registration_id: int):
     return render_template("masterclasses/feedback.html", mine=mine, form=form)
 
 
+@bp.route("/registrations/<int:registration_id>/dispute", methods=["GET", "POST"])
+@signed_in
+def dispute(registration_id: int):
+    _mine(registration_id)  # someone else's is not found
+    fw = current_framework(db.session())
+    record = learning_records.completion_of(db.session(), fw, my_person(), registration_id)
+    if record is None or not record.can_dispute:
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
+    form = DisputeForm()
+    if form.validate_on_submit():
+        learning_records.dispute(db.session(), fw, record, form.reason.data.strip(), current_user)
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="disputed"))
+    return render_template("masterclasses/dispute.html", record=record, form=form)
+
+
 @bp.get("/mine")
 @signed_in
 def my_learning():
     person = my_person()
+    fw = current_framework(db.session())
     return render_template(
         "masterclasses/mine.html",
         person=person,
+        completions=learning_records.completions_of(db.session(), fw, person) if person else [],
         registrations=learning.my_registrations(db.session(), person) if person else [],
         invitations=learning.my_invitations(db.session(), person) if person else [],
         status_names=learning.STATUS_NAMES,

@@ -6,20 +6,21 @@ from flask_login import current_user
 from sqlmodel import select
 
 from ... import db
+from ...account_forms import select_choices
 from ...downloads import attachment
-from ...learning_forms import PeopleForm, SessionForm
+from ...learning_forms import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
 from ...models import Department, LearningSession, Person, Registration
 from ...permissions import role_required
 from ...scheme_forms import ImportForm
-from ...services import audit, learning
+from ...services import audit, learning, learning_records
 from ...services.attendance_import import import_attendance
 from ...services.csv_files import csv_text
 from ...services.csv_import import find_people
 from ...services.framework import current_framework
 from ...services.schemes import department_scope, people_in_scope
 from . import bp
-from .common import HR, item_or_404, session_or_404
+from .common import HR, item_or_404, may_change, owned_item_or_403, session_or_404
 
 MAX_PROBLEMS_LISTED = 20
 
@@ -27,11 +28,11 @@ MAX_PROBLEMS_LISTED = 20
 @bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
 @role_required(*HR)
 def new_session(slug: str):
-    item = item_or_404(slug)
+    item = owned_item_or_403(slug)
     form = SessionForm()
     if form.validate_on_submit():
         session = LearningSession(item_id=item.id, **_session_answers(form))
-        learning.save_session(db.session(), session, {})
+        learning.save_session(db.session(), session, {}, current_user)
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="created"))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
 
@@ -39,7 +40,7 @@ def new_session(slug: str):
 @bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @role_required(*HR)
 def edit_session(slug: str, session_id: int):
-    item = item_or_404(slug)
+    item = owned_item_or_403(slug)
     session = session_or_404(item, session_id)
     starts, ends = learning.to_uk(session.starts_at), learning.to_uk(session.ends_at)
     data = {
@@ -52,7 +53,7 @@ def edit_session(slug: str, session_id: int):
     }
     form = SessionForm(data=data if request.method == "GET" else None)
     if form.validate_on_submit():
-        learning.save_session(db.session(), session, _session_answers(form))
+        learning.save_session(db.session(), session, _session_answers(form), current_user)
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="updated"))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
 
@@ -116,6 +117,9 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
         status_names=learning.STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
+        may_change=may_change(item),
+        disputes=learning_records.open_disputes(db.session(), session, current_user),
+        resolve_form=_resolve_form(),
         form=people_form,
         saved=saved,
         problems=problems,
@@ -136,12 +140,45 @@ def record_attendance(slug: str, session_id: int):
         if status in ("attended", "no_show", "completed") and not started:
             continue
         try:
-            learning.set_outcome(db.session(), fw, registration, status)
+            learning.set_outcome(db.session(), fw, registration, status, current_user)
         except learning.RegistrationRefused as refused:
             flash(f"{person.display_name}: {refused}", "problem")
-    audit.record(db.session(), "learning.attendance_recorded", current_user.id, current_user.role)
+    audit.record(
+        db.session(),
+        "learning.attendance_recorded",
+        current_user.id,
+        current_user.role,
+        "learning_session",
+        str(session.id),
+    )
     db.session().commit()
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="attendance"))
+
+
+def _resolve_form() -> ResolveForm:
+    form = ResolveForm()
+    form.resolution.choices = select_choices(learning_records.RESOLUTIONS.items())
+    return form
+
+
+@bp.post("/<slug>/sessions/<int:session_id>/disputes/<int:registration_id>")
+@role_required(*HR)
+def resolve_dispute(slug: str, session_id: int, registration_id: int):
+    item = item_or_404(slug)
+    session = session_or_404(item, session_id)
+    disputed = {r.id: (r, p) for r, p in learning_records.open_disputes(db.session(), session, current_user)}
+    url = url_for("masterclasses.session_page", slug=slug, session_id=session_id)
+    if registration_id not in disputed:
+        flash("That dispute has already been settled, or is not one you can see", "problem")
+        return redirect(url)
+    registration, person = disputed[registration_id]
+    form = _resolve_form()
+    if not form.validate_on_submit():
+        flash(f"{person.display_name}: select how to settle the dispute", "problem")
+        return redirect(url)
+    fw = current_framework(db.session())
+    learning_records.resolve(db.session(), fw, registration, form.resolution.data, current_user)
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="resolved"))
 
 
 def _named_people(form: PeopleForm) -> tuple[list[Person], list[str]]:
@@ -212,7 +249,7 @@ def invite(slug: str):
         if form.whole_audience.data:
             people += _audience_not_completed(item)
         if not unknown:
-            added = learning.invite(db.session(), item, people)
+            added = learning.invite(db.session(), item, people, current_user)
             return render_template("masterclasses/invited.html", item=item, added=added, named=len(people))
         form.people.errors.append(
             "No one was found for: " + ", ".join(unknown[:10]) + (" and others" if len(unknown) > 10 else "")

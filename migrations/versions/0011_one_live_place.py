@@ -1,8 +1,8 @@
 """A person holds at most one live registration (registered, waiting, attended or completed)
 per learning item, enforced by a partial unique index
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 23:40:00
 
 Before the index existed, people booking several sessions of one item at the same moment could
@@ -14,8 +14,8 @@ registered, then waiting), and of equals the earliest made.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
