@@ -1,10 +1,25 @@
-"""Everything held about a person, for them to download."""
+"""Everything held about a person: for them to download, or to delete."""
 
-from sqlmodel import Session
+from sqlmodel import Session, delete, select
 
-from ..models import Assessment, Department, Person, User
+from ..auth import end_every_session
+from ..db import forget_deleted_rows
+from ..models import (
+    Assessment,
+    Department,
+    Invitation,
+    MemberNote,
+    Milestone,
+    Person,
+    Registration,
+    SchemeMember,
+    SkillRating,
+    User,
+    UserIdentity,
+)
+from . import audit, population
 from .csv_files import csv_text
-from .learning import my_invitations, my_registrations
+from .learning import give_up_places, my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 
 
@@ -77,3 +92,32 @@ def export_csv(data: dict) -> str:
             for r in a["ratings"]
         ),
     )
+
+
+def delete_everything(db: Session, user: User) -> None:
+    """Hard-delete the person's profile, assessments, ratings and account."""
+    person = person_for(db, user)
+    if person:
+        give_up_places(db, person)
+        person.current_assessment_id = None
+        db.add(person)
+        db.flush()
+        memberships = select(SchemeMember.id).where(SchemeMember.person_id == person.id)
+        db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
+        db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
+        db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
+        db.exec(delete(Registration).where(Registration.person_id == person.id))
+        db.exec(delete(Invitation).where(Invitation.person_id == person.id))
+        db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
+        db.exec(delete(Assessment).where(Assessment.person_id == person.id))
+        db.delete(person)
+        db.flush()
+        population.bump(db)
+    db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
+    end_every_session(db, user)
+    role = user.role
+    db.delete(user)
+    # Who it was is exactly what must not be kept: only that an account was deleted.
+    audit.record(db, "account.deleted", actor_role=role, object_type="user_account")
+    db.commit()
+    forget_deleted_rows(db)

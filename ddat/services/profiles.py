@@ -5,28 +5,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
-from ..auth import end_every_session
-from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
     Department,
-    Invitation,
-    MemberNote,
-    Milestone,
     Person,
-    Registration,
-    SchemeMember,
     SkillRating,
     User,
-    UserIdentity,
 )
 from . import audit, population
-from .learning import give_up_places
 
 QUESTIONS_PER_PAGE = 5
 
@@ -299,32 +290,3 @@ def task_statuses(db: Session, person: Person | None, framework: Framework, urls
         ),
         Task("Check your answers", urls["check"] if draft else "", check_status),
     ]
-
-
-def delete_everything(db: Session, user: User) -> None:
-    """Hard-delete the person's profile, assessments, ratings and account."""
-    person = person_for(db, user)
-    if person:
-        give_up_places(db, person)
-        person.current_assessment_id = None
-        db.add(person)
-        db.flush()
-        memberships = select(SchemeMember.id).where(SchemeMember.person_id == person.id)
-        db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
-        db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
-        db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
-        db.exec(delete(Registration).where(Registration.person_id == person.id))
-        db.exec(delete(Invitation).where(Invitation.person_id == person.id))
-        db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
-        db.exec(delete(Assessment).where(Assessment.person_id == person.id))
-        db.delete(person)
-        db.flush()
-        population.bump(db)
-    db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
-    end_every_session(db, user)
-    role = user.role
-    db.delete(user)
-    # Who it was is exactly what must not be kept: only that an account was deleted.
-    audit.record(db, "account.deleted", actor_role=role, object_type="user_account")
-    db.commit()
-    forget_deleted_rows(db)

@@ -44,10 +44,11 @@ class Live:
     def new_item(self, sessions: int, capacity: int) -> tuple[int, str, list[int]]:
         """A learning item for everyone with upcoming sessions, made as HR's forms make them."""
         with self.app.app_context():
+            hr = db.session().exec(select(User).where(User.email == HR)).one()
             n = next(names)
             answers = {"name": f"Race {n}", "provider": "Test", "description": "", "audience": []}
             item = learning.save_item(
-                db.session(), None, {**answers, "format": "online", "duration_hours": 2, "skills": []}
+                db.session(), None, {**answers, "format": "online", "duration_hours": 2, "skills": []}, hr
             )
             ids = []
             for day in range(sessions):
@@ -55,7 +56,7 @@ class Live:
                 session = LearningSession(
                     item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=2), location="Teams"
                 )
-                learning.save_session(db.session(), session, {"capacity": capacity, "online": True})
+                learning.save_session(db.session(), session, {"capacity": capacity, "online": True}, hr)
                 ids.append(session.id)
             return item.id, item.slug, ids
 

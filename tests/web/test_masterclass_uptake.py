@@ -62,13 +62,15 @@ def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
 
 
 def give_feedback(app, slug: str, scores: list[int]) -> None:
-    """Make `scores` the item's only feedback, one answer per person."""
+    """Make `scores` the item's only feedback, one answer per person (earlier places at the
+    item are cancelled: a person holds one live place per item)."""
     past = add_session(app, slug, days=-3, capacity=50)
     with app.app_context():
         session = db.session()
         item_id = session.get(LearningSession, past).item_id
         for registration in session.exec(select(Registration).where(Registration.item_id == item_id)).all():
             registration.feedback_score = None
+            registration.status = "cancelled"
             session.add(registration)
         people = session.exec(select(Person.id).order_by(Person.id)).all()
         assert len(people) >= len(scores)

@@ -11,7 +11,8 @@ from ...auth import end_session
 from ...downloads import attachment
 from ...permissions import public, signed_in
 from ...services import my_data
-from ...services.profiles import delete_everything, set_sharing
+from ...services.my_data import delete_everything
+from ...services.profiles import set_sharing
 from . import bp
 from .common import my_person
 
