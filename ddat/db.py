@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 # How long a request waits for PostgreSQL to accept a connection: a server that does not answer
@@ -105,5 +105,11 @@ def discard_session() -> None:
 
 def _close_session(_exc=None) -> None:
     db_session = g.pop("db_session", None)
-    if db_session is not None:
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except SQLAlchemyError:
+        # The server went away after the request's own work (a restart): closing rolls back,
+        # which fails on a dropped connection, and the answer already made must still be sent.
+        db_session.invalidate()
