@@ -26,10 +26,11 @@ LEADER = "leader@example.gov.uk"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def app_env(database: Path) -> dict[str, str]:
+def app_env(database: Path | None, database_url: str | None = None) -> dict[str, str]:
+    """The server's environment: on the SQLite file `database`, or on `database_url` when given."""
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url or f"sqlite:///{database}",
         "DDAT_CONFIG": "local",
         "SECRET_KEY": secrets.token_hex(32),
         # The benchmark talks to the server directly; no proxy may sit in between.
