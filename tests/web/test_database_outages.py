@@ -102,7 +102,7 @@ class Traffic:
     def wait_for(self, condition, seconds: float, what: str) -> None:
         deadline = time.monotonic() + seconds
         while not condition():
-            if time.monotonic() > deadline or not self._thread.is_alive():
+            if time.monotonic() > deadline or not self._thread.is_alive() or self.problems:
                 pytest.fail(f"{what} within {seconds} s; problems: {self.problems[:5]}")
             time.sleep(0.1)
 
