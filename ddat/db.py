@@ -33,7 +33,13 @@ def _sqlite_file_engine(url: str, path: str, busy_seconds: float):
     location = f"file:{quote(path)}?mode=rw"
 
     def connect():
-        return sqlite3.connect(location, uri=True, check_same_thread=False, timeout=busy_seconds)
+        try:
+            return sqlite3.connect(location, uri=True, check_same_thread=False, timeout=busy_seconds)
+        except sqlite3.OperationalError as error:
+            if os.path.exists(path):
+                raise
+            # What the log and a command run before `init-db` show, rather than "unable to open".
+            raise sqlite3.OperationalError(f"no database file at {path}: `flask init-db` creates it") from error
 
     engine = _with_pragmas(create_engine(url, creator=connect))
 
