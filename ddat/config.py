@@ -19,6 +19,10 @@ def _local_secret_key() -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'ddat.db'}")
+    # How long a request waits for another writer to finish with SQLite before it gives up and
+    # the person sees the "service is busy" page (503). Capacity checks queue for the one writer
+    # on purpose (ddat/locks.py), each holding it for milliseconds, well inside this.
+    SQLITE_BUSY_SECONDS = float(os.environ.get("SQLITE_BUSY_SECONDS", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

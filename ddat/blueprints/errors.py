@@ -1,8 +1,12 @@
 """GOV.UK-style error pages: a plain explanation, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, OperationalError, PendingRollbackError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .. import db
 
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Check the address or go back and try again."),
@@ -18,12 +22,47 @@ PAGES = {
         "Wait 15 minutes and try again. We limit attempts to protect accounts from people guessing passwords.",
     ),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: (
+        "Sorry, the service is busy",
+        "Try again in a few minutes. If you were saving something, it may not have been saved: "
+        "check before you enter it again.",
+    ),
 }
+
+# The database is locked, unreachable, missing or was restarted: nothing the person did wrong,
+# and something that passes by itself.
+DATABASE_AWAY = (OperationalError, DisconnectionError, PendingRollbackError, PoolTimeoutError)
 
 
 def _render(status: int):
     title, advice = PAGES[status]
     return render_template("errors/error.html", title=title, advice=advice, status=status), status
+
+
+def _render_without_database(status: int):
+    """The page for a request that failed part way, perhaps because the database did: none of
+    its work is kept, and the page is drawn from memory, as asking the database again could
+    fail the same way and leave only the web server's bare error page."""
+    db.discard_session()
+    # Nor is what it put in the browser's session (signing in, a message to show next): the
+    # browser keeps the session it came with.
+    came_with = current_app.session_interface.open_session(current_app, request)
+    session.clear()
+    session.update(came_with or {})
+    g._login_user = _signed_in_user(session.get("_user_id"))
+    return _render(status)
+
+
+def _signed_in_user(session_user_id: str | None):
+    """The navigation shows who is signed in if their account was loaded before the failure,
+    and the signed-out links otherwise."""
+    user = g.get("_login_user")  # where Flask-Login keeps the request's user once loaded
+    try:
+        if user is not None and user.is_authenticated and user.get_id() == session_user_id and user.role:
+            return user
+    except SQLAlchemyError:  # loaded, but its values were thrown away with the failed transaction
+        pass
+    return current_app.login_manager.anonymous_user()
 
 
 def register(app: Flask) -> None:
@@ -34,9 +73,17 @@ def register(app: Flask) -> None:
     def csrf_error(_e):
         return _render(400)
 
+    def database_away(e):
+        # The driver's own message, not SQLAlchemy's, which quotes the statement's parameters.
+        current_app.logger.warning("Database unavailable, answered 503: %s", getattr(e, "orig", None) or e)
+        return _render_without_database(503)
+
+    for error in DATABASE_AWAY:
+        app.register_error_handler(error, database_away)
+
     @app.errorhandler(InternalServerError)
     def server_error(_e):
-        return _render(500)
+        return _render_without_database(500)
 
     @app.errorhandler(HTTPException)
     def other_http_error(e):

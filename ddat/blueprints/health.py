@@ -23,6 +23,7 @@ def healthz():
         session.exec(text("SELECT 1"))
         version = current_version(session)
     except SQLAlchemyError:
-        return jsonify(status="unavailable", database="unreachable", framework_version=None), 503
+        db.discard_session()
+        return jsonify(status="unavailable", database="unavailable", framework_version=None), 503
     status = "ok" if version else "degraded"
     return jsonify(status=status, database="ok", framework_version=version), 200 if version else 503

@@ -151,3 +151,15 @@ def test_seed_demo_adds_past_learning_that_shows_as_course_evidence(app):
                 select(SkillRating.evidence).where(SkillRating.assessment_id == person.current_assessment_id)
             ).all()
             assert "course" in evidence
+
+
+def test_a_command_before_init_db_says_to_run_it_and_makes_no_empty_database(tmp_path):
+    from ddat import create_app
+
+    database = tmp_path / "not-yet.db"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    result = run(app, "seed-demo", "--people", "1")
+    assert result.exit_code != 0 and "`flask init-db` creates it" in str(result.exception)
+    assert not database.exists()
+    assert run(app, "init-db").exit_code == 0 and database.exists()
+    assert run(app, "load-framework").exit_code == 0
