@@ -74,6 +74,16 @@ class RadioChoiceField(RadioField):
             raise ValidationError(self.message)
 
 
+def new_password_field(label: str, missing: str) -> PasswordField:
+    """A box for choosing a password; the form checks its strength with `password_problem`."""
+    return PasswordField(
+        label,
+        description="Use 12 characters or more. Three random words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=missing), Length(max=200)],
+    )
+
+
 class SignInForm(FlaskForm):
     email = StringField(
         "Email address",
@@ -109,12 +119,7 @@ class RegisterForm(FlaskForm):
             ),
         ],
     )
-    password = PasswordField(
-        "Create a password",
-        description="Use 12 characters or more. Three random words work well.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a password"), Length(max=200)],
-    )
+    password = new_password_field("Create a password", "Enter a password")
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
     def validate_password(self, field):
@@ -129,12 +134,7 @@ class ChangePasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your current password")],
     )
-    new_password = PasswordField(
-        "New password",
-        description="Use 12 characters or more. Three random words work well.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a new password"), Length(max=200)],
-    )
+    new_password = new_password_field("New password", "Enter a new password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
     def __init__(self, email: str, *args, **kwargs):
