@@ -133,6 +133,8 @@ class Assessment(SQLModel, table=True):
 
 class SkillRating(SQLModel, table=True):
     __tablename__ = "skill_rating"
+    # One rating per skill in an assessment, however often a page is sent at once.
+    __table_args__ = (Index("uq_skill_rating_assessment_skill", "assessment_id", "skill", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)

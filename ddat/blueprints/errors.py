@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, OperationalError, PendingRollbackError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError, PendingRollbackError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -21,6 +21,13 @@ PAGES = {
         "Too many attempts",
         "Wait 15 minutes and try again. We limit attempts to protect accounts from people guessing passwords.",
     ),
+    # Two requests made the same new record at once (a double click, two HR users): the
+    # database kept one, and the other is told rather than shown an error.
+    409: (
+        "Sorry, that was changed at the same time",
+        "Someone else, or another tab of yours, made the same change at the same moment. "
+        "Go back, check what is there now, and try again if you still need to.",
+    ),
     500: ("Sorry, there is a problem with the service", "Try again later."),
     503: (
         "Sorry, the service is busy",
@@ -34,9 +41,15 @@ PAGES = {
 DATABASE_AWAY = (OperationalError, DisconnectionError, PendingRollbackError, PoolTimeoutError)
 
 
+# A busy database is usually free again within seconds; clients and proxies may try again then.
+RETRY_AFTER_SECONDS = {503: 30}
+
+
 def _render(status: int):
     title, advice = PAGES[status]
-    return render_template("errors/error.html", title=title, advice=advice, status=status), status
+    page = render_template("errors/error.html", title=title, advice=advice, status=status)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS[status])} if status in RETRY_AFTER_SECONDS else {}
+    return page, status, headers
 
 
 def _render_without_database(status: int):
@@ -80,6 +93,11 @@ def register(app: Flask) -> None:
 
     for error in DATABASE_AWAY:
         app.register_error_handler(error, database_away)
+
+    @app.errorhandler(IntegrityError)
+    def changed_at_the_same_time(e):
+        current_app.logger.warning("A rule in the database refused a write, answered 409: %s", getattr(e, "orig", e))
+        return _render_without_database(409)
 
     @app.errorhandler(InternalServerError)
     def server_error(_e):

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, Rating, suggest_ratings
 from pathways.matching import transferable_data
 
+from ..locks import lock
 from ..models import (
     Assessment,
     Department,
@@ -149,6 +150,9 @@ def save_answers(
     question counts as answered); for optional skills it just removes any rating.
     """
     draft = draft_assessment(db, person, framework)
+    # The same page sent twice at once: the second waits and then updates what the first wrote
+    # (the database allows one rating per skill in an assessment).
+    lock(db, Assessment, draft.id)
     existing = {r.skill: r for r in ratings_of(db, draft.id)}
     for skill, level in answers.items():
         rating = existing.get(skill)

@@ -72,6 +72,12 @@ def upgrade() -> None:
             with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
                 pass
         _start_sequences_above_audited_ids()
+    # A page sent twice at once once wrote a skill twice into one assessment: keep the newest.
+    op.execute(
+        "DELETE FROM skill_rating WHERE assessment_id IS NOT NULL AND id < (SELECT max(b.id) FROM skill_rating b "
+        "WHERE b.assessment_id = skill_rating.assessment_id AND b.skill = skill_rating.skill)"
+    )
+    op.create_index("uq_skill_rating_assessment_skill", "skill_rating", ["assessment_id", "skill"], unique=True)
     # After the rebuild: batch mode's copy of a table may not keep a partial index's condition.
     op.create_index(
         "uq_assessment_one_open_draft",
@@ -105,6 +111,7 @@ def _start_sequences_above_audited_ids() -> None:
 def downgrade() -> None:
     # AUTOINCREMENT stays on SQLite tables: taking it away would only let ids be reused.
     op.drop_index("uq_assessment_one_open_draft", table_name="assessment")
+    op.drop_index("uq_skill_rating_assessment_skill", table_name="skill_rating")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("user_session", schema=None) as batch_op:

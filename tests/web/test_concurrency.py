@@ -227,3 +227,38 @@ def test_a_session_signed_out_on_one_worker_is_ended_on_every_worker(live):
     answers = [copy.get(f"{live.base}/schemes", allow_redirects=False, timeout=60) for _ in range(20)]
     assert {a.status_code for a in answers} == {302}
     assert all("/sign-in" in a.headers["Location"] for a in answers)
+
+
+def test_a_page_of_answers_sent_ten_times_at_once_keeps_one_rating_per_skill(live):
+    import re
+
+    from ddat.models import Assessment, SkillRating
+
+    me, person_id = live.people[5], live.person_ids[5]
+    url = f"{live.base}/profile/skills/1"
+    skills = sorted(set(re.findall(r'name="(skill_[a-z_]+)"', me.get(url, timeout=60).text)))
+    assert skills
+    answers = _race([(_browser_like(me), url, {name: "2" for name in skills}) for _ in range(10)])
+    assert {a.status_code for a in answers} == {302}
+    with live.app.app_context():
+        session = db.session()
+        drafts = session.exec(
+            select(Assessment.id).where(Assessment.person_id == person_id, Assessment.submitted_at.is_(None))
+        ).all()
+        assert len(drafts) == 1
+        rated = session.exec(select(SkillRating.skill).where(SkillRating.assessment_id == drafts[0])).all()
+    assert sorted(rated) == sorted(name.removeprefix("skill_").replace("_", "-") for name in skills)
+
+
+def test_one_new_account_registered_four_times_at_once_is_one_account_and_no_error(live):
+    url = f"{live.base}/register"
+    form = {"display_name": "Dee Double", "password": "orange-tractor-lighthouse"}
+    for n in range(ROUNDS):
+        email = f"dee.double.{n}@example.gov.uk"
+        spellings = [email, email.title(), email.upper(), email]
+        answers = _race([(requests.Session(), url, {**form, "email": spelling}) for spelling in spellings])
+        codes = sorted(a.status_code for a in answers)
+        assert codes.count(302) == 1, codes  # one account; the others told it exists, or was made meanwhile
+        assert set(codes) <= {200, 302, 409}
+        with live.app.app_context():
+            assert len(db.session().exec(select(User).where(User.email == email)).all()) == 1
