@@ -2,8 +2,10 @@
 
 One rule for the member page, nominations, imports and HR's decisions. While a person shares
 their profile, HR sees it all. Once they stop, HR sees only assessments made before they
-stopped, and may not add them to a scheme or change their place in one. A scheme the person
-applied to themselves is the exception: applying is sharing their profile with that scheme.
+stopped, and may not add them to a scheme, change their place in one or record their progress
+(milestones), only withdraw them, which closes their place and adds nothing about them. A
+scheme the person applied to themselves is the exception: applying is sharing their profile
+with that scheme.
 """
 
 from sqlalchemy import ColumnElement, false, true
@@ -14,6 +16,10 @@ from ..models import Assessment, Person, SchemeMember
 def applied_themselves(member: SchemeMember | None) -> bool:
     # Only the person's own application has a statement (HR's imports and invitations do not).
     return member is not None and member.statement is not None
+
+
+# Closing a place records nothing new about the person, so HR may always do it.
+HR_MAY_ALWAYS = ("withdrawn",)
 
 
 def hr_may_act(person: Person, member: SchemeMember | None) -> bool:

@@ -21,13 +21,14 @@ from . import audit, population
 from .csv_files import csv_text
 from .learning import give_up_places, my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
+from .scheme_members import my_applications
 
 
 def export(db: Session, user: User) -> dict:
     person = person_for(db, user)
     data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
     if person is None:
-        return data | {"profile": None, "assessments": [], "learning": [], "learning_invitations": []}
+        return data | {"profile": None, "assessments": [], "learning": [], "learning_invitations": [], "schemes": []}
     department = db.get(Department, person.department_id)
     data["profile"] = _profile(person, department)
     data["assessments"] = [
@@ -58,6 +59,22 @@ def export(db: Session, user: User) -> dict:
         for mine in my_registrations(db, person)
     ]
     data["learning_invitations"] = [item.name for item in my_invitations(db, person)]
+    data["schemes"] = [
+        {
+            "scheme": scheme.name,
+            "status": member.status,
+            "how_you_joined": member.source,
+            "your_statement": member.statement,
+            "target": member.target_level,
+            "reason": member.reason,
+            "applied_at": member.applied_at.isoformat() if member.applied_at else None,
+            "enrolled_at": member.enrolled_at.isoformat() if member.enrolled_at else None,
+            "completed_at": member.completed_at.isoformat() if member.completed_at else None,
+            "placed_in": member.placed_level,
+            "placed_on": member.placed_on.isoformat() if member.placed_on else None,
+        }
+        for member, scheme in my_applications(db, person)
+    ]
     return data
 
 

@@ -110,7 +110,7 @@ def move(
     person = db.get(Person, member.person_id)
     problems = move_problems(framework, member.status, status, reason, placed_level, placed_on)
     problem = None
-    if not consent.hr_may_act(person, member):
+    if not consent.hr_may_act(person, member) and status not in consent.HR_MAY_ALWAYS:
         problem = consent.refusal(person)
     elif problems:
         problem = problems[0][1]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ddat import db
-from ddat.models import AuditEvent, Person, Scheme, SchemeMember, User
+from ddat.models import AuditEvent, Milestone, Person, Scheme, SchemeMember, User
 from ddat.services.framework import current_framework
 from ddat.services.profiles import draft_assessment, submit_assessment
 from tests.web.test_schemes import TARGET, make_scheme, person_named, scheme_form
@@ -63,13 +63,22 @@ def test_after_withdrawal_hr_sees_no_newer_assessment_and_cannot_move_the_member
     sign_in("hr@example.gov.uk")
     page = client.get(f"/schemes/{invited}/members/{in_invited}").get_data(as_text=True)
     assert len(ASSESSMENT_ROW.findall(page)) == before
-    assert "Priya Policy stopped sharing their profile with HR on" in page and "Save decision" not in page
+    assert "Priya Policy stopped sharing their profile with HR on" in page
+    # HR may only close her place now: withdrawing is the one decision offered, and no milestones.
+    assert 'value="withdrawn"' in page and 'value="declined"' not in page and 'value="milestone"' not in page
     response = submit(
         f"/schemes/{invited}/members/{in_invited}",
         {"action": "decision", "status": "declined", "reason": "No longer available"},
     )
     assert "Priya Policy has stopped sharing their profile with HR" in response.get_data(as_text=True)
     assert member_of(seeded, invited, priya.id).status == "invited"
+    milestone = {"action": "milestone", "name": "Finished module 1", "achieved_on": ["1", "6", "2026"]}
+    submit(f"/schemes/{invited}/members/{in_invited}", milestone)
+    with seeded.app_context():
+        assert db.session().exec(select(Milestone).where(Milestone.member_id == in_invited)).first() is None
+    withdrawn = {"action": "decision", "status": "withdrawn", "reason": "She left the scheme"}
+    assert submit(f"/schemes/{invited}/members/{in_invited}", withdrawn).status_code == 302
+    assert member_of(seeded, invited, priya.id).status == "withdrawn"
     # Applying to a scheme is sharing with it: that scheme's HR still sees and decides.
     assert assessment_rows(client, applied, in_applied) == before + 1
     url = f"/schemes/{applied}/members/{in_applied}"
@@ -179,3 +188,15 @@ def test_the_cohorts_fit_now_leaves_out_members_who_stopped_sharing(seeded, clie
     assert re.fullmatch(
         r"\d+% \(1 of 2 people: the others have no assessment or no longer share their profile with HR\)", fit_now()
     )
+
+
+def test_a_persons_download_holds_their_places_in_schemes(seeded, client, sign_in, submit):
+    import json
+
+    scheme = make_scheme(seeded, name="Data apprenticeship")
+    sign_in(PRIYA)
+    submit(f"/schemes/{scheme}/apply", {"statement": "I analyse evidence every day."})
+    data = json.loads(client.get("/profile/data/download.json").get_data(as_text=True))
+    mine = [s for s in data["schemes"] if s["scheme"] == "Data apprenticeship"]
+    assert len(mine) == 1
+    assert mine[0]["status"] == "applied" and mine[0]["your_statement"] == "I analyse evidence every day."

@@ -115,6 +115,8 @@ def member(scheme_id: int, member_id: int):
         abort(404)
     fw = current_framework(database)
     action = request.form.get("action") if request.method == "POST" else None
+    person = database.get(Person, member.person_id)
+    may_act = consent.hr_may_act(person, member)
     decision, note, milestone = _decision_form(fw, member), NoteForm(), MilestoneForm()
     if action == "decision" and decision.validate_on_submit():
         problem = members.move(
@@ -134,11 +136,11 @@ def member(scheme_id: int, member_id: int):
     elif action == "note" and note.validate_on_submit():
         members.add_note(database, member, current_user, note.text.data.strip())
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="note"))
-    elif action == "milestone" and milestone.validate_on_submit():
+    elif action == "milestone" and may_act and milestone.validate_on_submit():
         members.add_milestone(database, member, current_user, milestone.name.data.strip(), milestone.achieved_on.data)
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="milestone"))
-    person = database.get(Person, member.person_id)
-    may_act = consent.hr_may_act(person, member)
+    if not may_act:  # only what HR may still do is offered (a decision sent anyway is refused by `move`)
+        decision.status.choices = [c for c in decision.status.choices if c.value in consent.HR_MAY_ALWAYS]
     record_view("scheme.member_viewed", "scheme_member", member.id)
     return render_template(
         "schemes/member.html",
@@ -152,8 +154,7 @@ def member(scheme_id: int, member_id: int):
         notes=members.notes_of(database, member),
         milestones=members.milestones_of(database, member),
         status_names=members.STATUS_NAMES,
-        # Shown with its error if HR saved a decision just after the person stopped sharing.
-        decision=decision if (may_act or decision.errors) and members.NEXT_STATUSES[member.status] else None,
+        decision=decision if decision.status.choices else None,  # none for a placed member
         stopped_sharing=not may_act,
         note=note,
         milestone=milestone,
