@@ -22,6 +22,10 @@ class RequiredColumns:
     described: str  # for the error message
 
 
+def nothing_imported(problems: int) -> str:
+    return f"The file has {problems:,} problem{'' if problems == 1 else 's'}: nothing was imported"
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1

@@ -56,7 +56,7 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     )
     if taken > scheme.capacity:
         result.errors.append(
-            RowError(1, "status", f"The file would fill {taken} places but the scheme has {scheme.capacity}")
+            RowError(1, "", f"The file would fill {taken} places but the scheme has {scheme.capacity}")
         )
     if result.errors:
         db.rollback()  # nothing to write: free the scheme for others straight away
@@ -98,7 +98,23 @@ def _check_row(framework, number, record, people, members, seen, errors) -> tupl
         for field, problem in problems:
             if field != "placed_on" or not record.get("placed_on"):  # a date that is not real is reported above
                 errors.append(RowError(number, field, problem))
+    if member and member.status == row["status"] == "placed" and _placement_differs(member, row):
+        errors.append(
+            RowError(
+                number,
+                "placed_level",
+                f"Already placed in {member.placed_level} on {member.placed_on:%-d %B %Y}: "
+                "an import cannot change a placement",
+            )
+        )
     return (person, row) if len(errors) == before else None
+
+
+def _placement_differs(member: SchemeMember, row: dict) -> bool:
+    # Columns left empty say nothing; a value given must be the one already recorded.
+    return bool(row["placed_level"] and row["placed_level"] != member.placed_level) or bool(
+        row["placed_on"] and row["placed_on"] != member.placed_on
+    )
 
 
 def _date(text: str) -> date | None:

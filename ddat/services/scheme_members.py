@@ -115,7 +115,9 @@ def move(
     elif problems:
         problem = problems[0][1]
     elif status == "enrolled" and places_taken(db, scheme) >= scheme.capacity:
-        problem = f"The scheme is full: all {scheme.capacity} places are taken"
+        problem = "The scheme is full: " + (
+            "its one place is taken" if scheme.capacity == 1 else f"all {scheme.capacity} places are taken"
+        )
     if problem:
         db.rollback()  # let the next decision have the lock now, not after this page is drawn
         return problem

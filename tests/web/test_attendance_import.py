@@ -170,7 +170,7 @@ def test_the_web_upload_reports_problems_and_imports_good_files(seeded, client, 
         return client.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
 
     bad = upload(b"email,status\nnobody@example.gov.uk,attended\n")
-    assert "The file has 1 problems: nothing was imported" in bad and "No one with this email address was found" in bad
+    assert "The file has 1 problem: nothing was imported" in bad and "No one with this email address was found" in bad
     assert "The selected file must be a CSV" in upload(b"x", name="attendance.xlsx")
     good = upload(f"email,status\n{POLICY},attended\n".encode())
     assert "Attendance imported" in good and "1 added" in good

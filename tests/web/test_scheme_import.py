@@ -145,7 +145,7 @@ def test_upload_page_shows_the_error_report_then_a_confirmation(seeded, client, 
     bad = submit(url, {"file": (io.BytesIO(b"staff_number,status\nNOPE,applied\n"), "members.csv")})
     html = bad.get_data(as_text=True)
     assert "Problems in the file" in html and "No one with this staff number was found" in html
-    assert "The file has 1 problems: nothing was imported" in html
+    assert "The file has 1 problem: nothing was imported" in html
     assert "Select a CSV file" in submit(url, {}).get_data(as_text=True)
     wrong = submit(url, {"file": (io.BytesIO(b"x"), "members.xlsx")}).get_data(as_text=True)
     assert "The selected file must be a CSV" in wrong
@@ -212,6 +212,15 @@ def test_an_import_moves_members_only_as_hr_could(seeded):
     assert run_import(seeded, scheme_id, content.encode()).ok
     placed = status_of(seeded, scheme_id, c)
     assert (placed.status, placed.placed_level, placed.placed_on) == ("placed", TARGET, date(2027, 5, 31))
+
+    # The same file again changes nothing; another placement for a placed member is a problem, not ignored.
+    assert run_import(seeded, scheme_id, content.encode()).unchanged == 1
+    moved = f"staff_number,status,placed_level,placed_on\n{c.staff_number},placed,{TARGET},30/06/2027\n"
+    result = run_import(seeded, scheme_id, moved.encode())
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(2, "placed_level")]
+    assert "an import cannot change a placement" in result.errors[0].problem
+    assert status_of(seeded, scheme_id, c).placed_on == date(2027, 5, 31)
 
 
 def test_an_import_cannot_change_a_member_who_stopped_sharing_unless_they_applied(seeded):

@@ -261,7 +261,7 @@ def test_apply_shortlist_enrol_complete_and_place_with_capacity_enforced(seeded,
         db.session().get(SchemeMember, int(invited_url.rsplit("/", 1)[1])).status = "applied"
         db.session().commit()
     response = submit(invited_url, {"action": "decision", "status": "enrolled"})
-    assert "The scheme is full: all 1 places are taken" in response.get_data(as_text=True)
+    assert "The scheme is full: its one place is taken" in response.get_data(as_text=True)
 
     response = submit(url, {"action": "decision", "status": "withdrawn", "reason": ""})
     assert "Enter a reason" in response.get_data(as_text=True)

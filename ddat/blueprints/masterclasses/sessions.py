@@ -16,7 +16,7 @@ from ...scheme_forms import ImportForm
 from ...services import audit, learning, learning_records
 from ...services.attendance_import import import_attendance
 from ...services.csv_files import csv_text
-from ...services.csv_import import find_people
+from ...services.csv_import import find_people, nothing_imported
 from ...services.framework import current_framework
 from ...services.schemes import department_scope, people_in_scope
 from . import bp
@@ -232,7 +232,7 @@ def import_page(slug: str, session_id: int):
             if result.ok:
                 return render_template("masterclasses/imported.html", item=item, session=session, result=result)
             db.session().rollback()
-            form.file.errors.append(f"The file has {len(result.errors)} problems: nothing was imported")
+            form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
 
 

@@ -7,6 +7,7 @@ from ... import db
 from ...limits import configured, limiter, user_key
 from ...permissions import role_required
 from ...scheme_forms import ImportForm
+from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members
 from . import bp
@@ -28,5 +29,5 @@ def import_page(scheme_id: int):
             result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
             if result.ok:
                 return render_template("schemes/imported.html", scheme=scheme, result=result)
-            form.file.errors.append(f"The file has {len(result.errors)} problems: nothing was imported")
+            form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("schemes/import.html", scheme=scheme, form=form, result=result)
