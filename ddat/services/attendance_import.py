@@ -1,10 +1,11 @@
 """Importing a session's attendance from a CSV file (email or staff number, status): every row
 checked first, then all applied in one transaction or none. Importing it again changes nothing.
-Only people registered for the learning (at any of its sessions) or invited to it before
-the session can be recorded, so a file cannot credit learning to people who never signed up
-for it; someone registered for another session who attended or completed this one gives up
-that place, and the result names it. A disputed record is settled on the session page, never
-by a file. Completion adds course evidence, recorded against the HR user importing it."""
+Only people registered for the learning or invited to it before the session started can be
+recorded (`learning.who_may_be_recorded`), so a file cannot credit learning to people who
+never signed up for it, or signed up once it was over; someone registered for another
+session who attended or completed this one gives up that place, and the result names it. A
+disputed record is settled on the session page, never by a file. Completion adds course
+evidence, recorded against the HR user importing it."""
 
 from dataclasses import dataclass, field
 
@@ -59,7 +60,7 @@ def import_attendance(
             )
         )
     )
-    allowed, invited_late = who_may_be_recorded(db, session)
+    allowed, signed_up_late = who_may_be_recorded(db, session)
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
@@ -69,7 +70,7 @@ def import_attendance(
         if status is None:
             result.errors.append(RowError(number, "status", "Status must be one of: attended, no show, completed"))
         registration = registrations.get(person.id) if person else None
-        refusal = why_not_recorded(person.id, allowed, invited_late) if person else None
+        refusal = why_not_recorded(person.id, allowed, signed_up_late) if person else None
         if registration and registration.disputed_at is not None:
             result.errors.append(RowError(number, who_column(record), DISPUTED))
         elif registration and registration.status == "completed" and status and status != "completed":

@@ -374,33 +374,39 @@ def set_outcome(
 
 DISPUTED = "This record was disputed: settle it on the session page"
 NOT_SIGNED_UP = "Not registered for or invited to this learning: register or invite them first"
-INVITED_AFTER = (
-    "Invited only after this session took place, which is not evidence they took part: "
-    "only people who registered, or were invited before it started, can be recorded"
+SIGNED_UP_AFTER = (
+    "Registered or invited only after this session started, which is not evidence they took part: "
+    "only people who registered or were invited before it can be recorded"
 )
 
 
 def who_may_be_recorded(db: Session, session: LearningSession) -> tuple[set[int], set[int]]:
-    """People whose attendance or completion may be recorded at this session (registered for
-    its item, themselves or by HR, or invited before it started), and people invited only
-    after it: an invitation sent once a session took place is not evidence they took part."""
-    registered = set(
-        db.exec(
-            select(Registration.person_id).where(
-                Registration.item_id == session.item_id, Registration.source != "imported"
-            )
-        )
-    )
-    in_time = Invitation.invited_at <= session.starts_at
-    invited = db.exec(select(Invitation.person_id, in_time).where(Invitation.item_id == session.item_id)).all()
-    before = {pid for pid, early in invited if early}
-    return registered | before, {pid for pid, _ in invited} - registered - before
+    """People whose attendance or completion may be recorded at this session, and people who
+    signed up only after it started. Those who may: registered for this session (themselves
+    or by HR, which is only open before it starts), registered for another session of the
+    item before this one started, or invited before it started. Signing up afterwards is not
+    evidence they took part, or HR could credit learning to anyone just before importing it."""
+    before = session.starts_at
+    registrations = db.exec(
+        select(
+            Registration.person_id,
+            (Registration.session_id == session.id)
+            | (Registration.registered_at <= before)
+            | (Registration.waiting_since <= before),
+        ).where(Registration.item_id == session.item_id, Registration.source != "imported")
+    ).all()
+    invitations = db.exec(
+        select(Invitation.person_id, Invitation.invited_at <= before).where(Invitation.item_id == session.item_id)
+    ).all()
+    signed_up = [*registrations, *invitations]
+    allowed = {pid for pid, in_time in signed_up if in_time}
+    return allowed, {pid for pid, _ in signed_up} - allowed
 
 
-def why_not_recorded(person_id: int, allowed: set[int], invited_late: set[int]) -> str | None:
+def why_not_recorded(person_id: int, allowed: set[int], signed_up_late: set[int]) -> str | None:
     if person_id in allowed:
         return None
-    return INVITED_AFTER if person_id in invited_late else NOT_SIGNED_UP
+    return SIGNED_UP_AFTER if person_id in signed_up_late else NOT_SIGNED_UP
 
 
 def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -> None:

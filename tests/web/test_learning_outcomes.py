@@ -4,6 +4,7 @@ completion keeps the skills and date it was credited with, and each message says
 saved."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
@@ -19,7 +20,12 @@ def place(app, session_id: int, email: str, status: str) -> int:
     with app.app_context():
         item_id = db.session().get(LearningSession, session_id).item_id
         registration = Registration(
-            session_id=session_id, item_id=item_id, person_id=person_of(app, email).id, status=status, source="self"
+            session_id=session_id,
+            item_id=item_id,
+            person_id=person_of(app, email).id,
+            status=status,
+            source="self",
+            registered_at=datetime.now(UTC) - timedelta(days=30),
         )
         db.session().add(registration)
         db.session().commit()
@@ -77,6 +83,18 @@ def test_recording_by_hand_a_no_show_leaves_another_place_alone_and_attending_sa
     with seeded.app_context():
         future_day = f"{db.session().get(LearningSession, future).starts_at:%-d %B %Y}"
     assert "Attendance saved" in page and f"Priya Policy: the session on {future_day}" in page
+
+
+def test_registering_someone_after_a_session_does_not_let_it_be_credited(seeded, client, sign_in, submit):
+    past, future = add_session(seeded, VISUALISATION, days=-3), add_session(seeded, VISUALISATION, days=10)
+    sign_in(HR)
+    url = f"/masterclasses/{VISUALISATION}/sessions/{future}"
+    submit(f"{url}/register", {"people": OPS}, form_url=url)
+    assert registration_of(seeded, future, OPS).status == "registered"
+    page = upload(client, past, f"email,status\n{OPS},completed\n")
+    assert "nothing was imported" in page and "Registered or invited only after this session started" in page
+    assert registration_of(seeded, past, OPS) is None
+    assert registration_of(seeded, future, OPS).status == "registered"
 
 
 def test_importing_a_completion_again_cannot_overturn_a_settled_dispute(seeded, client, sign_in, submit):

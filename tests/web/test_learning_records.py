@@ -116,7 +116,7 @@ def test_an_import_cannot_credit_learning_to_someone_who_never_signed_up(seeded,
         )
 
     page = uploaded()
-    assert "nothing was imported" in page and "Invited only after this session took place" in page
+    assert "nothing was imported" in page and "Registered or invited only after this session started" in page
     assert registration_of(seeded, session_id, OPS) is None
     assert rating(seeded, OPS, "data-visualisation") == before
 

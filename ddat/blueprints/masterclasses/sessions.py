@@ -139,7 +139,7 @@ def record_attendance(slug: str, session_id: int):
     session = session_or_404(item, session_id)
     fw = current_framework(db.session())
     started = session.starts_at <= learning.uk_now()
-    allowed, invited_late = learning.who_may_be_recorded(db.session(), session)
+    allowed, signed_up_late = learning.who_may_be_recorded(db.session(), session)
     cancelled = 0
     for registration, person, _ in _registrations(session):
         status = request.form.get(f"status-{registration.id}")
@@ -148,7 +148,7 @@ def record_attendance(slug: str, session_id: int):
         if status in ("attended", "no_show", "completed"):
             if not started:
                 continue
-            refusal = learning.why_not_recorded(person.id, allowed, invited_late)
+            refusal = learning.why_not_recorded(person.id, allowed, signed_up_late)
             if refusal:
                 flash(f"{person.display_name}: {refusal}", "problem")
                 continue
