@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from ddat import db
-from ddat.models import AuditEvent, LearningItem, LearningSession, Registration
+from ddat.models import AuditEvent, LearningItem, LearningSession, Registration, User
 from pathways.disclosure import MIN_ANSWERS
 from tests.conftest import CSRF_PATTERN
 from tests.web.test_learning_records import HR, completed_by_hr, rating, signed_out, user_id
@@ -157,6 +157,20 @@ def test_hr_registering_people_is_audited_and_says_when_nothing_was_saved(seeded
         events = db.session().exec(select(AuditEvent).where(AuditEvent.action == "learning.registered_by_hr")).all()
         assert [(e.actor_user_id, e.actor_role, e.object_type, e.object_id) for e in events] == [
             (user_id(seeded, HR), "hr", "learning_registration", str(registration.id))
+        ]
+
+    # Departmental HR registering one of their own people is audited the same way.
+    with seeded.app_context():
+        hr = db.session().exec(select(User).where(User.email == HR)).one()
+        hr.department_id = person_of(seeded, POLICY).department_id
+        db.session().add(hr)
+        db.session().commit()
+    submit(f"{url}/register", {"people": POLICY}, form_url=url)
+    theirs = registration_of(seeded, future, POLICY)
+    with seeded.app_context():
+        events = db.session().exec(select(AuditEvent).where(AuditEvent.action == "learning.registered_by_hr")).all()
+        assert (user_id(seeded, HR), "learning_registration", str(theirs.id)) in [
+            (e.actor_user_id, e.object_type, e.object_id) for e in events
         ]
 
     url = f"/masterclasses/{VISUALISATION}/sessions/{past}"
