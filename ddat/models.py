@@ -364,6 +364,8 @@ class Registration(SQLModel, table=True):
     disputed_at: datetime | None = None
     dispute_reason: str | None = Field(default=None, max_length=500)
     dispute_outcome: str | None = Field(default=None, max_length=12)
+    # The (skill, level) pairs credited when it was completed: the item's skills may change later.
+    credited_skills: list[list] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     feedback_score: int | None = None
     feedback_comment: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=_now)

@@ -1,18 +1,22 @@
 """Importing a session's attendance from a CSV file (email or staff number, status): every row
 checked first, then all applied in one transaction or none. Importing it again changes nothing.
-Only people registered for the learning (at any of its sessions) or invited to it can be
-recorded, so a file cannot credit learning to people who never signed up for it; someone
-registered for another session who came to this one is moved to it. Completion adds course
+Only people registered for the learning or invited to it before the session started can be
+recorded (`learning.who_may_be_recorded`), so a file cannot credit learning to people who
+never signed up for it, or signed up once it was over; someone registered for another
+session who attended or completed this one gives up that place, and the result names it. A
+disputed record is settled on the session page, never by a file. Completion adds course
 evidence, recorded against the HR user importing it."""
+
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from pathways import Framework
 
-from ..models import Invitation, LearningItem, LearningSession, Registration, User
+from ..models import LearningItem, LearningSession, Person, Registration, User
 from . import audit, course_evidence
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
-from .learning import audit_outcomes, set_outcome, uk_now
+from .learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
 from .schemes import department_scope
 
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
@@ -27,11 +31,17 @@ STATUS_WORDS = {
 }
 
 
+@dataclass
+class AttendanceResult(ImportResult):
+    # Places people held at other sessions of the learning, given up because they attended this one.
+    given_up: list[tuple[Person, LearningSession]] = field(default_factory=list)
+
+
 def import_attendance(
     db: Session, framework: Framework, session: LearningSession, user: User, content: bytes
-) -> ImportResult:
+) -> AttendanceResult:
     records, errors = read_rows(content, REQUIRED_COLUMNS)
-    result = ImportResult(errors)
+    result = AttendanceResult(errors)
     if errors:
         return result
     if session.starts_at > uk_now():
@@ -50,9 +60,7 @@ def import_attendance(
             )
         )
     )
-    signed_up = set(db.exec(select(Registration.person_id).where(Registration.item_id == session.item_id))) | set(
-        db.exec(select(Invitation.person_id).where(Invitation.item_id == session.item_id))
-    )
+    allowed, signed_up_late = who_may_be_recorded(db, session)
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
@@ -62,7 +70,10 @@ def import_attendance(
         if status is None:
             result.errors.append(RowError(number, "status", "Status must be one of: attended, no show, completed"))
         registration = registrations.get(person.id) if person else None
-        if registration and registration.status == "completed" and status and status != "completed":
+        refusal = why_not_recorded(person.id, allowed, signed_up_late) if person else None
+        if registration and registration.disputed_at is not None:
+            result.errors.append(RowError(number, who_column(record), DISPUTED))
+        elif registration and registration.status == "completed" and status and status != "completed":
             result.errors.append(
                 RowError(number, who_column(record), "Already completed: a completion cannot be undone")
             )
@@ -70,14 +81,8 @@ def import_attendance(
             result.errors.append(
                 RowError(number, who_column(record), "Already recorded at another session of this learning")
             )
-        elif person and person.id not in signed_up:
-            result.errors.append(
-                RowError(
-                    number,
-                    who_column(record),
-                    "Not registered for or invited to this learning: register or invite them first",
-                )
-            )
+        elif refusal:
+            result.errors.append(RowError(number, who_column(record), refusal))
         if len(result.errors) == before:
             planned.append((person, status))
     if result.errors:
@@ -96,9 +101,11 @@ def import_attendance(
             continue
         else:
             result.changed += 1
-        if set_outcome(db, framework, registration, status, user, credit_now=False):
+        given_up: list[Registration] = []
+        if set_outcome(db, framework, registration, status, user, credit_now=False, given_up=given_up):
             completed.append(person.id)
         recorded.append(registration)
+        result.given_up += [(person, db.get(LearningSession, other.session_id)) for other in given_up]
     audit_outcomes(db, user, recorded)
     course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, user)
     audit.record(db, "learning.attendance_imported", user.id, user.role, "learning_session", str(session.id))

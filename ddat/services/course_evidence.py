@@ -43,11 +43,18 @@ def counts_as_evidence():
 
 
 def credit(
-    db: Session, framework: Framework, item: LearningItem, person_ids: list[int], actor: User | None = None
+    db: Session,
+    framework: Framework,
+    item: LearningItem,
+    person_ids: list[int],
+    actor: User | None = None,
+    skills: list | None = None,
 ) -> int:
-    """Add the item's skills as course evidence for these people; returns how many changed.
+    """Add the item's skills (or `skills`, what a completion was credited with before the item
+    changed) as course evidence for these people; returns how many changed.
     Each skill is credited at the level the item states, never higher."""
-    evidenced = [(skill, level) for skill, level in item.skills if skill in framework.skills]
+    pairs = item.skills if skills is None else skills
+    evidenced = [(skill, level) for skill, level in pairs if skill in framework.skills]
     if not evidenced or not person_ids:
         return 0
     db.flush()
@@ -81,10 +88,10 @@ def credit(
     return len(changes)
 
 
-def withdraw(db: Session, framework: Framework, item: LearningItem, person_id: int) -> None:
-    """Take the item's course evidence off the person's profile (its completion is disputed:
-    the caller has marked it so it no longer counts)."""
-    skills = {skill for skill, _ in item.skills}
+def withdraw(db: Session, framework: Framework, credited: list, person_id: int) -> None:
+    """Take a completion's credited skills off the person's profile (it is disputed: the
+    caller has marked it so it no longer counts)."""
+    skills = {skill for skill, _ in credited}
     db.flush()
     person = db.get(Person, person_id)
     own = _own_ratings(db, person_id, skills)
@@ -139,14 +146,15 @@ def _own_ratings(db: Session, person_id: int, skills: set[str]) -> dict[str, tup
 
 def _still_evidenced(db: Session, framework: Framework, person_id: int, skills: set[str]) -> list[tuple[str, int]]:
     """What the person's other completions that still count evidence of these skills."""
-    items = db.exec(
-        select(LearningItem.skills)
+    rows = db.exec(
+        select(Registration.credited_skills, LearningItem.skills)
         .join(Registration, Registration.item_id == LearningItem.id)
         .where(Registration.person_id == person_id, Registration.status == "completed", counts_as_evidence())
     )
     return [
         (skill, level)
-        for evidenced in items
+        for credited, current in rows
+        for evidenced in [current if credited is None else credited]
         for skill, level in evidenced
         if skill in skills and skill in framework.skills
     ]

@@ -67,6 +67,7 @@ def seed_learning(
             source="hr",
             registered_at=past.starts_at - timedelta(days=20),
             completed_at=ended,
+            credited_skills=masterclass.skills,
             feedback_score=rng.choice([4, 4, 5, 5, 5, 3]),
         )
         db.add(registration)
@@ -117,6 +118,7 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
             "registered_at": registered,
             "cancelled_at": registered + timedelta(days=7) if status == "cancelled" else None,
             "completed_at": past.ends_at if status == "completed" else None,
+            "credited_skills": item.skills if status == "completed" else None,
             "feedback_score": rng.choice([3, 4, 4, 5, 5]) if status in ("attended", "completed") else None,
             "updated_at": past.ends_at,
         }

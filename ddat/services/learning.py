@@ -209,9 +209,12 @@ def _refusal(db: Session, session: LearningSession, person: Person) -> str | Non
     )
 
 
-def register(db: Session, session: LearningSession, person: Person, source: str = "self") -> Registration:
+def register(
+    db: Session, session: LearningSession, person: Person, source: str = "self", actor: User | None = None
+) -> Registration:
     """A place, or a place on the waiting list when the session is full. HR may register
-    people outside the audience; people registering themselves are checked first."""
+    people outside the audience; people registering themselves are checked first. HR
+    registering someone (`actor`) is audited, with the registration, in the same commit."""
     session = lock(db, LearningSession, session.id)  # two people cannot both take the last place
     refusal = _refusal(db, session, person)
     if refusal:
@@ -233,6 +236,11 @@ def register(db: Session, session: LearningSession, person: Person, source: str 
     registration.updated_at = now
     db.add(registration)
     try:
+        if actor is not None:
+            db.flush()
+            audit.record(
+                db, "learning.registered_by_hr", actor.id, actor.role, "learning_registration", str(registration.id)
+            )
         db.commit()
     except IntegrityError:
         # The same person booked another session of this item at the same moment (each
@@ -308,18 +316,28 @@ def record_outcome(db: Session, framework: Framework, registration: Registration
 
 
 def set_outcome(
-    db: Session, framework: Framework, registration: Registration, status: str, user: User, credit_now: bool = True
+    db: Session,
+    framework: Framework,
+    registration: Registration,
+    status: str,
+    user: User,
+    credit_now: bool = True,
+    given_up: list[Registration] | None = None,
 ) -> bool:
     """Change a registration's outcome without committing; True if it was newly completed;
     `user` is who is recording it (shown to the person, and audited).
     Completion adds course evidence once (now, or by the caller for many people at once with
-    `course_evidence.credit`); it is never undone here (only HR settling a dispute the person
-    raised can withdraw it: `learning_records.resolve`). A place is only given through `register`
-    (which keeps to the places and the waiting list), so someone waiting or cancelled cannot
-    be set back to registered here. Raises RegistrationRefused when the person is already
-    recorded at another session of the item; a place they hold at another session is freed."""
+    `course_evidence.credit`); it is never undone here, and nor is a dispute (only HR settling
+    it: `learning_records.resolve`). A place is only given through `register` (which keeps to
+    the places and the waiting list), so someone waiting or cancelled cannot be set back to
+    registered here. Raises RegistrationRefused when the person is already recorded at another
+    session of the item. Attending or completing is a live place, and a person holds one per
+    item: a place they hold at another session is given up and added to `given_up`, for the
+    caller to tell HR. A no show holds no live place, so it leaves other sessions alone."""
     if status == registration.status or registration.status == "completed":
         return False
+    if registration.disputed_at is not None:
+        raise RegistrationRefused(DISPUTED)
     if status == "cancelled":
         _cancel(db, registration)
         if credit_now:
@@ -327,27 +345,68 @@ def set_outcome(
         return False
     if status == "registered" and registration.status in ("waiting", "cancelled", ""):
         raise RegistrationRefused("A place can only be given by registering them, within the places left")
-    for other in other_live_registrations(db, registration):
-        if other.status in ("attended", "completed"):
-            raise RegistrationRefused("Already recorded at another session of this learning")
-        _cancel(db, other)
+    if status in LIVE:
+        for other in other_live_registrations(db, registration):
+            if other.status in ("attended", "completed"):
+                raise RegistrationRefused("Already recorded at another session of this learning")
+            _cancel(db, other)
+            if given_up is not None:
+                given_up.append(other)
     now = datetime.now(UTC)
     if status in HOLDS_A_PLACE:
         registration.registered_at = registration.registered_at or now
+    item = db.get(LearningItem, registration.item_id)
     if status == "completed":
-        registration.completed_at = now
+        session = db.get(LearningSession, registration.session_id)
+        # The day they did the learning; when it was recorded is in the audit log.
+        registration.completed_at = session.ends_at if session.ends_at <= now else now
         registration.completed_by_user_id = user.id
-        # Completed again after HR withdrew a disputed completion: a fresh record to dispute.
-        registration.disputed_at = registration.dispute_reason = registration.dispute_outcome = None
+        registration.credited_skills = [list(pair) for pair in item.skills]
     registration.status = status
     registration.updated_at = now
     db.add(registration)
     if credit_now:  # otherwise the caller audits and credits many at once
         audit_outcomes(db, user, [registration])
         if status == "completed":
-            item = db.get(LearningItem, registration.item_id)
             course_evidence.credit(db, framework, item, [registration.person_id], user)
     return status == "completed"
+
+
+DISPUTED = "This record was disputed: settle it on the session page"
+NOT_SIGNED_UP = "Not registered for or invited to this learning: register or invite them first"
+SIGNED_UP_AFTER = (
+    "Registered or invited only after this session started, which is not evidence they took part: "
+    "only people who registered or were invited before it can be recorded"
+)
+
+
+def who_may_be_recorded(db: Session, session: LearningSession) -> tuple[set[int], set[int]]:
+    """People whose attendance or completion may be recorded at this session, and people who
+    signed up only after it started. Those who may: registered for this session (themselves
+    or by HR, which is only open before it starts), registered for another session of the
+    item before this one started, or invited before it started. Signing up afterwards is not
+    evidence they took part, or HR could credit learning to anyone just before importing it."""
+    before = session.starts_at
+    registrations = db.exec(
+        select(
+            Registration.person_id,
+            (Registration.session_id == session.id)
+            | (Registration.registered_at <= before)
+            | (Registration.waiting_since <= before),
+        ).where(Registration.item_id == session.item_id, Registration.source != "imported")
+    ).all()
+    invitations = db.exec(
+        select(Invitation.person_id, Invitation.invited_at <= before).where(Invitation.item_id == session.item_id)
+    ).all()
+    signed_up = [*registrations, *invitations]
+    allowed = {pid for pid, in_time in signed_up if in_time}
+    return allowed, {pid for pid, _ in signed_up} - allowed
+
+
+def why_not_recorded(person_id: int, allowed: set[int], signed_up_late: set[int]) -> str | None:
+    if person_id in allowed:
+        return None
+    return SIGNED_UP_AFTER if person_id in signed_up_late else NOT_SIGNED_UP
 
 
 def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -> None:

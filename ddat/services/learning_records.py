@@ -28,7 +28,7 @@ class CompletionRecord:
     item: LearningItem
     session: LearningSession
     recorded_by: str | None  # the HR user's email address, when known
-    skills: list[tuple[str, str]]  # (skill name, level name) the item evidences
+    skills: list[tuple[str, str]]  # (skill name, level name) the completion was credited with
 
     @property
     def disputed(self) -> bool:
@@ -53,10 +53,20 @@ def _records(db: Session, framework: Framework, query) -> list[CompletionRecord]
             item,
             session,
             emails.get(registration.completed_by_user_id),
-            [(framework.skills[s].name, level_name(lv)) for s, lv in item.skills if s in framework.skills],
+            [
+                (framework.skills[s].name, level_name(lv))
+                for s, lv in credited(registration, item)
+                if s in framework.skills
+            ],
         )
         for registration, session, item in rows
     ]
+
+
+def credited(registration: Registration, item: LearningItem) -> list:
+    """What the completion was credited with; the item's skills for completions recorded
+    before that was kept."""
+    return item.skills if registration.credited_skills is None else registration.credited_skills
 
 
 def completions_of(db: Session, framework: Framework, person: Person) -> list[CompletionRecord]:
@@ -82,7 +92,7 @@ def dispute(db: Session, framework: Framework, record: CompletionRecord, reason:
     registration.dispute_reason = reason
     db.add(registration)
     db.flush()
-    course_evidence.withdraw(db, framework, record.item, registration.person_id)
+    course_evidence.withdraw(db, framework, credited(registration, record.item), registration.person_id)
     audit.record(db, "learning.completion_disputed", user.id, user.role, "learning_registration", str(registration.id))
     db.commit()
 
@@ -119,6 +129,7 @@ def resolve(db: Session, framework: Framework, registration: Registration, resol
     db.flush()
     if resolution == "confirmed":
         item = db.get(LearningItem, registration.item_id)
-        course_evidence.credit(db, framework, item, [registration.person_id], user)
+        skills = credited(registration, item)
+        course_evidence.credit(db, framework, item, [registration.person_id], user, skills=skills)
     audit.record(db, "learning.dispute_resolved", user.id, user.role, "learning_registration", str(registration.id))
     db.commit()

@@ -1,5 +1,5 @@
 """Learning has an owning department, like schemes; completions record who recorded them
-and can be disputed by the person
+and what they credited, and can be disputed by the person
 
 Revision ID: 0010
 Revises: 0009
@@ -41,6 +41,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("disputed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("dispute_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
         batch_op.add_column(sa.Column("dispute_outcome", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True))
+        batch_op.add_column(sa.Column("credited_skills", sa.JSON(), nullable=True))
         for name, condition in CHECKS.items():
             batch_op.create_check_constraint(name, condition)
 
@@ -49,6 +50,7 @@ def downgrade() -> None:
     with op.batch_alter_table("learning_registration", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
         for name in CHECKS:
             batch_op.drop_constraint(name, type_="check")
+        batch_op.drop_column("credited_skills")
         batch_op.drop_column("dispute_outcome")
         batch_op.drop_column("dispute_reason")
         batch_op.drop_column("disputed_at")

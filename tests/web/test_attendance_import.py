@@ -2,6 +2,7 @@
 completion becoming skills evidence."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -34,11 +35,12 @@ def run_import(app, session_id: int, content: bytes):
 
 
 def invite(app, session_id: int, *emails: str, people=()) -> None:
-    """HR inviting people to the session's learning, so their attendance can be recorded."""
+    """HR inviting people to the session's learning before it, so their attendance can be recorded."""
     chosen = [*(person_of(app, email) for email in emails), *people]
     with app.app_context():
-        item_id = db.session().get(LearningSession, session_id).item_id
-        db.session().add_all(Invitation(item_id=item_id, person_id=p.id) for p in chosen)
+        session = db.session().get(LearningSession, session_id)
+        before = session.starts_at - timedelta(days=7)
+        db.session().add_all(Invitation(item_id=session.item_id, person_id=p.id, invited_at=before) for p in chosen)
         db.session().commit()
 
 

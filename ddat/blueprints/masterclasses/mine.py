@@ -4,6 +4,8 @@ and disputing a completion recorded for them."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from pathways.disclosure import MIN_ANSWERS
+
 from ... import db
 from ...account_forms import ConfirmForm
 from ...learning_forms import FORMAT_NAMES, DisputeForm, FeedbackForm
@@ -99,7 +101,7 @@ def feedback(registration_id: int):
     if form.validate_on_submit():
         learning.save_feedback(db.session(), registration, int(form.score.data), (form.comment.data or "").strip())
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="feedback"))
-    return render_template("masterclasses/feedback.html", mine=mine, form=form)
+    return render_template("masterclasses/feedback.html", mine=mine, form=form, min_answers=MIN_ANSWERS)
 
 
 @bp.route("/registrations/<int:registration_id>/dispute", methods=["GET", "POST"])

@@ -102,11 +102,16 @@ def session_page(slug: str, session_id: int):
         return attachment(body, f"{item.slug}-{learning.to_uk(session.starts_at):%Y-%m-%d}.csv")
     _record_view("learning.session_viewed", session)
     return _render_session(
-        item, session, PeopleForm(), request.args.get("saved"), get_flashed_messages(category_filter=["problem"])
+        item,
+        session,
+        PeopleForm(),
+        request.args.get("saved"),
+        get_flashed_messages(category_filter=["problem"]),
+        get_flashed_messages(category_filter=["given_up"]),
     )
 
 
-def _render_session(item, session, people_form: PeopleForm, saved=None, problems=()):
+def _render_session(item, session, people_form: PeopleForm, saved=None, problems=(), given_up=()):
     return render_template(
         "masterclasses/session.html",
         item=item,
@@ -123,6 +128,7 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
         form=people_form,
         saved=saved,
         problems=problems,
+        given_up=given_up,
     )
 
 
@@ -133,16 +139,29 @@ def record_attendance(slug: str, session_id: int):
     session = session_or_404(item, session_id)
     fw = current_framework(db.session())
     started = session.starts_at <= learning.uk_now()
+    allowed, signed_up_late = learning.who_may_be_recorded(db.session(), session)
+    cancelled = 0
     for registration, person, _ in _registrations(session):
         status = request.form.get(f"status-{registration.id}")
-        if status not in learning.OUTCOMES:
-            continue  # not on the form, or tampered: left as it is
-        if status in ("attended", "no_show", "completed") and not started:
-            continue
+        if status not in learning.OUTCOMES or status == registration.status:
+            continue  # not on the form, or tampered, or unchanged: left as it is
+        if status in ("attended", "no_show", "completed"):
+            if not started:
+                continue
+            refusal = learning.why_not_recorded(person.id, allowed, signed_up_late)
+            if refusal:
+                flash(f"{person.display_name}: {refusal}", "problem")
+                continue
+        given_up: list[Registration] = []
         try:
-            learning.set_outcome(db.session(), fw, registration, status, current_user)
+            learning.set_outcome(db.session(), fw, registration, status, current_user, given_up=given_up)
         except learning.RegistrationRefused as refused:
             flash(f"{person.display_name}: {refused}", "problem")
+            continue
+        cancelled += status == "cancelled"
+        for other in given_up:
+            day = learning.to_uk(db.session().get(LearningSession, other.session_id).starts_at)
+            flash(f"{person.display_name}: the session on {day:%-d %B %Y}", "given_up")
     audit.record(
         db.session(),
         "learning.attendance_recorded",
@@ -152,7 +171,11 @@ def record_attendance(slug: str, session_id: int):
         str(session.id),
     )
     db.session().commit()
-    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="attendance"))
+    if started:
+        saved = "attendance"
+    else:
+        saved = {0: None, 1: "cancelled"}.get(cancelled, "cancelled_many")
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved=saved))
 
 
 def _resolve_form() -> ResolveForm:
@@ -200,17 +223,25 @@ def register_people(slug: str, session_id: int):
     form = PeopleForm()
     if not form.validate_on_submit():
         return _render_session(item, session, form)
+    url = url_for("masterclasses.session_page", slug=slug, session_id=session_id)
+    if session.starts_at <= learning.uk_now():
+        flash("This session has already taken place: no one can be registered for it", "problem")
+        return redirect(url)
     people, unknown = _named_people(form)
     problems = [f"{name}: no one with this staff number or email address was found" for name in unknown]
+    saved = 0
     for person in people:
         try:
-            learning.register(db.session(), session, person, source="hr")
+            learning.register(db.session(), session, person, source="hr", actor=current_user)
+            saved += 1
         except learning.RegistrationRefused as refused:
             problems.append(f"{person.display_name}: {refused}")
     for problem in problems[:MAX_PROBLEMS_LISTED]:
         flash(problem, "problem")
     if len(problems) > MAX_PROBLEMS_LISTED:
         flash(f"… and {len(problems) - MAX_PROBLEMS_LISTED:,} more", "problem")
+    if not saved:
+        return redirect(url)
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="registered"))
 
 
