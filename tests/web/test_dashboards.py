@@ -16,7 +16,7 @@ from ddat.models import Person, User
 from ddat.services import dashboards, demo
 from ddat.services.dashboard_filters import Filters
 from ddat.services.dashboards import _month_name, protect_exact
-from pathways.disclosure import rounded
+from pathways.disclosure import Hidden, rounded
 from tests.conftest import CSRF_PATTERN
 from tests.support import fresh_app
 
@@ -330,3 +330,37 @@ def test_the_learning_total_does_not_add_up_audiences_of_different_items(big):
     assert rows[(caption, "All items")][0] == "[z]"
     page = leader.get("/dashboards/learning").get_data(as_text=True)
     assert "<dt>[z]</dt><dd>Not applicable.</dd>" in page
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/masterclasses/data-masterclass-for-permanent-secretaries/uptake"])
+def test_a_chart_is_drawn_only_when_it_has_a_number_to_show(big, url):
+    """The learning dashboard once drew a "chart" of eight "[c]" values in large type, above the
+    heading of the table it stood for."""
+    leader = signed_in(big, "leader@example.gov.uk")
+    page = leader.get(url).get_data(as_text=True)
+    for chart in re.findall(r'<svg role="img".*?</svg>', page, flags=re.S):
+        assert "<rect" in chart, (url, chart[:200])
+
+
+def test_a_chart_with_nothing_to_show_says_so_instead(big):
+    with big.test_request_context():
+        template = big.jinja_env.from_string(
+            '{% from "components/bar_chart.html" import bar_chart %}{{ bar_chart("m", "Completions by month", bars) }}'
+        )
+        hidden = template.render(bars=[("May 2026", Hidden.PROTECTED), ("Jun 2026", Hidden.SMALL)])
+        some = template.render(bars=[("May 2026", 10), ("Jun 2026", Hidden.PROTECTED)])
+    assert "<svg" not in hidden
+    assert "There is no chart of completions by month: none of its numbers can be shown" in hidden
+    assert "<svg" in some and some.count("<rect") == 1
+
+
+def test_a_table_with_every_number_hidden_does_not_say_its_totals_are_shown(big):
+    months = [("May 2026", [Hidden.PROTECTED]), ("Jun 2026", [Hidden.PROTECTED])]
+    with big.test_request_context():
+        template = big.jinja_env.from_string('{% from "dashboards/_parts.html" import data_table %}{{ data_table(t) }}')
+        none = template.render(
+            t=dashboards.Table("Completions by month", "Month", ["Completed"], months, [Hidden.PROTECTED])
+        )
+        total = template.render(t=dashboards.Table("Completions by month", "Month", ["Completed"], months, [10]))
+    assert "so they are not shown" in none and "only the totals are shown" not in none
+    assert "so only the totals are shown" in total
