@@ -220,8 +220,11 @@ def labelled(
     why. A count from 1 to threshold - 1 says it is small only where a 0 in the same place
     would have been shown: in a small group's row, hidden whole, and in a table that hides its
     zeros, telling "small" from "hidden" would tell a few people from nobody, so every hidden
-    cell there is PROTECTED."""
+    cell there is PROTECTED. Nor where the row adds up to a shown first column ("partition"):
+    see `_small_only_without_totals`."""
     small_can_be_said = not zeros_hidden and (mode == "independent" or (bool(row) and row[0] >= threshold))
+    if mode == "partition" and shown and shown[0] is not None:
+        small_can_be_said = False
     return [
         value
         if value is not None
@@ -240,14 +243,31 @@ def protected_with_total(
     total_hidden: set[int] = frozenset(),
     zeros_hidden: bool = False,
 ) -> tuple[dict[str, list[Cell]], list[Cell]]:
-    """`suppress_with_total` with every hidden cell saying why (`labelled`)."""
+    """`suppress_with_total` with every hidden cell saying why (`labelled`), and "small" said
+    only in columns whose total is hidden for another reason (`_small_only_without_totals`)."""
     shown, total = suppress_with_total(rows, threshold, mode, hidden, total_hidden, zeros_hidden)
     width = max((len(row) for row in rows.values()), default=0)
     sums = [sum(row[c] for row in rows.values()) for c in range(width)]
+    labelled_total = labelled(sums, total, threshold, mode, zeros_hidden)
     return (
-        {key: labelled(row, shown[key], threshold, mode, zeros_hidden) for key, row in rows.items()},
-        labelled(sums, total, threshold, mode, zeros_hidden),
+        {
+            key: _small_only_without_totals(labelled(row, shown[key], threshold, mode, zeros_hidden), labelled_total)
+            for key, row in rows.items()
+        },
+        labelled_total,
     )
+
+
+def _small_only_without_totals(row: list[Cell], total: Sequence[Cell]) -> list[Cell]:
+    """SMALL says a count is at least 1 as well as at most threshold - 1, and a lower bound
+    set against a known total can pin cells: seven departments of "fewer than 5" with a total
+    shown as 5 (5 to 7 people) are 1 each, and two of them with a total shown as 10 (8 to 12)
+    are 4 each. As in official statistics, a hidden cell is therefore only "small" where no
+    total of its line is known (shown, or itself said to be small); otherwise PROTECTED."""
+    return [
+        Hidden.PROTECTED if value is Hidden.SMALL and sum_ is not Hidden.PROTECTED else value
+        for value, sum_ in zip(row, total, strict=True)
+    ]
 
 
 def safe_average(

@@ -69,18 +69,19 @@ class Table:
     def csv_rows(self) -> list[list[str]]:
         """The same labels as the page: a hidden cell is never a number."""
         rows = [[self.caption, name, *map(csv_value, counts)] for name, counts in self.rows]
-        if self.total is not None:
+        if self.total:  # a table with no rows (no months yet) has no total to give
             rows.append([self.caption, self.total_name, *map(csv_value, self.total)])
         return rows
 
 
 def tables_csv(tables: list[Table]) -> str:
-    width = max((len(t.headings) for t in tables), default=0)
-    header = ["Table", "Group", *[f"Column {i + 1}" for i in range(width)]]
+    """Each table under its own heading row, with the same headings as on the page: the tables
+    of one page have different columns, so one heading row for them all could only number them."""
     rows = []
     for table in tables:
-        rows.append([table.caption, "(columns)", *table.headings])
+        rows.append(["Table", table.group_heading, *table.headings])
         rows += table.csv_rows()
+    header, *rows = rows or [["Table", "Group"]]
     return csv_text(header, rows)
 
 

@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from pathways.disclosure import (
     MIN_ANSWERS,
+    TOTAL,
+    Cell,
     Hidden,
     differences,
     is_small,
@@ -227,12 +229,13 @@ def test_single_column_labels_are_true(counts, zeros_hidden):
 
 
 def test_a_number_hidden_to_protect_another_is_not_called_small():
-    # Readiness bands: each row's 3 and 2 are small; the bands hidden so that they cannot be
-    # worked out from the row's total hold 100 to 150 people, not "fewer than 5".
+    # Readiness bands: the bands hidden so that each row's 3 and 2 cannot be worked out from
+    # the row's total hold 100 to 150 people, not "fewer than 5"; and as each row adds up to
+    # its shown first column, the 3 and 2 are not called small either.
     shown, total = protected_with_total({"A": [300, 3, 150, 147], "B": [215, 2, 100, 113]}, mode="partition")
     assert shown == {
-        "A": [300, Hidden.SMALL, Hidden.PROTECTED, Hidden.PROTECTED],
-        "B": [215, Hidden.SMALL, Hidden.PROTECTED, Hidden.PROTECTED],
+        "A": [300, Hidden.PROTECTED, Hidden.PROTECTED, Hidden.PROTECTED],
+        "B": [215, Hidden.PROTECTED, Hidden.PROTECTED, Hidden.PROTECTED],
     }
     assert total == [515, 5, 250, 260]
     # A funnel: 8 of 10 registered is hidden, as 2 did not; the 8 is not "fewer than 5".
@@ -266,3 +269,87 @@ def test_one_more_answer_moves_the_shown_average_by_half_a_point_at_most(answers
     if isinstance(before, Hidden):
         return
     assert after - before in (-Fraction(1, 2), 0, Fraction(1, 2))
+
+
+def _bounds(cell: Cell) -> tuple[int, float]:
+    """What a reader knows of a count from what is shown in its place: a shown number is the
+    true one rounded to the nearest 5 and never small, "fewer than 5" is 1 to 4, "[c]" any."""
+    if cell is Hidden.SMALL:
+        return 1, 4
+    if cell is Hidden.PROTECTED:
+        return 0, float("inf")
+    return (0, 0) if cell == 0 else (max(cell - 2, T), cell + 2)
+
+
+def pinned_cells(rows, shown, total, mode):
+    """Hidden cells whose count follows exactly from the shown numbers, the labels' bounds and
+    the sums a reader knows (each column adds up to its total; in a partition table each row's
+    bands add up to its first column), narrowing every bound until nothing changes."""
+    keys = [*rows, TOTAL]
+    cells = {**shown, TOTAL: total}
+    bounds = {(key, c): list(_bounds(v)) for key in keys for c, v in enumerate(cells[key])}
+    width = len(total)
+    lines = [([(key, c) for key in rows], (TOTAL, c)) for c in range(width)]
+    if mode == "partition":
+        lines += [([(key, c) for c in range(1, width)], (key, 0)) for key in keys]
+    changed = True
+    while changed:
+        changed = False
+        for parts, whole in lines:
+            low = sum(bounds[p][0] for p in parts)
+            high = sum(bounds[p][1] for p in parts)
+            new = {whole: (low, high)}
+            for p in parts:
+                new[p] = (bounds[whole][0] - (high - bounds[p][1]), bounds[whole][1] - (low - bounds[p][0]))
+            for where, (lo, hi) in new.items():
+                if lo > bounds[where][0] or hi < bounds[where][1]:
+                    bounds[where] = [max(lo, bounds[where][0]), min(hi, bounds[where][1])]
+                    changed = True
+    return {
+        (key, c): bounds[(key, c)][0]
+        for key in keys
+        for c, v in enumerate(cells[key])
+        if isinstance(v, Hidden) and bounds[(key, c)][0] == bounds[(key, c)][1]
+    }
+
+
+def few_rows(width: int):
+    """Rows of mostly small counts, where labels and totals have the most to give away."""
+    few = st.integers(0, 6)
+    return st.sampled_from(["nested", "base", "partition"]).flatmap(
+        lambda mode: st.tuples(
+            st.just(mode),
+            st.dictionaries(
+                st.text("abcdefgh", min_size=1, max_size=2),
+                st.lists(few, min_size=width - 1, max_size=width - 1).map(
+                    lambda parts, mode=mode: (
+                        [sum(parts), *parts]
+                        if mode == "partition"
+                        else [max(parts) + 5, *sorted(parts, reverse=True)]
+                        if mode == "nested"
+                        else [max(parts) + 5, *parts]
+                    )
+                ),
+                min_size=1,
+                max_size=8,
+            ),
+        )
+    )
+
+
+@given(st.integers(2, 4).flatmap(few_rows), st.booleans())
+def test_no_hidden_count_can_be_worked_out_from_the_labels_and_totals(case, zeros_hidden):
+    mode, rows = case
+    shown, total = protected_with_total(rows, T, mode, zeros_hidden=zeros_hidden)
+    rounded_rows = {key: rounded_row(row) for key, row in shown.items()}
+    pinned = pinned_cells(rows, rounded_rows, rounded_row(total), mode)
+    assert not pinned, (rows, rounded_rows, rounded_row(total))
+
+
+def test_seven_departments_of_fewer_than_5_and_a_total_of_5_say_each_is_1():
+    rows = {f"d{i}": [30, 1] for i in range(7)} | {"e": [40, 0]}
+    shown, total = protected_with_total(rows, mode="base")
+    assert rounded_row(total) == [250, 5]
+    # Seven cells of at least 1 adding up to a number shown as 5 (5 to 7) are 1 each.
+    assert not pinned_cells(rows, {k: rounded_row(v) for k, v in shown.items()}, rounded_row(total), "base")
+    assert all(shown[f"d{i}"][1] is Hidden.PROTECTED for i in range(7))

@@ -2,6 +2,7 @@
 cannot be used to work out a small group, and that the numbers are right."""
 
 import csv
+import html
 import io
 import re
 
@@ -16,7 +17,7 @@ from ddat.models import Person, User
 from ddat.services import dashboards, demo
 from ddat.services.dashboard_filters import Filters
 from ddat.services.dashboards import _month_name, protect_exact
-from pathways.disclosure import rounded
+from pathways.disclosure import Hidden, rounded
 from tests.conftest import CSRF_PATTERN
 from tests.support import fresh_app
 
@@ -53,10 +54,15 @@ def with_filters(url: str, query: str) -> str:
     return url + ("&" if "?" in url else "?") + query if query else url
 
 
-def csv_rows(client, url: str) -> list[list[str]]:
+def csv_file(client, url: str) -> list[list[str]]:
     response = client.get(with_filters(url, "format=csv"))
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:]  # after the heading row
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def csv_rows(client, url: str) -> list[list[str]]:
+    """The rows of every table in a CSV download, without each table's heading row."""
+    return [row for row in csv_file(client, url) if row[0] != "Table"]
 
 
 def test_only_leaders_hr_and_admins_see_dashboards(big):
@@ -98,12 +104,12 @@ def shown_numbers(rows: list[list[str]]) -> list[int]:
 @pytest.mark.parametrize("query", FILTERS)
 def test_no_shown_number_is_a_small_group(big, url, query):
     leader = signed_in(big, "leader@example.gov.uk")
-    rows = [r for r in csv_rows(leader, with_filters(url, query)) if r[1] != "(columns)"]
+    rows = csv_rows(leader, with_filters(url, query))
     assert all(n == 0 or n >= 5 for n in shown_numbers(rows)), rows
 
 
 def tables(rows: list[list[str]]) -> dict[tuple[str, str], list[str]]:
-    return {(r[0], r[1]): r[2:] for r in rows if r[1] != "(columns)"}
+    return {(r[0], r[1]): r[2:] for r in rows}
 
 
 @given(st.data())
@@ -144,7 +150,7 @@ def test_every_group_is_listed_whatever_the_filters(big):
     leader = signed_in(big, "leader@example.gov.uk")
     for department in (1, 2, 3):
         rows = csv_rows(leader, f"/dashboards/skills?by=grade&department={department}")
-        assert [r[1] for r in rows[1:-1]] == ["AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS1", "SCS2", "SCS3", "PS"]
+        assert [r[1] for r in rows[:-1]] == ["AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS1", "SCS2", "SCS3", "PS"]
         learning = csv_rows(leader, f"/dashboards/learning?department={department}")
         assert sum(1 for r in learning if r[0] == "Completions by month") >= 1
         ps_row = next(r for r in learning if r[1] == "Data masterclass for permanent secretaries")
@@ -162,8 +168,8 @@ def test_the_skills_totals_are_right(big):
     rows = tables(csv_rows(leader, "/dashboards/skills"))
     caption = next(key[0] for key in rows)
     assert rows[(caption, "All")][0] == str(rounded(assessed))  # rounded to the nearest 5
-    drill = csv_rows(leader, "/dashboards/skills?family=data")
-    assert drill[0][1] == "(columns)"
+    drill = csv_file(leader, "/dashboards/skills?family=data")
+    assert drill[0][:2] == ["Table", "Department"]
     assert "People" in drill[0][2:] and "Data visualisation" in drill[0][2:]
 
 
@@ -298,14 +304,20 @@ def test_every_number_and_label_a_leader_sees_is_true(big, monkeypatch, url, que
     seen = true_counts(monkeypatch)
     rows = csv_rows(leader, with_filters(url, query))
     captions = list(dict.fromkeys(r[0] for r in rows))
+    seen = [truth for truth in seen if truth]  # a table with no rows has only its heading row
     assert len(captions) == len(seen)
     for caption, truth in zip(captions, seen, strict=True):
         if caption.startswith("Commonest gaps"):
             continue  # its rows are the columns of one total, checked by the total row elsewhere
-        table = [r for r in rows if r[0] == caption and r[1] != "(columns)"]
+        table = [r for r in rows if r[0] == caption]
         named = {_month_name(k) if re.fullmatch(r"\d{4}-\d\d", k) else k: v for k, v in truth.items()}
         sums = [sum(column) for column in zip(*truth.values(), strict=True)]
+        totals = next((row[2:] for row in table if row[1] in ("All", "All items")), None)
         for row in table:
+            if totals and row[1] not in ("All", "All items"):
+                for column, (cell, total) in enumerate(zip(row[2:], totals, strict=True)):
+                    # "fewer than 5" says at least 1: set against a shown total, it can pin cells.
+                    assert not (cell == "fewer than 5" and total.isdigit()), (url, query, caption, row[1], column)
             if row[1] in ("All", "All items"):
                 true_row = sums
             else:
@@ -325,3 +337,54 @@ def test_the_learning_total_does_not_add_up_audiences_of_different_items(big):
     assert rows[(caption, "All items")][0] == "[z]"
     page = leader.get("/dashboards/learning").get_data(as_text=True)
     assert "<dt>[z]</dt><dd>Not applicable.</dd>" in page
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/masterclasses/data-masterclass-for-permanent-secretaries/uptake"])
+def test_a_chart_is_drawn_only_when_it_has_a_number_to_show(big, url):
+    """The learning dashboard once drew a "chart" of eight "[c]" values in large type, above the
+    heading of the table it stood for."""
+    leader = signed_in(big, "leader@example.gov.uk")
+    page = leader.get(url).get_data(as_text=True)
+    for chart in re.findall(r'<svg role="img".*?</svg>', page, flags=re.S):
+        assert "<rect" in chart, (url, chart[:200])
+
+
+def test_a_chart_with_nothing_to_show_says_so_instead(big):
+    with big.test_request_context():
+        template = big.jinja_env.from_string(
+            '{% from "components/bar_chart.html" import bar_chart %}{{ bar_chart("m", "Completions by month", bars) }}'
+        )
+        hidden = template.render(bars=[("May 2026", Hidden.PROTECTED), ("Jun 2026", Hidden.SMALL)])
+        some = template.render(bars=[("May 2026", 10), ("Jun 2026", Hidden.PROTECTED)])
+    assert "<svg" not in hidden
+    assert "There is no chart of completions by month: none of its numbers can be shown" in hidden
+    assert "<svg" in some and some.count("<rect") == 1
+
+
+def test_a_table_with_every_number_hidden_does_not_say_its_totals_are_shown(big):
+    months = [("May 2026", [Hidden.PROTECTED]), ("Jun 2026", [Hidden.PROTECTED])]
+    with big.test_request_context():
+        template = big.jinja_env.from_string('{% from "dashboards/_parts.html" import data_table %}{{ data_table(t) }}')
+        none = template.render(
+            t=dashboards.Table("Completions by month", "Month", ["Completed"], months, [Hidden.PROTECTED])
+        )
+        total = template.render(t=dashboards.Table("Completions by month", "Month", ["Completed"], months, [10]))
+    assert "so they are not shown" in none and "only the totals are shown" not in none
+    assert "so only the totals are shown" in total
+
+
+@pytest.mark.parametrize("url", [p for p in PAGES if p != "/dashboards"])
+def test_each_table_in_a_csv_has_the_headings_it_has_on_the_page(big, url):
+    """Dashboard downloads once headed every column "Column 1", "Column 2" and so on."""
+    leader = signed_in(big, "leader@example.gov.uk")
+    page = leader.get(url).get_data(as_text=True)
+    lines = csv_file(leader, url)
+    headings = [i for i, row in enumerate(lines) if row[0] == "Table"]
+    assert headings and headings[0] == 0, lines[:2]
+    for start, end in zip(headings, [*headings[1:], len(lines)], strict=True):
+        heading, rows = lines[start], lines[start + 1 : end]
+        assert len({row[0] for row in rows}) <= 1, "one table under each heading row"
+        assert all(len(row) == len(heading) for row in rows), (heading, rows)
+        for name in heading[1:] if rows else []:  # a table with no rows is a sentence on the page
+            assert f">{html.escape(name, quote=False)}<" in page or f">{html.escape(name)}</a>" in page, name
+        assert not any(re.fullmatch(r"Column \d+", name) for name in heading)

@@ -115,3 +115,22 @@ def test_one_new_answer_cannot_be_read_off_a_leaders_feedback_average(seeded, cl
     assert feedback_text(client, VISUALISATION) == (
         "Fewer than 10 people have given feedback, so the average score is not shown."
     )
+
+
+def test_the_number_of_departments_not_yet_covered_says_it_is_rounded(seeded, client, sign_in):
+    """A leader once read "5 departments have someone ... who has not completed it" when 7 had:
+    the count is rounded like every number a leader sees (with one permanent secretary in each
+    department it is a count of people), so the sentence says so."""
+    sentence = "someone in the audience who has not completed it yet"
+    sign_in("hr@example.gov.uk")
+    hr_page = text_of(client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True))
+    exact = int(re.search(rf"(\d+) departments? ha(?:s|ve) {sentence}", hr_page).group(1))
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("leader@example.gov.uk")
+    page = text_of(client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True))
+    if 1 <= exact <= 4:
+        assert f"Fewer than 5 departments have {sentence}." in page
+    else:
+        assert f"About {rounded(exact)} departments (rounded to the nearest 5) have {sentence}." in page
+    assert not re.search(rf"(?<!About )\b\d+ departments have {sentence}", page)
