@@ -12,7 +12,13 @@ from ddat import db
 from ddat.models import AuditEvent, LearningItem, LearningSession, Registration, User
 from pathways.disclosure import MIN_ANSWERS
 from tests.conftest import CSRF_PATTERN
-from tests.web.test_learning_records import HR, completed_by_hr, rating, signed_out, user_id
+from tests.web.test_learning_records import (
+    HR,
+    completed_by_hr,
+    disputed_and_settled_as_no_show,
+    rating,
+    user_id,
+)
 from tests.web.test_masterclasses import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of, text_of
 
 
@@ -98,14 +104,8 @@ def test_registering_someone_after_a_session_does_not_let_it_be_credited(seeded,
 
 
 def test_importing_a_completion_again_cannot_overturn_a_settled_dispute(seeded, client, sign_in, submit):
-    session_id = completed_by_hr(seeded, client, sign_in, submit)
-    registration = registration_of(seeded, session_id, POLICY)
-    sign_in(POLICY)
-    submit(f"/masterclasses/registrations/{registration.id}/dispute", {"reason": "I did not go"})
-    signed_out(client)
-    sign_in(HR)
+    session_id, registration = disputed_and_settled_as_no_show(seeded, client, sign_in, submit)
     url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
-    submit(f"{url}/disputes/{registration.id}", {"resolution": "no_show"}, form_url=url)
     page = upload(client, session_id, f"email,status\n{POLICY},completed\n")
     assert "nothing was imported" in page and "This record was disputed: settle it on the session page" in page
     after = registration_of(seeded, session_id, POLICY)

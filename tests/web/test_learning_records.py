@@ -193,15 +193,21 @@ def test_a_disputed_completion_stops_counting_until_hr_confirm_it(seeded, client
     )
 
 
-def test_hr_can_agree_a_disputed_completion_was_wrong(seeded, client, sign_in, submit):
-    session_id = completed_by_hr(seeded, client, sign_in, submit)
-    registration = registration_of(seeded, session_id, POLICY)
+def disputed_and_settled_as_no_show(app, client, sign_in, submit) -> tuple[int, Registration]:
+    """Priya disputes a completion HR recorded, and HR agree she did not attend; HR stay signed in."""
+    session_id = completed_by_hr(app, client, sign_in, submit)
+    registration = registration_of(app, session_id, POLICY)
     sign_in(POLICY)
     submit(f"/masterclasses/registrations/{registration.id}/dispute", {"reason": "I did not go"})
     signed_out(client)
     sign_in(HR)
     session_url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
     submit(f"{session_url}/disputes/{registration.id}", {"resolution": "no_show"}, form_url=session_url)
+    return session_id, registration
+
+
+def test_hr_can_agree_a_disputed_completion_was_wrong(seeded, client, sign_in, submit):
+    session_id, registration = disputed_and_settled_as_no_show(seeded, client, sign_in, submit)
     after = registration_of(seeded, session_id, POLICY)
     assert (after.status, after.completed_at, after.dispute_outcome) == ("no_show", None, "withdrawn")
     assert rating(seeded, POLICY, "data-visualisation") == (1, "self")
