@@ -19,7 +19,8 @@ from ..models import (
 )
 from . import audit, population
 from .csv_files import csv_text
-from .learning import give_up_places, my_invitations, my_registrations
+from .learning import give_up_places
+from .my_learning import my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 from .scheme_members import my_applications
 

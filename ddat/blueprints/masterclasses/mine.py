@@ -11,6 +11,7 @@ from ...account_forms import ConfirmForm
 from ...learning_forms import FORMAT_NAMES, DisputeForm, FeedbackForm
 from ...permissions import signed_in
 from ...services import learning, learning_records
+from ...services import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...services.framework import current_framework
 from ..profile.common import my_person
 from . import bp
@@ -50,9 +51,9 @@ def book(slug: str, session_id: int):
     )
 
 
-def _mine(registration_id: int) -> learning.MyRegistration:
+def _mine(registration_id: int) -> own_learning.MyRegistration:
     person = my_person()
-    mine = learning.my_registration(db.session(), person, registration_id) if person else None
+    mine = own_learning.my_registration(db.session(), person, registration_id) if person else None
     if mine is None:
         abort(404)
     return mine
@@ -128,7 +129,7 @@ def my_learning():
         "masterclasses/mine.html",
         person=person,
         completions=learning_records.completions_of(db.session(), fw, person) if person else [],
-        registrations=learning.my_registrations(db.session(), person) if person else [],
-        invitations=learning.my_invitations(db.session(), person) if person else [],
+        registrations=own_learning.my_registrations(db.session(), person) if person else [],
+        invitations=own_learning.my_invitations(db.session(), person) if person else [],
         status_names=learning.STATUS_NAMES,
     )

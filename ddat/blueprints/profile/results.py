@@ -8,7 +8,7 @@ from ...downloads import attachment
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import results as svc
-from ...services.learning import completed_learning
+from ...services.my_learning import completed_learning
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
 from . import bp
