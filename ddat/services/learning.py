@@ -354,8 +354,8 @@ def set_outcome(
     now = datetime.now(UTC)
     if status in HOLDS_A_PLACE:
         registration.registered_at = registration.registered_at or now
-    item = db.get(LearningItem, registration.item_id)
     if status == "completed":
+        item = db.get(LearningItem, registration.item_id)
         session = db.get(LearningSession, registration.session_id)
         # The day they did the learning; when it was recorded is in the audit log.
         registration.completed_at = session.ends_at if session.ends_at <= now else now
