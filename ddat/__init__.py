@@ -12,11 +12,9 @@ from werkzeug.routing import IntegerConverter
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
-from .fragments import option_tags, rendered_once
+from .formatters import init_formatters
 from .limits import init_limits
 from .security import init_security
-from .services import disclosure_labels
-from .services.learning import to_uk
 from .sso import init_sso
 
 csrf = CSRFProtect()
@@ -40,12 +38,6 @@ def _refuse_nul_characters():
         values += [upload.filename or "" for upload in request.files.values()]
     if any("\x00" in value for value in values):
         abort(400)
-
-
-def _kept_args() -> dict[str, str]:
-    """The query string to carry into links (filters, pages), without url_for's own options
-    such as _external or _method, which an address must not be able to set."""
-    return {key: value for key, value in request.args.items() if not key.startswith("_")}
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -81,12 +73,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["uk"] = to_uk
-    app.jinja_env.globals["kept_args"] = _kept_args
-    app.jinja_env.globals["rendered_once"] = rendered_once
-    app.jinja_env.globals["option_tags"] = option_tags
-    app.jinja_env.globals["shown"] = disclosure_labels.label
-    app.jinja_env.tests["hidden"] = disclosure_labels.is_hidden
+    init_formatters(app)
 
     app.before_request(_refuse_nul_characters)
     csrf.init_app(app)

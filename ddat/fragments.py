@@ -12,7 +12,7 @@ afterwards in place of a placeholder.
 from collections import OrderedDict
 from collections.abc import Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # Every framework page of a release (about 450) and the navigation for each role and
 # endpoint: a few tens of MB at most, the oldest going first.
@@ -32,16 +32,3 @@ def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: C
     for placeholder, value in (fill or {}).items():
         html = html.replace(placeholder, value)  # Markup.replace escapes the value
     return html
-
-
-def option_tags(choices, selected) -> Markup:
-    """`<option>` tags for a select, `selected` (compared as text) marked: a Jinja loop over
-    the 201 role levels, three times, was most of the capability gaps page's time. Built with
-    `escape` and plain strings: `Markup.format` is twenty times slower."""
-    chosen = "" if selected is None else str(selected)
-    tags = []
-    for value, text in choices:
-        value = str(value)
-        mark = " selected" if value == chosen else ""
-        tags.append(f'<option value="{escape(value)}"{mark}>{escape(text)}</option>')
-    return Markup("".join(tags))

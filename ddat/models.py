@@ -62,8 +62,9 @@ class User(SQLModel, table=True):
         # names one revocable session, never an account.
         return getattr(self, "_session_token", None)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
+    def can(self, capability) -> bool:
+        """Whether this account has a capability from `ddat.permissions` (RUN_SCHEMES, ...)."""
+        return capability.held_by(self)
 
 
 class UserSession(SQLModel, table=True):

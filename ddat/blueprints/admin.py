@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import db
 from ..downloads import attachment
 from ..paging import page_number
-from ..permissions import role_required
+from ..permissions import ADMINISTER, requires
 from ..services import audit
 from ..services import audit_search as svc
 
@@ -14,7 +14,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/audit")
-@role_required("admin")
+@requires(ADMINISTER)
 def audit_log():
     session = db.session()
     actions = svc.actions(session)

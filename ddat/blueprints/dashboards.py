@@ -11,7 +11,7 @@ from pathways.matching import transferable_data
 from .. import db
 from ..account_forms import PROFESSION_NAMES
 from ..downloads import attachment
-from ..permissions import role_required
+from ..permissions import SEE_AGGREGATES, requires
 from ..services import dashboards as svc
 from ..services.dashboard_filters import grade_bands, month_choices, parse
 from ..services.framework import current_framework
@@ -19,7 +19,6 @@ from ..services.schemes import department_names
 from ..services.uptake import coverage_for_leaders
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
-VIEWERS = ("leader", "hr", "admin")
 MAX_TARGETS = 3
 PERMANENT_SECRETARY_MASTERCLASS = "data-masterclass-for-permanent-secretaries"
 
@@ -50,14 +49,14 @@ def _page(template: str, tables: list, name: str, **context):
 
 
 @bp.get("")
-@role_required(*VIEWERS)
+@requires(SEE_AGGREGATES)
 def index():
     session, fw, filters, options = _setup()
     return render_template("dashboards/index.html", filters=filters, options=options)
 
 
 @bp.get("/skills")
-@role_required(*VIEWERS)
+@requires(SEE_AGGREGATES)
 def skills():
     session, fw, filters, options = _setup()
     families = family_skills(fw)
@@ -79,7 +78,7 @@ def skills():
 
 
 @bp.get("/gaps")
-@role_required(*VIEWERS)
+@requires(SEE_AGGREGATES)
 def capability_gaps():
     session, fw, filters, options = _setup()
     chosen = [t for t in request.args.getlist("target") if t in fw.role_levels][:MAX_TARGETS]
@@ -105,7 +104,7 @@ def capability_gaps():
 
 
 @bp.get("/pipeline")
-@role_required(*VIEWERS)
+@requires(SEE_AGGREGATES)
 def pipeline():
     session, fw, filters, options = _setup()
     size = svc.people_matching(session, fw, filters)
@@ -116,7 +115,7 @@ def pipeline():
 
 
 @bp.get("/learning")
-@role_required(*VIEWERS)
+@requires(SEE_AGGREGATES)
 def learning():
     session, fw, filters, options = _setup()
     size = svc.people_matching(session, fw, filters)

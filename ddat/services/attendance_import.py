@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import LearningItem, LearningSession, Person, Registration, User
+from ..permissions import department_scope
 from . import audit, course_evidence
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
 from .learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
-from .schemes import department_scope
 
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
 # What people type in a spreadsheet, to the status it means.

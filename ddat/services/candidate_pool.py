@@ -16,10 +16,11 @@ from pathways.matching import transferable_data
 from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_model
 
 from ..models import Person, Scheme, SchemeMember, User
+from ..permissions import department_scope
 from .csv_files import csv_text
 from .population import Population, current_population, sharing_with_hr
 from .results import gap_view
-from .schemes import department_names, department_scope, grades_between
+from .schemes import department_names, grades_between
 
 PER_PAGE = 25
 

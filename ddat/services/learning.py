@@ -18,8 +18,8 @@ from pathways import Framework
 
 from ..locks import lock
 from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
+from ..permissions import department_scope
 from . import audit, course_evidence
-from .schemes import department_scope
 
 UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")

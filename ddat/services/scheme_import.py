@@ -14,10 +14,10 @@ from pathways import Framework
 
 from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
+from ..permissions import department_scope
 from . import audit, consent
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows
 from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, STATUS_NAMES, move_problems, stamp
-from .schemes import department_scope
 
 MAX_NOTE = 2000
 MAX_REASON = 500

@@ -1,8 +1,7 @@
 """Cohort schemes: who may see which, what a scheme asks of people, and who is eligible.
 
-HR scope: a central HR user (no department) and admins see every scheme and every person;
-a departmental HR user sees the schemes their department runs and only its people. The same
-rule says who runs learning (`runs`).
+Who sees which scheme follows HR's department scope (`ddat.permissions.department_scope`):
+central HR and admins see every scheme and every person, departmental HR their own.
 """
 
 from datetime import date
@@ -13,22 +12,12 @@ from sqlmodel import Session, select
 from pathways import Framework, Profile, match
 
 from ..models import Department, Person, Scheme, SchemeMember, User
+from ..permissions import department_scope, runs
 from . import audit
 from .profiles import now
 
 ORDER = ("draft", "open", "running", "closed")
 STATUS_NAMES = {"draft": "Draft", "open": "Open for applications", "running": "Running", "closed": "Closed"}
-
-
-def department_scope(user: User) -> int | None:
-    """The one department whose people this user may see, or None for all of them."""
-    return None if user.role == "admin" else user.department_id
-
-
-def runs(user: User, owner_department_id: int | None) -> bool:
-    """Whether this user may run something owned by that department (None: owned centrally)."""
-    scope = department_scope(user)
-    return scope is None or owner_department_id == scope
 
 
 def visible_schemes(db: Session, user: User) -> list[Scheme]:

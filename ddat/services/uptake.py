@@ -25,10 +25,11 @@ from pathways.disclosure import (
 )
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
+from ..permissions import SEE_EXACT_COUNTS, department_scope
 from .csv_files import csv_text
 from .disclosure_labels import csv_value, is_hidden
 from .population import headcounts
-from .schemes import department_scope, people_in_scope
+from .schemes import people_in_scope
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -168,7 +169,7 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
     """HR and admins: exact counts of everyone in their scope. Leaders: counts of the people
     the item is for only (so the funnel and the coverage figure cannot be subtracted to count
     the few others), all through disclosure control."""
-    exact = user.role in ("hr", "admin")
+    exact = user.can(SEE_EXACT_COUNTS)
     condition = people_in_scope(user) if exact else and_(people_in_scope(user), audience_condition(item))
     names = dict(db.exec(select(Department.id, Department.name)).all())
     funnels_by_department, by_grade = _funnels(db, item, condition)
@@ -296,4 +297,4 @@ def not_completed_csv(people: list[dict]) -> str:
 
 def scope_label(db: Session, user: User) -> str | None:
     scope = department_scope(user)
-    return db.get(Department, scope).name if scope is not None and user.role != "leader" else None
+    return db.get(Department, scope).name if scope is not None and user.can(SEE_EXACT_COUNTS) else None

@@ -54,7 +54,7 @@ def test_the_kept_navigation_carries_this_sessions_csrf_token(seeded, client, si
 
 
 def test_option_tags_mark_the_choice_and_escape_every_value():
-    from ddat.fragments import option_tags
+    from ddat.formatters import option_tags
 
     html = option_tags([("a", "A & B"), (2, "<two>"), ('"x"', "X")], 2)
     assert html == (

@@ -7,13 +7,13 @@ from ... import db
 from ...account_forms import select_choices
 from ...learning_forms import FORMAT_NAMES, SKILLS_PER_ITEM, ItemForm
 from ...models import LearningItem
-from ...permissions import public, role_required
+from ...permissions import RUN_LEARNING, public, requires
 from ...services import learning
 from ...services.framework import current_framework
 from ...services.results import level_name
 from ..profile.common import my_person
 from . import bp
-from .common import HR, item_or_404, may_change, owned_item_or_403
+from .common import item_or_404, may_change, owned_item_or_403
 
 
 @bp.get("")
@@ -33,7 +33,7 @@ def item(slug: str):
     taken = learning.places_taken_by_session(db.session(), [s.id for s in upcoming])
     person = my_person() if current_user.is_authenticated else None
     mine = learning.live_registration(db.session(), item.id, person.id) if person else None
-    is_hr = current_user.is_authenticated and current_user.has_role(*HR)
+    is_hr = current_user.is_authenticated and current_user.can(RUN_LEARNING)
     return render_template(
         "masterclasses/item.html",
         item=item,
@@ -87,7 +87,7 @@ def _answers(form: ItemForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def new_item():
     form = _item_form(None)
     if form.validate_on_submit():
@@ -97,7 +97,7 @@ def new_item():
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def edit_item(slug: str):
     item = owned_item_or_403(slug)
     form = _item_form(item)

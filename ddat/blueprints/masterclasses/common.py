@@ -3,10 +3,8 @@ from flask_login import current_user
 
 from ... import db
 from ...models import LearningItem, LearningSession
+from ...permissions import RUN_LEARNING, runs
 from ...services import learning
-from ...services.schemes import runs
-
-HR = ("hr", "admin")
 
 
 def item_or_404(slug: str) -> LearningItem:
@@ -26,7 +24,7 @@ def owned_item_or_403(slug: str) -> LearningItem:
 
 
 def may_change(item: LearningItem) -> bool:
-    return current_user.is_authenticated and current_user.has_role(*HR) and runs(current_user, item.owner_department_id)
+    return RUN_LEARNING.held_by(current_user) and runs(current_user, item.owner_department_id)
 
 
 def session_or_404(item: LearningItem, session_id: int) -> LearningSession:

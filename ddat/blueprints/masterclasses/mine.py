@@ -4,18 +4,16 @@ and disputing a completion recorded for them."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from pathways.disclosure import MIN_ANSWERS
-
 from ... import db
 from ...account_forms import ConfirmForm
 from ...learning_forms import FORMAT_NAMES, DisputeForm, FeedbackForm
-from ...permissions import signed_in
+from ...permissions import SEE_EXACT_COUNTS, signed_in
 from ...services import learning, learning_records
 from ...services import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...services.framework import current_framework
 from ..profile.common import my_person
 from . import bp
-from .common import HR, item_or_404, session_or_404
+from .common import item_or_404, session_or_404
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/book", methods=["GET", "POST"])
@@ -36,7 +34,7 @@ def book(slug: str, session_id: int):
         else:
             return redirect(url_for("masterclasses.my_registration", registration_id=registration.id, new=1))
     taken = learning.places_taken(db.session(), session.id)
-    exact = current_user.has_role(*HR)  # HR see how many; everyone else how full it is
+    exact = current_user.can(SEE_EXACT_COUNTS)  # HR see how many; everyone else how full it is
     return render_template(
         "masterclasses/book.html",
         item=item,
@@ -102,7 +100,7 @@ def feedback(registration_id: int):
     if form.validate_on_submit():
         learning.save_feedback(db.session(), registration, int(form.score.data), (form.comment.data or "").strip())
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="feedback"))
-    return render_template("masterclasses/feedback.html", mine=mine, form=form, min_answers=MIN_ANSWERS)
+    return render_template("masterclasses/feedback.html", mine=mine, form=form)
 
 
 @bp.route("/registrations/<int:registration_id>/dispute", methods=["GET", "POST"])

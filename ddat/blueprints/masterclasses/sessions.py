@@ -11,22 +11,22 @@ from ...downloads import attachment
 from ...learning_forms import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
 from ...models import Department, LearningSession, Person, Registration
-from ...permissions import role_required
+from ...permissions import RUN_LEARNING, department_scope, requires
 from ...scheme_forms import ImportForm
 from ...services import audit, learning, learning_records
 from ...services.attendance_import import import_attendance
 from ...services.csv_files import csv_text
 from ...services.csv_import import find_people, nothing_imported
 from ...services.framework import current_framework
-from ...services.schemes import department_scope, people_in_scope
+from ...services.schemes import people_in_scope
 from . import bp
-from .common import HR, item_or_404, may_change, owned_item_or_403, session_or_404
+from .common import item_or_404, may_change, owned_item_or_403, session_or_404
 
 MAX_PROBLEMS_LISTED = 20
 
 
 @bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def new_session(slug: str):
     item = owned_item_or_403(slug)
     form = SessionForm()
@@ -38,7 +38,7 @@ def new_session(slug: str):
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def edit_session(slug: str, session_id: int):
     item = owned_item_or_403(slug)
     session = session_or_404(item, session_id)
@@ -87,7 +87,7 @@ def _record_view(action: str, session: LearningSession) -> None:
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def session_page(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
@@ -133,7 +133,7 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
 
 
 @bp.post("/<slug>/sessions/<int:session_id>/attendance")
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def record_attendance(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
@@ -185,7 +185,7 @@ def _resolve_form() -> ResolveForm:
 
 
 @bp.post("/<slug>/sessions/<int:session_id>/disputes/<int:registration_id>")
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def resolve_dispute(slug: str, session_id: int, registration_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
@@ -216,7 +216,7 @@ def _named_people(form: PeopleForm) -> tuple[list[Person], list[str]]:
 
 
 @bp.post("/<slug>/sessions/<int:session_id>/register")
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def register_people(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
@@ -246,7 +246,7 @@ def register_people(slug: str, session_id: int):
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/import", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 @limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(slug: str, session_id: int):
     item = item_or_404(slug)
@@ -268,7 +268,7 @@ def import_page(slug: str, session_id: int):
 
 
 @bp.route("/<slug>/invite", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_LEARNING)
 def invite(slug: str):
     item = item_or_404(slug)
     form = PeopleForm()

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ... import db
 from ...downloads import attachment
-from ...permissions import role_required
+from ...permissions import SEE_AGGREGATES, requires
 from ...services import audit
 from ...services import uptake as svc
 from ...services.framework import current_framework
@@ -14,7 +14,7 @@ from .common import item_or_404
 
 
 @bp.get("/<slug>/uptake")
-@role_required("hr", "leader", "admin")
+@requires(SEE_AGGREGATES)
 def uptake(slug: str):
     item = item_or_404(slug)
     view = svc.uptake(db.session(), item, current_user, list(current_framework(db.session()).grade_codes))

@@ -6,8 +6,6 @@ from ...models import Scheme
 from ...services import audit
 from ...services.schemes import scheme_for
 
-HR = ("hr", "admin")
-
 
 def my_scheme(scheme_id: int) -> Scheme:
     scheme = scheme_for(db.session(), current_user, scheme_id)

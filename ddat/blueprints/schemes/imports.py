@@ -5,17 +5,17 @@ from flask_login import current_user
 
 from ... import db
 from ...limits import configured, limiter, user_key
-from ...permissions import role_required
+from ...permissions import RUN_SCHEMES, requires
 from ...scheme_forms import ImportForm
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members
 from . import bp
-from .common import HR, my_scheme
+from .common import my_scheme
 
 
 @bp.route("/<int:scheme_id>/import", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 @limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(scheme_id: int):
     scheme = my_scheme(scheme_id)

@@ -9,19 +9,19 @@ from ... import db
 from ...account_forms import select_choices
 from ...downloads import attachment
 from ...models import Scheme
-from ...permissions import role_required
+from ...permissions import RUN_SCHEMES, department_scope, requires
 from ...scheme_forms import SchemeForm
 from ...services import explorer
 from ...services import scheme_dashboard as dash
 from ...services.framework import current_framework
 from ...services.scheme_members import places_taken
-from ...services.schemes import STATUS_NAMES, department_names, department_scope, save_scheme, visible_schemes
+from ...services.schemes import STATUS_NAMES, department_names, save_scheme, visible_schemes
 from . import bp
-from .common import HR, my_scheme
+from .common import my_scheme
 
 
 @bp.get("")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def index():
     schemes = visible_schemes(db.session(), current_user)
     return render_template("schemes/index.html", schemes=schemes, status_names=STATUS_NAMES)
@@ -75,7 +75,7 @@ def _answers(form: SchemeForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def new():
     form = _scheme_form(None)
     if form.validate_on_submit():
@@ -92,7 +92,7 @@ def new():
 
 
 @bp.route("/<int:scheme_id>/edit", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def edit(scheme_id: int):
     scheme = my_scheme(scheme_id)
     form = _scheme_form(scheme)
@@ -105,7 +105,7 @@ def edit(scheme_id: int):
 
 
 @bp.get("/<int:scheme_id>")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def overview(scheme_id: int):
     scheme = my_scheme(scheme_id)
     fw = current_framework(db.session())
@@ -122,7 +122,7 @@ def overview(scheme_id: int):
 
 
 @bp.get("/<int:scheme_id>/dashboard")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def dashboard(scheme_id: int):
     scheme = my_scheme(scheme_id)
     view = dash.dashboard(db.session(), current_framework(db.session()), scheme, current_user)

@@ -9,7 +9,7 @@ from ...account_forms import select_choices
 from ...downloads import attachment
 from ...models import Department, Person
 from ...paging import page_number
-from ...permissions import role_required
+from ...permissions import RUN_SCHEMES, requires
 from ...scheme_forms import DecisionForm, MilestoneForm, NoteForm
 from ...services import candidate_pool as pool
 from ...services import consent, explorer
@@ -19,11 +19,11 @@ from ...services.framework import current_framework
 from ...services.results import READINESS
 from ...services.schemes import people_in_scope
 from . import bp
-from .common import HR, my_scheme, record_view
+from .common import my_scheme, record_view
 
 
 @bp.get("/<int:scheme_id>/candidates")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def candidates(scheme_id: int):
     scheme = my_scheme(scheme_id)
     fw = current_framework(db.session())
@@ -54,7 +54,7 @@ def candidates(scheme_id: int):
 
 
 @bp.post("/<int:scheme_id>/candidates/<int:person_id>/invite")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def invite(scheme_id: int, person_id: int):
     scheme = my_scheme(scheme_id)
     person = db.session().exec(select(Person).where(Person.id == person_id, people_in_scope(current_user))).first()
@@ -68,7 +68,7 @@ def invite(scheme_id: int, person_id: int):
 
 
 @bp.get("/<int:scheme_id>/members")
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def member_list(scheme_id: int):
     scheme = my_scheme(scheme_id)
     status = request.args.get("status") or None
@@ -106,7 +106,7 @@ def _decision_form(fw, member) -> DecisionForm:
 
 
 @bp.route("/<int:scheme_id>/members/<int:member_id>", methods=["GET", "POST"])
-@role_required(*HR)
+@requires(RUN_SCHEMES)
 def member(scheme_id: int, member_id: int):
     scheme = my_scheme(scheme_id)
     database = db.session()
