@@ -28,8 +28,8 @@ from sqlmodel import Session, create_engine, select
 
 from bench import server
 from bench.common import machine, write
-from ddat.auth import hash_password
 from ddat.models import Person, User
+from ddat.services.accounts import hash_password
 
 PEOPLE = int(os.environ.get("BENCH_SOAK_PEOPLE", "20000"))
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))

@@ -1,17 +1,14 @@
 """Accounts: password rules, hashing, email addresses and sessions (Flask-Login wiring)."""
 
-import hashlib
-import secrets
 import unicodedata
-from datetime import UTC, datetime
 
 from flask import Flask, current_app, session
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlmodel import Session, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
-from .models import User, UserSession
+from .models import User
+from .services import accounts, user_sessions
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
@@ -39,28 +36,13 @@ def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-SESSION_TOKEN_BYTES = 32
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     # The cookie holds a session token; a browser whose session row has gone (signed out,
     # password changed, account deleted, "sign out of every device") is signed out.
     if not isinstance(token, str) or not 20 <= len(token) <= 64 or not token.isascii():
         return None
-    user = (
-        db.session()
-        .exec(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > datetime.now(UTC))
-        )
-        .first()
-    )
+    user = user_sessions.user_for_token(db.session(), token)
     if user is not None:
         user._session_token = token
     return user
@@ -92,12 +74,8 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
-
-
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session().exec(select(User).where(User.email == normalise_email(email))).first()
+    user = accounts.by_email(db.session(), normalise_email(email))
     if user is None or not user.password_hash:
         # No account, or one that signs in through its organisation only: the same cost and answer.
         check_password_hash(_DUMMY_HASH, password)
@@ -109,14 +87,7 @@ def start_session(user: User) -> None:
     """Sign this browser in with a new session of its own, committed."""
     # A fresh session on sign-in, so nothing set before it (including by an attacker) survives.
     session.clear()
-    database = db.session()
-    now = datetime.now(UTC)
-    database.exec(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
-    token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
-    expires_at = now + current_app.permanent_session_lifetime
-    database.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=expires_at))
-    database.commit()
-    user._session_token = token
+    user._session_token = user_sessions.start(db.session(), user, current_app.permanent_session_lifetime)
     login_user(user)
     session.permanent = True
 
@@ -126,13 +97,6 @@ def end_session() -> None:
     signs no one in."""
     token = current_user.get_id() if current_user.is_authenticated else None
     if token:
-        database = db.session()
-        database.exec(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
-        database.commit()
+        user_sessions.end(db.session(), token)
     logout_user()
     session.clear()
-
-
-def end_every_session(database: Session, user: User) -> None:
-    """End every session of the account, in the caller's transaction."""
-    database.exec(delete(UserSession).where(UserSession.user_id == user.id))

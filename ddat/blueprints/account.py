@@ -2,14 +2,13 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.security import check_password_hash
 
 from .. import db
 from ..account_forms import ChangePasswordForm, ConfirmForm
-from ..auth import end_every_session, hash_password, start_session
+from ..auth import start_session
 from ..limits import configured, limiter
 from ..permissions import signed_in
-from ..services import audit
+from ..services import accounts
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -34,18 +33,11 @@ def change_password():
         return redirect(url_for("account.index"))
     form = ChangePasswordForm(user.email)
     if form.validate_on_submit():
-        if not check_password_hash(user.password_hash, form.current_password.data):
+        if not accounts.password_matches(user, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")
         else:
-            database = db.session()
-            user.password_hash = hash_password(form.new_password.data)
-            database.add(user)
-            # Whoever knew the old password may be signed in somewhere: every session ends,
-            # and this browser gets a new one.
-            end_every_session(database, user)
-            audit.record(database, "auth.password_changed", user.id, user.role, "user_account", str(user.id))
-            database.commit()
-            start_session(user)
+            accounts.change_password(db.session(), user, form.new_password.data)
+            start_session(user)  # every other session has ended; this browser gets a new one
             return redirect(url_for("account.index", done="password"))
     return render_template("account/password.html", form=form)
 
@@ -57,9 +49,6 @@ def sign_out_everywhere():
     if not form.validate_on_submit():
         return redirect(url_for("account.index"))
     user = current_user._get_current_object()
-    database = db.session()
-    end_every_session(database, user)
-    audit.record(database, "auth.signed_out_everywhere", user.id, user.role, "user_account", str(user.id))
-    database.commit()
+    accounts.sign_out_everywhere(db.session(), user)
     start_session(user)
     return redirect(url_for("account.index", done="everywhere"))

@@ -21,8 +21,7 @@ def audit_log():
     query = svc.parse(request.args, actions)
     if request.args.get("format") == "csv":
         # Which events were exported: the filters, as the address gave them.
-        audit.record(session, "audit.exported", current_user.id, current_user.role, "audit_query", query.summary())
-        session.commit()
+        audit.record_now(session, "audit.exported", current_user.id, current_user.role, "audit_query", query.summary())
         return attachment(svc.as_csv(session, query), "audit-log.csv")
     found = svc.search(session, query, page_number(request.args.get("page")))
     return render_template("admin/audit.html", actions=actions, query=query, **found)

@@ -4,16 +4,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlmodel import select
 from werkzeug.urls import iri_to_uri
 
 from .. import db
 from ..account_forms import ConfirmForm, RegisterForm, SignInForm
-from ..auth import authenticate, end_session, hash_password, normalise_email, start_session
+from ..auth import authenticate, end_session, normalise_email, start_session
 from ..limits import configured, email_key, limiter, sign_in_failed
-from ..models import User
 from ..permissions import public
-from ..services import audit
+from ..services import accounts, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -52,12 +50,10 @@ def sign_in():
         user = authenticate(form.email.data, form.password.data)
         if user:
             start_session(user)
-            audit.record(db.session(), "auth.signed_in", user.id, user.role, "user_account", str(user.id))
-            db.session().commit()
+            audit.record_now(db.session(), "auth.signed_in", user.id, user.role, "user_account", str(user.id))
             return redirect(safe_next(request.args.get("next")))
         # Who tried is not recorded: the address typed may be someone else's, or a password.
-        audit.record(db.session(), "auth.sign_in_failed")
-        db.session().commit()
+        audit.record_now(db.session(), "auth.sign_in_failed")
         # The same message whether the email is unknown or the password wrong.
         form.email.errors.append("Enter a correct email address and password")
     return render_template(
@@ -94,16 +90,10 @@ def register():
         abort(404)  # accounts come from the organisations' sign-in services instead
     form = RegisterForm()
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
-        database = db.session()
-        if database.exec(select(User).where(User.email == email)).first():
+        user = accounts.create(db.session(), normalise_email(form.email.data), form.password.data)
+        if user is None:
             form.email.errors.append("An account already exists for this email address: sign in instead")
         else:
-            user = User(email=email, password_hash=hash_password(form.password.data), role="civil_servant")
-            database.add(user)
-            database.flush()
-            audit.record(database, "account.created", user.id, user.role, "user_account", str(user.id))
-            database.commit()
             start_session(user)
             session["display_name"] = form.display_name.data.strip()
             return redirect(url_for("profile.about_you"))

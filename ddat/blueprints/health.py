@@ -1,10 +1,9 @@
 from flask import Blueprint, jsonify, redirect, url_for
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import db
 from ..permissions import public
-from ..services.framework import current_version
+from ..services.framework import answering_version
 
 bp = Blueprint("health", __name__)
 
@@ -19,9 +18,7 @@ def home():
 @public
 def healthz():
     try:
-        session = db.session()
-        session.exec(text("SELECT 1"))
-        version = current_version(session)
+        version = answering_version(db.session())
     except SQLAlchemyError:
         db.discard_session()
         return jsonify(status="unavailable", database="unavailable", framework_version=None), 503

@@ -4,7 +4,6 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from joserfc.errors import JoseError
-from sqlalchemy.exc import IntegrityError
 
 from .. import db, sso
 from ..auth import start_session
@@ -61,32 +60,19 @@ def callback(provider_slug: str):
         return _problem(provider, "Your organisation's sign-in did not say who you are.", 400)
     database = db.session()
     try:
-        user = _account(database, provider, claims)
+        user = sso.account_signing_in(database, provider, claims)
     except sso.Refused as refused:
         return _problem(provider, refused.reason, refused.status)
     next_page = session.get(_NEXT) or url_for("profile.index")
     start_session(user)
     if claims.get("name"):
         session["display_name"] = str(claims["name"])[:100]  # offered on "about you", as on registering
-    audit.record(database, "auth.signed_in", user.id, user.role, "identity_provider", provider.slug)
-    database.commit()
+    audit.record_now(database, "auth.signed_in", user.id, user.role, "identity_provider", provider.slug)
     return redirect(next_page)
-
-
-def _account(database, provider: sso.Provider, claims):
-    try:
-        user = sso.account_for(database, provider, claims)
-        database.flush()
-        return user
-    except IntegrityError:
-        # The same person signing in in another tab at the same moment got there first.
-        database.rollback()
-        return sso.account_for(database, provider, claims)
 
 
 def _problem(provider: sso.Provider, reason: str, status: int):
     session.pop(_NEXT, None)
     # Only which provider refused: never the token or what it said about the person.
-    audit.record(db.session(), "auth.sso_refused", object_type="identity_provider", object_id=provider.slug)
-    db.session().commit()
+    audit.record_now(db.session(), "auth.sso_refused", object_type="identity_provider", object_id=provider.slug)
     return render_template("auth/sso_problem.html", provider=provider, reason=reason), status

@@ -86,6 +86,7 @@ def import_attendance(
         if len(result.errors) == before:
             planned.append((person, status))
     if result.errors:
+        db.rollback()  # nothing is written: end the transaction the checks read in
         return result
     completed, recorded = [], []
     for person, status in planned:

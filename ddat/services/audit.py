@@ -28,6 +28,13 @@ def record(
     )
 
 
+def record_now(db: Session, action: str, *args, **kwargs) -> None:
+    """Record an event that stands on its own (a view, an export, a refused sign-in) and
+    commit it at once."""
+    record(db, action, *args, **kwargs)
+    db.commit()
+
+
 def _client_address() -> str | None:
     # Behind a misconfigured proxy the address can come from the client: store only a real one.
     if not has_request_context() or not request.remote_addr:

@@ -7,6 +7,7 @@ from sqlalchemy import and_, delete, func, true
 from sqlmodel import Session, select
 
 from ..models import AuditEvent
+from ..paging import Page
 from .csv_files import csv_text
 
 PER_PAGE = 50
@@ -60,16 +61,15 @@ def actions(db: Session) -> list[str]:
 def search(db: Session, query: AuditQuery, page: int) -> dict:
     """One page of matching events, newest first, with the page number (kept in range) and count."""
     total = db.exec(select(func.count()).select_from(AuditEvent).where(query.condition())).one()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
+    shown = Page.of(page, total, PER_PAGE)
     events = db.exec(
         select(AuditEvent)
         .where(query.condition())
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * PER_PAGE)
+        .offset(shown.offset)
         .limit(PER_PAGE)
     ).all()
-    return {"events": list(events), "total": total, "page": page, "pages": pages}
+    return {"events": list(events), "total": total, "page": shown.number, "pages": shown.pages}
 
 
 def as_csv(db: Session, query: AuditQuery) -> str:

@@ -16,6 +16,7 @@ from pathways.matching import transferable_data
 from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_model
 
 from ..models import Person, Scheme, SchemeMember, User
+from ..paging import Page
 from ..permissions import department_scope
 from .csv_files import csv_text
 from .population import Population, current_population, sharing_with_hr
@@ -124,15 +125,14 @@ def explain(
 def pool_page(db, framework, scheme, user, target, readiness, page: int) -> dict:
     ranking = rank(db, framework, scheme, user, target, readiness)
     total = len(ranking.person_ids)
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)
-    start = (page - 1) * PER_PAGE
+    shown = Page.of(page, total, PER_PAGE)
+    start = shown.offset
     return {
         "rows": explain(db, framework, scheme, ranking, target, start, start + PER_PAGE, department_names(db)),
         "total": total,
-        "page": page,
-        "pages": pages,
-        "first": start + 1,
+        "page": shown.number,
+        "pages": shown.pages,
+        "first": shown.first_shown,
         "last": min(start + PER_PAGE, total),
     }
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from pathways import Framework, FrameworkChanges, diff_frameworks, parse_framework
@@ -18,6 +19,13 @@ class NoFrameworkLoaded(RuntimeError):
 
 def current_version(db: Session) -> str | None:
     return db.exec(select(FrameworkRelease.version).order_by(FrameworkRelease.id.desc()).limit(1)).first()
+
+
+def answering_version(db: Session) -> str | None:
+    """For the health check: the current framework version, after a query that needs no table
+    (so a database that answers but has no framework is told apart from one that is down)."""
+    db.exec(text("SELECT 1"))
+    return current_version(db)
 
 
 def current_framework(db: Session) -> Framework:

@@ -2,7 +2,6 @@
 
 from sqlmodel import Session, delete, select
 
-from ..auth import end_every_session
 from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
@@ -23,6 +22,7 @@ from .learning import give_up_places
 from .my_learning import my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 from .scheme_members import my_applications
+from .user_sessions import end_every_session
 
 
 def export(db: Session, user: User) -> dict:

@@ -63,6 +63,13 @@ def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
     db.commit()
 
 
+def set_target(db: Session, person: Person, target: str) -> None:
+    """The role or role level the person is aiming for, shown on their pathway."""
+    person.target_level = target
+    db.add(person)
+    db.commit()
+
+
 def save_experience(db: Session, person: Person, shown: list[str]) -> None:
     person.experience = "\n".join(sorted(set(shown)))
     person.updated_at = now()

@@ -12,6 +12,7 @@ from pathways.grades import grade_implication
 from pathways.matching import explain, ranked_levels, transferable_data
 from pathways.scoring import confidence_band
 
+from ..paging import Page
 from .csv_files import csv_text
 
 READINESS = ["ready now", "ready with development", "stretch"]
@@ -59,9 +60,8 @@ def matches_page(
     # Every level is ranked and filtered; only the ones on this page are explained skill by skill.
     shown = [r for r in ranked_levels(framework, profile, data=data) if keep(r)]
     others = [r for r in shown if not r.entry_route]
-    pages = max(1, -(-len(others) // MATCHES_PER_PAGE))
-    page = min(max(page, 1), pages)
-    start = (page - 1) * MATCHES_PER_PAGE
+    shown_page = Page.of(page, len(others), MATCHES_PER_PAGE)
+    page, pages, start = shown_page.number, shown_page.pages, shown_page.offset
 
     def views(ranked):
         return [_match_view(framework, explain(framework, profile, r, data=data)) for r in ranked]

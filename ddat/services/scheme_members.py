@@ -9,6 +9,7 @@ from pathways import Framework, Profile, Rating, match
 
 from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
+from ..paging import Page
 from . import audit, consent
 from .profiles import engine_profile, now, ratings_of
 from .schemes import best_target, people_in_scope
@@ -54,6 +55,14 @@ def member_for(db: Session, user: User, scheme: Scheme, member_id: int) -> Schem
         .join(Person, Person.id == SchemeMember.person_id)
         .where(SchemeMember.id == member_id, SchemeMember.scheme_id == scheme.id, people_in_scope(user))
     ).first()
+
+
+def person_of(db: Session, member: SchemeMember) -> Person:
+    return db.get(Person, member.person_id)
+
+
+def department_of(db: Session, person: Person) -> Department | None:
+    return db.get(Department, person.department_id)
 
 
 def membership(db: Session, scheme: Scheme, person: Person) -> SchemeMember | None:
@@ -180,14 +189,11 @@ def members_page(db: Session, scheme: Scheme, user: User, status: str | None, pa
     if status:
         query = query.where(SchemeMember.status == status)
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, -(-total // MEMBERS_PER_PAGE))
-    page = min(page, pages)
+    shown = Page.of(page, total, MEMBERS_PER_PAGE)
     rows = db.exec(
-        query.order_by(SchemeMember.updated_at.desc(), SchemeMember.id)
-        .offset((page - 1) * MEMBERS_PER_PAGE)
-        .limit(MEMBERS_PER_PAGE)
+        query.order_by(SchemeMember.updated_at.desc(), SchemeMember.id).offset(shown.offset).limit(MEMBERS_PER_PAGE)
     ).all()
-    return {"members": rows, "total": total, "page": page, "pages": pages}
+    return {"members": rows, "total": total, "page": shown.number, "pages": shown.pages}
 
 
 def all_members(db: Session, scheme: Scheme, user: User):

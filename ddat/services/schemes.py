@@ -47,6 +47,11 @@ def people_in_scope(user: User) -> ColumnElement[bool]:
     return true() if scope is None else Person.department_id == scope
 
 
+def person_in_scope(db: Session, user: User, person_id: int) -> Person | None:
+    """The person if they are in this user's department scope; None (shown as 404) otherwise."""
+    return db.exec(select(Person).where(Person.id == person_id, people_in_scope(user))).first()
+
+
 def grades_between(framework: Framework, low: str | None, high: str | None) -> list[str]:
     order = list(framework.grade_codes)
     start = order.index(low) if low in order else 0

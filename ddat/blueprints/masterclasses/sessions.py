@@ -1,24 +1,22 @@
 """HR running sessions: adding them, registering and inviting people, recording attendance
 and completion by hand or from a CSV file."""
 
-from flask import current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask import flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from ... import db
 from ...account_forms import select_choices
 from ...downloads import attachment
 from ...learning_forms import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
-from ...models import Department, LearningSession, Person, Registration
-from ...permissions import RUN_LEARNING, department_scope, requires
+from ...models import LearningSession
+from ...permissions import RUN_LEARNING, requires
 from ...scheme_forms import ImportForm
-from ...services import audit, learning, learning_records
+from ...services import audit, learning, learning_records, session_people
 from ...services.attendance_import import import_attendance
-from ...services.csv_files import csv_text
-from ...services.csv_import import find_people, nothing_imported
+from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
-from ...services.schemes import people_in_scope
+from ...uploads import uploaded_bytes
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403, session_or_404
 
@@ -68,22 +66,8 @@ def _session_answers(form: SessionForm) -> dict:
     }
 
 
-def _registrations(session: LearningSession) -> list[tuple[Registration, Person, str]]:
-    """The session's registrations the user may see: departmental HR see their own people."""
-    return list(
-        db.session().exec(
-            select(Registration, Person, Department.name)
-            .join(Person, Person.id == Registration.person_id)
-            .join(Department, Department.id == Person.department_id)
-            .where(Registration.session_id == session.id, people_in_scope(current_user))
-            .order_by(Registration.status, Person.display_name)
-        )
-    )
-
-
 def _record_view(action: str, session: LearningSession) -> None:
-    audit.record(db.session(), action, current_user.id, current_user.role, "learning_session", str(session.id))
-    db.session().commit()
+    audit.record_now(db.session(), action, current_user.id, current_user.role, "learning_session", str(session.id))
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
@@ -91,14 +75,9 @@ def _record_view(action: str, session: LearningSession) -> None:
 def session_page(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
-    registrations = _registrations(session)
     if request.args.get("format") == "csv":
         _record_view("learning.session_exported", session)
-        rows = [
-            [p.display_name, p.staff_number or "", dept, p.grade, learning.STATUS_NAMES[r.status]]
-            for r, p, dept in registrations
-        ]
-        body = csv_text(["Name", "Staff number", "Department", "Grade", "Status"], rows)
+        body = session_people.registrations_csv(session_people.registrations(db.session(), session, current_user))
         return attachment(body, f"{item.slug}-{learning.to_uk(session.starts_at):%Y-%m-%d}.csv")
     _record_view("learning.session_viewed", session)
     return _render_session(
@@ -116,7 +95,7 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
         "masterclasses/session.html",
         item=item,
         session=session,
-        registrations=_registrations(session),
+        registrations=session_people.registrations(db.session(), session, current_user),
         taken=learning.places_taken(db.session(), session.id),
         started=session.starts_at <= learning.uk_now(),
         status_names=learning.STATUS_NAMES,
@@ -137,44 +116,22 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
 def record_attendance(slug: str, session_id: int):
     item = item_or_404(slug)
     session = session_or_404(item, session_id)
+    chosen = {
+        int(key.removeprefix("status-")): status
+        for key, status in request.form.items()
+        if key.startswith("status-") and key.removeprefix("status-").isdigit()
+    }
     fw = current_framework(db.session())
+    outcome = session_people.record_attendance(db.session(), fw, session, current_user, chosen)
+    for problem in outcome.problems:
+        flash(problem, "problem")
+    for given_up in outcome.given_up:
+        flash(given_up, "given_up")
     started = session.starts_at <= learning.uk_now()
-    allowed, signed_up_late = learning.who_may_be_recorded(db.session(), session)
-    cancelled = 0
-    for registration, person, _ in _registrations(session):
-        status = request.form.get(f"status-{registration.id}")
-        if status not in learning.OUTCOMES or status == registration.status:
-            continue  # not on the form, or tampered, or unchanged: left as it is
-        if status in ("attended", "no_show", "completed"):
-            if not started:
-                continue
-            refusal = learning.why_not_recorded(person.id, allowed, signed_up_late)
-            if refusal:
-                flash(f"{person.display_name}: {refusal}", "problem")
-                continue
-        given_up: list[Registration] = []
-        try:
-            learning.set_outcome(db.session(), fw, registration, status, current_user, given_up=given_up)
-        except learning.RegistrationRefused as refused:
-            flash(f"{person.display_name}: {refused}", "problem")
-            continue
-        cancelled += status == "cancelled"
-        for other in given_up:
-            day = learning.to_uk(db.session().get(LearningSession, other.session_id).starts_at)
-            flash(f"{person.display_name}: the session on {day:%-d %B %Y}", "given_up")
-    audit.record(
-        db.session(),
-        "learning.attendance_recorded",
-        current_user.id,
-        current_user.role,
-        "learning_session",
-        str(session.id),
-    )
-    db.session().commit()
     if started:
         saved = "attendance"
     else:
-        saved = {0: None, 1: "cancelled"}.get(cancelled, "cancelled_many")
+        saved = {0: None, 1: "cancelled"}.get(outcome.cancelled, "cancelled_many")
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved=saved))
 
 
@@ -204,17 +161,6 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="resolved"))
 
 
-def _named_people(form: PeopleForm) -> tuple[list[Person], list[str]]:
-    """People named one per line, within the user's scope, and the lines that named no one."""
-    records = [{"email": n} if "@" in n else {"staff_number": n} for n in form.names()]
-    found = find_people(db.session(), records, department_scope(current_user))
-    people, unknown = [], []
-    for name, record in zip(form.names(), records, strict=True):
-        key = f"email:{name.lower()}" if "email" in record else f"staff:{name}"
-        (people.append(found[key]) if key in found else unknown.append(name))
-    return people, unknown
-
-
 @bp.post("/<slug>/sessions/<int:session_id>/register")
 @requires(RUN_LEARNING)
 def register_people(slug: str, session_id: int):
@@ -227,15 +173,10 @@ def register_people(slug: str, session_id: int):
     if session.starts_at <= learning.uk_now():
         flash("This session has already taken place: no one can be registered for it", "problem")
         return redirect(url)
-    people, unknown = _named_people(form)
+    people, unknown = session_people.named_people(db.session(), current_user, form.names())
     problems = [f"{name}: no one with this staff number or email address was found" for name in unknown]
-    saved = 0
-    for person in people:
-        try:
-            learning.register(db.session(), session, person, source="hr", actor=current_user)
-            saved += 1
-        except learning.RegistrationRefused as refused:
-            problems.append(f"{person.display_name}: {refused}")
+    saved, refused = session_people.register_people(db.session(), session, people, current_user)
+    problems += refused
     for problem in problems[:MAX_PROBLEMS_LISTED]:
         flash(problem, "problem")
     if len(problems) > MAX_PROBLEMS_LISTED:
@@ -254,15 +195,12 @@ def import_page(slug: str, session_id: int):
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
-        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
-            form.file.errors.append("The selected file must be smaller than 5 MB")
-        else:
+        content = uploaded_bytes(form.file)
+        if content is not None:
             fw = current_framework(db.session())
             result = import_attendance(db.session(), fw, session, current_user, content)
             if result.ok:
                 return render_template("masterclasses/imported.html", item=item, session=session, result=result)
-            db.session().rollback()
             form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
 
@@ -276,9 +214,9 @@ def invite(slug: str):
     if form.whole_audience.data and not item.audience:
         form.whole_audience.errors = ["This learning is for everyone: name the people to invite"]
     elif form.validate_on_submit():
-        people, unknown = _named_people(form)
+        people, unknown = session_people.named_people(db.session(), current_user, form.names())
         if form.whole_audience.data:
-            people += _audience_not_completed(item)
+            people += session_people.audience_not_completed(db.session(), item, current_user)
         if not unknown:
             added = learning.invite(db.session(), item, people, current_user)
             return render_template("masterclasses/invited.html", item=item, added=added, named=len(people))
@@ -286,13 +224,3 @@ def invite(slug: str):
             "No one was found for: " + ", ".join(unknown[:10]) + (" and others" if len(unknown) > 10 else "")
         )
     return render_template("masterclasses/invite.html", item=item, form=form)
-
-
-def _audience_not_completed(item) -> list[Person]:
-    completed = select(Registration.person_id).where(
-        Registration.item_id == item.id, Registration.status == "completed"
-    )
-    query = select(Person).where(people_in_scope(current_user), Person.id.not_in(completed))
-    if item.audience:
-        query = query.where(Person.grade.in_(item.audience))
-    return list(db.session().exec(query))

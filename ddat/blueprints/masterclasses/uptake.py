@@ -22,7 +22,7 @@ def uptake(slug: str):
     if wanted == "csv":
         return attachment(svc.uptake_csv(view), f"{item.slug}-uptake.csv")
     if wanted == "not-completed-csv" and view.exact:
-        audit.record(
+        audit.record_now(
             db.session(),
             "learning.audience_exported",
             current_user.id,
@@ -30,13 +30,11 @@ def uptake(slug: str):
             "learning_item",
             str(item.id),
         )
-        db.session().commit()
         return attachment(svc.not_completed_csv(view.not_completed), f"{item.slug}-not-completed.csv")
     if view.exact:
-        audit.record(
+        audit.record_now(
             db.session(), "learning.audience_viewed", current_user.id, current_user.role, "learning_item", str(item.id)
         )
-        db.session().commit()
     return render_template(
         "masterclasses/uptake.html",
         item=item,

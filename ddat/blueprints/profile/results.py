@@ -7,6 +7,7 @@ from ...account_forms import ConfirmForm
 from ...downloads import attachment
 from ...paging import page_number
 from ...permissions import signed_in
+from ...services import profiles
 from ...services import results as svc
 from ...services.my_learning import completed_learning
 from ...services.profiles import engine_profile
@@ -92,7 +93,5 @@ def save_target():
     if target not in svc.pathway_targets(fw) or person is None:
         abort(404)
     if form.validate_on_submit():
-        person.target_level = target
-        db.session().add(person)
-        db.session().commit()
+        profiles.set_target(db.session(), person, target)
     return redirect(url_for("profile.pathway", to=target, saved=1))

@@ -1,6 +1,6 @@
 """Importing members from a CSV file."""
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 
 from ... import db
@@ -10,6 +10,7 @@ from ...scheme_forms import ImportForm
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members
+from ...uploads import uploaded_bytes
 from . import bp
 from .common import my_scheme
 
@@ -22,10 +23,8 @@ def import_page(scheme_id: int):
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
-        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
-            form.file.errors.append("The selected file must be smaller than 5 MB")
-        else:
+        content = uploaded_bytes(form.file)
+        if content is not None:
             result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
             if result.ok:
                 return render_template("schemes/imported.html", scheme=scheme, result=result)

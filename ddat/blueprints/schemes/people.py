@@ -2,12 +2,10 @@
 
 from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from ... import db
 from ...account_forms import select_choices
 from ...downloads import attachment
-from ...models import Department, Person
 from ...paging import page_number
 from ...permissions import RUN_SCHEMES, requires
 from ...scheme_forms import DecisionForm, MilestoneForm, NoteForm
@@ -17,7 +15,7 @@ from ...services import scheme_members as members
 from ...services.csv_files import csv_text
 from ...services.framework import current_framework
 from ...services.results import READINESS
-from ...services.schemes import people_in_scope
+from ...services.schemes import person_in_scope
 from . import bp
 from .common import my_scheme, record_view
 
@@ -57,7 +55,7 @@ def candidates(scheme_id: int):
 @requires(RUN_SCHEMES)
 def invite(scheme_id: int, person_id: int):
     scheme = my_scheme(scheme_id)
-    person = db.session().exec(select(Person).where(Person.id == person_id, people_in_scope(current_user))).first()
+    person = person_in_scope(db.session(), current_user, person_id)
     if person is None:
         abort(404)
     member = members.nominate(db.session(), current_framework(db.session()), scheme, person, current_user)
@@ -115,7 +113,7 @@ def member(scheme_id: int, member_id: int):
         abort(404)
     fw = current_framework(database)
     action = request.form.get("action") if request.method == "POST" else None
-    person = database.get(Person, member.person_id)
+    person = members.person_of(database, member)
     may_act = consent.hr_may_act(person, member)
     decision, note, milestone = _decision_form(fw, member), NoteForm(), MilestoneForm()
     if action == "decision" and decision.validate_on_submit():
@@ -147,7 +145,7 @@ def member(scheme_id: int, member_id: int):
         scheme=scheme,
         member=member,
         person=person,
-        department=database.get(Department, person.department_id),
+        department=members.department_of(database, person),
         target=fw.role_levels.get(member.target_level) if member.target_level else None,
         placed=fw.role_levels.get(member.placed_level) if member.placed_level else None,
         progress=members.readiness_over_time(database, fw, member),

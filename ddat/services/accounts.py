@@ -1,0 +1,50 @@
+"""Accounts: creating one, changing its password and ending its sessions, each audited and
+committed in one transaction."""
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..models import User
+from . import audit
+from .user_sessions import end_every_session
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+def by_email(db: Session, email: str) -> User | None:
+    """The account with this (already normalised) email address."""
+    return db.exec(select(User).where(User.email == email)).first()
+
+
+def create(db: Session, email: str, password: str) -> User | None:
+    """A new civil servant's account, committed; None if the address already has one."""
+    if by_email(db, email) is not None:
+        return None
+    user = User(email=email, password_hash=hash_password(password), role="civil_servant")
+    db.add(user)
+    db.flush()
+    audit.record(db, "account.created", user.id, user.role, "user_account", str(user.id))
+    db.commit()
+    return user
+
+
+def change_password(db: Session, user: User, new_password: str) -> None:
+    """Whoever knew the old password may be signed in somewhere: every session of the account
+    ends with the change (the caller starts a new one for the browser that asked)."""
+    user.password_hash = hash_password(new_password)
+    db.add(user)
+    end_every_session(db, user)
+    audit.record(db, "auth.password_changed", user.id, user.role, "user_account", str(user.id))
+    db.commit()
+
+
+def sign_out_everywhere(db: Session, user: User) -> None:
+    end_every_session(db, user)
+    audit.record(db, "auth.signed_out_everywhere", user.id, user.role, "user_account", str(user.id))
+    db.commit()

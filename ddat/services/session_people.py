@@ -1,0 +1,115 @@
+"""HR's work on one learning session: who is registered, recording what happened to each of
+them, and finding the people HR name one per line to register or invite."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from pathways import Framework
+
+from ..models import Department, LearningItem, LearningSession, Person, Registration, User
+from ..permissions import department_scope
+from . import audit, learning
+from .csv_files import csv_text
+from .csv_import import find_people
+from .schemes import people_in_scope
+
+RECORDED_AFTER_THE_START = ("attended", "no_show", "completed")
+
+
+def registrations(db: Session, session: LearningSession, user: User) -> list[tuple[Registration, Person, str]]:
+    """The session's registrations the user may see: departmental HR see their own people."""
+    return list(
+        db.exec(
+            select(Registration, Person, Department.name)
+            .join(Person, Person.id == Registration.person_id)
+            .join(Department, Department.id == Person.department_id)
+            .where(Registration.session_id == session.id, people_in_scope(user))
+            .order_by(Registration.status, Person.display_name)
+        )
+    )
+
+
+def registrations_csv(rows: list[tuple[Registration, Person, str]]) -> str:
+    return csv_text(
+        ["Name", "Staff number", "Department", "Grade", "Status"],
+        [[p.display_name, p.staff_number or "", dept, p.grade, learning.STATUS_NAMES[r.status]] for r, p, dept in rows],
+    )
+
+
+@dataclass
+class AttendanceRecorded:
+    problems: list[str] = field(default_factory=list)  # "name: why not", one per person refused
+    given_up: list[str] = field(default_factory=list)  # "name: the session on 5 May 2026"
+    cancelled: int = 0
+
+
+def record_attendance(
+    db: Session, framework: Framework, session: LearningSession, user: User, chosen: Mapping[int, str]
+) -> AttendanceRecorded:
+    """HR's choices on the session page (registration id to status), in one transaction.
+    Statuses not offered, or unchanged, leave a registration as it is; attendance and
+    completion wait until the session has started."""
+    started = session.starts_at <= learning.uk_now()
+    allowed, signed_up_late = learning.who_may_be_recorded(db, session)
+    outcome = AttendanceRecorded()
+    for registration, person, _ in registrations(db, session, user):
+        status = chosen.get(registration.id)
+        if status not in learning.OUTCOMES or status == registration.status:
+            continue  # not on the form, or tampered, or unchanged: left as it is
+        if status in RECORDED_AFTER_THE_START:
+            if not started:
+                continue
+            refusal = learning.why_not_recorded(person.id, allowed, signed_up_late)
+            if refusal:
+                outcome.problems.append(f"{person.display_name}: {refusal}")
+                continue
+        given_up: list[Registration] = []
+        try:
+            learning.set_outcome(db, framework, registration, status, user, given_up=given_up)
+        except learning.RegistrationRefused as refused:
+            outcome.problems.append(f"{person.display_name}: {refused}")
+            continue
+        outcome.cancelled += status == "cancelled"
+        for other in given_up:
+            day = learning.to_uk(db.get(LearningSession, other.session_id).starts_at)
+            outcome.given_up.append(f"{person.display_name}: the session on {day:%-d %B %Y}")
+    audit.record(db, "learning.attendance_recorded", user.id, user.role, "learning_session", str(session.id))
+    db.commit()
+    return outcome
+
+
+def named_people(db: Session, user: User, names: list[str]) -> tuple[list[Person], list[str]]:
+    """People named one per line (email address or staff number), within the user's scope,
+    and the lines that named no one."""
+    records = [{"email": n} if "@" in n else {"staff_number": n} for n in names]
+    found = find_people(db, records, department_scope(user))
+    people, unknown = [], []
+    for name, record in zip(names, records, strict=True):
+        key = f"email:{name.lower()}" if "email" in record else f"staff:{name}"
+        (people.append(found[key]) if key in found else unknown.append(name))
+    return people, unknown
+
+
+def register_people(db: Session, session: LearningSession, people: list[Person], user: User) -> tuple[int, list[str]]:
+    """HR registering people: how many were, and why each of the others was not."""
+    registered, problems = 0, []
+    for person in people:
+        try:
+            learning.register(db, session, person, source="hr", actor=user)
+            registered += 1
+        except learning.RegistrationRefused as refused:
+            problems.append(f"{person.display_name}: {refused}")
+    return registered, problems
+
+
+def audience_not_completed(db: Session, item: LearningItem, user: User) -> list[Person]:
+    """Everyone in the item's audience, within the user's scope, who has not completed it."""
+    completed = select(Registration.person_id).where(
+        Registration.item_id == item.id, Registration.status == "completed"
+    )
+    query = select(Person).where(people_in_scope(user), Person.id.not_in(completed))
+    if item.audience:
+        query = query.where(Person.grade.in_(item.audience))
+    return list(db.exec(query))
