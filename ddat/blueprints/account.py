@@ -1,6 +1,6 @@
 """Your account: change your password, sign out of every device."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import db
@@ -19,7 +19,6 @@ def index():
     return render_template(
         "account/index.html",
         has_password=bool(current_user.password_hash),
-        done=request.args.get("done"),
         form=ConfirmForm(),
     )
 
@@ -38,7 +37,8 @@ def change_password():
         else:
             accounts.change_password(db.session(), user, form.new_password.data)
             start_session(user)  # every other session has ended; this browser gets a new one
-            return redirect(url_for("account.index", done="password"))
+            flash(["Your password has been changed", "We have signed you out on every other device."], "success")
+            return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form)
 
 
@@ -51,4 +51,5 @@ def sign_out_everywhere():
     user = current_user._get_current_object()
     accounts.sign_out_everywhere(db.session(), user)
     start_session(user)
-    return redirect(url_for("account.index", done="everywhere"))
+    flash(["You have been signed out on every other device", "You are still signed in here."], "success")
+    return redirect(url_for("account.index"))

@@ -1,6 +1,6 @@
 """The public catalogue and item pages; HR and admins add and edit items."""
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
@@ -46,7 +46,6 @@ def item(slug: str):
         in_audience=learning.in_audience(item, person),
         mine=mine,
         format_names=FORMAT_NAMES,
-        saved=request.args.get("saved"),
         is_hr=is_hr,
         may_change=may_change(item),
     )
@@ -92,7 +91,8 @@ def new_item():
     form = _item_form(None)
     if form.validate_on_submit():
         item = learning.save_item(db.session(), None, _answers(form), current_user)
-        return redirect(url_for("masterclasses.item", slug=item.slug, saved="created"))
+        flash("Learning added to the catalogue.", "success")
+        return redirect(url_for("masterclasses.item", slug=item.slug))
     return render_template("masterclasses/item_form.html", form=form, item=None)
 
 
@@ -103,5 +103,6 @@ def edit_item(slug: str):
     form = _item_form(item)
     if form.validate_on_submit():
         learning.save_item(db.session(), item, _answers(form), current_user)
-        return redirect(url_for("masterclasses.item", slug=item.slug, saved="updated"))
+        flash("Changes saved.", "success")
+        return redirect(url_for("masterclasses.item", slug=item.slug))
     return render_template("masterclasses/item_form.html", form=form, item=item)

@@ -1,7 +1,7 @@
 """A person's own learning: registering, cancelling, feedback, everything they have done,
 and disputing a completion recorded for them."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
@@ -67,7 +67,6 @@ def my_registration(registration_id: int):
         mine=mine,
         record=learning_records.completion_of(db.session(), fw, my_person(), registration_id),
         new=request.args.get("new"),
-        saved=request.args.get("saved"),
         status_names=learning.STATUS_NAMES,
     )
 
@@ -81,7 +80,8 @@ def cancel(registration_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         learning.cancel(db.session(), mine.registration)
-        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="cancelled"))
+        flash("Your place has been cancelled.", "success")
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/cancel.html", mine=mine, form=form)
 
 
@@ -99,7 +99,8 @@ def feedback(registration_id: int):
     )
     if form.validate_on_submit():
         learning.save_feedback(db.session(), registration, int(form.score.data), (form.comment.data or "").strip())
-        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="feedback"))
+        flash("Thank you for your feedback.", "success")
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/feedback.html", mine=mine, form=form)
 
 
@@ -114,7 +115,8 @@ def dispute(registration_id: int):
     form = DisputeForm()
     if form.validate_on_submit():
         learning_records.dispute(db.session(), fw, record, form.reason.data.strip(), current_user)
-        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id, saved="disputed"))
+        flash("You have disputed this record. HR will look into it.", "success")
+        return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/dispute.html", record=record, form=form)
 
 

@@ -31,7 +31,8 @@ def new_session(slug: str):
     if form.validate_on_submit():
         session = LearningSession(item_id=item.id, **_session_answers(form))
         learning.save_session(db.session(), session, {}, current_user)
-        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="created"))
+        flash("Session added.", "success")
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
 
 
@@ -52,7 +53,8 @@ def edit_session(slug: str, session_id: int):
     form = SessionForm(data=data if request.method == "GET" else None)
     if form.validate_on_submit():
         learning.save_session(db.session(), session, _session_answers(form), current_user)
-        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="updated"))
+        flash("Session changed.", "success")
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
 
 
@@ -84,13 +86,12 @@ def session_page(slug: str, session_id: int):
         item,
         session,
         PeopleForm(),
-        request.args.get("saved"),
         get_flashed_messages(category_filter=["problem"]),
         get_flashed_messages(category_filter=["given_up"]),
     )
 
 
-def _render_session(item, session, people_form: PeopleForm, saved=None, problems=(), given_up=()):
+def _render_session(item, session, people_form: PeopleForm, problems=(), given_up=()):
     return render_template(
         "masterclasses/session.html",
         item=item,
@@ -105,7 +106,6 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
         disputes=learning_records.open_disputes(db.session(), session, current_user),
         resolve_form=_resolve_form(),
         form=people_form,
-        saved=saved,
         problems=problems,
         given_up=given_up,
     )
@@ -129,10 +129,10 @@ def record_attendance(slug: str, session_id: int):
         flash(given_up, "given_up")
     started = session.starts_at <= learning.uk_now()
     if started:
-        saved = "attendance"
-    else:
-        saved = {0: None, 1: "cancelled"}.get(outcome.cancelled, "cancelled_many")
-    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved=saved))
+        flash("Attendance saved.", "success")
+    elif outcome.cancelled:
+        flash("Place cancelled." if outcome.cancelled == 1 else "Places cancelled.", "success")
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
 
 
 def _resolve_form() -> ResolveForm:
@@ -158,7 +158,8 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
         return redirect(url)
     fw = current_framework(db.session())
     learning_records.resolve(db.session(), fw, registration, form.resolution.data, current_user)
-    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="resolved"))
+    flash("Dispute settled.", "success")
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
 
 
 @bp.post("/<slug>/sessions/<int:session_id>/register")
@@ -183,7 +184,8 @@ def register_people(slug: str, session_id: int):
         flash(f"… and {len(problems) - MAX_PROBLEMS_LISTED:,} more", "problem")
     if not saved:
         return redirect(url)
-    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved="registered"))
+    flash("Registrations saved.", "success")
+    return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/import", methods=["GET", "POST"])

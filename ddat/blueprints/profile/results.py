@@ -1,6 +1,6 @@
 """What a person's skills open up: matches, one match explained, and pathway plans."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ... import db
 from ...account_forms import ConfirmForm
@@ -94,4 +94,5 @@ def save_target():
         abort(404)
     if form.validate_on_submit():
         profiles.set_target(db.session(), person, target)
-    return redirect(url_for("profile.pathway", to=target, saved=1))
+        flash(f"{svc.target_name(fw, target)} is now your target role.", "success")
+    return redirect(url_for("profile.pathway", to=target))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
@@ -87,7 +87,8 @@ def new():
             ends_on=date.today(),
         )
         scheme = save_scheme(db.session(), scheme, _answers(form), current_user)
-        return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="created"))
+        flash("Scheme created.", "success")
+        return redirect(url_for("schemes.overview", scheme_id=scheme.id))
     return render_template("schemes/form.html", form=form, scheme=None, central=department_scope(current_user) is None)
 
 
@@ -98,7 +99,8 @@ def edit(scheme_id: int):
     form = _scheme_form(scheme)
     if form.validate_on_submit():
         save_scheme(db.session(), scheme, _answers(form), current_user)
-        return redirect(url_for("schemes.overview", scheme_id=scheme.id, saved="updated"))
+        flash("Scheme updated.", "success")
+        return redirect(url_for("schemes.overview", scheme_id=scheme.id))
     return render_template(
         "schemes/form.html", form=form, scheme=scheme, central=department_scope(current_user) is None
     )
@@ -117,7 +119,6 @@ def overview(scheme_id: int):
         departments=[names[d] for d in scheme.department_ids if d in names],
         status_names=STATUS_NAMES,
         taken=places_taken(db.session(), scheme),
-        saved=request.args.get("saved"),
     )
 
 

@@ -62,7 +62,8 @@ def invite(scheme_id: int, person_id: int):
     if member is None:  # stopped sharing since the pool was shown; the same words for never having shared
         flash("That person is no longer in the candidate pool, so they were not invited", "problem")
         return redirect(url_for("schemes.candidates", scheme_id=scheme.id))
-    return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="invited"))
+    flash("Invitation recorded.", "success")
+    return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
 
 
 @bp.get("/<int:scheme_id>/members")
@@ -129,14 +130,17 @@ def member(scheme_id: int, member_id: int):
             actor=current_user,
         )
         if problem is None:
-            return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="decision"))
+            flash("Decision saved.", "success")
+            return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
         decision.status.errors.append(problem)
     elif action == "note" and note.validate_on_submit():
         members.add_note(database, member, current_user, note.text.data.strip())
-        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="note"))
+        flash("Note added.", "success")
+        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     elif action == "milestone" and may_act and milestone.validate_on_submit():
         members.add_milestone(database, member, current_user, milestone.name.data.strip(), milestone.achieved_on.data)
-        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id, saved="milestone"))
+        flash("Milestone added.", "success")
+        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     if not may_act:  # only what HR may still do is offered (a decision sent anyway is refused by `move`)
         decision.status.choices = [c for c in decision.status.choices if c.value in consent.HR_MAY_ALWAYS]
     record_view("scheme.member_viewed", "scheme_member", member.id)
@@ -156,6 +160,5 @@ def member(scheme_id: int, member_id: int):
         stopped_sharing=not may_act,
         note=note,
         milestone=milestone,
-        saved=request.args.get("saved") if request.method == "GET" else None,  # not beside a new error
         form=next((f for f in (decision, note, milestone) if f.errors), None),
     )
