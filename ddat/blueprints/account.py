@@ -5,8 +5,9 @@ from flask_login import current_user
 from werkzeug.security import check_password_hash
 
 from .. import db
-from ..account_forms import ChangePasswordForm, ConfirmForm
 from ..auth import end_every_session, hash_password, start_session
+from ..forms.account import ChangePasswordForm
+from ..forms.common import ConfirmForm
 from ..limits import configured, limiter
 from ..permissions import signed_in
 from ..services import audit

@@ -8,8 +8,9 @@ from sqlmodel import select
 from werkzeug.urls import iri_to_uri
 
 from .. import db
-from ..account_forms import ConfirmForm, RegisterForm, SignInForm
 from ..auth import authenticate, end_session, hash_password, normalise_email, start_session
+from ..forms.account import RegisterForm, SignInForm
+from ..forms.common import ConfirmForm
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..models import User
 from ..permissions import public
@@ -105,6 +106,6 @@ def register():
             audit.record(database, "account.created", user.id, user.role, "user_account", str(user.id))
             database.commit()
             start_session(user)
-            session["display_name"] = form.display_name.data.strip()
+            session["display_name"] = form.display_name.data
             return redirect(url_for("profile.about_you"))
     return render_template("auth/register.html", form=form)

@@ -6,19 +6,19 @@ from flask_login import current_user
 from sqlmodel import select
 
 from ... import db
-from ...account_forms import select_choices
 from ...downloads import attachment
-from ...learning_forms import PeopleForm, ResolveForm, SessionForm
+from ...forms.common import ImportForm
+from ...forms.learning import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
 from ...models import Department, LearningSession, Person, Registration
 from ...permissions import role_required
-from ...scheme_forms import ImportForm
 from ...services import audit, learning, learning_records
 from ...services.attendance_import import import_attendance
 from ...services.csv_files import csv_text
 from ...services.csv_import import find_people, nothing_imported
 from ...services.framework import current_framework
 from ...services.schemes import department_scope, people_in_scope
+from ...vocabulary import REGISTRATION_STATUS_NAMES
 from . import bp
 from .common import HR, item_or_404, may_change, owned_item_or_403, session_or_404
 
@@ -29,9 +29,9 @@ MAX_PROBLEMS_LISTED = 20
 @role_required(*HR)
 def new_session(slug: str):
     item = owned_item_or_403(slug)
-    form = SessionForm()
+    form = SessionForm.for_session(None)
     if form.validate_on_submit():
-        session = LearningSession(item_id=item.id, **_session_answers(form))
+        session = LearningSession(item_id=item.id, **form.answers())
         learning.save_session(db.session(), session, {}, current_user)
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="created"))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
@@ -42,30 +42,11 @@ def new_session(slug: str):
 def edit_session(slug: str, session_id: int):
     item = owned_item_or_403(slug)
     session = session_or_404(item, session_id)
-    starts, ends = learning.to_uk(session.starts_at), learning.to_uk(session.ends_at)
-    data = {
-        "day": starts.date(),
-        "starts": starts.time(),
-        "ends": ends.time(),
-        "online": "yes" if session.online else "no",
-        "location": session.location,
-        "capacity": session.capacity,
-    }
-    form = SessionForm(data=data if request.method == "GET" else None)
+    form = SessionForm.for_session(session)
     if form.validate_on_submit():
-        learning.save_session(db.session(), session, _session_answers(form), current_user)
+        learning.save_session(db.session(), session, form.answers(), current_user)
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id, saved="updated"))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
-
-
-def _session_answers(form: SessionForm) -> dict:
-    return {
-        "starts_at": learning.uk_time(form.day.data, form.starts.data),
-        "ends_at": learning.uk_time(form.day.data, form.ends.data),
-        "online": form.online.data == "yes",
-        "location": form.location.data.strip(),
-        "capacity": form.capacity.data,
-    }
 
 
 def _registrations(session: LearningSession) -> list[tuple[Registration, Person, str]]:
@@ -95,7 +76,7 @@ def session_page(slug: str, session_id: int):
     if request.args.get("format") == "csv":
         _record_view("learning.session_exported", session)
         rows = [
-            [p.display_name, p.staff_number or "", dept, p.grade, learning.STATUS_NAMES[r.status]]
+            [p.display_name, p.staff_number or "", dept, p.grade, REGISTRATION_STATUS_NAMES[r.status]]
             for r, p, dept in registrations
         ]
         body = csv_text(["Name", "Staff number", "Department", "Grade", "Status"], rows)
@@ -119,12 +100,12 @@ def _render_session(item, session, people_form: PeopleForm, saved=None, problems
         registrations=_registrations(session),
         taken=learning.places_taken(db.session(), session.id),
         started=session.starts_at <= learning.uk_now(),
-        status_names=learning.STATUS_NAMES,
+        status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
         may_change=may_change(item),
         disputes=learning_records.open_disputes(db.session(), session, current_user),
-        resolve_form=_resolve_form(),
+        resolve_form=ResolveForm(),
         form=people_form,
         saved=saved,
         problems=problems,
@@ -178,12 +159,6 @@ def record_attendance(slug: str, session_id: int):
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id, saved=saved))
 
 
-def _resolve_form() -> ResolveForm:
-    form = ResolveForm()
-    form.resolution.choices = select_choices(learning_records.RESOLUTIONS.items())
-    return form
-
-
 @bp.post("/<slug>/sessions/<int:session_id>/disputes/<int:registration_id>")
 @role_required(*HR)
 def resolve_dispute(slug: str, session_id: int, registration_id: int):
@@ -195,7 +170,7 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
         flash("That dispute has already been settled, or is not one you can see", "problem")
         return redirect(url)
     registration, person = disputed[registration_id]
-    form = _resolve_form()
+    form = ResolveForm()
     if not form.validate_on_submit():
         flash(f"{person.display_name}: select how to settle the dispute", "problem")
         return redirect(url)

@@ -4,9 +4,9 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from ... import db
+from ...forms.common import ImportForm
 from ...limits import configured, limiter, user_key
 from ...permissions import role_required
-from ...scheme_forms import ImportForm
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members

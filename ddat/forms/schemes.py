@@ -1,79 +1,26 @@
 """Forms HR uses to run cohort schemes, and the one civil servants use to apply."""
 
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovDateInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import SubmitField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from ..models import SCHEME_STATUSES
+from ..vocabulary import MEMBER_STATUS_NAMES, PROFESSION_NAMES, SCHEME_STATUS_NAMES, named
+from .base import Form
+from .fields import (
+    ChoiceField,
+    GovDateField,
+    MultiChoiceField,
+    RadioChoiceField,
+    WholeNumberField,
+    select_choices,
+    text,
 )
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-
-from .account_forms import PROFESSION_NAMES, ChoiceField, MultiChoiceField, RadioChoiceField, select_choices
-from .models import SCHEME_STATUSES
-from .services.schemes import STATUS_NAMES
 
 
-class GovDateField(DateField):
-    """Day, month and year boxes with GOV.UK messages for a missing or impossible date."""
-
-    def __init__(self, label, what: str, optional: bool = False, **kwargs):
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.what = what
-        self.optional = optional
-
-    def process_formdata(self, valuelist):
-        # The widget needs exactly day, month and year, even when another form on the page
-        # was posted or the request was tampered with.
-        self.raw_data = valuelist = ([*valuelist, "", "", ""])[:3]
-        if not any(v.strip() for v in valuelist):
-            self.data = None
-            if not self.optional:
-                raise ValueError(f"Enter {self.what}")
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError:
-            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date") from None
-
-
-class WholeNumberField(IntegerField):
-    def __init__(self, label, message: str, **kwargs):
-        super().__init__(label, widget=GovTextInput(), **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        if not raw:
-            self.data = None
-            return
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
-            self.data = None
-            raise ValueError(self.message)
-        self.data = int(raw)
-
-
-class SchemeForm(FlaskForm):
-    name = StringField(
-        "Scheme name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a scheme name"),
-            Length(max=120, message="Scheme name must be 120 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "Description (optional)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000, message="Description must be 2,000 characters or fewer")],
-    )
+class SchemeForm(Form):
+    name = text("Scheme name", 120, required="Enter a scheme name")
+    description = text("Description (optional)", 2000, optional=True, area=True)
     target_1 = ChoiceField("Target role level", widget=GovSelect(), choose_message="Select a target role level")
     target_2 = ChoiceField(
         "Second target role level (optional)",
@@ -123,12 +70,59 @@ class SchemeForm(FlaskForm):
     ends_on = GovDateField("Scheme ends", "the date the scheme ends")
     status = RadioChoiceField(
         "Status",
-        choices=select_choices((s, STATUS_NAMES[s]) for s in SCHEME_STATUSES),
+        choices=select_choices(named(SCHEME_STATUS_NAMES, SCHEME_STATUSES)),
         widget=GovRadioInput(),
         message="Select a status",
         default="draft",
     )
     submit = SubmitField("Save scheme", widget=GovSubmitInput())
+
+    @classmethod
+    def for_scheme(cls, scheme, *, levels, grades, departments: dict[int, str]) -> "SchemeForm":
+        """The form for a new scheme (None) or with this scheme's answers, offering these
+        role levels as targets, grades, and departments (by id)."""
+        data = {}
+        if scheme is not None:
+            targets = scheme.target_levels + ["", ""]
+            data = {
+                "name": scheme.name,
+                "description": scheme.description,
+                "target_1": targets[0],
+                "target_2": targets[1],
+                "target_3": targets[2],
+                "professions": scheme.professions,
+                "grade_from": scheme.grade_from,
+                "grade_to": scheme.grade_to,
+                "departments": [str(d) for d in scheme.department_ids],
+                "min_fit": scheme.min_fit,
+                "capacity": scheme.capacity,
+                "opens_on": scheme.opens_on,
+                "closes_on": scheme.closes_on,
+                "starts_on": scheme.starts_on,
+                "ends_on": scheme.ends_on,
+                "status": scheme.status,
+            }
+        form = cls.showing(data)
+        form.target_1.choices = select_choices([("", "Choose a role level"), *levels])
+        form.target_2.choices = select_choices([("", "No second target"), *levels])
+        form.target_3.choices = select_choices([("", "No third target"), *levels])
+        grade_choices = [(g, g) for g in grades]
+        form.grade_from.choices = select_choices([("", "Choose a grade"), *grade_choices])
+        form.grade_to.choices = select_choices([("", "Choose a grade"), *grade_choices])
+        form.departments.choices = select_choices(
+            (str(i), n) for i, n in sorted(departments.items(), key=lambda kv: kv[1])
+        )
+        return form
+
+    def answers(self, department_scope: int | None) -> dict:
+        """What `save_scheme` needs. Departmental HR (a `department_scope`) open a scheme to
+        their own people only."""
+        answers = {name: field.data for name, field in self._fields.items()}
+        answers["targets"] = [self.target_1.data, self.target_2.data, self.target_3.data]
+        answers["description"] = self.description.data or ""
+        if department_scope is not None:
+            answers["departments"] = [str(department_scope)]
+        return answers
 
     def validate_target_2(self, field):
         if field.data and field.data == self.target_1.data:
@@ -153,29 +147,24 @@ class SchemeForm(FlaskForm):
             raise ValidationError("The scheme must end after it starts")
 
 
-class ApplyForm(FlaskForm):
-    statement = TextAreaField(
+class ApplyForm(Form):
+    statement = text(
         "Why do you want to join this scheme?",
+        1000,
+        required="Enter why you want to join this scheme",
+        called="Your statement",
+        count=True,
         description="Tell HR in a few sentences what you would bring and what you hope to learn.",
-        widget=GovCharacterCount(),
-        validators=[
-            InputRequired(message="Enter why you want to join this scheme"),
-            Length(max=1000, message="Your statement must be 1,000 characters or fewer"),
-        ],
     )
     submit = SubmitField("Send application", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
-    """Moving a member on. The allowed statuses are set per member."""
+class DecisionForm(Form):
+    """Moving a member on, to one of the statuses allowed next for them."""
 
     status = RadioChoiceField("What happens next?", widget=GovRadioInput(), message="Select what happens next")
-    reason = TextAreaField(
-        "Reason (needed if declined or withdrawn)",
-        widget=GovTextArea(),
-        # Not Optional(): that would stop the check that declined or withdrawn has a reason.
-        validators=[Length(max=500, message="Reason must be 500 characters or fewer")],
-    )
+    # Not optional: that would stop the check that declined or withdrawn has a reason.
+    reason = text("Reason (needed if declined or withdrawn)", 500, called="Reason", area=True)
     placed_level = ChoiceField(
         "Role level they were placed in (if placed)",
         widget=GovSelect(),
@@ -185,8 +174,25 @@ class DecisionForm(FlaskForm):
     placed_on = GovDateField("Date placed (if placed)", "the date they were placed", optional=True)
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
+    @classmethod
+    def for_statuses(cls, statuses, levels) -> "DecisionForm":
+        """Offering these next statuses, and these role levels to be placed in."""
+        form = cls()
+        form.status.choices = select_choices(named(MEMBER_STATUS_NAMES, statuses))
+        form.placed_level.choices = select_choices([("", "Choose a role level"), *levels])
+        return form
+
+    def answers(self) -> dict:
+        """What `scheme_members.move` needs."""
+        return {
+            "status": self.status.data,
+            "reason": self.reason.data or None,
+            "placed_level": self.placed_level.data or None,
+            "placed_on": self.placed_on.data,
+        }
+
     def validate_reason(self, field):
-        if self.status.data in ("declined", "withdrawn") and not (field.data or "").strip():
+        if self.status.data in ("declined", "withdrawn") and not field.data:
             raise ValidationError("Enter a reason")
 
     def validate_placed_level(self, field):
@@ -198,37 +204,12 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Enter the date they were placed")
 
 
-class NoteForm(FlaskForm):
-    text = TextAreaField(
-        "Add a note (only HR can see notes)",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Enter a note"),
-            Length(max=2000, message="Note must be 2,000 characters or fewer"),
-        ],
-    )
+class NoteForm(Form):
+    text = text("Add a note (only HR can see notes)", 2000, required="Enter a note", called="Note", area=True)
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
-class MilestoneForm(FlaskForm):
-    name = StringField(
-        "Milestone",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a milestone"),
-            Length(max=200, message="Milestone must be 200 characters or fewer"),
-        ],
-    )
+class MilestoneForm(Form):
+    name = text("Milestone", 200, required="Enter a milestone")
     achieved_on = GovDateField("Date reached", "the date the milestone was reached")
     submit = SubmitField("Add milestone", widget=GovSubmitInput())
-
-
-class ImportForm(FlaskForm):
-    file = FileField("Upload a CSV file", widget=GovFileInput())
-    submit = SubmitField("Import members", widget=GovSubmitInput())
-
-    def validate_file(self, field):
-        if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError("Select a CSV file")
-        if not field.data.filename.lower().endswith(".csv"):
-            raise ValidationError("The selected file must be a CSV")

@@ -1,0 +1,25 @@
+"""Forms more than one area uses: a confirming button and a CSV upload."""
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import SubmitField
+from wtforms.validators import ValidationError
+
+from .base import Form
+
+
+class ConfirmForm(Form):
+    """A single button that changes something, protected by CSRF."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ImportForm(Form):
+    file = FileField("Upload a CSV file", widget=GovFileInput())
+    submit = SubmitField("Import members", widget=GovSubmitInput())
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Select a CSV file")
+        if not field.data.filename.lower().endswith(".csv"):
+            raise ValidationError("The selected file must be a CSV")
