@@ -23,3 +23,11 @@ class ImportForm(Form):
             raise ValidationError("Select a CSV file")
         if not field.data.filename.lower().endswith(".csv"):
             raise ValidationError("The selected file must be a CSV")
+
+    def content(self, limit: int) -> bytes | None:
+        """The file sent, or None (and the error shown) when it is larger than `limit` bytes."""
+        content = self.file.data.read(limit + 1)
+        if len(content) > limit:
+            self.file.errors.append("The selected file must be smaller than 5 MB")
+            return None
+        return content

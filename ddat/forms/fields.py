@@ -43,6 +43,19 @@ def text(
     )
 
 
+class After:
+    """The answer comes after another field's (or on the same day, `or_same`). A missing
+    answer on either side is left to the other checks."""
+
+    def __init__(self, other: str, message: str, *, or_same: bool = False):
+        self.other, self.message, self.or_same = other, message, or_same
+
+    def __call__(self, form, field):
+        earlier = form[self.other].data
+        if field.data and earlier and (field.data < earlier if self.or_same else field.data <= earlier):
+            raise ValidationError(self.message)
+
+
 def select_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 

@@ -15,6 +15,7 @@ from ..services.learning import to_uk, uk_time
 from ..vocabulary import FORMAT_NAMES, RESOLUTION_NAMES, level_choices
 from .base import Form
 from .fields import (
+    After,
     ChoiceField,
     GovDateField,
     HoursField,
@@ -145,7 +146,14 @@ class SessionForm(Form):
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter the start time")],
     )
-    ends = TimeField("End time", widget=GovTextInput(), validators=[InputRequired(message="Enter the end time")])
+    ends = TimeField(
+        "End time",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the end time"),
+            After("starts", "End time must be after the start time"),
+        ],
+    )
     online = RadioChoiceField(
         "Where is it?",
         choices=select_choices([("no", "In person"), ("yes", "Online")]),
@@ -193,10 +201,6 @@ class SessionForm(Form):
             "location": self.location.data,
             "capacity": self.capacity.data,
         }
-
-    def validate_ends(self, field):
-        if field.data and self.starts.data and field.data <= self.starts.data:
-            raise ValidationError("End time must be after the start time")
 
 
 class PeopleForm(Form):

@@ -8,6 +8,7 @@ from ..models import SCHEME_STATUSES
 from ..vocabulary import MEMBER_STATUS_NAMES, PROFESSION_NAMES, SCHEME_STATUS_NAMES, named
 from .base import Form
 from .fields import (
+    After,
     ChoiceField,
     GovDateField,
     MultiChoiceField,
@@ -65,9 +66,17 @@ class SchemeForm(Form):
         ],
     )
     opens_on = GovDateField("Applications open", "the date applications open", description="For example, 15 1 2027")
-    closes_on = GovDateField("Applications close", "the date applications close")
+    closes_on = GovDateField(
+        "Applications close",
+        "the date applications close",
+        validators=[After("opens_on", "Applications must close on or after the date they open", or_same=True)],
+    )
     starts_on = GovDateField("Scheme starts", "the date the scheme starts")
-    ends_on = GovDateField("Scheme ends", "the date the scheme ends")
+    ends_on = GovDateField(
+        "Scheme ends",
+        "the date the scheme ends",
+        validators=[After("starts_on", "The scheme must end after it starts")],
+    )
     status = RadioChoiceField(
         "Status",
         choices=select_choices(named(SCHEME_STATUS_NAMES, SCHEME_STATUSES)),
@@ -137,14 +146,6 @@ class SchemeForm(Form):
         if self.grade_from.data in order and field.data in order:
             if order.index(field.data) < order.index(self.grade_from.data):
                 raise ValidationError("Highest grade must be the same as or above the lowest grade")
-
-    def validate_closes_on(self, field):
-        if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("Applications must close on or after the date they open")
-
-    def validate_ends_on(self, field):
-        if field.data and self.starts_on.data and field.data <= self.starts_on.data:
-            raise ValidationError("The scheme must end after it starts")
 
 
 class ApplyForm(Form):

@@ -228,17 +228,14 @@ def import_page(slug: str, session_id: int):
     session = session_or_404(item, session_id)
     form = ImportForm()
     result = None
-    if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
-        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
-            form.file.errors.append("The selected file must be smaller than 5 MB")
-        else:
-            fw = current_framework(db.session())
-            result = import_attendance(db.session(), fw, session, current_user, content)
-            if result.ok:
-                return render_template("masterclasses/imported.html", item=item, session=session, result=result)
-            db.session().rollback()
-            form.file.errors.append(nothing_imported(len(result.errors)))
+    content = form.content(current_app.config["MAX_IMPORT_BYTES"]) if form.validate_on_submit() else None
+    if content is not None:
+        fw = current_framework(db.session())
+        result = import_attendance(db.session(), fw, session, current_user, content)
+        if result.ok:
+            return render_template("masterclasses/imported.html", item=item, session=session, result=result)
+        db.session().rollback()
+        form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
 
 

@@ -21,13 +21,10 @@ def import_page(scheme_id: int):
     scheme = my_scheme(scheme_id)
     form = ImportForm()
     result = None
-    if form.validate_on_submit():
-        content = form.file.data.read(current_app.config["MAX_IMPORT_BYTES"] + 1)
-        if len(content) > current_app.config["MAX_IMPORT_BYTES"]:
-            form.file.errors.append("The selected file must be smaller than 5 MB")
-        else:
-            result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
-            if result.ok:
-                return render_template("schemes/imported.html", scheme=scheme, result=result)
-            form.file.errors.append(nothing_imported(len(result.errors)))
+    content = form.content(current_app.config["MAX_IMPORT_BYTES"]) if form.validate_on_submit() else None
+    if content is not None:
+        result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
+        if result.ok:
+            return render_template("schemes/imported.html", scheme=scheme, result=result)
+        form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("schemes/import.html", scheme=scheme, form=form, result=result)
