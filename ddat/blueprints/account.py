@@ -4,8 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import db
-from ..account_forms import ChangePasswordForm, ConfirmForm
 from ..auth import start_session
+from ..forms.account import ChangePasswordForm
+from ..forms.common import ConfirmForm
 from ..limits import configured, limiter
 from ..permissions import signed_in
 from ..services import accounts

@@ -7,8 +7,9 @@ from flask_login import current_user
 from werkzeug.urls import iri_to_uri
 
 from .. import db
-from ..account_forms import ConfirmForm, RegisterForm, SignInForm
 from ..auth import authenticate, end_session, normalise_email, start_session
+from ..forms.account import RegisterForm, SignInForm
+from ..forms.common import ConfirmForm
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..permissions import public
 from ..services import accounts, audit
@@ -95,6 +96,6 @@ def register():
             form.email.errors.append("An account already exists for this email address: sign in instead")
         else:
             start_session(user)
-            session["display_name"] = form.display_name.data.strip()
+            session["display_name"] = form.display_name.data
             return redirect(url_for("profile.about_you"))
     return render_template("auth/register.html", form=form)

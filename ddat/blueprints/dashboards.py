@@ -9,7 +9,6 @@ from pathways.aggregates import family_skills
 from pathways.matching import transferable_data
 
 from .. import db
-from ..account_forms import PROFESSION_NAMES
 from ..downloads import attachment
 from ..permissions import SEE_AGGREGATES, requires
 from ..services import dashboards as svc
@@ -17,6 +16,7 @@ from ..services.dashboard_filters import grade_bands, month_choices, parse
 from ..services.framework import current_framework
 from ..services.schemes import department_names
 from ..services.uptake import coverage_for_leaders
+from ..vocabulary import PROFESSION_NAMES
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 MAX_TARGETS = 3

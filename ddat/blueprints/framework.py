@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from .. import db
-from ..forms import CompareForm, SearchForm
+from ..forms.search import CompareForm, SearchForm
 from ..permissions import public
 from ..services import explorer
 from ..services.framework import current_framework

@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, and_, true
 from pathways import Framework
 from pathways.matching import transferable_data
 
-from ..account_forms import PROFESSION_NAMES
 from ..models import Person
+from ..vocabulary import PROFESSION_NAMES
 from .population import Population
 
 # Filters that narrow who is counted; removing any one of them gives a wider view a leader can

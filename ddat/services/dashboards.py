@@ -31,8 +31,8 @@ from pathways.disclosure import (
 )
 from pathways.scoring import scoring_model
 
-from ..account_forms import PROFESSION_NAMES
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
+from ..vocabulary import PROFESSION_NAMES
 from .csv_files import csv_text
 from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
 from .disclosure_labels import NOT_APPLICABLE, csv_value, is_hidden

@@ -25,15 +25,6 @@ UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
 LIVE = LIVE_REGISTRATION  # a second registration for the item is refused, by the database too
 OUTCOMES = ("registered", "attended", "no_show", "completed", "cancelled")
-STATUS_NAMES = {
-    "invited": "Invited",
-    "registered": "Registered",
-    "waiting": "On the waiting list",
-    "cancelled": "Cancelled",
-    "attended": "Attended",
-    "no_show": "Did not attend",
-    "completed": "Completed",
-}
 
 
 class RegistrationRefused(Exception):

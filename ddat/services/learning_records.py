@@ -10,16 +10,9 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import LearningItem, LearningSession, Person, Registration, User
+from ..vocabulary import level_name
 from . import audit, course_evidence
-from .results import level_name
 from .schemes import people_in_scope
-
-# How HR can settle a dispute: the completion stands, or what really happened instead.
-RESOLUTIONS = {
-    "confirmed": "The completion is right: it counts again",
-    "attended": "They attended but did not complete it",
-    "no_show": "They did not attend",
-}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """View models for a person's matches, a match explained, and a pathway plan."""
 
 from pathways import (
-    PROFICIENCIES,
     Framework,
     Profile,
     best_next_skills,
@@ -13,14 +12,11 @@ from pathways.matching import explain, ranked_levels, transferable_data
 from pathways.scoring import confidence_band
 
 from ..paging import Page
+from ..vocabulary import level_name
 from .csv_files import csv_text
 
 READINESS = ["ready now", "ready with development", "stretch"]
 MATCHES_PER_PAGE = 10
-
-
-def level_name(level: int) -> str:
-    return PROFICIENCIES[level - 1].capitalize() if level else "Not yet"
 
 
 def gap_view(framework: Framework, gap) -> dict:

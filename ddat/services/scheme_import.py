@@ -15,9 +15,10 @@ from pathways import Framework
 from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
 from ..permissions import department_scope
+from ..vocabulary import MEMBER_STATUS_NAMES
 from . import audit, consent
 from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows
-from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, STATUS_NAMES, move_problems, stamp
+from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, stamp
 
 MAX_NOTE = 2000
 MAX_REASON = 500
@@ -75,8 +76,8 @@ def _check_row(framework, number, record, people, members, seen, errors) -> tupl
     }
     before = len(errors)
     person = identify(number, record, people, seen, errors)
-    if row["status"] not in STATUS_NAMES:
-        errors.append(RowError(number, "status", "Status must be one of: " + ", ".join(STATUS_NAMES)))
+    if row["status"] not in MEMBER_STATUS_NAMES:
+        errors.append(RowError(number, "status", "Status must be one of: " + ", ".join(MEMBER_STATUS_NAMES)))
     if len(row["notes"]) > MAX_NOTE:
         errors.append(RowError(number, "notes", f"Notes must be {MAX_NOTE:,} characters or fewer"))
     if len(row["reason"] or "") > MAX_REASON:
@@ -86,7 +87,7 @@ def _check_row(framework, number, record, people, members, seen, errors) -> tupl
         if row["placed_on"] is None:
             errors.append(RowError(number, "placed_on", "Date placed must be a real date, like 2027-05-31"))
     member = members.get(person.id) if person else None
-    if person and row["status"] in STATUS_NAMES and (member is None or member.status != row["status"]):
+    if person and row["status"] in MEMBER_STATUS_NAMES and (member is None or member.status != row["status"]):
         problems = move_problems(
             framework,
             member.status if member else None,

@@ -14,16 +14,6 @@ from . import audit, consent
 from .profiles import engine_profile, now, ratings_of
 from .schemes import best_target, people_in_scope
 
-STATUS_NAMES = {
-    "invited": "Invited",
-    "applied": "Applied",
-    "shortlisted": "Shortlisted",
-    "enrolled": "Enrolled",
-    "declined": "Declined",
-    "completed": "Completed",
-    "placed": "Placed in a DDaT role",
-    "withdrawn": "Withdrawn",
-}
 # Where HR may move a member next. Declined, placed and withdrawn are final.
 NEXT_STATUSES = {
     "invited": ("declined", "withdrawn"),

@@ -17,7 +17,6 @@ from . import audit
 from .profiles import now
 
 ORDER = ("draft", "open", "running", "closed")
-STATUS_NAMES = {"draft": "Draft", "open": "Open for applications", "running": "Running", "closed": "Closed"}
 
 
 def visible_schemes(db: Session, user: User) -> list[Scheme]:

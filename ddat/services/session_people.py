@@ -10,6 +10,7 @@ from pathways import Framework
 
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
+from ..vocabulary import REGISTRATION_STATUS_NAMES
 from . import audit, learning
 from .csv_files import csv_text
 from .csv_import import find_people
@@ -34,7 +35,10 @@ def registrations(db: Session, session: LearningSession, user: User) -> list[tup
 def registrations_csv(rows: list[tuple[Registration, Person, str]]) -> str:
     return csv_text(
         ["Name", "Staff number", "Department", "Grade", "Status"],
-        [[p.display_name, p.staff_number or "", dept, p.grade, learning.STATUS_NAMES[r.status]] for r, p, dept in rows],
+        [
+            [p.display_name, p.staff_number or "", dept, p.grade, REGISTRATION_STATUS_NAMES[r.status]]
+            for r, p, dept in rows
+        ],
     )
 
 

@@ -37,7 +37,7 @@ def about_you(app, submit, **overrides):
 
 def answer_every_page(submit, level="2"):
     for number, page in enumerate(PAGES, start=1):
-        from ddat.account_forms import field_name
+        from ddat.forms.profile import field_name
 
         response = submit(f"/profile/skills/{number}", {field_name(q.skill): level for q in page})
         assert response.status_code == 302, f"page {number} did not save"
@@ -70,7 +70,7 @@ def test_tampered_choices_get_gov_uk_errors_not_500s(newcomer, app, submit):
     assert "Select your profession" in html
     assert "Select a DDaT role level from the list" in html
     about_you(app, submit)
-    from ddat.account_forms import field_name
+    from ddat.forms.profile import field_name
 
     html = submit("/profile/skills/1", {field_name(PAGES[0][0].skill): "9"}).get_data(as_text=True)
     assert "Select your level for" in html
@@ -92,7 +92,7 @@ def test_experience_pre_selects_suggestions_marked_as_such(newcomer, app, client
 def test_the_whole_assessment_saves_partial_progress_then_submits_a_version(newcomer, app, client, submit):
     about_you(app, submit)
     submit("/profile/experience", {"shown": []})
-    from ddat.account_forms import field_name
+    from ddat.forms.profile import field_name
 
     submit("/profile/skills/1", {field_name(q.skill): "1" for q in PAGES[0]})
     assert "In progress" in client.get("/profile").get_data(as_text=True)
@@ -238,7 +238,7 @@ def test_looking_at_questions_does_not_start_a_new_version(seeded, app, client, 
     html = client.get("/profile/skills/1").get_data(as_text=True)
     assert "checked" in html  # the submitted answers are shown for editing
 
-    from ddat.account_forms import field_name
+    from ddat.forms.profile import field_name
 
     submit("/profile/skills/1", {field_name(q.skill): "3" for q in PAGES[0]})
     assert count_drafts(app) == before + 1
@@ -246,7 +246,7 @@ def test_looking_at_questions_does_not_start_a_new_version(seeded, app, client, 
 
 
 def test_my_data_includes_answers_not_yet_submitted(seeded, client, sign_in, submit):
-    from ddat.account_forms import field_name
+    from ddat.forms.profile import field_name
 
     sign_in("policy.officer@example.gov.uk")
     submit("/profile/skills/1", {field_name(q.skill): "4" for q in PAGES[0]})

@@ -1,16 +1,15 @@
 """The public catalogue and item pages; HR and admins add and edit items."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import select_choices
-from ...learning_forms import FORMAT_NAMES, SKILLS_PER_ITEM, ItemForm
+from ...forms.learning import ItemForm
 from ...models import LearningItem
 from ...permissions import RUN_LEARNING, public, requires
 from ...services import learning
 from ...services.framework import current_framework
-from ...services.results import level_name
+from ...vocabulary import FORMAT_NAMES, level_name
 from ..profile.common import my_person
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403
@@ -53,36 +52,7 @@ def item(slug: str):
 
 def _item_form(item: LearningItem | None) -> ItemForm:
     fw = current_framework(db.session())
-    data = {}
-    if item is not None and request.method == "GET":
-        data = {
-            "name": item.name,
-            "provider": item.provider,
-            "description": item.description,
-            "audience": item.audience,
-            "format": item.format,
-            "duration_hours": item.duration_hours,
-        }
-        for n, (skill, level) in enumerate(item.skills[:SKILLS_PER_ITEM], start=1):
-            data[f"skill_{n}"], data[f"level_{n}"] = skill, str(level)
-    form = ItemForm(data=data)
-    form.audience.choices = select_choices((g, g) for g in fw.grade_codes)
-    skills = sorted(((s.slug, s.name) for s in fw.skills.values()), key=lambda pair: pair[1])
-    for n in range(1, SKILLS_PER_ITEM + 1):
-        getattr(form, f"skill_{n}").choices = select_choices([("", "No skill"), *skills])
-    return form
-
-
-def _answers(form: ItemForm) -> dict:
-    return {
-        "name": form.name.data.strip(),
-        "provider": form.provider.data.strip(),
-        "description": (form.description.data or "").strip(),
-        "audience": form.audience.data or [],
-        "format": form.format.data,
-        "duration_hours": form.duration_hours.data,
-        "skills": form.skills(),
-    }
+    return ItemForm.for_item(item, grades=fw.grade_codes, skills=fw.skills.values())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,7 +60,7 @@ def _answers(form: ItemForm) -> dict:
 def new_item():
     form = _item_form(None)
     if form.validate_on_submit():
-        item = learning.save_item(db.session(), None, _answers(form), current_user)
+        item = learning.save_item(db.session(), None, form.answers(), current_user)
         flash("Learning added to the catalogue.", "success")
         return redirect(url_for("masterclasses.item", slug=item.slug))
     return render_template("masterclasses/item_form.html", form=form, item=None)
@@ -102,7 +72,7 @@ def edit_item(slug: str):
     item = owned_item_or_403(slug)
     form = _item_form(item)
     if form.validate_on_submit():
-        learning.save_item(db.session(), item, _answers(form), current_user)
+        learning.save_item(db.session(), item, form.answers(), current_user)
         flash("Changes saved.", "success")
         return redirect(url_for("masterclasses.item", slug=item.slug))
     return render_template("masterclasses/item_form.html", form=form, item=item)

@@ -5,12 +5,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import ConfirmForm
-from ...learning_forms import FORMAT_NAMES, DisputeForm, FeedbackForm
+from ...forms.common import ConfirmForm
+from ...forms.learning import DisputeForm, FeedbackForm
 from ...permissions import SEE_EXACT_COUNTS, signed_in
 from ...services import learning, learning_records
 from ...services import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...services.framework import current_framework
+from ...vocabulary import FORMAT_NAMES, REGISTRATION_STATUS_NAMES
 from ..profile.common import my_person
 from . import bp
 from .common import item_or_404, session_or_404
@@ -67,7 +68,7 @@ def my_registration(registration_id: int):
         mine=mine,
         record=learning_records.completion_of(db.session(), fw, my_person(), registration_id),
         new=request.args.get("new"),
-        status_names=learning.STATUS_NAMES,
+        status_names=REGISTRATION_STATUS_NAMES,
     )
 
 
@@ -92,13 +93,9 @@ def feedback(registration_id: int):
     if not mine.can_give_feedback:
         abort(404)
     registration = mine.registration
-    form = FeedbackForm(
-        data={"score": str(registration.feedback_score or ""), "comment": registration.feedback_comment or ""}
-        if request.method == "GET"
-        else None
-    )
+    form = FeedbackForm.for_registration(registration)
     if form.validate_on_submit():
-        learning.save_feedback(db.session(), registration, int(form.score.data), (form.comment.data or "").strip())
+        learning.save_feedback(db.session(), registration, **form.answers())
         flash("Thank you for your feedback.", "success")
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/feedback.html", mine=mine, form=form)
@@ -114,7 +111,7 @@ def dispute(registration_id: int):
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     form = DisputeForm()
     if form.validate_on_submit():
-        learning_records.dispute(db.session(), fw, record, form.reason.data.strip(), current_user)
+        learning_records.dispute(db.session(), fw, record, form.reason.data, current_user)
         flash("You have disputed this record. HR will look into it.", "success")
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/dispute.html", record=record, form=form)
@@ -131,5 +128,5 @@ def my_learning():
         completions=learning_records.completions_of(db.session(), fw, person) if person else [],
         registrations=own_learning.my_registrations(db.session(), person) if person else [],
         invitations=own_learning.my_invitations(db.session(), person) if person else [],
-        status_names=learning.STATUS_NAMES,
+        status_names=REGISTRATION_STATUS_NAMES,
     )

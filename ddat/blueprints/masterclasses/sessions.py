@@ -5,18 +5,17 @@ from flask import flash, get_flashed_messages, redirect, render_template, reques
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import select_choices
 from ...downloads import attachment
-from ...learning_forms import PeopleForm, ResolveForm, SessionForm
+from ...forms.common import ImportForm
+from ...forms.learning import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, requires
-from ...scheme_forms import ImportForm
 from ...services import audit, learning, learning_records, session_people
 from ...services.attendance_import import import_attendance
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
-from ...uploads import uploaded_bytes
+from ...vocabulary import REGISTRATION_STATUS_NAMES
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403, session_or_404
 
@@ -27,9 +26,9 @@ MAX_PROBLEMS_LISTED = 20
 @requires(RUN_LEARNING)
 def new_session(slug: str):
     item = owned_item_or_403(slug)
-    form = SessionForm()
+    form = SessionForm.for_session(None)
     if form.validate_on_submit():
-        session = LearningSession(item_id=item.id, **_session_answers(form))
+        session = LearningSession(item_id=item.id, **form.answers())
         learning.save_session(db.session(), session, {}, current_user)
         flash("Session added.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
@@ -41,31 +40,12 @@ def new_session(slug: str):
 def edit_session(slug: str, session_id: int):
     item = owned_item_or_403(slug)
     session = session_or_404(item, session_id)
-    starts, ends = learning.to_uk(session.starts_at), learning.to_uk(session.ends_at)
-    data = {
-        "day": starts.date(),
-        "starts": starts.time(),
-        "ends": ends.time(),
-        "online": "yes" if session.online else "no",
-        "location": session.location,
-        "capacity": session.capacity,
-    }
-    form = SessionForm(data=data if request.method == "GET" else None)
+    form = SessionForm.for_session(session)
     if form.validate_on_submit():
-        learning.save_session(db.session(), session, _session_answers(form), current_user)
+        learning.save_session(db.session(), session, form.answers(), current_user)
         flash("Session changed.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
-
-
-def _session_answers(form: SessionForm) -> dict:
-    return {
-        "starts_at": learning.uk_time(form.day.data, form.starts.data),
-        "ends_at": learning.uk_time(form.day.data, form.ends.data),
-        "online": form.online.data == "yes",
-        "location": form.location.data.strip(),
-        "capacity": form.capacity.data,
-    }
 
 
 def _record_view(action: str, session: LearningSession) -> None:
@@ -99,12 +79,12 @@ def _render_session(item, session, people_form: PeopleForm, problems=(), given_u
         registrations=session_people.registrations(db.session(), session, current_user),
         taken=learning.places_taken(db.session(), session.id),
         started=session.starts_at <= learning.uk_now(),
-        status_names=learning.STATUS_NAMES,
+        status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
         may_change=may_change(item),
         disputes=learning_records.open_disputes(db.session(), session, current_user),
-        resolve_form=_resolve_form(),
+        resolve_form=ResolveForm(),
         form=people_form,
         problems=problems,
         given_up=given_up,
@@ -135,12 +115,6 @@ def record_attendance(slug: str, session_id: int):
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
 
 
-def _resolve_form() -> ResolveForm:
-    form = ResolveForm()
-    form.resolution.choices = select_choices(learning_records.RESOLUTIONS.items())
-    return form
-
-
 @bp.post("/<slug>/sessions/<int:session_id>/disputes/<int:registration_id>")
 @requires(RUN_LEARNING)
 def resolve_dispute(slug: str, session_id: int, registration_id: int):
@@ -152,7 +126,7 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
         flash("That dispute has already been settled, or is not one you can see", "problem")
         return redirect(url)
     registration, person = disputed[registration_id]
-    form = _resolve_form()
+    form = ResolveForm()
     if not form.validate_on_submit():
         flash(f"{person.display_name}: select how to settle the dispute", "problem")
         return redirect(url)
@@ -196,14 +170,13 @@ def import_page(slug: str, session_id: int):
     session = session_or_404(item, session_id)
     form = ImportForm()
     result = None
-    if form.validate_on_submit():
-        content = uploaded_bytes(form.file)
-        if content is not None:
-            fw = current_framework(db.session())
-            result = import_attendance(db.session(), fw, session, current_user, content)
-            if result.ok:
-                return render_template("masterclasses/imported.html", item=item, session=session, result=result)
-            form.file.errors.append(nothing_imported(len(result.errors)))
+    content = form.content() if form.validate_on_submit() else None
+    if content is not None:
+        fw = current_framework(db.session())
+        result = import_attendance(db.session(), fw, session, current_user, content)
+        if result.ok:
+            return render_template("masterclasses/imported.html", item=item, session=session, result=result)
+        form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
 
 

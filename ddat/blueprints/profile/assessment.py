@@ -1,22 +1,16 @@
 """The task list and the self-assessment questions."""
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import (
-    LEVEL_HINTS,
-    PROFESSION_NAMES,
-    AboutYouForm,
-    ConfirmForm,
-    ExperienceForm,
-    field_name,
-    skills_form,
-)
+from ...forms.common import ConfirmForm
+from ...forms.profile import AboutYouForm, ExperienceForm, field_name, skills_form
 from ...permissions import signed_in
 from ...services import explorer
 from ...services import profiles as svc
-from ...services.results import level_name, pathway_targets, target_name
+from ...services.results import pathway_targets, target_name
+from ...vocabulary import LEVEL_HINTS, PROFESSION_NAMES, level_name
 from . import bp
 from .common import framework, my_person, start_with_about_you
 
@@ -43,24 +37,12 @@ def index():
 @signed_in
 def about_you():
     person, fw = my_person(), framework()
-    data = {}
-    if person and request.method == "GET":
-        data = {
-            "profession": person.profession,
-            "grade": person.grade,
-            "department": str(person.department_id),
-            "current_role": person.current_role,
-            "current_level": person.current_level or "",
-        }
-    form = AboutYouForm(data=data)
-    form.grade.choices = [("", "Choose your grade")] + [(g, g) for g in fw.grade_codes]
-    form.department.choices = [("", "Choose a department")] + [
-        (str(d.id), d.name) for d in svc.departments(db.session())
-    ]
-    form.current_level.choices = [("", "I do not work in a DDaT role")] + explorer.level_choices(fw)
+    form = AboutYouForm.for_person(
+        person, grades=fw.grade_codes, departments=svc.departments(db.session()), levels=explorer.level_choices(fw)
+    )
     if form.validate_on_submit():
         name = person.display_name if person else session.pop("display_name", None) or current_user.email
-        svc.save_about_you(db.session(), current_user, name, form.data)
+        svc.save_about_you(db.session(), current_user, name, form.answers())
         return redirect(url_for("profile.experience"))
     return render_template("profile/about.html", form=form)
 
@@ -71,8 +53,7 @@ def experience():
     person, fw = my_person(), framework()
     if person is None:
         return start_with_about_you()
-    form = ExperienceForm(data={"shown": ["/".join(s) for s in svc.experience_of(person)]})
-    form.shown.choices = svc.experience_choices(fw, person.profession)
+    form = ExperienceForm.for_experience(svc.experience_of(person), svc.experience_choices(fw, person.profession))
     if form.validate_on_submit():
         svc.save_experience(db.session(), person, form.shown.data)
         svc.draft_assessment(db.session(), person, fw)
@@ -94,14 +75,14 @@ def skills_page(page: int):
     answered = svc.working_answers(db.session(), person)
     suggested = svc.suggestions_for(fw, person)
     # Answers already given win; otherwise the crosswalk suggestion is pre-selected.
-    data = {
-        field_name(q.skill): str(answered.get(q.skill, suggested.get(q.skill, "")))
+    levels = {
+        q.skill: answered.get(q.skill, suggested.get(q.skill))
         for q in questions
         if q.skill in answered or q.skill in suggested
     }
-    form = skills_form([(q.skill, q.question, q.name) for q in questions], data=data)
+    form = skills_form([(q.skill, q.question, q.name) for q in questions], levels)
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, fw, {q.skill: int(form[field_name(q.skill)].data) for q in questions})
+        svc.save_answers(db.session(), person, fw, form.answers())
         if page < len(pages):
             return redirect(url_for("profile.skills_page", page=page + 1))
         return redirect(url_for("profile.index"))
@@ -116,7 +97,7 @@ def skills_page(page: int):
             for q in questions
             if q.skill in suggested and q.skill not in answered
         },
-        hints=LEVEL_HINTS,
+        hints={str(level): hint for level, hint in LEVEL_HINTS.items()},
         field_name=field_name,
     )
 
@@ -143,13 +124,10 @@ def other_skills_family(family: str):
         abort(404)
     answered = svc.working_answers(db.session(), person)
     form = skills_form(
-        [(s.slug, s.name, s.name) for s in skills],
-        data={field_name(s.slug): str(answered.get(s.slug, 0)) for s in skills},
-        optional=True,
+        [(s.slug, s.name, s.name) for s in skills], {s.slug: answered.get(s.slug, 0) for s in skills}, optional=True
     )
     if form.validate_on_submit():
-        answers = {s.slug: int(form[field_name(s.slug)].data) for s in skills}
-        svc.save_answers(db.session(), person, fw, answers, record_not_yet=False)
+        svc.save_answers(db.session(), person, fw, form.answers(), record_not_yet=False)
         return redirect(url_for("profile.index"))
     return render_template(
         "profile/other_skills_family.html", form=form, skills=skills, family=names[family], field_name=field_name

@@ -6,9 +6,10 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import ConfirmForm, ConsentForm
 from ...auth import end_session
 from ...downloads import attachment
+from ...forms.common import ConfirmForm
+from ...forms.profile import ConsentForm
 from ...permissions import public, signed_in
 from ...services import my_data
 from ...services.my_data import delete_everything
@@ -21,10 +22,10 @@ from .common import my_person
 @signed_in
 def my_data_page():
     person = my_person()
-    form = ConsentForm(data={"shares_with_hr": "yes" if person and person.shares_with_hr else "no"})
+    form = ConsentForm.for_person(person)
     saved = False
     if person and form.validate_on_submit():
-        set_sharing(db.session(), current_user, person, form.shares_with_hr.data == "yes")
+        set_sharing(db.session(), current_user, person, form.shares())
         saved = True
     return render_template("profile/data.html", person=person, form=form, saved=saved)
 

@@ -3,8 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ... import db
-from ...account_forms import ConfirmForm
 from ...downloads import attachment
+from ...forms.common import ConfirmForm
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import profiles

@@ -3,12 +3,13 @@
 from flask import abort, redirect, render_template, url_for
 
 from ... import db
+from ...forms.schemes import ApplyForm
 from ...permissions import signed_in
-from ...scheme_forms import ApplyForm
 from ...services import scheme_members as members
 from ...services.framework import current_framework
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
+from ...vocabulary import MEMBER_STATUS_NAMES
 from ..profile.common import my_person
 from . import bp
 
@@ -35,7 +36,7 @@ def apply_to(scheme_id: int):
     form = ApplyForm()
     if form.validate_on_submit():
         fw = current_framework(db.session())
-        members.apply(db.session(), fw, view["scheme"], person, profile, form.statement.data.strip())
+        members.apply(db.session(), fw, view["scheme"], person, profile, form.statement.data)
         return render_template("schemes/applied.html", scheme=view["scheme"])
     return render_template("schemes/apply.html", form=form, **view)
 
@@ -45,4 +46,4 @@ def apply_to(scheme_id: int):
 def my_applications():
     person = my_person()
     applications = members.my_applications(db.session(), person) if person else []
-    return render_template("schemes/my_applications.html", applications=applications, status_names=members.STATUS_NAMES)
+    return render_template("schemes/my_applications.html", applications=applications, status_names=MEMBER_STATUS_NAMES)

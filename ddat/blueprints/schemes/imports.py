@@ -4,13 +4,12 @@ from flask import render_template
 from flask_login import current_user
 
 from ... import db
+from ...forms.common import ImportForm
 from ...limits import configured, limiter, user_key
 from ...permissions import RUN_SCHEMES, requires
-from ...scheme_forms import ImportForm
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members
-from ...uploads import uploaded_bytes
 from . import bp
 from .common import my_scheme
 
@@ -22,11 +21,10 @@ def import_page(scheme_id: int):
     scheme = my_scheme(scheme_id)
     form = ImportForm()
     result = None
-    if form.validate_on_submit():
-        content = uploaded_bytes(form.file)
-        if content is not None:
-            result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
-            if result.ok:
-                return render_template("schemes/imported.html", scheme=scheme, result=result)
-            form.file.errors.append(nothing_imported(len(result.errors)))
+    content = form.content() if form.validate_on_submit() else None
+    if content is not None:
+        result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
+        if result.ok:
+            return render_template("schemes/imported.html", scheme=scheme, result=result)
+        form.file.errors.append(nothing_imported(len(result.errors)))
     return render_template("schemes/import.html", scheme=scheme, form=form, result=result)

@@ -4,11 +4,10 @@ from flask import abort, flash, get_flashed_messages, redirect, render_template,
 from flask_login import current_user
 
 from ... import db
-from ...account_forms import select_choices
 from ...downloads import attachment
+from ...forms.schemes import DecisionForm, MilestoneForm, NoteForm
 from ...paging import page_number
 from ...permissions import RUN_SCHEMES, requires
-from ...scheme_forms import DecisionForm, MilestoneForm, NoteForm
 from ...services import candidate_pool as pool
 from ...services import consent, explorer
 from ...services import scheme_members as members
@@ -16,6 +15,7 @@ from ...services.csv_files import csv_text
 from ...services.framework import current_framework
 from ...services.results import READINESS
 from ...services.schemes import person_in_scope
+from ...vocabulary import MEMBER_STATUS_NAMES
 from . import bp
 from .common import my_scheme, record_view
 
@@ -45,7 +45,7 @@ def candidates(scheme_id: int):
         targets=[fw.role_levels[t] for t in scheme.target_levels],
         readiness=readiness,
         readiness_options=READINESS,
-        status_names=members.STATUS_NAMES,
+        status_names=MEMBER_STATUS_NAMES,
         problems=get_flashed_messages(category_filter=["problem"]),
         **view,
     )
@@ -71,7 +71,7 @@ def invite(scheme_id: int, person_id: int):
 def member_list(scheme_id: int):
     scheme = my_scheme(scheme_id)
     status = request.args.get("status") or None
-    status = status if status in members.STATUS_NAMES else None
+    status = status if status in MEMBER_STATUS_NAMES else None
     if request.args.get("format") == "csv":
         record_view("scheme.members_exported", "scheme", scheme.id)
         rows = members.all_members(db.session(), scheme, current_user)
@@ -91,17 +91,10 @@ def member_list(scheme_id: int):
         "schemes/members.html",
         scheme=scheme,
         status=status,
-        status_names=members.STATUS_NAMES,
+        status_names=MEMBER_STATUS_NAMES,
         taken=members.places_taken(db.session(), scheme),
         **view,
     )
-
-
-def _decision_form(fw, member) -> DecisionForm:
-    form = DecisionForm()
-    form.status.choices = select_choices((s, members.STATUS_NAMES[s]) for s in members.NEXT_STATUSES[member.status])
-    form.placed_level.choices = select_choices([("", "Choose a role level"), *explorer.level_choices(fw)])
-    return form
 
 
 @bp.route("/<int:scheme_id>/members/<int:member_id>", methods=["GET", "POST"])
@@ -116,29 +109,20 @@ def member(scheme_id: int, member_id: int):
     action = request.form.get("action") if request.method == "POST" else None
     person = members.person_of(database, member)
     may_act = consent.hr_may_act(person, member)
-    decision, note, milestone = _decision_form(fw, member), NoteForm(), MilestoneForm()
+    decision = DecisionForm.for_statuses(members.NEXT_STATUSES[member.status], explorer.level_choices(fw))
+    note, milestone = NoteForm(), MilestoneForm()
     if action == "decision" and decision.validate_on_submit():
-        problem = members.move(
-            database,
-            fw,
-            scheme,
-            member,
-            decision.status.data,
-            (decision.reason.data or "").strip() or None,
-            decision.placed_level.data or None,
-            decision.placed_on.data,
-            actor=current_user,
-        )
+        problem = members.move(database, fw, scheme, member, **decision.answers(), actor=current_user)
         if problem is None:
             flash("Decision saved.", "success")
             return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
         decision.status.errors.append(problem)
     elif action == "note" and note.validate_on_submit():
-        members.add_note(database, member, current_user, note.text.data.strip())
+        members.add_note(database, member, current_user, note.text.data)
         flash("Note added.", "success")
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     elif action == "milestone" and may_act and milestone.validate_on_submit():
-        members.add_milestone(database, member, current_user, milestone.name.data.strip(), milestone.achieved_on.data)
+        members.add_milestone(database, member, current_user, milestone.name.data, milestone.achieved_on.data)
         flash("Milestone added.", "success")
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     if not may_act:  # only what HR may still do is offered (a decision sent anyway is refused by `move`)
@@ -155,7 +139,7 @@ def member(scheme_id: int, member_id: int):
         progress=members.readiness_over_time(database, fw, member),
         notes=members.notes_of(database, member),
         milestones=members.milestones_of(database, member),
-        status_names=members.STATUS_NAMES,
+        status_names=MEMBER_STATUS_NAMES,
         decision=decision if decision.status.choices else None,  # none for a placed member
         stopped_sharing=not may_act,
         note=note,

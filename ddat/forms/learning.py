@@ -1,95 +1,42 @@
 """Forms for the learning catalogue, its sessions, registrations and feedback."""
 
-import re
-from datetime import time
-
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from .account_forms import ChoiceField, MultiChoiceField, RadioChoiceField, select_choices
-from .scheme_forms import GovDateField, WholeNumberField
+from ..services.learning import to_uk, uk_time
+from ..vocabulary import FORMAT_NAMES, RESOLUTION_NAMES, level_choices
+from .base import Form
+from .fields import (
+    After,
+    ChoiceField,
+    GovDateField,
+    HoursField,
+    MultiChoiceField,
+    RadioChoiceField,
+    TimeField,
+    WholeNumberField,
+    select_choices,
+    text,
+)
 
-FORMAT_NAMES = {"in_person": "In person", "online": "Online", "blended": "Blended"}
-LEVEL_CHOICES = [("", "Choose a level"), ("1", "Awareness"), ("2", "Working"), ("3", "Practitioner"), ("4", "Expert")]
 SKILLS_PER_ITEM = 3
 MAX_DURATION_HOURS = 1000
-TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 
 
-class HoursField(StringField):
-    """Hours as a number of up to one decimal place, like 1.5."""
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.raw = raw
-        self.data = None
-        if not raw:
-            return
-        if not re.fullmatch(r"\d{1,4}(\.\d)?", raw):
-            raise ValueError("Duration must be a number of hours, like 2 or 1.5")
-        self.data = float(raw)
-
-    def _value(self):
-        return getattr(self, "raw", None) or ("" if self.data is None else f"{self.data:g}")
-
-
-class TimeField(StringField):
-    """A time of day typed as people write it: 14:30, 9:00, 2pm or 2:30pm."""
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip().lower()
-        self.raw = raw
-        self.data = None
-        if not raw:
-            return
-        found = TIME_PATTERN.match(raw)
-        hour, minute = (int(found.group(1)), int(found.group(2) or 0)) if found else (99, 99)
-        if found and found.group(3):
-            if not 1 <= hour <= 12:
-                hour = 99
-            hour = hour % 12 + (12 if found.group(3) == "pm" else 0)
-        if hour > 23 or minute > 59:
-            raise ValueError(f"{self.label.text} must be a real time, like 10:00 or 2pm")
-        self.data = time(hour, minute)
-
-    def _value(self):
-        return getattr(self, "raw", None) or (self.data.strftime("%H:%M") if self.data else "")
-
-
-class ItemForm(FlaskForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
+class ItemForm(Form):
+    name = text("Name", 200, required="Enter a name")
+    provider = text(
+        "Provider", 120, required="Enter the provider", description="For example, Office for National Statistics"
     )
-    provider = StringField(
-        "Provider",
-        description="For example, Office for National Statistics",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the provider"),
-            Length(max=120, message="Provider must be 120 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "Description (optional)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000, message="Description must be 2,000 characters or fewer")],
-    )
+    description = text("Description (optional)", 2000, optional=True, area=True)
     audience = MultiChoiceField(
         "Who is it for?",
         description="Leave all unselected if it is for every grade.",
@@ -122,7 +69,44 @@ class ItemForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, SKILLS_PER_ITEM + 1):
-            getattr(self, f"level_{n}").choices = select_choices(LEVEL_CHOICES)
+            getattr(self, f"level_{n}").choices = select_choices(
+                [("", "Choose a level"), *level_choices(held_only=True)]
+            )
+
+    @classmethod
+    def for_item(cls, item, *, grades, skills) -> "ItemForm":
+        """The form for a new item (None) or with this item's answers, offering these grades
+        as its audience and these skills (the framework's) to evidence."""
+        data = {}
+        if item is not None:
+            data = {
+                "name": item.name,
+                "provider": item.provider,
+                "description": item.description,
+                "audience": item.audience,
+                "format": item.format,
+                "duration_hours": item.duration_hours,
+            }
+            for n, (skill, level) in enumerate(item.skills[:SKILLS_PER_ITEM], start=1):
+                data[f"skill_{n}"], data[f"level_{n}"] = skill, str(level)
+        form = cls.showing(data)
+        form.audience.choices = select_choices((g, g) for g in grades)
+        by_name = sorted(((s.slug, s.name) for s in skills), key=lambda pair: pair[1])
+        for n in range(1, SKILLS_PER_ITEM + 1):
+            getattr(form, f"skill_{n}").choices = select_choices([("", "No skill"), *by_name])
+        return form
+
+    def answers(self) -> dict:
+        """What `learning.save_item` needs."""
+        return {
+            "name": self.name.data,
+            "provider": self.provider.data,
+            "description": self.description.data or "",
+            "audience": self.audience.data or [],
+            "format": self.format.data,
+            "duration_hours": self.duration_hours.data,
+            "skills": self.skills(),
+        }
 
     def validate_duration_hours(self, field):
         if field.data is not None and not 0 < field.data <= MAX_DURATION_HOURS:
@@ -154,7 +138,7 @@ class ItemForm(FlaskForm):
         return pairs
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     day = GovDateField("Date", "the date of the session", description="For example, 27 3 2027")
     starts = TimeField(
         "Start time",
@@ -162,21 +146,25 @@ class SessionForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter the start time")],
     )
-    ends = TimeField("End time", widget=GovTextInput(), validators=[InputRequired(message="Enter the end time")])
+    ends = TimeField(
+        "End time",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the end time"),
+            After("starts", "End time must be after the start time"),
+        ],
+    )
     online = RadioChoiceField(
         "Where is it?",
         choices=select_choices([("no", "In person"), ("yes", "Online")]),
         widget=GovRadioInput(),
         message="Select in person or online",
     )
-    location = StringField(
+    location = text(
         "Place or joining details",
+        200,
+        required="Enter the place or joining details",
         description="An address for in person, or how people will join online",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the place or joining details"),
-            Length(max=200, message="Place or joining details must be 200 characters or fewer"),
-        ],
     )
     capacity = WholeNumberField(
         "Places",
@@ -188,19 +176,42 @@ class SessionForm(FlaskForm):
     )
     submit = SubmitField("Save session", widget=GovSubmitInput())
 
-    def validate_ends(self, field):
-        if field.data and self.starts.data and field.data <= self.starts.data:
-            raise ValidationError("End time must be after the start time")
+    @classmethod
+    def for_session(cls, session) -> "SessionForm":
+        """The form for a new session (None) or with this session's answers, in UK time."""
+        data = {}
+        if session is not None:
+            starts, ends = to_uk(session.starts_at), to_uk(session.ends_at)
+            data = {
+                "day": starts.date(),
+                "starts": starts.time(),
+                "ends": ends.time(),
+                "online": "yes" if session.online else "no",
+                "location": session.location,
+                "capacity": session.capacity,
+            }
+        return cls.showing(data)
+
+    def answers(self) -> dict:
+        """What `learning.save_session` needs, the times in UTC."""
+        return {
+            "starts_at": uk_time(self.day.data, self.starts.data),
+            "ends_at": uk_time(self.day.data, self.ends.data),
+            "online": self.online.data == "yes",
+            "location": self.location.data,
+            "capacity": self.capacity.data,
+        }
 
 
-class PeopleForm(FlaskForm):
+class PeopleForm(Form):
     """Naming people by staff number or email, one per line, to register or invite them."""
 
-    people = TextAreaField(
+    people = text(
         "Staff numbers or email addresses",
+        20_000,
+        too_long="Enter 1,000 people or fewer at a time",
+        area=True,
         description="One on each line.",
-        widget=GovTextArea(),
-        validators=[Length(max=20_000, message="Enter 1,000 people or fewer at a time")],
     )
     whole_audience = BooleanField(
         "Everyone this learning is for who has not completed it yet", widget=GovCheckboxInput()
@@ -215,40 +226,51 @@ class PeopleForm(FlaskForm):
             raise ValidationError("Enter at least one staff number or email address")
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     score = RadioChoiceField(
         "How useful was it?",
         choices=select_choices([("5", "5 – very useful"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1 – not useful")]),
         widget=GovRadioInput(),
         message="Select how useful it was",
     )
-    comment = TextAreaField(
-        "Anything else you want to tell us? (optional)",
-        widget=GovCharacterCount(),
-        validators=[Optional(), Length(max=1000, message="Your comment must be 1,000 characters or fewer")],
+    comment = text(
+        "Anything else you want to tell us? (optional)", 1000, optional=True, called="Your comment", count=True
     )
     submit = SubmitField("Send feedback", widget=GovSubmitInput())
 
+    @classmethod
+    def for_registration(cls, registration) -> "FeedbackForm":
+        """With the feedback already given for this registration, if any."""
+        return cls.showing(
+            {"score": str(registration.feedback_score or ""), "comment": registration.feedback_comment or ""}
+        )
 
-class DisputeForm(FlaskForm):
-    reason = TextAreaField(
+    def answers(self) -> dict:
+        """What `learning.save_feedback` needs."""
+        return {"score": int(self.score.data), "comment": self.comment.data or ""}
+
+
+class DisputeForm(Form):
+    reason = text(
         "Why is this record wrong?",
+        500,
+        required="Enter why this record is wrong",
+        called="Why this record is wrong",
+        count=True,
         description="For example, you did not take this learning, or not at this session.",
-        widget=GovCharacterCount(),
-        validators=[
-            InputRequired(message="Enter why this record is wrong"),
-            Length(max=500, message="Why this record is wrong must be 500 characters or fewer"),
-        ],
     )
     submit = SubmitField("Dispute this record", widget=GovSubmitInput())
 
     def validate_reason(self, field):
-        if not (field.data or "").strip():
+        if not field.data:
             raise ValidationError("Enter why this record is wrong")
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     resolution = RadioChoiceField(
-        "How do you want to settle it?", widget=GovRadioInput(), message="Select how to settle the dispute"
+        "How do you want to settle it?",
+        choices=select_choices(RESOLUTION_NAMES.items()),
+        widget=GovRadioInput(),
+        message="Select how to settle the dispute",
     )
     submit = SubmitField("Settle the dispute", widget=GovSubmitInput())

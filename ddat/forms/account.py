@@ -1,0 +1,82 @@
+"""Signing in, registering and changing a password."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, StopValidation, ValidationError
+
+from ..auth import email_problem, password_problem
+from .base import Form
+from .fields import text
+
+
+def plain_email(_form, field) -> None:
+    problem = email_problem(field.data or "")
+    if problem:
+        raise StopValidation(problem)
+
+
+def new_password_field(label: str, missing: str) -> PasswordField:
+    """A box for choosing a password; the form checks its strength with `password_problem`."""
+    return PasswordField(
+        label,
+        description="Use 12 characters or more. Three random words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=missing), Length(max=200)],
+    )
+
+
+class SignInForm(Form):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), Length(max=254), plain_email],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class RegisterForm(Form):
+    display_name = text("Full name", 200, required="Enter your full name")
+    email = text(
+        "Work email address",
+        254,
+        required="Enter your work email address",
+        called="Email address",
+        validators=[
+            plain_email,
+            Email(
+                message="Enter an email address in the correct format, like name@example.gov.uk",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    password = new_password_field("Create a password", "Enter a password")
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = new_password_field("New password", "Enter a new password")
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "", self.email)
+        if problem:
+            raise ValidationError(problem)
+        if field.data == self.current_password.data:
+            raise ValidationError("New password must be different from your current password")

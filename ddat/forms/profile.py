@@ -1,0 +1,133 @@
+"""A person's profile: about you, their experience, the skills questions and sharing with HR."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import SubmitField
+
+from ..vocabulary import PROFESSION_NAMES, level_choices
+from .base import Form
+from .fields import ChoiceField, MultiChoiceField, RadioChoiceField, select_choices, text
+
+
+class AboutYouForm(Form):
+    profession = RadioChoiceField(
+        "What is your profession?",
+        choices=select_choices(PROFESSION_NAMES.items()),
+        widget=GovRadioInput(),
+        message="Select your profession",
+    )
+    grade = ChoiceField(
+        "What is your substantive grade?",
+        widget=GovSelect(),
+        choose_message="Select your grade",
+    )
+    department = ChoiceField(
+        "Which department or agency do you work for?",
+        widget=GovSelect(),
+        choose_message="Select your department",
+    )
+    current_role = text("What is your current job title? (optional)", 200, optional=True, called="Job title")
+    current_level = ChoiceField(
+        "If you already work in a DDaT role, which role level? (optional)",
+        widget=GovSelect(),
+        choose_message="Select a DDaT role level from the list",
+        optional=True,
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    @classmethod
+    def for_person(cls, person, *, grades, departments, levels: list[tuple[str, str]]) -> "AboutYouForm":
+        """The form with this person's answers (None: someone new), offering these grades,
+        departments (rows with an id and a name) and DDaT role levels."""
+        data = {}
+        if person is not None:
+            data = {
+                "profession": person.profession,
+                "grade": person.grade,
+                "department": str(person.department_id),
+                "current_role": person.current_role,
+                "current_level": person.current_level or "",
+            }
+        form = cls.showing(data)
+        form.grade.choices = [("", "Choose your grade")] + [(g, g) for g in grades]
+        form.department.choices = [("", "Choose a department")] + [(str(d.id), d.name) for d in departments]
+        form.current_level.choices = [("", "I do not work in a DDaT role")] + levels
+        return form
+
+    def answers(self) -> dict:
+        return {
+            name: self[name].data for name in ("profession", "grade", "department", "current_role", "current_level")
+        }
+
+
+class ExperienceForm(Form):
+    shown = MultiChoiceField(
+        "Which of these have you shown in your work?",
+        description=(
+            "Select all that apply. We use them to suggest answers to the next questions;"
+            " you can change every suggestion."
+        ),
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    @classmethod
+    def for_experience(cls, experience: list[tuple[str, ...]], choices: list[tuple[str, str]]) -> "ExperienceForm":
+        """Ticked where the person has shown it: each piece of experience is its source's parts."""
+        form = cls(data={"shown": ["/".join(parts) for parts in experience]})
+        form.shown.choices = choices
+        return form
+
+
+class ConsentForm(Form):
+    shares_with_hr = RadioChoiceField(
+        "Can HR see your profile when they look for people for cohort schemes?",
+        choices=select_choices([("yes", "Yes, HR can see my profile"), ("no", "No, keep my profile private")]),
+        widget=GovRadioInput(),
+        message="Select whether HR can see your profile",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    @classmethod
+    def for_person(cls, person) -> "ConsentForm":
+        return cls(data={"shares_with_hr": "yes" if person and person.shares_with_hr else "no"})
+
+    def shares(self) -> bool:
+        return self.shares_with_hr.data == "yes"
+
+
+def field_name(skill: str) -> str:
+    """Skill slugs use hyphens only, so this is reversible."""
+    return "skill_" + skill.replace("-", "_")
+
+
+def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], optional=False) -> Form:
+    """A page of skill questions, (skill slug, question, short name), each with five levels,
+    starting at the given level of each skill that has one.
+
+    Required questions are radios; optional ones (other DDaT skills) are compact selects
+    that start at "Not yet".
+    """
+
+    class SkillsForm(Form):
+        submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+        def answers(self) -> dict[str, int]:
+            """The level chosen for each skill asked about."""
+            return {skill: int(self[field_name(skill)].data) for skill, _, _ in questions}
+
+    for skill, question, name in questions:
+        message = f"Select your level for {name[0].lower()}{name[1:]}"
+        if optional:
+            field = ChoiceField(
+                question,
+                choices=select_choices(level_choices()),
+                default="0",
+                widget=GovSelect(),
+                choose_message=message,
+            )
+        else:
+            field = RadioChoiceField(
+                question, choices=select_choices(level_choices()), widget=GovRadioInput(), message=message
+            )
+        setattr(SkillsForm, field_name(skill), field)
+    return SkillsForm(data={field_name(skill): str(level) for skill, level in levels.items()})
