@@ -9,6 +9,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from pathways.scoring import DEFAULT_THRESHOLDS
+
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
@@ -85,6 +87,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.globals["kept_args"] = _kept_args
     app.jinja_env.globals["rendered_once"] = rendered_once
     app.jinja_env.globals["option_tags"] = option_tags
+    app.jinja_env.globals["thresholds"] = DEFAULT_THRESHOLDS  # the readiness bands pages describe
     app.jinja_env.globals["shown"] = disclosure_labels.label
     app.jinja_env.tests["hidden"] = disclosure_labels.is_hidden
 

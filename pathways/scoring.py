@@ -23,6 +23,12 @@ MAX_EVIDENCE = 10
 CODE_LIMIT = (len(PROFICIENCIES) + 1) * EVIDENCE_BITS  # every rating code is below this (see profile.encode)
 
 
+READY_NOW = "ready now"
+READY_WITH_DEVELOPMENT = "ready with development"
+STRETCH = "stretch"
+READINESS_BANDS = (READY_NOW, READY_WITH_DEVELOPMENT, STRETCH)  # best first
+
+
 @dataclass(frozen=True)
 class Thresholds:
     ready_now: float = 85.0
@@ -30,10 +36,16 @@ class Thresholds:
 
     def band(self, fit: float) -> str:
         if fit >= self.ready_now:
-            return "ready now"
+            return READY_NOW
         if fit >= self.ready_with_development:
-            return "ready with development"
-        return "stretch"
+            return READY_WITH_DEVELOPMENT
+        return STRETCH
+
+    def in_band(self, fits: np.ndarray, band: str) -> np.ndarray:
+        """Which of many fits are in a band: the same rule as `band`, vectorised."""
+        ready = fits >= self.ready_now
+        developing = (fits >= self.ready_with_development) & ~ready
+        return {READY_NOW: ready, READY_WITH_DEVELOPMENT: developing, STRETCH: ~(ready | developing)}[band]
 
 
 DEFAULT_THRESHOLDS = Thresholds()

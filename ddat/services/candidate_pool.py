@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from pathways import Framework, match
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
-from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_model
+from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model
 
 from ..models import Person, Scheme, SchemeMember, User
 from .csv_files import csv_text
@@ -66,12 +66,8 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: 
     population, rows = eligible_rows(db, framework, scheme, user)
     fits = fits_for(population, framework, target)[rows]
     keep = fits >= scheme.min_fit
-    if readiness == "ready now":
-        keep &= fits >= DEFAULT_THRESHOLDS.ready_now
-    elif readiness == "ready with development":
-        keep &= (fits >= DEFAULT_THRESHOLDS.ready_with_development) & (fits < DEFAULT_THRESHOLDS.ready_now)
-    elif readiness == "stretch":
-        keep &= fits < DEFAULT_THRESHOLDS.ready_with_development
+    if readiness in READINESS_BANDS:
+        keep &= DEFAULT_THRESHOLDS.in_band(fits, readiness)
     rows, fits = rows[keep], fits[keep]
     ids = population.person_ids[rows]
     order = np.lexsort((ids, -fits))
