@@ -1,8 +1,7 @@
 """Parts of pages rendered once per process, because they come out the same every time.
 
 GOV.UK Frontend's header, phase banner and footer are the same on every page, yet their
-macros were most of the time a small page took to render (cProfile: about 5 of a 404 page's
-13 ms). `{% call rendered_once(name, *key) %}` keeps a template block's HTML under its name
+macros were most of the time a small page took to render (docs/performance.md). `{% call rendered_once(name, *key) %}` keeps a template block's HTML under its name
 and key: those, the readiness and proficiency tags, the service navigation (one per role and
 page) and the body of each framework page (one per release and slug). The key must name
 everything the block shows; values that differ per request, such as a CSRF token, are put in
@@ -37,7 +36,7 @@ def rendered_once(name: str, *key, fill: dict[str, str] | None = None, caller: C
 def option_tags(choices, selected) -> Markup:
     """`<option>` tags for a select, `selected` (compared as text) marked: a Jinja loop over
     the 201 role levels, three times, was most of the capability gaps page's time. Built with
-    `escape` and plain strings: `Markup.format` is twenty times slower."""
+    `escape` and plain strings, as `Markup.format` is much slower (docs/performance.md)."""
     chosen = "" if selected is None else str(selected)
     tags = []
     for value, text in choices:

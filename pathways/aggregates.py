@@ -6,8 +6,8 @@ level, has a gap), computed once; `count_by_group` then counts them for any set 
 and any grouping. The results are counts of people, so disclosure control can apply to them.
 
 Indicators are kept one row per indicator (indicators × people): each is then one contiguous
-run of memory, which makes counting them 2-20 times faster than columns of a people-first
-array at 200,000 people.
+run of memory, which makes counting them much faster than columns of a people-first array
+(docs/performance.md).
 """
 
 from collections.abc import Sequence
