@@ -17,9 +17,10 @@ from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_c
 
 from ..models import Person, Scheme, SchemeMember, User
 from .csv_files import csv_text
+from .eligibility import Eligibility
 from .population import Population, current_population, sharing_with_hr
 from .results import gap_view
-from .schemes import department_names, department_scope, grades_between
+from .schemes import department_names, department_scope
 
 PER_PAGE = 25
 
@@ -37,16 +38,10 @@ class Ranking:
 def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User) -> tuple[Population, np.ndarray]:
     """Rows (by ascending person id) of the cached population a scheme may consider, before fit.
 
-    The same rules as `eligibility_filter`, applied to the attributes kept with the matrix:
-    a SQL scan of the whole workforce on every request was most of the pool's time.
+    The scheme's rules are applied to the attributes kept with the matrix (`Eligibility.mask`).
     """
     population = current_population(db, framework)
-    grades = grades_between(framework, scheme.grade_from, scheme.grade_to)
-    keep = np.isin(population.grades, Population.codes_of(population.grade_names, grades))
-    if scheme.professions:
-        keep &= np.isin(population.professions, Population.codes_of(population.profession_names, scheme.professions))
-    if scheme.department_ids:
-        keep &= np.isin(population.department_ids, scheme.department_ids)
+    keep = Eligibility.of(framework, scheme).mask(population)
     scope = department_scope(user)
     if scope is not None:
         keep &= population.department_ids == scope
