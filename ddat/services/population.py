@@ -52,6 +52,11 @@ WATCHED = {
 def bump(db: Session, name: str = RATINGS) -> None:
     """Mark data as changed, inside the transaction that changes it. The flush event below
     does this for every ORM change `WATCHED` covers: call it only after a bulk statement."""
+    db.flush()  # anything pending is written first, as with any statement, and may bump too
+    _bump(db, name)
+
+
+def _bump(db: Session, name: str) -> None:
     counters = ChangeCounter.__table__
     connection = db.connection()
     changed = connection.execute(update(counters).where(counters.c.name == name).values(value=counters.c.value + 1))
@@ -65,7 +70,7 @@ def _bump_for_changes(db: OrmSession, _flush_context) -> None:
     # After the rows are written, in the same transaction; the session still holds what
     # the flush wrote (new, changed and deleted objects, with each attribute's history).
     for name in stale_counters(db):
-        bump(db, name)
+        _bump(db, name)
 
 
 def stale_counters(db: OrmSession) -> list[str]:
