@@ -15,7 +15,7 @@ from .migrate import upgrade_to_head
 from .models import ROLES, Department, LearningSession, User
 from .services import audit, audit_search, demo, schemes
 from .services.attendance_import import import_attendance
-from .services.csv_import import ImportResult
+from .services.csv_import import COMMAND_LINE, ImportResult
 from .services.framework import current_framework, load_release
 from .services.scheme_import import import_members
 
@@ -86,8 +86,8 @@ def register_commands(app: Flask) -> None:
         if found is None:
             raise click.ClickException(f"No scheme with the id or name '{scheme}'")
         # Run from the command line, the import acts for central HR: every department's people.
-        operator = User(email="command-line", password_hash="", role="cli")
-        result = import_members(session, current_framework(session), found, operator, csv_file.read_bytes())
+        framework = current_framework(session)
+        result = import_members(session, framework, found, COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)
 
     @app.cli.command("set-role")
@@ -159,6 +159,6 @@ def register_commands(app: Flask) -> None:
         found = session.get(LearningSession, session_id)
         if found is None:
             raise click.ClickException(f"No learning session with the id {session_id}")
-        operator = User(email="command-line", password_hash="", role="cli")
-        result = import_attendance(session, current_framework(session), found, operator, csv_file.read_bytes())
+        framework = current_framework(session)  # as for scheme members: every department's people
+        result = import_attendance(session, framework, found, COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)

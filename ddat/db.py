@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
+from .services import population  # noqa: F401 (its flush event keeps the cache counters for every session)
+
 # How long a request waits for PostgreSQL to accept a connection: a server that does not answer
 # (rather than refusing) must give a "busy" page, not hold a worker until gunicorn kills it.
 POSTGRES_CONNECT_SECONDS = 5
@@ -74,7 +76,7 @@ def _with_pragmas(engine):
         cursor.execute("PRAGMA journal_mode=WAL")
         # Read the database through the operating system's page cache, shared by every
         # connection and worker, rather than each connection's own 2 MB cache: joins that
-        # look up thousands of people by id ran about a quarter faster at 200,000 people.
+        # look up thousands of people by id are faster (docs/performance.md).
         cursor.execute("PRAGMA mmap_size=268435456")
         # Deleted rows are overwritten with zeros, so a deleted account's personal data
         # does not linger in free pages of the file (see forget_deleted_rows for the WAL).

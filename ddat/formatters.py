@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from pathways.disclosure import DEFAULT_THRESHOLD, MIN_ANSWERS
+from pathways.scoring import DEFAULT_THRESHOLDS
 
 from . import permissions
 from .fragments import rendered_once
@@ -58,4 +59,5 @@ def init_formatters(app: Flask) -> None:
         # The smallest group whose numbers are shown, and the fewest answers an average needs.
         threshold=DEFAULT_THRESHOLD,
         min_answers=MIN_ANSWERS,
+        thresholds=DEFAULT_THRESHOLDS,  # the readiness bands pages describe
     )

@@ -1,10 +1,10 @@
 """Parts of pages rendered once per process, because they come out the same every time.
 
 GOV.UK Frontend's header, phase banner and footer are the same on every page, yet their
-macros were most of the time a small page took to render (cProfile: about 5 of a 404 page's
-13 ms). `{% call rendered_once(name, *key) %}` keeps a template block's HTML under its name
-and key: those, the readiness and proficiency tags, the service navigation (one per role and
-page) and the body of each framework page (one per release and slug). The key must name
+macros were most of the time a small page took to render (docs/performance.md).
+`{% call rendered_once(name, *key) %}` keeps a template block's HTML under its name and key:
+those, the readiness and proficiency tags, the service navigation (one per role and page)
+and the body of each framework page (one per release and slug). The key must name
 everything the block shows; values that differ per request, such as a CSRF token, are put in
 afterwards in place of a placeholder.
 """

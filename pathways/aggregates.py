@@ -6,8 +6,8 @@ level, has a gap), computed once; `count_by_group` then counts them for any set 
 and any grouping. The results are counts of people, so disclosure control can apply to them.
 
 Indicators are kept one row per indicator (indicators × people): each is then one contiguous
-run of memory, which makes counting them 2-20 times faster than columns of a people-first
-array at 200,000 people.
+run of memory, which makes counting them much faster than columns of a people-first array
+(docs/performance.md).
 """
 
 from collections.abc import Sequence
@@ -16,10 +16,9 @@ import numpy as np
 
 from .framework import Framework
 from .profile import level_of
-from .scoring import DEFAULT_THRESHOLDS, ScoringModel, Thresholds
+from .scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, ScoringModel, Thresholds
 
 WORKING = 2
-READINESS_BANDS = ("ready now", "ready with development", "stretch")
 
 
 def family_skills(framework: Framework) -> dict[str, list[str]]:
@@ -51,9 +50,7 @@ def readiness_bands(
     """bands × people: True in the one readiness band (ready now, ready with development,
     stretch) each person is in for a role level, as on their own matches page."""
     fit, _ = model.score_level(codes, level_slug)
-    ready = fit >= thresholds.ready_now
-    developing = (fit >= thresholds.ready_with_development) & ~ready
-    return np.vstack([ready, developing, ~(ready | developing)])
+    return np.vstack([thresholds.in_band(fit, band) for band in READINESS_BANDS])
 
 
 def gaps(model: ScoringModel, codes: np.ndarray, level_slug: str) -> tuple[list[str], np.ndarray]:

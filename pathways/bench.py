@@ -15,7 +15,7 @@ import numpy as np
 
 from .framework import load_framework
 from .graph import PathwayGraph
-from .profile import EVIDENCE_KINDS, Profile, Rating, encode
+from .profile import EVIDENCE_KINDS, Profile, Rating, encode, evidence_weight_of, level_of
 from .scoring import match, rank_candidates, score_all_levels, scoring_model
 
 PEOPLE = 200_000
@@ -47,10 +47,10 @@ def _synthetic_people(model, count: int, rng: np.random.Generator) -> np.ndarray
 
 
 def _as_profile(model, row: np.ndarray) -> Profile:
-    kinds = {encode(1, kind) % 16: kind for kind in EVIDENCE_KINDS}
-    return Profile(
-        tuple(Rating(model.skills[c], int(row[c]) // 16, kinds[int(row[c]) % 16]) for c in np.flatnonzero(row))
-    )
+    kinds = {evidence_weight_of(encode(1, kind)): kind for kind in EVIDENCE_KINDS}
+    codes = {int(c): int(row[c]) for c in np.flatnonzero(row)}
+    ratings = (Rating(model.skills[c], level_of(code), kinds[evidence_weight_of(code)]) for c, code in codes.items())
+    return Profile(tuple(ratings))
 
 
 def run() -> dict:

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from .framework import PROFICIENCY_RANK, Framework
-from .profile import Profile, encode
+from .profile import Profile, encode, level_of
 from .scoring import scoring_model
 
 # Hours of learning to reach a proficiency from the one below it (docs/matching.md).
@@ -246,7 +246,7 @@ def held_levels(framework: Framework, profile: Profile) -> dict[str, int]:
     for skill in model.skills:
         code, _ = model.best_code(profile, skill)
         if code:
-            held[skill] = code // 16
+            held[skill] = level_of(code)
     return held
 
 

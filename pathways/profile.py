@@ -9,7 +9,7 @@ from .framework import PROFICIENCIES
 # How much a rating is trusted, out of 10. Integers keep every score exact (see docs/matching.md).
 EVIDENCE_WEIGHTS = {"inferred": 3, "self": 6, "course": 8, "validated": 10}
 EVIDENCE_KINDS = tuple(EVIDENCE_WEIGHTS)
-# A rating is packed into one small integer, level * 16 + evidence weight, so that the
+# A rating is packed into one small integer, level * EVIDENCE_BITS + evidence weight, so that the
 # strongest of several ratings is simply the largest code: higher level first, then
 # better evidence. Codes fit in int8 (at most 4 * 16 + 10 = 74).
 EVIDENCE_BITS = 16

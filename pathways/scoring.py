@@ -20,7 +20,13 @@ from .profile import EVIDENCE_BITS, EVIDENCE_WEIGHTS, Profile, Rating, evidence_
 # integer for every required level 1-4.
 TWELFTHS = 12
 MAX_EVIDENCE = 10
-CODE_LIMIT = 5 * 16  # every rating code is below this (see profile.encode)
+CODE_LIMIT = (len(PROFICIENCIES) + 1) * EVIDENCE_BITS  # every rating code is below this (see profile.encode)
+
+
+READY_NOW = "ready now"
+READY_WITH_DEVELOPMENT = "ready with development"
+STRETCH = "stretch"
+READINESS_BANDS = (READY_NOW, READY_WITH_DEVELOPMENT, STRETCH)  # best first
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,16 @@ class Thresholds:
 
     def band(self, fit: float) -> str:
         if fit >= self.ready_now:
-            return "ready now"
+            return READY_NOW
         if fit >= self.ready_with_development:
-            return "ready with development"
-        return "stretch"
+            return READY_WITH_DEVELOPMENT
+        return STRETCH
+
+    def in_band(self, fits: np.ndarray, band: str) -> np.ndarray:
+        """Which of many fits are in a band: the same rule as `band`, vectorised."""
+        ready = fits >= self.ready_now
+        developing = (fits >= self.ready_with_development) & ~ready
+        return {READY_NOW: ready, READY_WITH_DEVELOPMENT: developing, STRETCH: ~(ready | developing)}[band]
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -275,7 +287,7 @@ def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]
     """One profile against every role level, vectorised over levels."""
     model = scoring_model(framework)
     best = model.with_related(model.codes_row(profile))  # related skills count, as in match()
-    held = best // 16
+    held = level_of(best)
     required = model.required.astype(np.int64)
     safe_required = np.where(required > 0, required, 1)
     credit = np.where(required > 0, TWELFTHS * np.minimum(held, required) // safe_required, 0)
@@ -283,7 +295,7 @@ def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]
     numerator = weighted_credit.sum(axis=1)
     denominator = ((required > 0) * model.weights * TWELFTHS).sum(axis=1)
     fits = 100 * numerator / denominator
-    evidence_num = (weighted_credit * (best % 16)).sum(axis=1)
+    evidence_num = (weighted_credit * evidence_weight_of(best)).sum(axis=1)
     evidence_den = numerator * MAX_EVIDENCE
     confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(fits)), where=evidence_den > 0)
     return [LevelScore(slug, float(fits[i]), float(confidence[i])) for i, slug in enumerate(model.levels)]

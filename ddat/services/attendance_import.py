@@ -14,9 +14,19 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import LearningItem, LearningSession, Person, Registration, User
-from ..permissions import department_scope
 from . import audit, course_evidence
-from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows, who_column
+from .csv_import import (
+    ACTORS_SCOPE,
+    Actor,
+    ImportResult,
+    RequiredColumns,
+    RowError,
+    find_people,
+    identify,
+    read_rows,
+    scope_of,
+    who_column,
+)
 from .learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
 
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
@@ -38,8 +48,15 @@ class AttendanceResult(ImportResult):
 
 
 def import_attendance(
-    db: Session, framework: Framework, session: LearningSession, user: User, content: bytes
+    db: Session,
+    framework: Framework,
+    session: LearningSession,
+    actor: User | Actor,
+    content: bytes,
+    scope=ACTORS_SCOPE,
 ) -> AttendanceResult:
+    """`actor` is who the import is recorded against; `scope` the one department whose people
+    it may name (None: every department)."""
     records, errors = read_rows(content, REQUIRED_COLUMNS)
     result = AttendanceResult(errors)
     if errors:
@@ -47,7 +64,7 @@ def import_attendance(
     if session.starts_at > uk_now():
         result.errors.append(RowError(1, "", "Attendance can only be recorded once the session has started"))
         return result
-    people = find_people(db, records, department_scope(user))
+    people = find_people(db, records, scope_of(actor, scope))
     registrations = {r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == session.id))}
     seen: dict[int, int] = {}
     planned = []
@@ -103,12 +120,12 @@ def import_attendance(
         else:
             result.changed += 1
         given_up: list[Registration] = []
-        if set_outcome(db, framework, registration, status, user, credit_now=False, given_up=given_up):
+        if set_outcome(db, framework, registration, status, actor, credit_now=False, given_up=given_up):
             completed.append(person.id)
         recorded.append(registration)
         result.given_up += [(person, db.get(LearningSession, other.session_id)) for other in given_up]
-    audit_outcomes(db, user, recorded)
-    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, user)
-    audit.record(db, "learning.attendance_imported", user.id, user.role, "learning_session", str(session.id))
+    audit_outcomes(db, actor, recorded)
+    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, actor)
+    audit.record(db, "learning.attendance_imported", actor.id, actor.role, "learning_session", str(session.id))
     db.commit()
     return result

@@ -13,15 +13,16 @@ from sqlmodel import Session, select
 from pathways import Framework, match
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
-from pathways.scoring import DEFAULT_THRESHOLDS, profile_from_codes, scoring_model
+from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model
 
 from ..models import Person, Scheme, SchemeMember, User
 from ..paging import Page
 from ..permissions import department_scope
 from .csv_files import csv_text
+from .eligibility import Eligibility
 from .population import Population, current_population, sharing_with_hr
 from .results import gap_view
-from .schemes import department_names, grades_between
+from .schemes import department_names
 
 PER_PAGE = 25
 
@@ -39,16 +40,10 @@ class Ranking:
 def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User) -> tuple[Population, np.ndarray]:
     """Rows (by ascending person id) of the cached population a scheme may consider, before fit.
 
-    The same rules as `eligibility_filter`, applied to the attributes kept with the matrix:
-    a SQL scan of the whole workforce on every request was most of the pool's time.
+    The scheme's rules are applied to the attributes kept with the matrix (`Eligibility.mask`).
     """
     population = current_population(db, framework)
-    grades = grades_between(framework, scheme.grade_from, scheme.grade_to)
-    keep = np.isin(population.grades, Population.codes_of(population.grade_names, grades))
-    if scheme.professions:
-        keep &= np.isin(population.professions, Population.codes_of(population.profession_names, scheme.professions))
-    if scheme.department_ids:
-        keep &= np.isin(population.department_ids, scheme.department_ids)
+    keep = Eligibility.of(framework, scheme).mask(population)
     scope = department_scope(user)
     if scope is not None:
         keep &= population.department_ids == scope
@@ -68,12 +63,8 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: 
     population, rows = eligible_rows(db, framework, scheme, user)
     fits = fits_for(population, framework, target)[rows]
     keep = fits >= scheme.min_fit
-    if readiness == "ready now":
-        keep &= fits >= DEFAULT_THRESHOLDS.ready_now
-    elif readiness == "ready with development":
-        keep &= (fits >= DEFAULT_THRESHOLDS.ready_with_development) & (fits < DEFAULT_THRESHOLDS.ready_now)
-    elif readiness == "stretch":
-        keep &= fits < DEFAULT_THRESHOLDS.ready_with_development
+    if readiness in READINESS_BANDS:
+        keep &= DEFAULT_THRESHOLDS.in_band(fits, readiness)
     rows, fits = rows[keep], fits[keep]
     ids = population.person_ids[rows]
     order = np.lexsort((ids, -fits))

@@ -74,7 +74,6 @@ def credit(
             changes.append((pid, after))
     if changes:
         _new_versions(db, framework, changes)
-        population.bump(db)
     _into_drafts(db, framework, list(current), evidenced)
     audit.record(
         db,
@@ -102,7 +101,6 @@ def withdraw(db: Session, framework: Framework, credited: list, person_id: int) 
         after = _without(before, skills, own, still)
         if after != before:
             _new_versions(db, framework, [(person_id, after)])
-            population.bump(db)
     drafts = db.exec(select(Assessment).where(Assessment.person_id == person_id, Assessment.submitted_at.is_(None)))
     for draft in drafts:
         rows = {r.skill: r for r in db.exec(select(SkillRating).where(SkillRating.assessment_id == draft.id))}
@@ -187,6 +185,9 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
         people.update().where(people.c.id == bindparam("pid")).values(current_assessment_id=bindparam("aid")),
         [{"pid": pid, "aid": aid} for (pid, _), aid in zip(changes, ids, strict=True)],
     )
+    # Bulk statements, which the ORM's flush events never see (population.WATCHED): the
+    # matrix is marked stale here, once for the whole batch.
+    population.bump(db)
     db.expire_all()  # Person objects in the session must see their new current assessment
 
 

@@ -17,8 +17,8 @@ from pathways import Framework
 from pathways.scoring import scoring_model
 
 from ..models import Person, Scheme, SchemeMember
+from .eligibility import Eligibility
 from .population import current_codes
-from .schemes import eligibility_filter
 
 MEMBER_SHARE = 1 / 200
 
@@ -91,9 +91,8 @@ def seed_schemes(db: Session, framework: Framework, rng: random.Random) -> int:
 
 
 def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.Random) -> int:
-    eligible = db.exec(
-        select(Person.id).where(Person.shares_with_hr, Person.user_id.is_(None), eligibility_filter(framework, scheme))
-    ).all()
+    rules = Eligibility.of(framework, scheme).sql()
+    eligible = db.exec(select(Person.id).where(Person.shares_with_hr, Person.user_id.is_(None), rules)).all()
     chosen = sorted(rng.sample(list(eligible), round(len(eligible) * MEMBER_SHARE)))
     statuses, weights = zip(*OUTCOMES[scheme.status].items(), strict=True)
     drawn = rng.choices(statuses, weights, k=len(chosen))

@@ -16,7 +16,7 @@ from ..models import (
     User,
     UserIdentity,
 )
-from . import audit, population
+from . import audit
 from .csv_files import csv_text
 from .learning import give_up_places
 from .my_learning import my_invitations, my_registrations
@@ -130,7 +130,6 @@ def delete_everything(db: Session, user: User) -> None:
         db.exec(delete(Assessment).where(Assessment.person_id == person.id))
         db.delete(person)
         db.flush()
-        population.bump(db)
     db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
     end_every_session(db, user)
     role = user.role

@@ -1,8 +1,10 @@
 """Everyone's current skills as one people × skills matrix, for ranking candidates.
 
 Building it reads every current rating, so it is cached per process and rebuilt only when
-the framework or the ratings change. Each change bumps a counter row in the database
-(`bump`), so every app server sees the change with one cheap read.
+the framework or the ratings change. Each change bumps a counter row in the database, inside
+the transaction that makes it, so every app server sees the change with one cheap read.
+`WATCHED` declares what each counter covers, and a flush event bumps it whenever the ORM
+writes such a change; only bulk statements, which the ORM does not see, call `bump` themselves.
 
 Who shares their profile with HR is cached the same way under its own counter (`CONSENT`):
 consent changes far more often than it is worth rebuilding the matrix for.
@@ -14,24 +16,94 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from sqlalchemy import update
+from sqlalchemy import event, insert, inspect, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from pathways import Framework, codes_from_rows
 
-from ..models import ChangeCounter, Person, SkillRating
+from ..models import Assessment, ChangeCounter, Person, SkillRating
 
 RATINGS = "ratings"
 CONSENT = "consent"
 
 
+@dataclass(frozen=True)
+class Watch:
+    """Rows of `model` that a counter's caches are built from."""
+
+    model: type
+    columns: tuple[str, ...]  # changing any of these makes the caches stale
+    # True: adding or removing any row does too. False: only adding one with a column set.
+    every_row: bool
+
+
+# A person added or removed changes everyone's headcounts and the matrix; one added already
+# sharing with HR changes the list of who shares. A person removed needs no `CONSENT` bump:
+# the ratings bump drops them from the matrix, so their id left in the cached list matches
+# no row. Ratings are covered through `current_assessment_id` (submitting a draft, or a
+# bulk statement that bumps by hand) and `_rates_a_submission`.
+WATCHED = {
+    RATINGS: Watch(Person, ("department_id", "profession", "grade", "current_assessment_id"), every_row=True),
+    CONSENT: Watch(Person, ("shares_with_hr",), every_row=False),
+}
+
+
 def bump(db: Session, name: str = RATINGS) -> None:
-    """Mark data as changed; call inside the transaction that changes it."""
-    changed = db.exec(update(ChangeCounter).where(ChangeCounter.name == name).values(value=ChangeCounter.value + 1))
+    """Mark data as changed, inside the transaction that changes it. The flush event below
+    does this for every ORM change `WATCHED` covers: call it only after a bulk statement."""
+    db.flush()  # anything pending is written first, as with any statement, and may bump too
+    _bump(db, name)
+
+
+def _bump(db: Session, name: str) -> None:
+    counters = ChangeCounter.__table__
+    connection = db.connection()
+    changed = connection.execute(update(counters).where(counters.c.name == name).values(value=counters.c.value + 1))
     if changed.rowcount == 0:
-        db.add(ChangeCounter(name=name, value=1))
-    db.flush()
+        connection.execute(insert(counters).values(name=name, value=1))
     _read_in_this_transaction(db).pop(name, None)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _bump_for_changes(db: OrmSession, _flush_context) -> None:
+    # After the rows are written, in the same transaction; the session still holds what
+    # the flush wrote (new, changed and deleted objects, with each attribute's history).
+    for name in stale_counters(db):
+        _bump(db, name)
+
+
+def stale_counters(db: OrmSession) -> list[str]:
+    """The counters whose caches the changes being flushed make stale."""
+    added, changed, removed = list(db.new), [row for row in db.dirty if db.is_modified(row)], list(db.deleted)
+    stale = [
+        name
+        for name, watch in WATCHED.items()
+        if any(_makes_stale(watch, row, "added") for row in added if isinstance(row, watch.model))
+        or any(_makes_stale(watch, row, "changed") for row in changed if isinstance(row, watch.model))
+        or (watch.every_row and any(isinstance(row, watch.model) for row in removed))
+    ]
+    if RATINGS not in stale and any(_rates_a_submission(db, row) for row in (*added, *changed, *removed)):
+        stale.append(RATINGS)
+    return stale
+
+
+def _makes_stale(watch: Watch, row, how: str) -> bool:
+    if how == "added":
+        return watch.every_row or any(getattr(row, column) for column in watch.columns)
+    state = inspect(row)
+    return any(state.attrs[column].history.has_changes() for column in watch.columns)
+
+
+def _rates_a_submission(db: OrmSession, row) -> bool:
+    """A rating written on a submitted assessment (the matrix holds current ones). Drafts are
+    edited all the time and are not in the matrix; submitting one changes the person's
+    current assessment, which `WATCHED` covers."""
+    if not isinstance(row, SkillRating) or row.assessment_id is None:
+        return False
+    with db.no_autoflush:
+        assessment = db.get(Assessment, row.assessment_id)  # in the session already, as a rule
+    return assessment is not None and assessment.submitted_at is not None
 
 
 def counter(db: Session, name: str = RATINGS) -> int:

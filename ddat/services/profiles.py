@@ -18,7 +18,7 @@ from ..models import (
     SkillRating,
     User,
 )
-from . import audit, population
+from . import audit
 
 QUESTIONS_PER_PAGE = 5
 
@@ -46,7 +46,6 @@ def save_about_you(db: Session, user: User, name: str, answers: dict) -> Person:
     person.current_level = answers.get("current_level") or None
     person.updated_at = now()
     db.add(person)
-    population.bump(db)  # the cached matrix also holds each person's department, profession and grade
     db.commit()
     return person
 
@@ -56,7 +55,6 @@ def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
     if shares != person.shares_with_hr:
         action = "consent.shared_with_hr" if shares else "consent.withdrawn"
         audit.record(db, action, user.id, user.role, "person", str(person.id))
-        population.bump(db, population.CONSENT)  # the pools' cached list of who shares
         person.hr_consent_withdrawn_at = None if shares else now()  # HR sees nothing newer (services/consent.py)
     person.shares_with_hr = shares
     db.add(person)
@@ -188,7 +186,6 @@ def submit_assessment(db: Session, person: Person) -> Assessment | None:
     person.current_assessment_id = draft.id
     person.updated_at = draft.submitted_at
     db.add_all([draft, person])
-    population.bump(db)
     db.commit()
     return draft
 

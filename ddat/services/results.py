@@ -9,13 +9,13 @@ from pathways import (
 )
 from pathways.grades import grade_implication
 from pathways.matching import explain, ranked_levels, transferable_data
-from pathways.scoring import confidence_band
+from pathways.scoring import READINESS_BANDS, confidence_band
 
 from ..paging import Page
 from ..vocabulary import level_name
 from .csv_files import csv_text
 
-READINESS = ["ready now", "ready with development", "stretch"]
+READINESS = list(READINESS_BANDS)
 MATCHES_PER_PAGE = 10
 
 

@@ -14,10 +14,19 @@ from pathways import Framework
 
 from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
-from ..permissions import department_scope
 from ..vocabulary import MEMBER_STATUS_NAMES
 from . import audit, consent
-from .csv_import import ImportResult, RequiredColumns, RowError, find_people, identify, read_rows
+from .csv_import import (
+    ACTORS_SCOPE,
+    Actor,
+    ImportResult,
+    RequiredColumns,
+    RowError,
+    find_people,
+    identify,
+    read_rows,
+    scope_of,
+)
 from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, stamp
 
 MAX_NOTE = 2000
@@ -27,7 +36,11 @@ LOOKUP_CHUNK = 500
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status, notes")
 
 
-def import_members(db: Session, framework: Framework, scheme: Scheme, user: User, content: bytes) -> ImportResult:
+def import_members(
+    db: Session, framework: Framework, scheme: Scheme, actor: User | Actor, content: bytes, scope=ACTORS_SCOPE
+) -> ImportResult:
+    """`actor` is who the import is recorded against; `scope` the one department whose people
+    it may name (None: every department)."""
     records, errors = read_rows(content, REQUIRED_COLUMNS)
     result = ImportResult(errors)
     if errors:
@@ -37,7 +50,7 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     members = {m.person_id: m for m in db.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id))}
     people = {
         key: person
-        for key, person in find_people(db, records, department_scope(user)).items()
+        for key, person in find_people(db, records, scope_of(actor, scope)).items()
         if consent.hr_may_act(person, members.get(person.id))
     }
     seen: dict[int, int] = {}
@@ -62,7 +75,7 @@ def import_members(db: Session, framework: Framework, scheme: Scheme, user: User
     if result.errors:
         db.rollback()  # nothing to write: free the scheme for others straight away
         return result
-    _apply(db, framework, scheme, user, planned, members, result)
+    _apply(db, framework, scheme, actor, planned, members, result)
     return result
 
 
@@ -127,7 +140,7 @@ def _date(text: str) -> date | None:
     return None
 
 
-def _apply(db, framework, scheme, user, planned, members, result: ImportResult) -> None:
+def _apply(db, framework, scheme, actor, planned, members, result: ImportResult) -> None:
     member_ids = [m.id for m in members.values()]
     existing_notes = {
         (n.member_id, n.text)
@@ -157,11 +170,11 @@ def _apply(db, framework, scheme, user, planned, members, result: ImportResult) 
         if changed:
             touched.append(member)
     db.flush()
-    db.add_all(MemberNote(member_id=m.id, author_user_id=user.id, text=text) for m, text in new_notes)
+    db.add_all(MemberNote(member_id=m.id, author_user_id=actor.id, text=text) for m, text in new_notes)
     # One event for the import and one for each member it added or changed.
-    audit.record(db, "scheme.members_imported", user.id, user.role, "scheme", str(scheme.id))
+    audit.record(db, "scheme.members_imported", actor.id, actor.role, "scheme", str(scheme.id))
     for member in touched:
-        audit.record(db, "scheme.member_imported", user.id, user.role, "scheme_member", str(member.id))
+        audit.record(db, "scheme.member_imported", actor.id, actor.role, "scheme_member", str(member.id))
     db.commit()
 
 

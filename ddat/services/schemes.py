@@ -6,7 +6,7 @@ central HR and admins see every scheme and every person, departmental HR their o
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, select
 
 from pathways import Framework, Profile, match
@@ -14,6 +14,7 @@ from pathways import Framework, Profile, match
 from ..models import Department, Person, Scheme, SchemeMember, User
 from ..permissions import department_scope, runs
 from . import audit
+from .eligibility import Eligibility
 from .profiles import now
 
 ORDER = ("draft", "open", "running", "closed")
@@ -49,23 +50,6 @@ def people_in_scope(user: User) -> ColumnElement[bool]:
 def person_in_scope(db: Session, user: User, person_id: int) -> Person | None:
     """The person if they are in this user's department scope; None (shown as 404) otherwise."""
     return db.exec(select(Person).where(Person.id == person_id, people_in_scope(user))).first()
-
-
-def grades_between(framework: Framework, low: str | None, high: str | None) -> list[str]:
-    order = list(framework.grade_codes)
-    start = order.index(low) if low in order else 0
-    end = order.index(high) if high in order else len(order) - 1
-    return order[start : end + 1]
-
-
-def eligibility_filter(framework: Framework, scheme: Scheme) -> ColumnElement[bool]:
-    """Who a scheme is open to, apart from fit (which needs the engine)."""
-    conditions = [Person.grade.in_(grades_between(framework, scheme.grade_from, scheme.grade_to))]
-    if scheme.professions:
-        conditions.append(Person.profession.in_(scheme.professions))
-    if scheme.department_ids:
-        conditions.append(Person.department_id.in_(scheme.department_ids))
-    return and_(*conditions)
 
 
 def save_scheme(db: Session, scheme: Scheme, answers: dict, actor: User) -> Scheme:
@@ -117,7 +101,7 @@ def eligible_open_schemes(db: Session, framework: Framework, person: Person, pro
     }
     views = []
     for scheme in schemes:
-        if not open_for_applications(scheme) or not person_is_eligible(framework, scheme, person):
+        if not open_for_applications(scheme) or not Eligibility.of(framework, scheme).admits(person):
             continue
         level, fit = best_target(framework, scheme, profile)
         if fit >= scheme.min_fit:
@@ -128,11 +112,7 @@ def eligible_open_schemes(db: Session, framework: Framework, person: Person, pro
 
 
 def person_is_eligible(framework: Framework, scheme: Scheme, person: Person) -> bool:
-    return (
-        person.grade in grades_between(framework, scheme.grade_from, scheme.grade_to)
-        and (not scheme.professions or person.profession in scheme.professions)
-        and (not scheme.department_ids or person.department_id in scheme.department_ids)
-    )
+    return Eligibility.of(framework, scheme).admits(person)
 
 
 def department_names(db: Session) -> dict[int, str]:

@@ -10,7 +10,7 @@ from ...forms.common import ImportForm
 from ...forms.learning import PeopleForm, ResolveForm, SessionForm
 from ...limits import configured, limiter, user_key
 from ...models import LearningSession
-from ...permissions import RUN_LEARNING, requires
+from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import audit, learning, learning_records, session_people
 from ...services.attendance_import import import_attendance
 from ...services.csv_import import nothing_imported
@@ -173,7 +173,7 @@ def import_page(slug: str, session_id: int):
     content = form.content() if form.validate_on_submit() else None
     if content is not None:
         fw = current_framework(db.session())
-        result = import_attendance(db.session(), fw, session, current_user, content)
+        result = import_attendance(db.session(), fw, session, current_user, content, department_scope(current_user))
         if result.ok:
             return render_template("masterclasses/imported.html", item=item, session=session, result=result)
         form.file.errors.append(nothing_imported(len(result.errors)))

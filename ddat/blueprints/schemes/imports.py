@@ -6,7 +6,7 @@ from flask_login import current_user
 from ... import db
 from ...forms.common import ImportForm
 from ...limits import configured, limiter, user_key
-from ...permissions import RUN_SCHEMES, requires
+from ...permissions import RUN_SCHEMES, department_scope, requires
 from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...services.scheme_import import import_members
@@ -23,7 +23,9 @@ def import_page(scheme_id: int):
     result = None
     content = form.content() if form.validate_on_submit() else None
     if content is not None:
-        result = import_members(db.session(), current_framework(db.session()), scheme, current_user, content)
+        result = import_members(
+            db.session(), current_framework(db.session()), scheme, current_user, content, department_scope(current_user)
+        )
         if result.ok:
             return render_template("schemes/imported.html", scheme=scheme, result=result)
         form.file.errors.append(nothing_imported(len(result.errors)))
