@@ -10,6 +10,7 @@ from ddat import db
 from ddat.models import AuditEvent, Department, Person, Scheme, SchemeMember, User
 from ddat.services.population import CONSENT, bump
 from tests.factories import TARGET, TODAY, make_scheme, person_named, scheme_form
+from tests.pages import page_of, text, texts
 
 
 def test_hr_creates_and_edits_a_scheme(seeded, client, sign_in, submit):
@@ -53,10 +54,10 @@ def test_scheme_form_errors_keep_what_was_typed(seeded, client, sign_in, submit,
 
     before = schemes()
     sign_in("hr@example.gov.uk")
-    response = submit("/schemes/new", scheme_form(**overrides))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and message in html and "There is a problem" in html
-    assert 'value="A year of on-the-job learning."' in html or "A year of on-the-job learning." in html
+    refused = page_of(submit("/schemes/new", scheme_form(**overrides)), "/schemes/new", errors=True)
+    assert any(message in error for error in texts(refused, ".govuk-error-summary a"))
+    assert texts(refused, ".govuk-error-summary__title") == ["There is a problem"]
+    assert text(refused.select_one("textarea[name=description]")) == "A year of on-the-job learning."
     assert schemes() == before
 
 
