@@ -1,9 +1,9 @@
 import os
-import re
 
 import pytest
 from flask import Flask
 
+from tests.client import CSRF_PATTERN, DEMO_PASSWORD, signed_in_as
 from tests.support import fresh_app
 
 
@@ -47,9 +47,6 @@ def postgres_url():
         yield url
 
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
 @pytest.fixture
 def submit(client):
     """Fill in a form as a browser would: GET the page for its CSRF token, then POST."""
@@ -74,10 +71,10 @@ def seeded(app):
 
 
 @pytest.fixture
-def sign_in(client, submit):
-    def as_user(email: str, password: str = "pathways-demo-2026"):
-        response = submit("/sign-in", {"email": email, "password": password})
-        assert response.status_code == 302, "sign-in failed"
-        return response
+def sign_in(client):
+    """Sign the test's own client in: sign_in(email, password=DEMO_PASSWORD)."""
+
+    def as_user(email: str, password: str = DEMO_PASSWORD):
+        return signed_in_as(client, email, password)
 
     return as_user

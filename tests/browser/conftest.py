@@ -2,9 +2,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.serving import make_server
 
 from ddat import db
@@ -50,31 +47,6 @@ def live_server(live_app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-_axe = Axe()
-
-
-def _settles(page: Page, condition: str) -> bool:
-    try:
-        page.wait_for_function(condition, timeout=10_000)
-    except PlaywrightTimeoutError:
-        return False
-    return True
-
-
-def check_page(page: Page, output_path: Path, name: str) -> None:
-    """Zero axe violations, GOV.UK Frontend's scripts ran under the Content-Security-Policy
-    (its inline script by nonce, its module from our own origin), and a full-page screenshot."""
-    # A click that navigates returns before the new page has run its scripts: wait for them.
-    page.wait_for_load_state("load")
-    assert _settles(page, "document.body.classList.contains('govuk-frontend-supported')"), "inline script blocked"
-    assert _settles(page, "document.querySelector('.govuk-skip-link').hasAttribute('data-govuk-skip-link-init')"), (
-        "GOV.UK Frontend did not start"
-    )
-    results = _axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
-    page.screenshot(path=output_path / f"{name}.png", full_page=True)
 
 
 @pytest.fixture

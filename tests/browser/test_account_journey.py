@@ -3,8 +3,7 @@ with it is signed out; then they sign out of every device."""
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import check_page
-from tests.browser.test_civil_servant_journey import PASSWORD, register
+from tests.browser.journeys import PASSWORD, check_page, register
 
 FIRST = PASSWORD
 SECOND = "second-password-orchard"

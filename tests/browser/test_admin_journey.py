@@ -2,8 +2,7 @@
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import check_page
-from tests.browser.test_hr_scheme_journey import sign_in
+from tests.browser.journeys import check_page, sign_in
 
 
 def test_an_admin_searches_the_audit_log(browser: Browser, live_server: str, output_path):

@@ -6,18 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import check_page
-
-PASSWORD = "orange-tractor-lighthouse"
-
-
-def register(page: Page, live_server: str, name: str, email: str) -> None:
-    page.goto(f"{live_server}/register")
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Work email address").fill(email)
-    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+from tests.browser.journeys import PASSWORD, check_page, register
 
 
 def fill_about_you(page: Page, profession: str, grade: str, department: str) -> None:

@@ -5,8 +5,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import check_page
-from tests.browser.test_hr_scheme_journey import sign_in
+from tests.browser.journeys import check_page, sign_in
 
 
 def test_a_leader_reads_the_dashboards(browser: Browser, live_server: str, output_path):

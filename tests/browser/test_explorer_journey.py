@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import check_page
+from tests.browser.journeys import check_page
 
 
 def test_explore_family_role_level_skill_search_and_compare(page: Page, live_server, output_path):

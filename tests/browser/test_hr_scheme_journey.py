@@ -2,23 +2,9 @@
 
 from datetime import date, timedelta
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import check_page
-
-
-def sign_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill("pathways-demo-2026")
-    page.get_by_role("button", name="Sign in", exact=True).click()
-
-
-def fill_date(page: Page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
+from tests.browser.journeys import check_page, fill_date, sign_in
 
 
 def test_hr_runs_a_scheme_from_set_up_to_placement(browser: Browser, live_server: str, output_path):

@@ -9,8 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from ddat import db
 from ddat.models import LearningSession
 from pathways.disclosure import rounded
-from tests.browser.conftest import check_page
-from tests.browser.test_hr_scheme_journey import fill_date, sign_in
+from tests.browser.journeys import check_page, fill_date, sign_in
 
 MASTERCLASS = "Data masterclass for permanent secretaries"
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import check_page
+from tests.browser.journeys import check_page
 
 
 def sign_in_at_provider(page, live_server: str, sub: str) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from ddat import db
 from ddat.permission_matrix import MATRIX
 from tests.web.forms_on_pages import PageForm, forms_on
-from tests.web.test_permission_matrix import address, client_for, identity_provider, world  # noqa: F401 (fixtures)
+from tests.web.matrix import address, client_for
 
 SCRIPT = '<script>alert("injected")</script>'
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'

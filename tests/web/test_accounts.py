@@ -65,11 +65,12 @@ def test_sign_in_gives_the_same_message_for_unknown_email_and_wrong_password(see
     assert "Enter a correct email address and password" in wrong
 
 
-def test_sign_in_rotates_the_session_and_sets_safe_cookie_flags(seeded, client, sign_in):
+def test_sign_in_rotates_the_session_and_sets_safe_cookie_flags(seeded, client, submit):
     client.get("/sign-in")
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    response = sign_in("policy.officer@example.gov.uk")
+    response = submit("/sign-in", {"email": "policy.officer@example.gov.uk", "password": "pathways-demo-2026"})
+    assert response.status_code == 302, "sign-in failed"
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     with client.session_transaction() as session:

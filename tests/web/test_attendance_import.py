@@ -2,19 +2,19 @@
 completion becoming skills evidence."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from ddat import db
-from ddat.models import Assessment, Invitation, LearningSession, Person, Registration, SkillRating, User
+from ddat.models import Assessment, LearningSession, Person, Registration, SkillRating, User
 from ddat.services.attendance_import import import_attendance
 from ddat.services.framework import current_framework
 from ddat.services.profiles import save_answers
+from tests.cli import run
+from tests.client import CSRF_PATTERN
+from tests.factories import OPS, POLICY, VISUALISATION, add_session, invite, person_of, registration_of
 from tests.support import app_on_each_database
-from tests.web.test_cli import run
-from tests.web.test_masterclasses import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -32,16 +32,6 @@ def run_import(app, session_id: int, content: bytes):
         )
         session.rollback()  # as the page does: a refused import leaves nothing behind
         return result
-
-
-def invite(app, session_id: int, *emails: str, people=()) -> None:
-    """HR inviting people to the session's learning before it, so their attendance can be recorded."""
-    chosen = [*(person_of(app, email) for email in emails), *people]
-    with app.app_context():
-        session = db.session().get(LearningSession, session_id)
-        before = session.starts_at - timedelta(days=7)
-        db.session().add_all(Invitation(item_id=session.item_id, person_id=p.id, invited_at=before) for p in chosen)
-        db.session().commit()
 
 
 def registrations(app, session_id: int) -> dict[int, str]:
@@ -159,8 +149,6 @@ def test_completion_reaches_an_open_draft_too(seeded):
 
 
 def test_the_web_upload_reports_problems_and_imports_good_files(seeded, client, sign_in):
-    from tests.conftest import CSRF_PATTERN
-
     session_id = add_session(seeded, VISUALISATION, days=-1)
     invite(seeded, session_id, POLICY)
     sign_in("hr@example.gov.uk")

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import AuditEvent
-from tests.web.test_cli import run
+from tests.cli import run
 
 
 def test_sign_ins_and_failures_are_recorded_without_what_was_typed(seeded, client, sign_in, submit):

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from ddat import db
 from ddat.backup import BackupError, sqlite_file
 from ddat.models import Department, Person
-from tests.web.test_cli import run
+from tests.cli import run
 
 
 def people(app) -> int:

@@ -6,11 +6,7 @@ from ddat import db
 from ddat.models import FrameworkRelease, Person, SkillRating, User
 from ddat.services.demo import DEMO_ACCOUNTS, DEPARTMENTS
 from pathways.framework import FRAMEWORK_FILE
-
-
-def run(app, *args):
-    result = app.test_cli_runner().invoke(args=list(args))
-    return result
+from tests.cli import run
 
 
 def count(app, model) -> int:

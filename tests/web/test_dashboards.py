@@ -18,7 +18,7 @@ from ddat.services import dashboards, demo
 from ddat.services.dashboard_filters import Filters
 from ddat.services.dashboards import _month_name, protect_exact
 from pathways.disclosure import Hidden, rounded
-from tests.conftest import CSRF_PATTERN
+from tests.client import signed_in_as
 from tests.support import fresh_app
 
 PAGES = [
@@ -42,14 +42,6 @@ def big(tmp_path_factory):
     return app
 
 
-def signed_in(app, email: str):
-    client = app.test_client()
-    token = CSRF_PATTERN.search(client.get("/sign-in").get_data(as_text=True)).group(1)
-    response = client.post("/sign-in", data={"email": email, "password": "pathways-demo-2026", "csrf_token": token})
-    assert response.status_code == 302
-    return client
-
-
 def with_filters(url: str, query: str) -> str:
     return url + ("&" if "?" in url else "?") + query if query else url
 
@@ -69,20 +61,22 @@ def test_only_leaders_hr_and_admins_see_dashboards(big):
     anonymous = big.test_client()
     for url in PAGES:
         assert anonymous.get(url).status_code == 302
-    civil_servant = signed_in(big, "policy.officer@example.gov.uk")
+    civil_servant = signed_in_as(big.test_client(), "policy.officer@example.gov.uk")
     for url in PAGES:
         assert civil_servant.get(url).status_code == 403
     for email in ("leader@example.gov.uk", "hr@example.gov.uk", "admin@example.gov.uk"):
-        client = signed_in(big, email)
+        client = signed_in_as(big.test_client(), email)
         assert client.get("/dashboards/skills").status_code == 200
-    assert "Dashboards" in signed_in(big, "leader@example.gov.uk").get("/framework").get_data(as_text=True)
+    assert "Dashboards" in signed_in_as(big.test_client(), "leader@example.gov.uk").get("/framework").get_data(
+        as_text=True
+    )
 
 
 def test_a_leader_never_sees_a_name_email_or_staff_number(big):
     with big.app_context():
         people = db.session().exec(select(Person.display_name, Person.staff_number)).all()
         emails = db.session().exec(select(User.email)).all()
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     for url in PAGES:
         for query in FILTERS:
             pages = [leader.get(with_filters(url, query)).get_data(as_text=True)]
@@ -103,7 +97,7 @@ def shown_numbers(rows: list[list[str]]) -> list[int]:
 @pytest.mark.parametrize("url", [p for p in PAGES if p != "/dashboards"])
 @pytest.mark.parametrize("query", FILTERS)
 def test_no_shown_number_is_a_small_group(big, url, query):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     rows = csv_rows(leader, with_filters(url, query))
     assert all(n == 0 or n >= 5 for n in shown_numbers(rows)), rows
 
@@ -140,14 +134,14 @@ def base_row(width: int):
 
 
 def test_shown_numbers_are_rounded_to_fives(big):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     for url in ("/dashboards/skills", "/dashboards/gaps", "/dashboards/learning"):
         assert all(n % 5 == 0 for n in shown_numbers(csv_rows(leader, url)[1:]))
 
 
 def test_every_group_is_listed_whatever_the_filters(big):
     """Which rows appear must not say who is in a small group."""
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     for department in (1, 2, 3):
         rows = csv_rows(leader, f"/dashboards/skills?by=grade&department={department}")
         assert [r[1] for r in rows[:-1]] == ["AA", "AO", "EO", "HEO", "SEO", "G7", "G6", "SCS1", "SCS2", "SCS3", "PS"]
@@ -164,7 +158,7 @@ def test_the_skills_totals_are_right(big):
             .exec(select(func.count()).select_from(Person).where(Person.current_assessment_id.is_not(None)))
             .one()
         )
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     rows = tables(csv_rows(leader, "/dashboards/skills"))
     caption = next(key[0] for key in rows)
     assert rows[(caption, "All")][0] == str(rounded(assessed))  # rounded to the nearest 5
@@ -174,14 +168,14 @@ def test_the_skills_totals_are_right(big):
 
 
 def test_filters_that_leave_too_few_people_show_a_message(big):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     page = leader.get("/dashboards/skills?department=1&band=SCS&profession=ddat").get_data(as_text=True)
     assert "Fewer than 5 people match these filters" in page
     assert "<table" not in page
 
 
 def test_odd_filters_are_ignored_not_errors(big):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     odd = ["department=abc", "department=99999999999", "since=2026-13", "until=9999-01", "by=salary"]
     odd += ["family=../../etc", "target=<script>alert(1)</script>", "profession=" + "x" * 5000]
     for query in odd:
@@ -193,7 +187,7 @@ def test_odd_filters_are_ignored_not_errors(big):
 
 
 def test_filters_are_kept_in_links_so_views_can_be_shared(big):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     page = leader.get("/dashboards/skills?profession=policy&by=grade").get_data(as_text=True)
     assert re.search(r'href="/dashboards/pipeline\?profession=policy"', page)
     assert 'href="/dashboards/skills?profession=policy&amp;by=grade&amp;family=data"' in page
@@ -203,7 +197,7 @@ def test_filters_are_kept_in_links_so_views_can_be_shared(big):
 def test_learning_dashboard_shows_the_masterclass_coverage(big):
     with big.app_context():
         leaders = db.session().exec(select(func.count()).select_from(Person).where(Person.grade == "PS")).one()
-    page = signed_in(big, "leader@example.gov.uk").get("/dashboards/learning").get_data(as_text=True)
+    page = signed_in_as(big.test_client(), "leader@example.gov.uk").get("/dashboards/learning").get_data(as_text=True)
     assert re.search(rf"<strong>\d+ of {rounded(leaders)}</strong> people it is for \(PS\)", page)
 
 
@@ -300,7 +294,7 @@ def check_cell(cell: str, true: int, where) -> None:
 def test_every_number_and_label_a_leader_sees_is_true(big, monkeypatch, url, query):
     """Capability gaps once showed an "All" row of 515 people "ready now: fewer than 5 ...
     stretch: fewer than 5" when the rows above added up to hundreds."""
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     seen = true_counts(monkeypatch)
     rows = csv_rows(leader, with_filters(url, query))
     captions = list(dict.fromkeys(r[0] for r in rows))
@@ -330,7 +324,7 @@ def test_every_number_and_label_a_leader_sees_is_true(big, monkeypatch, url, que
 
 
 def test_the_learning_total_does_not_add_up_audiences_of_different_items(big):
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     rows = tables(csv_rows(leader, "/dashboards/learning"))
     caption = "Learning uptake among the people each item is for"
     assert (caption, "All") not in rows
@@ -343,7 +337,7 @@ def test_the_learning_total_does_not_add_up_audiences_of_different_items(big):
 def test_a_chart_is_drawn_only_when_it_has_a_number_to_show(big, url):
     """The learning dashboard once drew a "chart" of eight "[c]" values in large type, above the
     heading of the table it stood for."""
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     page = leader.get(url).get_data(as_text=True)
     for chart in re.findall(r'<svg role="img".*?</svg>', page, flags=re.S):
         assert "<rect" in chart, (url, chart[:200])
@@ -376,7 +370,7 @@ def test_a_table_with_every_number_hidden_does_not_say_its_totals_are_shown(big)
 @pytest.mark.parametrize("url", [p for p in PAGES if p != "/dashboards"])
 def test_each_table_in_a_csv_has_the_headings_it_has_on_the_page(big, url):
     """Dashboard downloads once headed every column "Column 1", "Column 2" and so on."""
-    leader = signed_in(big, "leader@example.gov.uk")
+    leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     page = leader.get(url).get_data(as_text=True)
     lines = csv_file(leader, url)
     headings = [i for i, row in enumerate(lines) if row[0] == "Table"]

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 from ddat import create_app, db
 from ddat.migrate import alembic_config, upgrade_to_head
 from ddat.services.framework import load_release
+from tests.client import CSRF_PATTERN, signed_in_as
 from tests.support import empty_postgres
 
 EXPECTED_TABLES = {
@@ -68,18 +69,17 @@ def test_framework_seed_and_pages_work_on_each_database(database_url):
     assert "Senior data analyst" in client.get("/framework/roles/data-analyst").get_data(as_text=True)
     # The learning pages' queries (a UNION, GROUP BY, EXTRACT on a timestamp, row locks) on each database.
     assert "Data masterclass for permanent secretaries" in client.get("/masterclasses").get_data(as_text=True)
-    from tests.conftest import CSRF_PATTERN
 
     def post(url, data):
         token = CSRF_PATTERN.search(client.get(url).get_data(as_text=True)).group(1)
         return client.post(url, data={**data, "csrf_token": token})
 
-    assert post("/sign-in", {"email": "perm.sec@example.gov.uk", "password": "pathways-demo-2026"}).status_code == 302
+    signed_in_as(client, "perm.sec@example.gov.uk")
     item = "/masterclasses/data-masterclass-for-permanent-secretaries"
     booking = re.search(r'href="(/masterclasses/[^"]+/book)"', client.get(item).get_data(as_text=True)).group(1)
     assert post(booking, {}).status_code == 302
     post("/sign-out", {})
-    assert post("/sign-in", {"email": "leader@example.gov.uk", "password": "pathways-demo-2026"}).status_code == 302
+    signed_in_as(client, "leader@example.gov.uk")
     uptake = client.get(item + "/uptake").get_data(as_text=True)
     assert re.search(r"<strong>\d+ of \d+</strong> people it is for \(PS\)", uptake)
     assert re.search(r'<th scope="row" class="govuk-table__header">\w{3} \d{4}</th>', uptake)  # a month row

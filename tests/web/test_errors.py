@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from ddat.permissions import public
-from tests.conftest import CSRF_PATTERN
+from tests.client import CSRF_PATTERN
 from tests.support import fresh_app
 
 

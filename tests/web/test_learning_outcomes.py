@@ -11,15 +11,10 @@ from sqlmodel import select
 from ddat import db
 from ddat.models import AuditEvent, LearningItem, LearningSession, Registration, User
 from pathways.disclosure import MIN_ANSWERS
-from tests.conftest import CSRF_PATTERN
-from tests.web.test_learning_records import (
-    HR,
-    completed_by_hr,
-    disputed_and_settled_as_no_show,
-    rating,
-    user_id,
-)
-from tests.web.test_masterclasses import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of, text_of
+from tests.client import CSRF_PATTERN
+from tests.factories import HR, OPS, POLICY, VISUALISATION, add_session, person_of, rating, registration_of, user_id
+from tests.pages import text_of
+from tests.web.steps import completed_by_hr, disputed_and_settled_as_no_show
 
 
 def place(app, session_id: int, email: str, status: str) -> int:

@@ -9,16 +9,9 @@ from sqlmodel import select
 from ddat import db
 from ddat.models import LearningSession, Person, Registration
 from ddat.services.learning import UK
-from tests.web.test_masterclasses import (
-    OPS,
-    POLICY,
-    VISUALISATION,
-    add_session,
-    book,
-    person_of,
-    registration_of,
-    text_of,
-)
+from tests.factories import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of
+from tests.pages import text_of
+from tests.web.steps import book
 
 
 def test_a_full_session_has_a_waiting_list_and_a_cancelled_place_goes_to_it(seeded, client, sign_in, submit):

@@ -13,61 +13,30 @@ from ddat.models import AuditEvent, Invitation, LearningItem, LearningSession, R
 from ddat.services.attendance_import import import_attendance
 from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
-from tests.conftest import CSRF_PATTERN
-from tests.support import app_on_each_database
-from tests.web.test_masterclasses import (
+from tests.client import CSRF_PATTERN, signed_out
+from tests.factories import (
+    HR,
     MASTERCLASS,
     OPS,
     PERM_SEC,
     POLICY,
     VISUALISATION,
     add_session,
-    hr_records,
     item_form,
     person_of,
+    rating,
     registration_of,
-    text_of,
+    user_id,
 )
-
-HR = "hr@example.gov.uk"
+from tests.pages import text_of
+from tests.support import app_on_each_database
+from tests.web.steps import completed_by_hr, disputed_and_settled_as_no_show
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, tmp_path):
     # Disputes rest on CHECK constraints and re-derived ratings: run on both databases.
     return app_on_each_database(request, tmp_path)
-
-
-def rating(app, email: str, skill: str):
-    with app.app_context():
-        held = engine_profile(db.session(), person_of(app, email)).rating(skill)
-        return (held.level, held.evidence) if held else None
-
-
-def user_id(app, email: str) -> int:
-    with app.app_context():
-        return db.session().exec(select(User.id).where(User.email == email)).one()
-
-
-def signed_out(client):
-    with client.session_transaction() as browser:
-        browser.clear()
-
-
-def completed_by_hr(app, client, sign_in, submit) -> int:
-    """Policy officer attended a past session; HR record that they completed it."""
-    session_id = add_session(app, VISUALISATION, days=-1)
-    policy = person_of(app, POLICY)
-    with app.app_context():
-        item_id = db.session().get(LearningSession, session_id).item_id
-        db.session().add(
-            Registration(session_id=session_id, item_id=item_id, person_id=policy.id, status="attended", source="self")
-        )
-        db.session().commit()
-    sign_in(HR)
-    hr_records(app, submit, session_id, POLICY, "completed")
-    signed_out(client)
-    return session_id
 
 
 def events(app, action: str) -> list[tuple[int | None, str | None, str | None]]:
@@ -191,19 +160,6 @@ def test_a_disputed_completion_stops_counting_until_hr_confirm_it(seeded, client
     assert (user_id(seeded, HR), "learning_registration", str(registration.id)) in events(
         seeded, "learning.dispute_resolved"
     )
-
-
-def disputed_and_settled_as_no_show(app, client, sign_in, submit) -> tuple[int, Registration]:
-    """Priya disputes a completion HR recorded, and HR agree she did not attend; HR stay signed in."""
-    session_id = completed_by_hr(app, client, sign_in, submit)
-    registration = registration_of(app, session_id, POLICY)
-    sign_in(POLICY)
-    submit(f"/masterclasses/registrations/{registration.id}/dispute", {"reason": "I did not go"})
-    signed_out(client)
-    sign_in(HR)
-    session_url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
-    submit(f"{session_url}/disputes/{registration.id}", {"resolution": "no_show"}, form_url=session_url)
-    return session_id, registration
 
 
 def test_hr_can_agree_a_disputed_completion_was_wrong(seeded, client, sign_in, submit):

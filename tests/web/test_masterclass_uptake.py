@@ -8,8 +8,8 @@ from ddat import db
 from ddat.models import LearningSession, Person, Registration, User
 from ddat.services.framework import current_framework
 from pathways.disclosure import rounded
-from tests.web.test_attendance_import import invite
-from tests.web.test_masterclasses import MASTERCLASS, OPS, POLICY, VISUALISATION, add_session, text_of
+from tests.factories import MASTERCLASS, OPS, POLICY, VISUALISATION, add_session, invite
+from tests.pages import text_of
 
 
 def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, client, sign_in, submit):

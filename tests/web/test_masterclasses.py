@@ -2,7 +2,6 @@
 evidence, feedback, invitations and uptake."""
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,24 +12,19 @@ from ddat.models import Invitation, LearningItem, LearningSession, Person, Regis
 from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from pathways import match
-
-MASTERCLASS = "data-masterclass-for-permanent-secretaries"
-VISUALISATION = "working-with-data-and-visualisation"
-PERM_SEC = "perm.sec@example.gov.uk"
-POLICY = "policy.officer@example.gov.uk"
-OPS = "ops.officer@example.gov.uk"
-
-
-def add_session(app, slug: str, days: float, capacity: int = 10) -> int:
-    with app.app_context():
-        item = db.session().exec(select(LearningItem).where(LearningItem.slug == slug)).one()
-        starts = datetime.now(UTC) + timedelta(days=days)
-        session = LearningSession(
-            item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=2), location="Room 1", capacity=capacity
-        )
-        db.session().add(session)
-        db.session().commit()
-        return session.id
+from tests.factories import (
+    MASTERCLASS,
+    OPS,
+    PERM_SEC,
+    POLICY,
+    VISUALISATION,
+    add_session,
+    item_form,
+    person_of,
+    registration_of,
+)
+from tests.pages import page, page_of, text_of, texts
+from tests.web.steps import book, hr_records
 
 
 def move_session(app, session_id: int, days: float) -> None:
@@ -43,35 +37,12 @@ def move_session(app, session_id: int, days: float) -> None:
         db.session().commit()
 
 
-def person_of(app, email: str) -> Person:
-    with app.app_context():
-        return db.session().exec(select(Person).join(User, User.id == Person.user_id).where(User.email == email)).one()
-
-
-def registration_of(app, session_id: int, email: str) -> Registration | None:
-    person = person_of(app, email)
-    with app.app_context():
-        return (
-            db.session()
-            .exec(
-                select(Registration).where(Registration.session_id == session_id, Registration.person_id == person.id)
-            )
-            .first()
-        )
-
-
-def book(submit, slug: str, session_id: int):
-    return submit(f"/masterclasses/{slug}/sessions/{session_id}/book", {})
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def test_anyone_can_browse_the_catalogue(seeded, get_page):
-    catalogue = get_page("/masterclasses")
-    assert "Data masterclass for permanent secretaries" in catalogue
-    assert "Office for National Statistics" in catalogue
+def test_anyone_can_browse_the_catalogue(seeded, client, get_page):
+    catalogue = page(client, "/masterclasses")
+    rows = [
+        row for row in catalogue.select("tbody tr") if "Data masterclass for permanent secretaries" in texts(row, "a")
+    ]
+    assert len(rows) == 1 and "Office for National Statistics" in texts(rows[0], "td")
     item = text_of(get_page(f"/masterclasses/{MASTERCLASS}"))
     assert "For PS" in item and "Delivering business impact through data at awareness level" in item
     assert "Sign in to register for a session" in item
@@ -123,12 +94,6 @@ def test_no_one_sees_another_persons_registration(seeded, client, sign_in, submi
     sign_in(OPS)
     for url in ("", "/cancel", "/feedback"):
         assert client.get(f"/masterclasses/registrations/{theirs}{url}").status_code == 404
-
-
-def hr_records(seeded, submit, session_id: int, email: str, status: str):
-    registration = registration_of(seeded, session_id, email)
-    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
-    return submit(f"{url}/attendance", {f"status-{registration.id}": status}, form_url=url)
 
 
 def test_completion_adds_course_evidence_and_raises_confidence(seeded, client, sign_in, submit):
@@ -237,22 +202,9 @@ def test_only_attendees_can_give_feedback(seeded, client, sign_in, submit):
 )
 def test_learning_form_errors(seeded, sign_in, submit, overrides, message):
     sign_in("hr@example.gov.uk")
-    response = submit("/masterclasses/new", item_form(**overrides))
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and message in page and "There is a problem" in page
-
-
-def item_form(**overrides) -> dict:
-    return {
-        "name": "Service design in practice",
-        "provider": "Department learning team",
-        "description": "Mapping a whole service.",
-        "audience": ["HEO", "SEO"],
-        "format": "online",
-        "duration_hours": "1.5",
-        "skill_1": "user-focus",
-        "level_1": "1",
-    } | overrides
+    refused = page_of(submit("/masterclasses/new", item_form(**overrides)), "/masterclasses/new", errors=True)
+    assert any(message in error for error in texts(refused, ".govuk-error-summary a"))
+    assert texts(refused, ".govuk-error-summary__title") == ["There is a problem"]
 
 
 def test_hr_adds_and_edits_learning_and_sessions(seeded, client, sign_in, submit):

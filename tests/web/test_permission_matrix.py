@@ -8,79 +8,10 @@ import pytest
 from sqlmodel import select
 
 from ddat import db
-from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
+from ddat.models import LearningItem, LearningSession, User
 from ddat.permission_matrix import LEARNING_ITEM_CHANGES, MATRIX, OTHER_DEPARTMENT, OWN_RECORD, ROLES, as_markdown
-from ddat.services import demo
-from tests.oidc_provider import department_using, running_provider
-from tests.support import fresh_app
-from tests.web.test_schemes import make_scheme
-
-EMAILS = {
-    "civil_servant": "policy.officer@example.gov.uk",
-    "hr_department": "department.hr@example.gov.uk",
-    "hr_central": "hr@example.gov.uk",
-    "leader": "leader@example.gov.uk",
-    "admin": "admin@example.gov.uk",
-}
-
-
-@pytest.fixture(scope="module")
-def identity_provider():
-    with running_provider() as provider:
-        yield provider
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory, identity_provider):
-    app = fresh_app(tmp_path_factory.mktemp("matrix") / "m.db", OIDC_PROVIDERS=(department_using(identity_provider),))
-    app.config["WTF_CSRF_ENABLED"] = False
-    with app.app_context():
-        session = db.session()
-        demo.seed(session, people=10, seed=2)
-        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
-        policy = session.exec(
-            select(Person).join(User, User.id == Person.user_id).where(User.email == EMAILS["civil_servant"])
-        ).one()
-        session.add(User(email=EMAILS["hr_department"], password_hash=hr.password_hash, role="hr",
-                         department_id=policy.department_id))  # fmt: skip
-        session.commit()
-        department, person_id = policy.department_id, policy.id
-    ours = make_scheme(app, owner_department_id=department)
-    theirs = make_scheme(app, owner_department_id=department + 1, name="Another department's scheme")
-    with app.app_context():
-        session = db.session()
-        member = SchemeMember(scheme_id=ours, person_id=person_id, status="applied", source="applied")
-        item = session.exec(
-            select(LearningItem).where(LearningItem.slug == "working-with-data-and-visualisation")
-        ).one()
-        starts = datetime.now(UTC) - timedelta(days=2)
-        past = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=2), location="Leeds",
-                               capacity=10)  # fmt: skip
-        session.add_all([member, past])
-        session.flush()
-        registration = Registration(session_id=past.id, item_id=item.id, person_id=person_id, status="attended",
-                                    source="self")  # fmt: skip
-        session.add(registration)
-        session.commit()
-        ids = {"member": member.id, "session": past.id, "registration": registration.id, "slug": item.slug}
-    values = {
-        "role_slug": "data-analyst", "level_slug": "senior-data-analyst", "skill_slug": "data-visualisation",
-        "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
-        "registration_id": ids["registration"], "provider_slug": "test-department",
-        "scheme_id": ours, "member_id": ids["member"], "person_id": person_id,
-    }  # fmt: skip
-    return app, values, theirs
-
-
-QUERIES = {"profile.pathway": "?to=associate-data-analyst", "profile.save_target": "?to=associate-data-analyst"}
-
-
-def client_for(app, role: str):
-    client = app.test_client()
-    if role != "anonymous":
-        response = client.post("/sign-in", data={"email": EMAILS[role], "password": "pathways-demo-2026"})
-        assert response.status_code == 302, role
-    return client
+from tests.client import signed_in_as
+from tests.web.matrix import EMAILS, address, client_for
 
 
 def outcome(response) -> str:
@@ -88,13 +19,6 @@ def outcome(response) -> str:
     if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
         return "sign in"
     return "ok" if response.status_code < 400 else str(response.status_code)
-
-
-def address(app, rule, values) -> str:
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments}) + QUERIES.get(rule.endpoint, "")
 
 
 def test_every_route_is_in_the_matrix(world):
@@ -187,13 +111,7 @@ def test_sending_a_form_follows_the_same_rules(world, role):
 def test_another_civil_servant_cannot_reach_someone_elses_records(world):
     app, values, _ = world
     client = client_for(app, "civil_servant")
-    other = app.test_client()
-    assert (
-        other.post(
-            "/sign-in", data={"email": "ops.officer@example.gov.uk", "password": "pathways-demo-2026"}
-        ).status_code
-        == 302
-    )
+    other = signed_in_as(app.test_client(), "ops.officer@example.gov.uk")
     own_records = [
         r for r in app.url_map.iter_rules() if MATRIX[r.endpoint] is OWN_RECORD and "registration_id" in r.arguments
     ]

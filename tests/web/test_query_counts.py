@@ -13,8 +13,9 @@ from sqlmodel import select
 from ddat import db
 from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember
 from ddat.services import demo
+from tests.client import signed_in_as
+from tests.factories import make_scheme
 from tests.support import fresh_app
-from tests.web.test_schemes import make_scheme
 
 SIZES = {"small": (15, 4), "larger": (90, 30)}  # people, scheme members and course registrations
 MASTERCLASS = "working-with-data-and-visualisation"
@@ -103,7 +104,7 @@ def statements_run(app):
 def statements_for(app, ids, who: str, page: str) -> int:
     client = app.test_client()
     if who != "anonymous":
-        assert client.post("/sign-in", data={"email": who, "password": "pathways-demo-2026"}).status_code == 302
+        signed_in_as(client, who)
     url = page.format(**ids)
     assert client.get(url).status_code == 200, url  # warms the per-process caches
     with statements_run(app) as seen:
@@ -127,7 +128,7 @@ FULL_SCAN = re.compile(rf"^SCAN ({'|'.join(PER_PERSON_TABLES)})\b")  # an index 
 def full_scans(app, ids, who: str, page: str) -> list[str]:
     client = app.test_client()
     if who != "anonymous":
-        assert client.post("/sign-in", data={"email": who, "password": "pathways-demo-2026"}).status_code == 302
+        signed_in_as(client, who)
     url = page.format(**ids)
     assert client.get(url).status_code == 200, url  # the caches built, as on every later request
     seen: list[tuple[str, object]] = []

@@ -6,7 +6,7 @@ import pytest
 from ddat import db
 from ddat.limits import DEFAULT_LIMITS, limiter
 from ddat.services import demo
-from tests.conftest import CSRF_PATTERN
+from tests.client import CSRF_PATTERN
 
 
 @pytest.fixture

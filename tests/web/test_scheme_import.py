@@ -6,8 +6,8 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import MemberNote, Person, Scheme, SchemeMember, User
+from tests.factories import TARGET, make_scheme
 from tests.support import app_on_each_database
-from tests.web.test_schemes import TARGET, make_scheme
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

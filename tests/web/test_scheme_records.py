@@ -12,7 +12,7 @@ from ddat import db
 from ddat.models import AuditEvent, Milestone, Person, Scheme, SchemeMember, User
 from ddat.services.framework import current_framework
 from ddat.services.profiles import draft_assessment, submit_assessment
-from tests.web.test_schemes import TARGET, make_scheme, person_named, scheme_form
+from tests.factories import TARGET, make_scheme, person_named, scheme_form
 
 ASSESSMENT_ROW = re.compile(r'<tr class="govuk-table__row"><td class="govuk-table__cell">\d+ \w+ \d{4}</td>')
 PRIYA = "policy.officer@example.gov.uk"

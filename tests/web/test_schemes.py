@@ -1,7 +1,7 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -9,56 +9,8 @@ from sqlmodel import select
 from ddat import db
 from ddat.models import AuditEvent, Department, Person, Scheme, SchemeMember, User
 from ddat.services.population import CONSENT, bump
-
-TODAY = date.today()
-TARGET = "associate-performance-analyst"
-
-
-def make_scheme(app, **overrides) -> int:
-    fields = {
-        "name": "Policy to Data Analysis 2027",
-        "target_levels": [TARGET, "associate-data-analyst"],
-        "professions": ["policy", "operational_delivery", "other", "ddat"],
-        "grade_from": "AA",
-        "grade_to": "PS",
-        "min_fit": 0,
-        "capacity": 1,
-        "opens_on": TODAY - timedelta(days=1),
-        "closes_on": TODAY + timedelta(days=30),
-        "starts_on": TODAY + timedelta(days=60),
-        "ends_on": TODAY + timedelta(days=400),
-        "status": "open",
-    } | overrides
-    with app.app_context():
-        scheme = Scheme(**fields)
-        db.session().add(scheme)
-        db.session().commit()
-        return scheme.id
-
-
-def person_named(app, name: str) -> Person:
-    with app.app_context():
-        return db.session().exec(select(Person).where(Person.display_name == name)).one()
-
-
-def scheme_form(**overrides) -> dict:
-    return {
-        "name": "Operations to Service Management",
-        "description": "A year of on-the-job learning.",
-        "target_1": TARGET,
-        "target_2": "",
-        "target_3": "",
-        "professions": ["operational_delivery"],
-        "grade_from": "AO",
-        "grade_to": "HEO",
-        "min_fit": "10",
-        "capacity": "12",
-        "opens_on": ["1", "2", "2027"],
-        "closes_on": ["28", "2", "2027"],
-        "starts_on": ["1", "4", "2027"],
-        "ends_on": ["31", "3", "2028"],
-        "status": "draft",
-    } | overrides
+from tests.factories import TARGET, TODAY, make_scheme, person_named, scheme_form
+from tests.pages import page_of, text, texts
 
 
 def test_hr_creates_and_edits_a_scheme(seeded, client, sign_in, submit):
@@ -102,10 +54,10 @@ def test_scheme_form_errors_keep_what_was_typed(seeded, client, sign_in, submit,
 
     before = schemes()
     sign_in("hr@example.gov.uk")
-    response = submit("/schemes/new", scheme_form(**overrides))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and message in html and "There is a problem" in html
-    assert 'value="A year of on-the-job learning."' in html or "A year of on-the-job learning." in html
+    refused = page_of(submit("/schemes/new", scheme_form(**overrides)), "/schemes/new", errors=True)
+    assert any(message in error for error in texts(refused, ".govuk-error-summary a"))
+    assert texts(refused, ".govuk-error-summary__title") == ["There is a problem"]
+    assert text(refused.select_one("textarea[name=description]")) == "A year of on-the-job learning."
     assert schemes() == before
 
 

@@ -7,7 +7,10 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import AuditEvent, Person, User, UserSession
+from tests.client import CSRF_PATTERN, signed_in_as
+from tests.factories import OPS, POLICY, VISUALISATION, add_session, registration_of
 from tests.support import app_on_each_database
+from tests.web.steps import book
 
 STRONG = "orange-tractor-lighthouse"
 NEWER = "velvet-harbour-compass"
@@ -19,8 +22,6 @@ def any_app(request, tmp_path):
 
 
 def form_token(client, url: str) -> str:
-    from tests.conftest import CSRF_PATTERN
-
     return CSRF_PATTERN.search(client.get(url).get_data(as_text=True)).group(1)
 
 
@@ -308,13 +309,11 @@ def test_no_copy_of_a_deleted_account_stays_in_the_database_files(app, tmp_path)
 
 
 def test_deleting_an_account_gives_its_place_to_the_longest_waiting_person(seeded, client, sign_in, submit):
-    from tests.web.test_masterclasses import OPS, POLICY, VISUALISATION, add_session, book, registration_of
-
     session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
     sign_in(POLICY)
     book(submit, VISUALISATION, session_id)
     waiting = seeded.test_client()
-    post(waiting, "/sign-in", {"email": OPS, "password": "pathways-demo-2026"})
+    signed_in_as(waiting, OPS)
     post(waiting, f"/masterclasses/{VISUALISATION}/sessions/{session_id}/book", {})
     assert registration_of(seeded, session_id, OPS).status == "waiting"
     delete_account(client)

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from ddat import db
 from ddat.models import AuditEvent, User, UserIdentity
 from ddat.sso_config import providers_from_env
-from tests.conftest import CSRF_PATTERN
+from tests.client import CSRF_PATTERN
 from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 
