@@ -135,3 +135,11 @@ def rating(app, email: str, skill: str):
     with app.app_context():
         held = engine_profile(db.session(), person_of(app, email)).rating(skill)
         return (held.level, held.evidence) if held else None
+
+
+def sharing_people(app, count: int) -> list[Person]:
+    with app.app_context():
+        query = select(Person).where(Person.shares_with_hr, Person.user_id.is_(None)).order_by(Person.id)
+        people = db.session().exec(query).all()
+        assert len(people) >= count
+        return people[:count]

@@ -9,11 +9,8 @@ from ddat.services.attendance_import import import_attendance
 from ddat.services.csv_import import COMMAND_LINE
 from ddat.services.framework import current_framework
 from ddat.services.scheme_import import import_members
-from tests.web.test_attendance_import import invite
-from tests.web.test_cli import run
-from tests.web.test_masterclasses import OPS, VISUALISATION, add_session, person_of
-from tests.web.test_scheme_import import sharing_people
-from tests.web.test_schemes import make_scheme
+from tests.cli import run
+from tests.factories import OPS, VISUALISATION, add_session, invite, make_scheme, person_of, sharing_people
 
 
 def events(app, *actions: str) -> list[tuple[int | None, str | None]]:

@@ -6,7 +6,7 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import MemberNote, Person, Scheme, SchemeMember, User
-from tests.factories import TARGET, make_scheme
+from tests.factories import TARGET, make_scheme, sharing_people
 from tests.support import app_on_each_database
 
 
@@ -14,14 +14,6 @@ from tests.support import app_on_each_database
 def app(request, tmp_path):
     # Imports lean on each database's own locking, uniqueness and transactions: run on both.
     return app_on_each_database(request, tmp_path)
-
-
-def sharing_people(app, count: int) -> list[Person]:
-    with app.app_context():
-        query = select(Person).where(Person.shares_with_hr, Person.user_id.is_(None)).order_by(Person.id)
-        people = db.session().exec(query).all()
-        assert len(people) >= count
-        return people[:count]
 
 
 def private_person(app) -> Person:
