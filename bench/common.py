@@ -7,9 +7,8 @@ import statistics
 import time
 from pathlib import Path
 
-from ddat import create_app, db
+from ddat import create_app, db, demo
 from ddat.migrate import upgrade_to_head
-from ddat.services import demo
 from ddat.services.framework import load_release
 
 

@@ -15,9 +15,10 @@ from sqlmodel import select
 
 from bench.common import client_as, machine, medians, seeded_app, timed, write
 from ddat import db
+from ddat.imports.scheme_import import import_members
 from ddat.models import Person, Scheme, User
+from ddat.permissions import department_scope
 from ddat.services.framework import current_framework
-from ddat.services.scheme_import import import_members
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
 IMPORT_ROWS = 10_000
@@ -54,8 +55,12 @@ def main() -> dict:
             hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
             hr_id = hr.id
             framework = current_framework(session)
-            import_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
-            reimport_seconds = timed(lambda: import_members(session, framework, scheme, hr, csv_file))
+            import_seconds = timed(
+                lambda: import_members(session, framework, scheme, hr, csv_file, department_scope(hr))
+            )
+            reimport_seconds = timed(
+                lambda: import_members(session, framework, scheme, hr, csv_file, department_scope(hr))
+            )
 
         client = client_as(app, hr_id)
         pool = f"/schemes/{scheme_id}/candidates"

@@ -9,15 +9,16 @@ from sqlmodel import func, select
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
 
-from . import backup, db
+from . import backup, db, demo
 from .auth import normalise_email
+from .imports.attendance_import import import_attendance
+from .imports.csv_import import ImportResult
+from .imports.scheme_import import import_members
 from .migrate import upgrade_to_head
 from .models import ROLES, Department, LearningSession, User
-from .services import audit, audit_search, demo, schemes
-from .services.attendance_import import import_attendance
-from .services.csv_import import COMMAND_LINE, ImportResult
+from .services import audit, schemes
 from .services.framework import current_framework, load_release
-from .services.scheme_import import import_members
+from .viewmodels import audit_search
 
 LISTED_PER_KIND = 20
 
@@ -87,7 +88,7 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(f"No scheme with the id or name '{scheme}'")
         # Run from the command line, the import acts for central HR: every department's people.
         framework = current_framework(session)
-        result = import_members(session, framework, found, COMMAND_LINE, csv_file.read_bytes(), scope=None)
+        result = import_members(session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)
 
     @app.cli.command("set-role")
@@ -116,7 +117,7 @@ def register_commands(app: Flask) -> None:
         before = (user.role, user.department_id)
         user.role, user.department_id = role, department_id
         session.add(user)
-        audit.record(session, "account.role_changed", None, "admin", "user_account", str(user.id))
+        audit.record(session, "account.role_changed", actor=audit.Actor(None, "admin"), subject=user)
         session.commit()
         click.echo(f"{user.email}: {before[0]} → {role}" + (f" ({found.name})" if department_id else "") + ".")
 
@@ -160,5 +161,5 @@ def register_commands(app: Flask) -> None:
         if found is None:
             raise click.ClickException(f"No learning session with the id {session_id}")
         framework = current_framework(session)  # as for scheme members: every department's people
-        result = import_attendance(session, framework, found, COMMAND_LINE, csv_file.read_bytes(), scope=None)
+        result = import_attendance(session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)

@@ -14,8 +14,8 @@ from pathways.scoring import DEFAULT_THRESHOLDS
 from . import permissions
 from .fragments import rendered_once
 from .navigation import service_navigation
-from .services import disclosure_labels
 from .services.learning import to_uk
+from .viewmodels import disclosure_labels
 
 
 def kept_args() -> dict[str, str]:

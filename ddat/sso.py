@@ -116,11 +116,11 @@ def account_for(db: Session, provider: Provider, claims: Mapping) -> User:
         user = User(email=email, password_hash="", role="civil_servant")
         db.add(user)
         db.flush()
-        audit.record(db, "auth.account_created", user.id, user.role, "user_account", str(user.id))
+        audit.record(db, "auth.account_created", actor=user, subject=user)
     else:
         _take_over_for_the_organisation(db, user, issuer)
     db.add(UserIdentity(user_id=user.id, issuer=issuer, subject=subject))
-    audit.record(db, "auth.identity_linked", user.id, user.role, "identity_provider", provider.slug)
+    audit.record(db, "auth.identity_linked", actor=user, subject=("identity_provider", provider.slug))
     return user
 
 
@@ -142,4 +142,4 @@ def _take_over_for_the_organisation(db: Session, user: User, issuer: str) -> Non
         user.password_hash = ""
         end_every_session(db, user)
         db.add(user)
-        audit.record(db, "auth.password_removed", user.id, user.role, "user_account", str(user.id))
+        audit.record(db, "auth.password_removed", actor=user, subject=user)

@@ -4,7 +4,7 @@ import re
 
 from flask.testing import FlaskClient
 
-DEMO_PASSWORD = "pathways-demo-2026"  # every demo account's (ddat/services/demo.py)
+DEMO_PASSWORD = "pathways-demo-2026"  # every demo account's (ddat/demo/__init__.py)
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

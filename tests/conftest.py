@@ -62,8 +62,7 @@ def submit(client):
 
 @pytest.fixture
 def seeded(app):
-    from ddat import db
-    from ddat.services import demo
+    from ddat import db, demo
 
     with app.app_context():
         demo.seed(db.session(), people=10, seed=4)

@@ -10,7 +10,7 @@ from ddat import db
 from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration, Scheme, User
 from ddat.services.profiles import engine_profile
 
-# Demo accounts (ddat/services/demo.py)
+# Demo accounts (ddat/demo/__init__.py)
 PERM_SEC = "perm.sec@example.gov.uk"
 POLICY = "policy.officer@example.gov.uk"
 OPS = "ops.officer@example.gov.uk"

@@ -8,7 +8,7 @@ from ..downloads import attachment
 from ..paging import page_number
 from ..permissions import ADMINISTER, requires
 from ..services import audit
-from ..services import audit_search as svc
+from ..viewmodels import audit_search as svc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,7 +21,7 @@ def audit_log():
     query = svc.parse(request.args, actions)
     if request.args.get("format") == "csv":
         # Which events were exported: the filters, as the address gave them.
-        audit.record_now(session, "audit.exported", current_user.id, current_user.role, "audit_query", query.summary())
+        audit.record_now(session, "audit.exported", actor=current_user, subject=("audit_query", query.summary()))
         return attachment(svc.as_csv(session, query), "audit-log.csv")
     found = svc.search(session, query, page_number(request.args.get("page")))
     return render_template("admin/audit.html", actions=actions, query=query, **found)

@@ -51,7 +51,7 @@ def sign_in():
         user = authenticate(form.email.data, form.password.data)
         if user:
             start_session(user)
-            audit.record_now(db.session(), "auth.signed_in", user.id, user.role, "user_account", str(user.id))
+            audit.record_now(db.session(), "auth.signed_in", actor=user, subject=user)
             return redirect(safe_next(request.args.get("next")))
         # Who tried is not recorded: the address typed may be someone else's, or a password.
         audit.record_now(db.session(), "auth.sign_in_failed")

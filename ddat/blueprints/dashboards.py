@@ -11,11 +11,11 @@ from pathways.matching import transferable_data
 from .. import db
 from ..downloads import attachment
 from ..permissions import SEE_AGGREGATES, requires
-from ..services import dashboards as svc
-from ..services.dashboard_filters import grade_bands, month_choices, parse
 from ..services.framework import current_framework
 from ..services.schemes import department_names
-from ..services.uptake import coverage_for_leaders
+from ..viewmodels import dashboards as svc
+from ..viewmodels.dashboard_filters import grade_bands, month_choices, parse
+from ..viewmodels.uptake import coverage_for_leaders
 from ..vocabulary import PROFESSION_NAMES
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from .. import db
 from ..forms.search import CompareForm, SearchForm
 from ..permissions import public
-from ..services import explorer
 from ..services.framework import current_framework
+from ..viewmodels import explorer
 
 bp = Blueprint("framework", __name__, url_prefix="/framework")
 

@@ -67,12 +67,12 @@ def callback(provider_slug: str):
     start_session(user)
     if claims.get("name"):
         session["display_name"] = str(claims["name"])[:100]  # offered on "about you", as on registering
-    audit.record_now(database, "auth.signed_in", user.id, user.role, "identity_provider", provider.slug)
+    audit.record_now(database, "auth.signed_in", actor=user, subject=("identity_provider", provider.slug))
     return redirect(next_page)
 
 
 def _problem(provider: sso.Provider, reason: str, status: int):
     session.pop(_NEXT, None)
     # Only which provider refused: never the token or what it said about the person.
-    audit.record_now(db.session(), "auth.sso_refused", object_type="identity_provider", object_id=provider.slug)
+    audit.record_now(db.session(), "auth.sso_refused", subject=("identity_provider", provider.slug))
     return render_template("auth/sso_problem.html", provider=provider, reason=reason), status

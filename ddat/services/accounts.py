@@ -29,7 +29,7 @@ def create(db: Session, email: str, password: str) -> User | None:
     user = User(email=email, password_hash=hash_password(password), role="civil_servant")
     db.add(user)
     db.flush()
-    audit.record(db, "account.created", user.id, user.role, "user_account", str(user.id))
+    audit.record(db, "account.created", actor=user, subject=user)
     db.commit()
     return user
 
@@ -40,11 +40,11 @@ def change_password(db: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     db.add(user)
     end_every_session(db, user)
-    audit.record(db, "auth.password_changed", user.id, user.role, "user_account", str(user.id))
+    audit.record(db, "auth.password_changed", actor=user, subject=user)
     db.commit()
 
 
 def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
-    audit.record(db, "auth.signed_out_everywhere", user.id, user.role, "user_account", str(user.id))
+    audit.record(db, "auth.signed_out_everywhere", actor=user, subject=user)
     db.commit()

@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 from pathways import Framework
 from pathways.learning import COURSE, changed_skills, with_course_evidence
 
+from ..caches import population
 from ..models import Assessment, LearningItem, Person, Registration, SkillRating, User
-from . import audit, population
+from . import audit
 
 CHUNK = 500
 
@@ -75,14 +76,7 @@ def credit(
     if changes:
         _new_versions(db, framework, changes)
     _into_drafts(db, framework, list(current), evidenced)
-    audit.record(
-        db,
-        "learning.evidence_credited",
-        actor.id if actor else None,
-        actor.role if actor else None,
-        "learning_item",
-        str(item.id),
-    )
+    audit.record(db, "learning.evidence_credited", actor=actor, subject=item)
     db.flush()
     return len(changes)
 

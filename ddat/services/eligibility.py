@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, and_
 
 from pathways import Framework
 
+from ..caches.population import Population
 from ..models import Person, Scheme
-from .population import Population
 
 
 def grades_between(framework: Framework, low: str | None, high: str | None) -> list[str]:

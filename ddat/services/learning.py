@@ -90,7 +90,7 @@ def save_item(db: Session, item: LearningItem | None, answers: dict, user: User)
         item.updated_at = datetime.now(UTC)
     db.add(item)
     db.flush()
-    audit.record(db, action, user.id, user.role, "learning_item", str(item.id))
+    audit.record(db, action, actor=user, subject=item)
     db.commit()
     return item
 
@@ -105,7 +105,7 @@ def save_session(db: Session, session: LearningSession, answers: dict, user: Use
         setattr(session, name, value)
     db.add(session)
     db.flush()
-    audit.record(db, action, user.id, user.role, "learning_session", str(session.id))
+    audit.record(db, action, actor=user, subject=session)
     promoted = promote_waiting(db, session)
     db.commit()
     return promoted
@@ -228,9 +228,7 @@ def register(
     try:
         if actor is not None:
             db.flush()
-            audit.record(
-                db, "learning.registered_by_hr", actor.id, actor.role, "learning_registration", str(registration.id)
-            )
+            audit.record(db, "learning.registered_by_hr", actor=actor, subject=registration)
         db.commit()
     except IntegrityError:
         # The same person booked another session of this item at the same moment (each
@@ -291,7 +289,7 @@ def invite(db: Session, item: LearningItem, people: list[Person], user: User) ->
     db.add_all(invitations)
     db.flush()
     for invitation in invitations:
-        audit.record(db, "learning.invited", user.id, user.role, "learning_invitation", str(invitation.id))
+        audit.record(db, "learning.invited", actor=user, subject=invitation)
     db.commit()
     return len(new)
 
@@ -404,7 +402,7 @@ def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -
     db.flush()
     for registration in registrations:
         action = "learning.completed" if registration.status == "completed" else "learning.outcome_recorded"
-        audit.record(db, action, user.id, user.role, "learning_registration", str(registration.id))
+        audit.record(db, action, actor=user, subject=registration)
 
 
 def other_live_registrations(db: Session, registration: Registration) -> list[Registration]:

@@ -86,7 +86,7 @@ def dispute(db: Session, framework: Framework, record: CompletionRecord, reason:
     db.add(registration)
     db.flush()
     course_evidence.withdraw(db, framework, credited(registration, record.item), registration.person_id)
-    audit.record(db, "learning.completion_disputed", user.id, user.role, "learning_registration", str(registration.id))
+    audit.record(db, "learning.completion_disputed", actor=user, subject=registration)
     db.commit()
 
 
@@ -124,5 +124,5 @@ def resolve(db: Session, framework: Framework, registration: Registration, resol
         item = db.get(LearningItem, registration.item_id)
         skills = credited(registration, item)
         course_evidence.credit(db, framework, item, [registration.person_id], user, skills=skills)
-    audit.record(db, "learning.dispute_resolved", user.id, user.role, "learning_registration", str(registration.id))
+    audit.record(db, "learning.dispute_resolved", actor=user, subject=registration)
     db.commit()

@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, delete, select
 
+from ..csv_files import csv_text
 from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
@@ -16,10 +17,9 @@ from ..models import (
     User,
     UserIdentity,
 )
+from ..viewmodels.my_learning import my_invitations, my_registrations
 from . import audit
-from .csv_files import csv_text
 from .learning import give_up_places
-from .my_learning import my_invitations, my_registrations
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 from .scheme_members import my_applications
 from .user_sessions import end_every_session
@@ -135,6 +135,6 @@ def delete_everything(db: Session, user: User) -> None:
     role = user.role
     db.delete(user)
     # Who it was is exactly what must not be kept: only that an account was deleted.
-    audit.record(db, "account.deleted", actor_role=role, object_type="user_account")
+    audit.record(db, "account.deleted", actor=audit.Actor(None, role), subject=("user_account", None))
     db.commit()
     forget_deleted_rows(db)

@@ -54,7 +54,7 @@ def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
     """Record whether HR may see this person's profile: audited, and at once in every candidate pool."""
     if shares != person.shares_with_hr:
         action = "consent.shared_with_hr" if shares else "consent.withdrawn"
-        audit.record(db, action, user.id, user.role, "person", str(person.id))
+        audit.record(db, action, actor=user, subject=person)
         person.hr_consent_withdrawn_at = None if shares else now()  # HR sees nothing newer (services/consent.py)
     person.shares_with_hr = shares
     db.add(person)

@@ -86,7 +86,7 @@ def nominate(db: Session, framework: Framework, scheme: Scheme, person: Person, 
     member.target_level = target
     db.add(member)
     db.flush()
-    audit.record(db, "scheme.member_invited", actor.id, actor.role, "scheme_member", str(member.id))
+    audit.record(db, "scheme.member_invited", actor=actor, subject=member)
     db.commit()
     return member
 
@@ -125,7 +125,7 @@ def move(
     if status == "placed":
         member.placed_level, member.placed_on = placed_level, placed_on
     db.add(member)
-    audit.record(db, f"scheme.member_{status}", actor.id, actor.role, "scheme_member", str(member.id))
+    audit.record(db, f"scheme.member_{status}", actor=actor, subject=member)
     db.commit()
     return None
 
@@ -230,13 +230,13 @@ def milestones_of(db: Session, member: SchemeMember) -> list[Milestone]:
 
 def add_note(db: Session, member: SchemeMember, author: User, text: str) -> None:
     db.add(MemberNote(member_id=member.id, author_user_id=author.id, text=text))
-    audit.record(db, "scheme.note_added", author.id, author.role, "scheme_member", str(member.id))
+    audit.record(db, "scheme.note_added", actor=author, subject=member)
     db.commit()
 
 
 def add_milestone(db: Session, member: SchemeMember, actor: User, name: str, achieved_on: date) -> None:
     db.add(Milestone(member_id=member.id, name=name, achieved_on=achieved_on))
-    audit.record(db, "scheme.milestone_added", actor.id, actor.role, "scheme_member", str(member.id))
+    audit.record(db, "scheme.milestone_added", actor=actor, subject=member)
     db.commit()
 
 

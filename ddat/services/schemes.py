@@ -74,7 +74,7 @@ def save_scheme(db: Session, scheme: Scheme, answers: dict, actor: User) -> Sche
     scheme.updated_at = now()
     db.add(scheme)
     db.flush()
-    audit.record(db, action, actor.id, actor.role, "scheme", str(scheme.id))
+    audit.record(db, action, actor=actor, subject=scheme)
     db.commit()
     return scheme
 

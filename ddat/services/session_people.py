@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 
+from ..csv_files import csv_text
+from ..imports.csv_import import find_people
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
 from ..vocabulary import REGISTRATION_STATUS_NAMES
 from . import audit, learning
-from .csv_files import csv_text
-from .csv_import import find_people
 from .schemes import people_in_scope
 
 RECORDED_AFTER_THE_START = ("attended", "no_show", "completed")
@@ -79,7 +79,7 @@ def record_attendance(
         for other in given_up:
             day = learning.to_uk(db.get(LearningSession, other.session_id).starts_at)
             outcome.given_up.append(f"{person.display_name}: the session on {day:%-d %B %Y}")
-    audit.record(db, "learning.attendance_recorded", user.id, user.role, "learning_session", str(session.id))
+    audit.record(db, "learning.attendance_recorded", actor=user, subject=session)
     db.commit()
     return outcome
 

@@ -4,8 +4,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from ddat import db
-from ddat.services import demo
+from ddat import db, demo
 from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 

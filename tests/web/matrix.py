@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from ddat import db
+from ddat import db, demo
 from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
-from ddat.services import demo
 from tests.client import signed_in_as
 from tests.factories import make_scheme
 from tests.oidc_provider import department_using

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import func, select
 
 from ddat import db
+from ddat.imports.attendance_import import import_attendance
 from ddat.models import Assessment, LearningSession, Person, Registration, SkillRating, User
-from ddat.services.attendance_import import import_attendance
+from ddat.permissions import department_scope
 from ddat.services.framework import current_framework
 from ddat.services.profiles import save_answers
 from tests.cli import run
@@ -28,7 +29,12 @@ def run_import(app, session_id: int, content: bytes):
         session = db.session()
         hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
         result = import_attendance(
-            session, current_framework(session), session.get(LearningSession, session_id), hr, content
+            session,
+            current_framework(session),
+            session.get(LearningSession, session_id),
+            hr,
+            content,
+            department_scope(hr),
         )
         session.rollback()  # as the page does: a refused import leaves nothing behind
         return result

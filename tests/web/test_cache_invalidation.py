@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from ddat import db
+from ddat.caches.population import CONSENT, RATINGS
 from ddat.models import Assessment, ChangeCounter, LearningItem, Person, SkillRating, User
 from ddat.services import course_evidence, profiles
 from ddat.services.framework import current_framework
-from ddat.services.population import CONSENT, RATINGS
 
 POLICY = "policy.officer@example.gov.uk"
 

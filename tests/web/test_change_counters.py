@@ -3,7 +3,7 @@
 from sqlmodel import Session
 
 from ddat import db
-from ddat.services.population import CONSENT, RATINGS, bump, counter
+from ddat.caches.population import CONSENT, RATINGS, bump, counter
 
 
 def test_a_counter_is_read_once_per_transaction_and_at_once_after_a_bump(app):

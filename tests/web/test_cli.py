@@ -3,8 +3,8 @@ import json
 from sqlmodel import func, select
 
 from ddat import db
+from ddat.demo import DEMO_ACCOUNTS, DEPARTMENTS
 from ddat.models import FrameworkRelease, Person, SkillRating, User
-from ddat.services.demo import DEMO_ACCOUNTS, DEPARTMENTS
 from pathways.framework import FRAMEWORK_FILE
 from tests.cli import run
 
@@ -99,8 +99,8 @@ def test_init_db_is_safe_to_run_twice(app):
 
 
 def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(app):
+    from ddat.demo.schemes import HOLDS_A_PLACE, OUTCOMES
     from ddat.models import Scheme, SchemeMember
-    from ddat.services.demo_schemes import HOLDS_A_PLACE, OUTCOMES
     from ddat.services.framework import current_framework
     from ddat.services.profiles import engine_profile
     from ddat.services.schemes import person_is_eligible
@@ -128,8 +128,8 @@ def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(a
 
 
 def test_seed_demo_adds_past_learning_that_shows_as_course_evidence(app):
+    from ddat.demo.learning import MASTERCLASS
     from ddat.models import LearningItem, Registration
-    from ddat.services.demo_learning import MASTERCLASS
 
     assert run(app, "seed-demo", "--people", "3000", "--seed", "5").exit_code == 0
     with app.app_context():

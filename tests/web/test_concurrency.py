@@ -15,10 +15,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bench.server import app_env, csrf_token, gunicorn, sign_in
-from ddat import create_app, db
+from ddat import create_app, db, demo
 from ddat.migrate import upgrade_to_head
 from ddat.models import Department, LearningSession, Person, Registration, Scheme, SchemeMember, User
-from ddat.services import demo, learning, schemes
+from ddat.services import learning, schemes
 from ddat.services import scheme_members as members
 from ddat.services.accounts import hash_password
 from ddat.services.framework import current_framework, load_release

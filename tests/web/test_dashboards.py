@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from ddat import db
+from ddat import db, demo
 from ddat.models import Person, User
-from ddat.services import dashboards, demo
-from ddat.services.dashboard_filters import Filters
-from ddat.services.dashboards import _month_name, protect_exact
+from ddat.viewmodels import dashboards
+from ddat.viewmodels.dashboard_filters import Filters
+from ddat.viewmodels.dashboards import _month_name, protect_exact
 from pathways.disclosure import Hidden, rounded
 from tests.client import signed_in_as
 from tests.support import fresh_app
@@ -203,8 +203,8 @@ def test_learning_dashboard_shows_the_masterclass_coverage(big):
 
 def test_moving_grade_shows_on_the_dashboard_at_once(seeded, client, sign_in, submit):
     """The cached matrix holds grades too, so changing one's grade must refresh it."""
+    from ddat.caches.population import current_population
     from ddat.services.framework import current_framework
-    from ddat.services.population import current_population
 
     with seeded.app_context():
         before = current_population(db.session(), current_framework(db.session()))
@@ -222,9 +222,9 @@ def test_moving_grade_shows_on_the_dashboard_at_once(seeded, client, sign_in, su
 @pytest.mark.parametrize("grades", [None, ("PS",), ("AA", "AO", "EO")])
 def test_cached_headcounts_count_what_sql_counts(big, grades):
     """Audiences and filtered populations come from cached headcounts: the same as a count."""
-    from ddat.services.dashboard_filters import grade_bands, people_in, person_conditions
+    from ddat.caches.population import headcounts
     from ddat.services.framework import current_framework
-    from ddat.services.population import headcounts
+    from ddat.viewmodels.dashboard_filters import grade_bands, people_in, person_conditions
 
     with big.app_context():
         session = db.session()
@@ -242,7 +242,7 @@ def test_cached_headcounts_count_what_sql_counts(big, grades):
 
 
 def test_headcounts_follow_a_change_of_grade(seeded, client, sign_in, submit):
-    from ddat.services.population import headcounts
+    from ddat.caches.population import headcounts
 
     with seeded.app_context():
         before = sum(n for (_, _, grade), n in headcounts(db.session()).items() if grade == "SEO")

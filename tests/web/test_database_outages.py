@@ -23,10 +23,9 @@ from sqlalchemy import create_engine, text
 
 from bench import server
 from bench.soak import invite
-from ddat import create_app, db
+from ddat import create_app, db, demo
 from ddat.migrate import upgrade_to_head
 from ddat.permissions import public
-from ddat.services import demo
 from ddat.services.framework import load_release
 from tests.postgres import postgres_server
 

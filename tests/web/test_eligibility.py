@@ -9,10 +9,10 @@ import numpy as np
 from sqlmodel import select
 
 from ddat import db
+from ddat.caches.population import everyone
 from ddat.models import Department, Person
 from ddat.services.eligibility import Eligibility
 from ddat.services.framework import current_framework
-from ddat.services.population import everyone
 
 PROFESSIONS = ("policy", "operational_delivery", "ddat")
 

@@ -118,8 +118,7 @@ def test_a_replaced_database_file_is_used_without_a_restart(app, client, tmp_pat
 
 
 def test_a_write_that_waits_too_long_for_a_lock_is_a_busy_page_and_nothing_half_done(tmp_path):
-    from ddat import db
-    from ddat.services import demo
+    from ddat import db, demo
 
     app = fresh_app(tmp_path / "locked.db", SQLITE_BUSY_SECONDS=0.2)
     with app.app_context():

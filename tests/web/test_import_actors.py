@@ -4,11 +4,11 @@ line they act for no account, as "cli", over every department."""
 from sqlmodel import select
 
 from ddat import db
+from ddat.imports.attendance_import import import_attendance
+from ddat.imports.scheme_import import import_members
 from ddat.models import AuditEvent, LearningSession, MemberNote, Person, Registration, Scheme, User
-from ddat.services.attendance_import import import_attendance
-from ddat.services.csv_import import COMMAND_LINE
+from ddat.services.audit import COMMAND_LINE
 from ddat.services.framework import current_framework
-from ddat.services.scheme_import import import_members
 from tests.cli import run
 from tests.factories import OPS, VISUALISATION, add_session, invite, make_scheme, person_of, sharing_people
 
@@ -61,8 +61,8 @@ def test_a_departmental_scope_finds_only_that_departments_people(seeded):
         assert result.ok and result.added == 1
 
 
-def test_without_a_scope_an_import_uses_the_signed_in_users_own(seeded):
-    """HR in one department, not passing a scope, still names only their own department's people."""
+def test_an_import_in_hrs_own_department_scope_names_only_its_people(seeded):
+    """HR in one department, importing within their own scope, name only their own department's people."""
     session_id = add_session(seeded, VISUALISATION, days=-1)
     ops = person_of(seeded, OPS)
     invite(seeded, session_id, OPS)
@@ -77,7 +77,7 @@ def test_without_a_scope_an_import_uses_the_signed_in_users_own(seeded):
         session.commit()
         content = f"email,status\n{OPS},completed\n".encode()
         learning_session = session.get(LearningSession, session_id)
-        result = import_attendance(session, current_framework(session), learning_session, hr, content)
+        result = import_attendance(session, current_framework(session), learning_session, hr, content, hr.department_id)
         assert [e.problem for e in result.errors] == ["No one with this email address was found"]
         session.rollback()
         result = import_attendance(session, current_framework(session), learning_session, hr, content, scope=None)

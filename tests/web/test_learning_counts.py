@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import and_, extract, func, or_
 from sqlmodel import select
 
-from ddat import db
+from ddat import db, demo
 from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration
-from ddat.services import demo
-from ddat.services.dashboard_filters import Filters, in_range, person_conditions
-from ddat.services.dashboards import learning_counters
 from ddat.services.framework import current_framework
-from ddat.services.uptake import STAGES, audience_condition, stage_per_person
+from ddat.viewmodels.dashboard_filters import Filters, in_range, person_conditions
+from ddat.viewmodels.dashboards import learning_counters
+from ddat.viewmodels.uptake import STAGES, audience_condition, stage_per_person
 from tests.support import fresh_app
 
 FILTERS = [

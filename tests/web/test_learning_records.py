@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ddat import db
+from ddat.imports.attendance_import import import_attendance
 from ddat.models import AuditEvent, Invitation, LearningItem, LearningSession, Registration, User
-from ddat.services.attendance_import import import_attendance
+from ddat.permissions import department_scope
 from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from tests.client import CSRF_PATTERN, signed_out
@@ -56,7 +57,12 @@ def test_an_import_cannot_credit_learning_to_someone_who_never_signed_up(seeded,
         session = db.session()
         hr = session.exec(select(User).where(User.email == HR)).one()
         result = import_attendance(
-            session, current_framework(session), session.get(LearningSession, session_id), hr, content
+            session,
+            current_framework(session),
+            session.get(LearningSession, session_id),
+            hr,
+            content,
+            department_scope(hr),
         )
         session.rollback()
     assert [(e.row, e.column, e.problem) for e in result.errors] == [

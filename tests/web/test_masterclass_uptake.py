@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import LearningSession, Person, Registration, User
+from ddat.permissions import department_scope
 from ddat.services.framework import current_framework
 from pathways.disclosure import rounded
 from tests.factories import MASTERCLASS, OPS, POLICY, VISUALISATION, add_session, invite
@@ -43,7 +44,7 @@ def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, c
 
 def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
     """Completions by people outside the audience cannot be found by setting the funnel against coverage."""
-    from ddat.services.attendance_import import import_attendance
+    from ddat.imports.attendance_import import import_attendance
 
     past = add_session(seeded, MASTERCLASS, days=-2)
     invite(seeded, past, POLICY, OPS)
@@ -52,7 +53,7 @@ def test_leaders_uptake_counts_only_the_audience(seeded, client, sign_in):
         hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
         content = f"email,status\n{POLICY},completed\n{OPS},completed\n".encode()
         assert import_attendance(
-            session, current_framework(session), session.get(LearningSession, past), hr, content
+            session, current_framework(session), session.get(LearningSession, past), hr, content, department_scope(hr)
         ).ok
     sign_in("leader@example.gov.uk")
     page = text_of(client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True))

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from ddat import db
+from ddat import db, demo
 from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember
-from ddat.services import demo
 from tests.client import signed_in_as
 from tests.factories import make_scheme
 from tests.support import fresh_app

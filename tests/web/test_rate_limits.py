@@ -3,9 +3,8 @@ or not an account exists, and the lock page is a GOV.UK page."""
 
 import pytest
 
-from ddat import db
+from ddat import db, demo
 from ddat.limits import DEFAULT_LIMITS, limiter
-from ddat.services import demo
 from tests.client import CSRF_PATTERN
 
 
@@ -53,7 +52,7 @@ def test_signing_in_still_works_when_the_shared_limit_store_is_down(tmp_path):
     script = textwrap.dedent(
         f"""
         from ddat import db
-        from ddat.services import demo
+        from ddat import demo
         from tests.support import fresh_app
 
         app = fresh_app({str(tmp_path / "redis.db")!r}, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9",

@@ -6,6 +6,7 @@ from sqlmodel import func, select
 
 from ddat import db
 from ddat.models import MemberNote, Person, Scheme, SchemeMember, User
+from ddat.permissions import department_scope
 from tests.factories import TARGET, make_scheme, sharing_people
 from tests.support import app_on_each_database
 
@@ -31,14 +32,16 @@ def members_and_notes(app) -> tuple[int, int]:
 
 
 def run_import(app, scheme_id: int, content: bytes):
+    from ddat.imports.scheme_import import import_members
     from ddat.models import Scheme, User
     from ddat.services.framework import current_framework
-    from ddat.services.scheme_import import import_members
 
     with app.app_context():
         session = db.session()
         hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
-        return import_members(session, current_framework(session), session.get(Scheme, scheme_id), hr, content)
+        return import_members(
+            session, current_framework(session), session.get(Scheme, scheme_id), hr, content, department_scope(hr)
+        )
 
 
 def test_a_good_file_imports_and_importing_it_again_changes_nothing(seeded):

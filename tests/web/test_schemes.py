@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from ddat import db
+from ddat.caches.population import CONSENT, bump
 from ddat.models import AuditEvent, Department, Person, Scheme, SchemeMember, User
-from ddat.services.population import CONSENT, bump
 from tests.factories import TARGET, TODAY, make_scheme, person_named, scheme_form
 from tests.pages import page_of, text, texts
 

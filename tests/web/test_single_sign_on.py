@@ -22,7 +22,7 @@ def idp():
 
 @pytest.fixture
 def sso_app(tmp_path, idp):
-    from ddat.services import demo
+    from ddat import demo
 
     app = fresh_app(tmp_path / "sso.db", OIDC_PROVIDERS=(department_using(idp),))
     with app.app_context():

@@ -9,8 +9,8 @@ from ...forms.common import ConfirmForm
 from ...forms.learning import DisputeForm, FeedbackForm
 from ...permissions import SEE_EXACT_COUNTS, signed_in
 from ...services import learning, learning_records
-from ...services import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...services.framework import current_framework
+from ...viewmodels import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...vocabulary import FORMAT_NAMES, REGISTRATION_STATUS_NAMES
 from ..profile.common import my_person
 from . import bp

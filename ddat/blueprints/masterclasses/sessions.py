@@ -8,12 +8,12 @@ from ... import db
 from ...downloads import attachment
 from ...forms.common import ImportForm
 from ...forms.learning import PeopleForm, ResolveForm, SessionForm
+from ...imports.attendance_import import import_attendance
+from ...imports.csv_import import nothing_imported
 from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import audit, learning, learning_records, session_people
-from ...services.attendance_import import import_attendance
-from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
 from ...vocabulary import REGISTRATION_STATUS_NAMES
 from . import bp
@@ -49,7 +49,7 @@ def edit_session(slug: str, session_id: int):
 
 
 def _record_view(action: str, session: LearningSession) -> None:
-    audit.record_now(db.session(), action, current_user.id, current_user.role, "learning_session", str(session.id))
+    audit.record_now(db.session(), action, actor=current_user, subject=session)
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")

@@ -7,8 +7,8 @@ from ... import db
 from ...downloads import attachment
 from ...permissions import SEE_AGGREGATES, requires
 from ...services import audit
-from ...services import uptake as svc
 from ...services.framework import current_framework
+from ...viewmodels import uptake as svc
 from . import bp
 from .common import item_or_404
 
@@ -22,19 +22,10 @@ def uptake(slug: str):
     if wanted == "csv":
         return attachment(svc.uptake_csv(view), f"{item.slug}-uptake.csv")
     if wanted == "not-completed-csv" and view.exact:
-        audit.record_now(
-            db.session(),
-            "learning.audience_exported",
-            current_user.id,
-            current_user.role,
-            "learning_item",
-            str(item.id),
-        )
+        audit.record_now(db.session(), "learning.audience_exported", actor=current_user, subject=item)
         return attachment(svc.not_completed_csv(view.not_completed), f"{item.slug}-not-completed.csv")
     if view.exact:
-        audit.record_now(
-            db.session(), "learning.audience_viewed", current_user.id, current_user.role, "learning_item", str(item.id)
-        )
+        audit.record_now(db.session(), "learning.audience_viewed", actor=current_user, subject=item)
     return render_template(
         "masterclasses/uptake.html",
         item=item,

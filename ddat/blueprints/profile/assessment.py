@@ -7,9 +7,9 @@ from ... import db
 from ...forms.common import ConfirmForm
 from ...forms.profile import AboutYouForm, ExperienceForm, field_name, skills_form
 from ...permissions import signed_in
-from ...services import explorer
 from ...services import profiles as svc
-from ...services.results import pathway_targets, target_name
+from ...viewmodels import explorer
+from ...viewmodels.results import pathway_targets, target_name
 from ...vocabulary import LEVEL_HINTS, PROFESSION_NAMES, level_name
 from . import bp
 from .common import framework, my_person, start_with_about_you

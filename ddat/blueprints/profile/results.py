@@ -8,10 +8,10 @@ from ...forms.common import ConfirmForm
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import profiles
-from ...services import results as svc
-from ...services.my_learning import completed_learning
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
+from ...viewmodels import results as svc
+from ...viewmodels.my_learning import completed_learning
 from . import bp
 from .common import framework, my_person
 

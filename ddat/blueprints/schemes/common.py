@@ -16,4 +16,4 @@ def my_scheme(scheme_id: int) -> Scheme:
 
 def record_view(action: str, object_type: str, object_id) -> None:
     """Every view or export of individual-level data is in the audit log."""
-    audit.record_now(db.session(), action, current_user.id, current_user.role, object_type, str(object_id))
+    audit.record_now(db.session(), action, actor=current_user, subject=(object_type, str(object_id)))

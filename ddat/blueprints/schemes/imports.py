@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from ... import db
 from ...forms.common import ImportForm
+from ...imports.csv_import import nothing_imported
+from ...imports.scheme_import import import_members
 from ...limits import configured, limiter, user_key
 from ...permissions import RUN_SCHEMES, department_scope, requires
-from ...services.csv_import import nothing_imported
 from ...services.framework import current_framework
-from ...services.scheme_import import import_members
 from . import bp
 from .common import my_scheme
 

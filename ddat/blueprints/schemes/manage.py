@@ -10,11 +10,11 @@ from ...downloads import attachment
 from ...forms.schemes import SchemeForm
 from ...models import Scheme
 from ...permissions import RUN_SCHEMES, department_scope, requires
-from ...services import explorer
-from ...services import scheme_dashboard as dash
 from ...services.framework import current_framework
 from ...services.scheme_members import places_taken
 from ...services.schemes import department_names, save_scheme, visible_schemes
+from ...viewmodels import explorer
+from ...viewmodels import scheme_dashboard as dash
 from ...vocabulary import SCHEME_STATUS_NAMES
 from . import bp
 from .common import my_scheme

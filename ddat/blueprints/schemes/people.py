@@ -4,17 +4,18 @@ from flask import abort, flash, get_flashed_messages, redirect, render_template,
 from flask_login import current_user
 
 from ... import db
+from ...csv_files import csv_text
 from ...downloads import attachment
 from ...forms.schemes import DecisionForm, MilestoneForm, NoteForm
 from ...paging import page_number
 from ...permissions import RUN_SCHEMES, requires
-from ...services import candidate_pool as pool
-from ...services import consent, explorer
+from ...services import consent
 from ...services import scheme_members as members
-from ...services.csv_files import csv_text
 from ...services.framework import current_framework
-from ...services.results import READINESS
 from ...services.schemes import person_in_scope
+from ...viewmodels import candidate_pool as pool
+from ...viewmodels import explorer
+from ...viewmodels.results import READINESS
 from ...vocabulary import MEMBER_STATUS_NAMES
 from . import bp
 from .common import my_scheme, record_view

@@ -15,14 +15,14 @@ from pathways.grades import grade_implication
 from pathways.matching import transferable_data
 from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model
 
+from ..caches.population import Population, current_population, sharing_with_hr
+from ..csv_files import csv_text
 from ..models import Person, Scheme, SchemeMember, User
 from ..paging import Page
 from ..permissions import department_scope
-from .csv_files import csv_text
-from .eligibility import Eligibility
-from .population import Population, current_population, sharing_with_hr
+from ..services.eligibility import Eligibility
+from ..services.schemes import department_names
 from .results import gap_view
-from .schemes import department_names
 
 PER_PAGE = 25
 

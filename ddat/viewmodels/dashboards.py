@@ -31,12 +31,12 @@ from pathways.disclosure import (
 )
 from pathways.scoring import scoring_model
 
+from ..caches.population import Population, current_population, everyone, headcounts
+from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from ..vocabulary import PROFESSION_NAMES
-from .csv_files import csv_text
 from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
 from .disclosure_labels import NOT_APPLICABLE, csv_value, is_hidden
-from .population import Population, current_population, everyone, headcounts
 from .uptake import MONTHS, STAGES, stage_per_item_and_person
 
 GROUPINGS = {"department": "Department", "profession": "Profession", "grade": "Grade"}

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, and_, true
 from pathways import Framework
 from pathways.matching import transferable_data
 
+from ..caches.population import Population
 from ..models import Person
 from ..vocabulary import PROFESSION_NAMES
-from .population import Population
 
 # Filters that narrow who is counted; removing any one of them gives a wider view a leader can
 # also see, which disclosure control compares against.

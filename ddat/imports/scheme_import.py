@@ -14,20 +14,18 @@ from pathways import Framework
 
 from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
+from ..services import audit, consent
+from ..services.audit import Actor
+from ..services.scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, stamp
 from ..vocabulary import MEMBER_STATUS_NAMES
-from . import audit, consent
 from .csv_import import (
-    ACTORS_SCOPE,
-    Actor,
     ImportResult,
     RequiredColumns,
     RowError,
     find_people,
     identify,
     read_rows,
-    scope_of,
 )
-from .scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, stamp
 
 MAX_NOTE = 2000
 MAX_REASON = 500
@@ -37,7 +35,7 @@ REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status, 
 
 
 def import_members(
-    db: Session, framework: Framework, scheme: Scheme, actor: User | Actor, content: bytes, scope=ACTORS_SCOPE
+    db: Session, framework: Framework, scheme: Scheme, actor: User | Actor, content: bytes, scope: int | None
 ) -> ImportResult:
     """`actor` is who the import is recorded against; `scope` the one department whose people
     it may name (None: every department)."""
@@ -50,7 +48,7 @@ def import_members(
     members = {m.person_id: m for m in db.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id))}
     people = {
         key: person
-        for key, person in find_people(db, records, scope_of(actor, scope)).items()
+        for key, person in find_people(db, records, scope).items()
         if consent.hr_may_act(person, members.get(person.id))
     }
     seen: dict[int, int] = {}
@@ -172,9 +170,9 @@ def _apply(db, framework, scheme, actor, planned, members, result: ImportResult)
     db.flush()
     db.add_all(MemberNote(member_id=m.id, author_user_id=actor.id, text=text) for m, text in new_notes)
     # One event for the import and one for each member it added or changed.
-    audit.record(db, "scheme.members_imported", actor.id, actor.role, "scheme", str(scheme.id))
+    audit.record(db, "scheme.members_imported", actor=actor, subject=scheme)
     for member in touched:
-        audit.record(db, "scheme.member_imported", actor.id, actor.role, "scheme_member", str(member.id))
+        audit.record(db, "scheme.member_imported", actor=actor, subject=member)
     db.commit()
 
 

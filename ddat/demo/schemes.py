@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 from pathways import Framework
 from pathways.scoring import scoring_model
 
+from ..caches.population import current_codes
 from ..models import Person, Scheme, SchemeMember
-from .eligibility import Eligibility
-from .population import current_codes
+from ..services.eligibility import Eligibility
 
 MEMBER_SHARE = 1 / 200
 

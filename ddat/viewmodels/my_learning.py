@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from ..models import Invitation, LearningItem, LearningSession, Person, Registration
-from . import course_evidence
-from .learning import live_registration, uk_now
+from ..services import course_evidence
+from ..services.learning import live_registration, uk_now
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration
-from .course_evidence import credit
-from .learning import to_uk, uk_now, uk_time
-from .uptake import audience_condition
+from ..services.course_evidence import credit
+from ..services.learning import to_uk, uk_now, uk_time
+from ..viewmodels.uptake import audience_condition
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "learning_catalogue.json"
 MASTERCLASS = "data-masterclass-for-permanent-secretaries"

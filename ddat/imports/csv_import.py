@@ -11,30 +11,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from ..models import Person, User
-from ..permissions import department_scope
 
 MAX_ROWS = 50_000
 LOOKUP_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who an import acts for, as the audit trail (and a completion's "recorded by") names
-    them: a signed-in `User` has the same two attributes."""
-
-    id: int | None
-    role: str
-
-
-# An import run from the command line: no account, and every department's people.
-COMMAND_LINE = Actor(None, "cli")
-# An import's `scope` when none is given: the department scope of the user it acts for.
-ACTORS_SCOPE = object()
-
-
-def scope_of(actor: User | Actor, scope) -> int | None:
-    """The one department whose people an import may name, or None for every department."""
-    return department_scope(actor) if scope is ACTORS_SCOPE else scope
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 from pathways import Framework, match
 from pathways.scoring import profile_from_codes
 
+from ..caches.population import current_population
+from ..csv_files import csv_text
 from ..models import Person, Scheme, SchemeMember, User
-from . import consent
+from ..services import consent
+from ..services.schemes import people_in_scope
 from .candidate_pool import eligible_rows, fits_for
-from .csv_files import csv_text
-from .population import current_population
-from .schemes import people_in_scope
 
 COMMON_GAPS = 10
 

@@ -13,11 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from pathways import Framework
 
+from ..caches import population
 from ..models import Assessment, Department, Person, SkillRating, User
-from . import population
-from .demo_learning import seed_learning
-from .demo_schemes import seed_schemes
-from .framework import current_framework
+from ..services.framework import current_framework
+from .learning import seed_learning
+from .schemes import seed_schemes
 
 DEMO_PASSWORD = "pathways-demo-2026"
 

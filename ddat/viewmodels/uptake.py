@@ -24,12 +24,12 @@ from pathways.disclosure import (
     safe_share,
 )
 
+from ..caches.population import headcounts
+from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import SEE_EXACT_COUNTS, department_scope
-from .csv_files import csv_text
+from ..services.schemes import people_in_scope
 from .disclosure_labels import csv_value, is_hidden
-from .population import headcounts
-from .schemes import people_in_scope
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

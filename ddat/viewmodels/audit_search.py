@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, delete, func, true
 from sqlmodel import Session, select
 
+from ..csv_files import csv_text
 from ..models import AuditEvent
 from ..paging import Page
-from .csv_files import csv_text
 
 PER_PAGE = 50
 

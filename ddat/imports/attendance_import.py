@@ -14,20 +14,18 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..models import LearningItem, LearningSession, Person, Registration, User
-from . import audit, course_evidence
+from ..services import audit, course_evidence
+from ..services.audit import Actor
+from ..services.learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
 from .csv_import import (
-    ACTORS_SCOPE,
-    Actor,
     ImportResult,
     RequiredColumns,
     RowError,
     find_people,
     identify,
     read_rows,
-    scope_of,
     who_column,
 )
-from .learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
 
 REQUIRED_COLUMNS = RequiredColumns(("status",), "email or staff number, status")
 # What people type in a spreadsheet, to the status it means.
@@ -53,7 +51,7 @@ def import_attendance(
     session: LearningSession,
     actor: User | Actor,
     content: bytes,
-    scope=ACTORS_SCOPE,
+    scope: int | None,
 ) -> AttendanceResult:
     """`actor` is who the import is recorded against; `scope` the one department whose people
     it may name (None: every department)."""
@@ -64,7 +62,7 @@ def import_attendance(
     if session.starts_at > uk_now():
         result.errors.append(RowError(1, "", "Attendance can only be recorded once the session has started"))
         return result
-    people = find_people(db, records, scope_of(actor, scope))
+    people = find_people(db, records, scope)
     registrations = {r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == session.id))}
     seen: dict[int, int] = {}
     planned = []
@@ -126,6 +124,6 @@ def import_attendance(
         result.given_up += [(person, db.get(LearningSession, other.session_id)) for other in given_up]
     audit_outcomes(db, actor, recorded)
     course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, actor)
-    audit.record(db, "learning.attendance_imported", actor.id, actor.role, "learning_session", str(session.id))
+    audit.record(db, "learning.attendance_imported", actor=actor, subject=session)
     db.commit()
     return result

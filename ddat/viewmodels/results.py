@@ -1,19 +1,13 @@
 """View models for a person's matches, a match explained, and a pathway plan."""
 
-from pathways import (
-    Framework,
-    Profile,
-    best_next_skills,
-    match,
-    plan_pathway,
-)
+from pathways import Framework, Profile, best_next_skills, match, plan_pathway
 from pathways.grades import grade_implication
 from pathways.matching import explain, ranked_levels, transferable_data
 from pathways.scoring import READINESS_BANDS, confidence_band
 
+from ..csv_files import csv_text
 from ..paging import Page
 from ..vocabulary import level_name
-from .csv_files import csv_text
 
 READINESS = list(READINESS_BANDS)
 MATCHES_PER_PAGE = 10
