@@ -65,7 +65,7 @@ bench-deps:
 
 ## Benchmarks: long runs that do not belong in `make test`.
 bench: install bench-deps
-	$(PY) -m pathways.bench
+	$(PY) -m bench.engine
 	$(PY) -m bench.explorer
 	$(PY) -m bench.schemes
 	$(PY) -m bench.learning

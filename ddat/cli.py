@@ -69,12 +69,12 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
     def seed_demo(people: int, seed: int, if_empty: bool):
         """Create departments, demo accounts and synthetic people with skill ratings."""
-        session = db.session()
-        if if_empty and demo.has_people(session):
+        db_session = db.session()
+        if if_empty and demo.has_people(db_session):
             click.echo("Demo data already present; nothing added.")
             return
         with click.progressbar(length=people, label=f"Adding {people:,} people") as bar:
-            result = demo.seed(session, people=people, seed=seed, progress=bar.update)
+            result = demo.seed(db_session, people=people, seed=seed, progress=bar.update)
         click.echo(f"Added {result.people} people and {result.ratings} skill ratings; demo accounts are ready.")
 
     @app.cli.command("import-scheme-members")
@@ -82,13 +82,13 @@ def register_commands(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_scheme_members(scheme: str, csv_file: Path):
         """Import a scheme's members from CSV (email or staff_number, status, notes): all rows or none."""
-        session = db.session()
-        found = schemes.find_scheme(session, scheme)
+        db_session = db.session()
+        found = schemes.find_scheme(db_session, scheme)
         if found is None:
             raise click.ClickException(f"No scheme with the id or name '{scheme}'")
         # Run from the command line, the import acts for central HR: every department's people.
-        framework = current_framework(session)
-        result = import_members(session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
+        framework = current_framework(db_session)
+        result = import_members(db_session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)
 
     @app.cli.command("set-role")
@@ -97,13 +97,13 @@ def register_commands(app: Flask) -> None:
     @click.option("--department", help="For HR: the department (name or abbreviation) whose people they see")
     def set_role(email: str, role: str, department: str | None):
         """Give an account a role; HR with --department see only that department's people."""
-        session = db.session()
-        user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+        db_session = db.session()
+        user = db_session.exec(select(User).where(User.email == normalise_email(email))).first()
         if user is None:
             raise click.ClickException(f"No account has the email address {email}")
         department_id = None
         if department:
-            found = session.exec(
+            found = db_session.exec(
                 select(Department).where(
                     (func.lower(Department.name) == department.lower())
                     | (func.lower(Department.abbreviation) == department.lower())
@@ -116,9 +116,9 @@ def register_commands(app: Flask) -> None:
             department_id = found.id
         before = (user.role, user.department_id)
         user.role, user.department_id = role, department_id
-        session.add(user)
-        audit.record(session, "account.role_changed", actor=audit.Actor(None, "admin"), subject=user)
-        session.commit()
+        db_session.add(user)
+        audit.record(db_session, "account.role_changed", actor=audit.Actor(None, "admin"), subject=user)
+        db_session.commit()
         click.echo(f"{user.email}: {before[0]} → {role}" + (f" ({found.name})" if department_id else "") + ".")
 
     @app.cli.command("backup")
@@ -156,10 +156,10 @@ def register_commands(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_attendance_command(session_id: int, csv_file: Path):
         """Import a learning session's attendance from CSV (email or staff_number, status): all rows or none."""
-        session = db.session()
-        found = session.get(LearningSession, session_id)
+        db_session = db.session()
+        found = db_session.get(LearningSession, session_id)
         if found is None:
             raise click.ClickException(f"No learning session with the id {session_id}")
-        framework = current_framework(session)  # as for scheme members: every department's people
-        result = import_attendance(session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
+        framework = current_framework(db_session)  # as for scheme members: every department's people
+        result = import_attendance(db_session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)

@@ -16,12 +16,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/audit")
 @requires(ADMINISTER)
 def audit_log():
-    session = db.session()
-    actions = svc.actions(session)
+    db_session = db.session()
+    actions = svc.actions(db_session)
     query = svc.parse(request.args, actions)
     if request.args.get("format") == "csv":
         # Which events were exported: the filters, as the address gave them.
-        audit.record_now(session, "audit.exported", actor=current_user, subject=("audit_query", query.summary()))
-        return attachment(svc.as_csv(session, query), "audit-log.csv")
-    found = svc.search(session, query, page_number(request.args.get("page")))
+        audit.record_now(db_session, "audit.exported", actor=current_user, subject=("audit_query", query.summary()))
+        return attachment(svc.as_csv(db_session, query), "audit-log.csv")
+    found = svc.search(db_session, query, page_number(request.args.get("page")))
     return render_template("admin/audit.html", actions=actions, query=query, **found)

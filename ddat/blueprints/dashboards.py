@@ -8,10 +8,9 @@ from flask import Blueprint, render_template, request
 from pathways.aggregates import family_skills
 from pathways.matching import transferable_data
 
-from .. import db
+from .. import current, db
 from ..downloads import attachment
 from ..permissions import SEE_AGGREGATES, requires
-from ..services.framework import current_framework
 from ..services.schemes import department_names
 from ..viewmodels import dashboards as svc
 from ..viewmodels.dashboard_filters import grade_bands, month_choices, parse
@@ -24,17 +23,17 @@ PERMANENT_SECRETARY_MASTERCLASS = "data-masterclass-for-permanent-secretaries"
 
 
 def _setup():
-    session = db.session()
-    fw = current_framework(session)
-    departments = department_names(session)
-    filters = parse(request.args, fw, set(departments))
+    db_session = db.session()
+    framework = current.framework()
+    departments = department_names(db_session)
+    filters = parse(request.args, framework, set(departments))
     options = {
         "departments": sorted(departments.items(), key=lambda kv: kv[1]),
         "professions": list(PROFESSION_NAMES.items()),
-        "bands": [(band, f"{band} ({', '.join(grades)})") for band, grades in grade_bands(fw).items()],
+        "bands": [(band, f"{band} ({', '.join(grades)})") for band, grades in grade_bands(framework).items()],
         "months": month_choices(date.today()),
     }
-    return session, fw, filters, options
+    return db_session, framework, filters, options
 
 
 def _by() -> str:
@@ -51,20 +50,20 @@ def _page(template: str, tables: list, name: str, **context):
 @bp.get("")
 @requires(SEE_AGGREGATES)
 def index():
-    session, fw, filters, options = _setup()
+    db_session, framework, filters, options = _setup()
     return render_template("dashboards/index.html", filters=filters, options=options)
 
 
 @bp.get("/skills")
 @requires(SEE_AGGREGATES)
 def skills():
-    session, fw, filters, options = _setup()
-    families = family_skills(fw)
+    db_session, framework, filters, options = _setup()
+    families = family_skills(framework)
     family = request.args.get("family")
     family = family if family in families else None
     by = _by()
-    size = svc.filtered_size(svc.current_population(session, fw), filters, fw)
-    tables = [] if svc.too_few(size) else [svc.skills_table(session, fw, filters, by, family)]
+    size = svc.filtered_size(svc.current_population(db_session, framework), filters, framework)
+    tables = [] if svc.too_few(size) else [svc.skills_table(db_session, framework, filters, by, family)]
     return _page(
         "dashboards/skills.html",
         tables,
@@ -72,7 +71,7 @@ def skills():
         filters=filters,
         options=options,
         by=by,
-        family=next((f for f in fw.families if f.slug == family), None),
+        family=next((f for f in framework.families if f.slug == family), None),
         too_few=svc.too_few(size),
     )
 
@@ -80,16 +79,21 @@ def skills():
 @bp.get("/gaps")
 @requires(SEE_AGGREGATES)
 def capability_gaps():
-    session, fw, filters, options = _setup()
-    chosen = [t for t in request.args.getlist("target") if t in fw.role_levels][:MAX_TARGETS]
-    targets = chosen or [r.level for r in transferable_data(fw).entry_routes if r.level in fw.role_levels][:MAX_TARGETS]
+    db_session, framework, filters, options = _setup()
+    chosen = [t for t in request.args.getlist("target") if t in framework.role_levels][:MAX_TARGETS]
+    targets = (
+        chosen
+        or [r.level for r in transferable_data(framework).entry_routes if r.level in framework.role_levels][
+            :MAX_TARGETS
+        ]
+    )
     by = _by()
-    size = svc.filtered_size(svc.current_population(session, fw), filters, fw)
+    size = svc.filtered_size(svc.current_population(db_session, framework), filters, framework)
     tables = []
     if not svc.too_few(size):
         for target in targets:
-            tables.extend(svc.gaps_tables(session, fw, filters, by, target))
-    levels = sorted(((lv.slug, lv.name) for lv in fw.role_levels.values()), key=lambda pair: pair[1])
+            tables.extend(svc.gaps_tables(db_session, framework, filters, by, target))
+    levels = sorted(((lv.slug, lv.name) for lv in framework.role_levels.values()), key=lambda pair: pair[1])
     return _page(
         "dashboards/gaps.html",
         tables,
@@ -106,9 +110,9 @@ def capability_gaps():
 @bp.get("/pipeline")
 @requires(SEE_AGGREGATES)
 def pipeline():
-    session, fw, filters, options = _setup()
-    size = svc.people_matching(session, fw, filters)
-    tables = [] if svc.too_few(size) else list(svc.pipeline_tables(session, fw, filters))
+    db_session, framework, filters, options = _setup()
+    size = svc.people_matching(db_session, framework, filters)
+    tables = [] if svc.too_few(size) else list(svc.pipeline_tables(db_session, framework, filters))
     return _page(
         "dashboards/pipeline.html", tables, "pipeline", filters=filters, options=options, too_few=svc.too_few(size)
     )
@@ -117,11 +121,11 @@ def pipeline():
 @bp.get("/learning")
 @requires(SEE_AGGREGATES)
 def learning():
-    session, fw, filters, options = _setup()
-    size = svc.people_matching(session, fw, filters)
-    tables = [] if svc.too_few(size) else list(svc.learning_tables(session, fw, filters))
+    db_session, framework, filters, options = _setup()
+    size = svc.people_matching(db_session, framework, filters)
+    tables = [] if svc.too_few(size) else list(svc.learning_tables(db_session, framework, filters))
     # An organisation-wide figure: with filters it could be set against the filtered tables.
-    coverage = None if filters.args() else coverage_for_leaders(session, PERMANENT_SECRETARY_MASTERCLASS)
+    coverage = None if filters.args() else coverage_for_leaders(db_session, PERMANENT_SECRETARY_MASTERCLASS)
     return _page(
         "dashboards/learning.html",
         tables,

@@ -2,10 +2,9 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from .. import db
+from .. import current
 from ..forms.search import CompareForm, SearchForm
 from ..permissions import public
-from ..services.framework import current_framework
 from ..viewmodels import explorer
 
 bp = Blueprint("framework", __name__, url_prefix="/framework")
@@ -14,7 +13,7 @@ bp = Blueprint("framework", __name__, url_prefix="/framework")
 @bp.get("")
 @public
 def index():
-    framework = current_framework(db.session())
+    framework = current.framework()
     return render_template(
         "framework/index.html",
         families=explorer.families(framework),
@@ -27,7 +26,7 @@ def index():
 @bp.get("/roles/<role_slug>")
 @public
 def role(role_slug: str):
-    framework = current_framework(db.session())
+    framework = current.framework()
     role = framework.roles.get(role_slug) or abort(404)
     levels = [
         {"level": lv, "grade": explorer.grade_label(lv), "groups": explorer.skills_by_proficiency(framework, lv)}
@@ -47,7 +46,7 @@ def role(role_slug: str):
 @bp.get("/roles/<role_slug>/<level_slug>")
 @public
 def role_level(role_slug: str, level_slug: str):
-    framework = current_framework(db.session())
+    framework = current.framework()
     level = framework.role_levels.get(level_slug)
     if level is None or level.role != role_slug:
         abort(404)
@@ -59,7 +58,7 @@ def role_level(role_slug: str, level_slug: str):
 @bp.get("/skills")
 @public
 def skills():
-    framework = current_framework(db.session())
+    framework = current.framework()
     return render_template(
         "framework/skills.html",
         letters=explorer.skills_a_to_z(framework),
@@ -71,7 +70,7 @@ def skills():
 @bp.get("/skills/<skill_slug>")
 @public
 def skill(skill_slug: str):
-    framework = current_framework(db.session())
+    framework = current.framework()
     if skill_slug not in framework.skills:
         abort(404)
     return render_template(
@@ -82,7 +81,7 @@ def skill(skill_slug: str):
 @bp.get("/search")
 @public
 def search():
-    framework = current_framework(db.session())
+    framework = current.framework()
     form = SearchForm(request.args)
     results = None
     if form.q.data and form.validate():
@@ -93,7 +92,7 @@ def search():
 @bp.get("/compare")
 @public
 def compare():
-    framework = current_framework(db.session())
+    framework = current.framework()
     form = CompareForm(request.args, explorer.level_choices(framework))
     submitted = "from" in request.args or "to" in request.args
     if submitted and form.validate():

@@ -58,16 +58,16 @@ def callback(provider_slug: str):
     claims = token.get("userinfo")
     if not claims:
         return _problem(provider, "Your organisation's sign-in did not say who you are.", 400)
-    database = db.session()
+    db_session = db.session()
     try:
-        user = sso.account_signing_in(database, provider, claims)
+        user = sso.account_signing_in(db_session, provider, claims)
     except sso.Refused as refused:
         return _problem(provider, refused.reason, refused.status)
     next_page = session.get(_NEXT) or url_for("profile.index")
     start_session(user)
     if claims.get("name"):
         session["display_name"] = str(claims["name"])[:100]  # offered on "about you", as on registering
-    audit.record_now(database, "auth.signed_in", actor=user, subject=("identity_provider", provider.slug))
+    audit.record_now(db_session, "auth.signed_in", actor=user, subject=("identity_provider", provider.slug))
     return redirect(next_page)
 
 

@@ -130,7 +130,7 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
 
 def _session(db: Session, item: LearningItem, day, location: str, capacity: int) -> LearningSession:
     starts = uk_time(day, time(10))
-    session = LearningSession(
+    learning_session = LearningSession(
         item_id=item.id,
         starts_at=starts,
         ends_at=starts + timedelta(hours=max(item.duration_hours, 1)),
@@ -138,6 +138,6 @@ def _session(db: Session, item: LearningItem, day, location: str, capacity: int)
         location=location,
         capacity=capacity,
     )
-    db.add(session)
+    db.add(learning_session)
     db.flush()
-    return session
+    return learning_session

@@ -246,7 +246,7 @@ class FeedbackForm(Form):
         )
 
     def answers(self) -> dict:
-        """What `learning.save_feedback` needs."""
+        """What `learning_outcomes.save_feedback` needs."""
         return {"score": int(self.score.data), "comment": self.comment.data or ""}
 
 

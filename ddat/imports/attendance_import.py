@@ -1,7 +1,7 @@
 """Importing a session's attendance from a CSV file (email or staff number, status): every row
 checked first, then all applied in one transaction or none. Importing it again changes nothing.
 Only people registered for the learning or invited to it before the session started can be
-recorded (`learning.who_may_be_recorded`), so a file cannot credit learning to people who
+recorded (`learning_outcomes.who_may_be_recorded`), so a file cannot credit learning to people who
 never signed up for it, or signed up once it was over; someone registered for another
 session who attended or completed this one gives up that place, and the result names it. A
 disputed record is settled on the session page, never by a file. Completion adds course
@@ -16,7 +16,14 @@ from pathways import Framework
 from ..models import LearningItem, LearningSession, Person, Registration, User
 from ..services import audit, course_evidence
 from ..services.audit import Actor
-from ..services.learning import DISPUTED, audit_outcomes, set_outcome, uk_now, who_may_be_recorded, why_not_recorded
+from ..services.learning import uk_now
+from ..services.learning_outcomes import (
+    DISPUTED,
+    audit_outcomes,
+    set_outcome,
+    who_may_be_recorded,
+    why_not_recorded,
+)
 from .csv_import import (
     ImportResult,
     RequiredColumns,
@@ -48,7 +55,7 @@ class AttendanceResult(ImportResult):
 def import_attendance(
     db: Session,
     framework: Framework,
-    session: LearningSession,
+    learning_session: LearningSession,
     actor: User | Actor,
     content: bytes,
     scope: int | None,
@@ -59,23 +66,25 @@ def import_attendance(
     result = AttendanceResult(errors)
     if errors:
         return result
-    if session.starts_at > uk_now():
+    if learning_session.starts_at > uk_now():
         result.errors.append(RowError(1, "", "Attendance can only be recorded once the session has started"))
         return result
     people = find_people(db, records, scope)
-    registrations = {r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == session.id))}
+    registrations = {
+        r.person_id: r for r in db.exec(select(Registration).where(Registration.session_id == learning_session.id))
+    }
     seen: dict[int, int] = {}
     planned = []
     recorded_elsewhere = set(
         db.exec(
             select(Registration.person_id).where(
-                Registration.item_id == session.item_id,
-                Registration.session_id != session.id,
+                Registration.item_id == learning_session.item_id,
+                Registration.session_id != learning_session.id,
                 Registration.status.in_(("attended", "completed")),
             )
         )
     )
-    allowed, signed_up_late = who_may_be_recorded(db, session)
+    allowed, signed_up_late = who_may_be_recorded(db, learning_session)
     for number, record in enumerate(records, start=2):
         if record is None:
             continue
@@ -108,7 +117,11 @@ def import_attendance(
         registration = registrations.get(person.id)
         if registration is None:
             registration = Registration(
-                session_id=session.id, item_id=session.item_id, person_id=person.id, status="", source="imported"
+                session_id=learning_session.id,
+                item_id=learning_session.item_id,
+                person_id=person.id,
+                status="",
+                source="imported",
             )
             db.add(registration)
             result.added += 1
@@ -123,7 +136,7 @@ def import_attendance(
         recorded.append(registration)
         result.given_up += [(person, db.get(LearningSession, other.session_id)) for other in given_up]
     audit_outcomes(db, actor, recorded)
-    course_evidence.credit(db, framework, db.get(LearningItem, session.item_id), completed, actor)
-    audit.record(db, "learning.attendance_imported", actor=actor, subject=session)
+    course_evidence.credit(db, framework, db.get(LearningItem, learning_session.item_id), completed, actor)
+    audit.record(db, "learning.attendance_imported", actor=actor, subject=learning_session)
     db.commit()
     return result

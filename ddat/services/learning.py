@@ -10,16 +10,14 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, true
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
-
-from pathways import Framework
 
 from ..locks import lock
 from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
-from . import audit, course_evidence
+from . import audit
 
 UK = ZoneInfo("Europe/London")
 HOLDS_A_PLACE = ("registered", "attended", "no_show", "completed")
@@ -63,8 +61,8 @@ def catalogue(db: Session) -> list[tuple[LearningItem, LearningSession | None]]:
         select(LearningSession).where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)
     ).all()
     next_session: dict[int, LearningSession] = {}
-    for session in upcoming:
-        next_session.setdefault(session.item_id, session)
+    for learning_session in upcoming:
+        next_session.setdefault(learning_session.item_id, learning_session)
     return [(item, next_session.get(item.id)) for item in items]
 
 
@@ -95,18 +93,18 @@ def save_item(db: Session, item: LearningItem | None, answers: dict, user: User)
     return item
 
 
-def save_session(db: Session, session: LearningSession, answers: dict, user: User) -> list[Registration]:
+def save_session(db: Session, learning_session: LearningSession, answers: dict, user: User) -> list[Registration]:
     """Create or change a session. More places go to the waiting list at once; fewer places
     never take a place from anyone who holds one. Returns the people given a place."""
-    if session.id is not None:
-        lock(db, LearningSession, session.id)  # a capacity change waits for bookings under way
-    action = "learning.session_changed" if session.id else "learning.session_added"
+    if learning_session.id is not None:
+        lock(db, LearningSession, learning_session.id)  # a capacity change waits for bookings under way
+    action = "learning.session_changed" if learning_session.id else "learning.session_added"
     for name, value in answers.items():
-        setattr(session, name, value)
-    db.add(session)
+        setattr(learning_session, name, value)
+    db.add(learning_session)
     db.flush()
-    audit.record(db, action, actor=user, subject=session)
-    promoted = promote_waiting(db, session)
+    audit.record(db, action, actor=user, subject=learning_session)
+    promoted = promote_waiting(db, learning_session)
     db.commit()
     return promoted
 
@@ -123,8 +121,8 @@ def sessions_of(db: Session, item: LearningItem, upcoming: bool) -> list[Learnin
 
 
 def session_of(db: Session, item: LearningItem, session_id: int) -> LearningSession | None:
-    session = db.get(LearningSession, session_id)
-    return session if session and session.item_id == item.id else None
+    learning_session = db.get(LearningSession, session_id)
+    return learning_session if learning_session and learning_session.item_id == item.id else None
 
 
 def places_taken(db: Session, session_id: int) -> int:
@@ -144,8 +142,8 @@ def places_taken_by_session(db: Session, session_ids: list[int]) -> dict[int, in
     return dict(rows)
 
 
-def places_left(session: LearningSession, taken: int) -> int:
-    return max(session.capacity - taken, 0)
+def places_left(learning_session: LearningSession, taken: int) -> int:
+    return max(learning_session.capacity - taken, 0)
 
 
 # What people other than HR see of a session's places: how full it is, never how many people
@@ -153,15 +151,15 @@ def places_left(session: LearningSession, taken: int) -> int:
 FEW_PLACES_SHARE = 5  # "Few places left" once a fifth or less of the places are free
 
 
-def places_band(session: LearningSession, taken: int) -> str:
-    left = places_left(session, taken)
+def places_band(learning_session: LearningSession, taken: int) -> str:
+    left = places_left(learning_session, taken)
     if left == 0:
         return "Full"
-    return "Few places left" if left * FEW_PLACES_SHARE <= session.capacity else "Places available"
+    return "Few places left" if left * FEW_PLACES_SHARE <= learning_session.capacity else "Places available"
 
 
-def places_shown(session: LearningSession, taken: int, exact: bool) -> str:
-    return f"{places_left(session, taken):,}" if exact else places_band(session, taken)
+def places_shown(learning_session: LearningSession, taken: int, exact: bool) -> str:
+    return f"{places_left(learning_session, taken):,}" if exact else places_band(learning_session, taken)
 
 
 # --- registering -------------------------------------------------------------------------
@@ -175,19 +173,19 @@ def live_registration(db: Session, item_id: int, person_id: int) -> Registration
     ).first()
 
 
-def why_not_register(db: Session, item: LearningItem, session: LearningSession, person: Person) -> str | None:
+def why_not_register(db: Session, item: LearningItem, learning_session: LearningSession, person: Person) -> str | None:
     """Why this person cannot register themselves for the session, or None if they can."""
     if not in_audience(item, person):
         return (
             f"This learning is for {', '.join(item.audience)} grades. Ask your HR team if you think you should take it."
         )
-    return _refusal(db, session, person)
+    return _refusal(db, learning_session, person)
 
 
-def _refusal(db: Session, session: LearningSession, person: Person) -> str | None:
-    if session.starts_at <= uk_now():
+def _refusal(db: Session, learning_session: LearningSession, person: Person) -> str | None:
+    if learning_session.starts_at <= uk_now():
         return "This session has already taken place"
-    existing = live_registration(db, session.item_id, person.id)
+    existing = live_registration(db, learning_session.item_id, person.id)
     if existing is None:
         return None
     if existing.status == "completed":
@@ -200,23 +198,23 @@ def _refusal(db: Session, session: LearningSession, person: Person) -> str | Non
 
 
 def register(
-    db: Session, session: LearningSession, person: Person, source: str = "self", actor: User | None = None
+    db: Session, learning_session: LearningSession, person: Person, source: str = "self", actor: User | None = None
 ) -> Registration:
     """A place, or a place on the waiting list when the session is full. HR may register
     people outside the audience; people registering themselves are checked first. HR
     registering someone (`actor`) is audited, with the registration, in the same commit."""
-    session = lock(db, LearningSession, session.id)  # two people cannot both take the last place
-    refusal = _refusal(db, session, person)
+    learning_session = lock(db, LearningSession, learning_session.id)  # two people cannot both take the last place
+    refusal = _refusal(db, learning_session, person)
     if refusal:
         db.rollback()
         raise RegistrationRefused(refusal)
     registration = db.exec(
-        select(Registration).where(Registration.session_id == session.id, Registration.person_id == person.id)
+        select(Registration).where(Registration.session_id == learning_session.id, Registration.person_id == person.id)
     ).first() or Registration(
-        session_id=session.id, item_id=session.item_id, person_id=person.id, status="", source=source
+        session_id=learning_session.id, item_id=learning_session.item_id, person_id=person.id, status="", source=source
     )
     now = datetime.now(UTC)
-    if places_taken(db, session.id) < session.capacity:
+    if places_taken(db, learning_session.id) < learning_session.capacity:
         registration.status = "registered"
         registration.registered_at = registration.registered_at or now
     else:
@@ -234,19 +232,21 @@ def register(
         # The same person booked another session of this item at the same moment (each
         # session has its own lock): the database's one-live-place index kept the first.
         db.rollback()
-        raise RegistrationRefused(_refusal(db, session, person) or "Already registered for a session") from None
+        raise RegistrationRefused(
+            _refusal(db, learning_session, person) or "Already registered for a session"
+        ) from None
     return registration
 
 
 def cancel(db: Session, registration: Registration) -> Registration | None:
     """Cancel a place or a place on the waiting list; returns whoever took the freed place."""
-    promoted = _cancel(db, registration)
+    promoted = release_place(db, registration)
     db.commit()
     return promoted
 
 
-def _cancel(db: Session, registration: Registration) -> Registration | None:
-    session = lock(db, LearningSession, registration.session_id)
+def release_place(db: Session, registration: Registration) -> Registration | None:
+    learning_session = lock(db, LearningSession, registration.session_id)
     db.refresh(registration)  # a second click, or HR at the same moment, may have cancelled it already
     if registration.status == "cancelled":
         return None
@@ -255,19 +255,19 @@ def _cancel(db: Session, registration: Registration) -> Registration | None:
     registration.cancelled_at = registration.updated_at = datetime.now(UTC)
     db.add(registration)
     db.flush()
-    promoted = promote_waiting(db, session) if held_a_place else []
+    promoted = promote_waiting(db, learning_session) if held_a_place else []
     return promoted[0] if promoted else None
 
 
-def promote_waiting(db: Session, session: LearningSession) -> list[Registration]:
+def promote_waiting(db: Session, learning_session: LearningSession) -> list[Registration]:
     """Give free places to the waiting list, longest waiting first."""
-    session = lock(db, LearningSession, session.id)
-    free = session.capacity - places_taken(db, session.id)
+    learning_session = lock(db, LearningSession, learning_session.id)
+    free = learning_session.capacity - places_taken(db, learning_session.id)
     if free <= 0:
         return []
     waiting = db.exec(
         select(Registration)
-        .where(Registration.session_id == session.id, Registration.status == "waiting")
+        .where(Registration.session_id == learning_session.id, Registration.status == "waiting")
         .order_by(Registration.waiting_since, Registration.id)
         .limit(free)
     ).all()
@@ -292,152 +292,3 @@ def invite(db: Session, item: LearningItem, people: list[Person], user: User) ->
         audit.record(db, "learning.invited", actor=user, subject=invitation)
     db.commit()
     return len(new)
-
-
-# --- after the session ---------------------------------------------------------------------
-
-
-def record_outcome(db: Session, framework: Framework, registration: Registration, status: str, user: User) -> None:
-    """HR recording attendance or completion, in one transaction."""
-    set_outcome(db, framework, registration, status, user)
-    db.commit()
-
-
-def set_outcome(
-    db: Session,
-    framework: Framework,
-    registration: Registration,
-    status: str,
-    user: User,
-    credit_now: bool = True,
-    given_up: list[Registration] | None = None,
-) -> bool:
-    """Change a registration's outcome without committing; True if it was newly completed;
-    `user` is who is recording it (shown to the person, and audited).
-    Completion adds course evidence once (now, or by the caller for many people at once with
-    `course_evidence.credit`); it is never undone here, and nor is a dispute (only HR settling
-    it: `learning_records.resolve`). A place is only given through `register` (which keeps to
-    the places and the waiting list), so someone waiting or cancelled cannot be set back to
-    registered here. Raises RegistrationRefused when the person is already recorded at another
-    session of the item. Attending or completing is a live place, and a person holds one per
-    item: a place they hold at another session is given up and added to `given_up`, for the
-    caller to tell HR. A no show holds no live place, so it leaves other sessions alone."""
-    if status == registration.status or registration.status == "completed":
-        return False
-    if registration.disputed_at is not None:
-        raise RegistrationRefused(DISPUTED)
-    if status == "cancelled":
-        _cancel(db, registration)
-        if credit_now:
-            audit_outcomes(db, user, [registration])
-        return False
-    if status == "registered" and registration.status in ("waiting", "cancelled", ""):
-        raise RegistrationRefused("A place can only be given by registering them, within the places left")
-    if status in LIVE:
-        for other in other_live_registrations(db, registration):
-            if other.status in ("attended", "completed"):
-                raise RegistrationRefused("Already recorded at another session of this learning")
-            _cancel(db, other)
-            if given_up is not None:
-                given_up.append(other)
-    now = datetime.now(UTC)
-    if status in HOLDS_A_PLACE:
-        registration.registered_at = registration.registered_at or now
-    if status == "completed":
-        item = db.get(LearningItem, registration.item_id)
-        session = db.get(LearningSession, registration.session_id)
-        # The day they did the learning; when it was recorded is in the audit log.
-        registration.completed_at = session.ends_at if session.ends_at <= now else now
-        registration.completed_by_user_id = user.id
-        registration.credited_skills = [list(pair) for pair in item.skills]
-    registration.status = status
-    registration.updated_at = now
-    db.add(registration)
-    if credit_now:  # otherwise the caller audits and credits many at once
-        audit_outcomes(db, user, [registration])
-        if status == "completed":
-            course_evidence.credit(db, framework, item, [registration.person_id], user)
-    return status == "completed"
-
-
-DISPUTED = "This record was disputed: settle it on the session page"
-NOT_SIGNED_UP = "Not registered for or invited to this learning: register or invite them first"
-SIGNED_UP_AFTER = (
-    "Registered or invited only after this session started, which is not evidence they took part: "
-    "only people who registered or were invited before it can be recorded"
-)
-
-
-def who_may_be_recorded(db: Session, session: LearningSession) -> tuple[set[int], set[int]]:
-    """People whose attendance or completion may be recorded at this session, and people who
-    signed up only after it started. Those who may: registered for this session (themselves
-    or by HR, which is only open before it starts), registered for another session of the
-    item before this one started, or invited before it started. Signing up afterwards is not
-    evidence they took part, or HR could credit learning to anyone just before importing it."""
-    before = session.starts_at
-    registrations = db.exec(
-        select(
-            Registration.person_id,
-            (Registration.session_id == session.id)
-            | (Registration.registered_at <= before)
-            | (Registration.waiting_since <= before),
-        ).where(Registration.item_id == session.item_id, Registration.source != "imported")
-    ).all()
-    invitations = db.exec(
-        select(Invitation.person_id, Invitation.invited_at <= before).where(Invitation.item_id == session.item_id)
-    ).all()
-    signed_up = [*registrations, *invitations]
-    allowed = {pid for pid, in_time in signed_up if in_time}
-    return allowed, {pid for pid, _ in signed_up} - allowed
-
-
-def why_not_recorded(person_id: int, allowed: set[int], signed_up_late: set[int]) -> str | None:
-    if person_id in allowed:
-        return None
-    return SIGNED_UP_AFTER if person_id in signed_up_late else NOT_SIGNED_UP
-
-
-def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -> None:
-    """One audit event per recorded outcome, with who recorded it, in one flush."""
-    db.flush()
-    for registration in registrations:
-        action = "learning.completed" if registration.status == "completed" else "learning.outcome_recorded"
-        audit.record(db, action, actor=user, subject=registration)
-
-
-def other_live_registrations(db: Session, registration: Registration) -> list[Registration]:
-    """The person's live registrations for the same item at other sessions."""
-    return list(
-        db.exec(
-            select(Registration).where(
-                Registration.item_id == registration.item_id,
-                Registration.person_id == registration.person_id,
-                Registration.status.in_(LIVE),
-                Registration.id != registration.id if registration.id else true(),
-            )
-        )
-    )
-
-
-def save_feedback(db: Session, registration: Registration, score: int, comment: str) -> None:
-    registration.feedback_score = score
-    registration.feedback_comment = comment or None
-    registration.updated_at = datetime.now(UTC)
-    db.add(registration)
-    db.commit()
-
-
-def give_up_places(db: Session, person: Person) -> list[Registration]:
-    """Before a person's records are deleted: every place they hold at a session still to come
-    goes to the longest-waiting person, in the caller's transaction. Returns who was promoted."""
-    held = db.exec(
-        select(Registration)
-        .join(LearningSession, LearningSession.id == Registration.session_id)
-        .where(
-            Registration.person_id == person.id,
-            Registration.status.in_(HOLDS_A_PLACE),
-            LearningSession.starts_at > uk_now(),
-        )
-    ).all()
-    promoted = [_cancel(db, registration) for registration in held]
-    return [registration for registration in promoted if registration is not None]

@@ -44,7 +44,7 @@ def _records(db: Session, framework: Framework, query) -> list[CompletionRecord]
         CompletionRecord(
             registration,
             item,
-            session,
+            learning_session,
             emails.get(registration.completed_by_user_id),
             [
                 (framework.skills[s].name, level_name(lv))
@@ -52,7 +52,7 @@ def _records(db: Session, framework: Framework, query) -> list[CompletionRecord]
                 if s in framework.skills
             ],
         )
-        for registration, session, item in rows
+        for registration, learning_session, item in rows
     ]
 
 
@@ -90,14 +90,14 @@ def dispute(db: Session, framework: Framework, record: CompletionRecord, reason:
     db.commit()
 
 
-def open_disputes(db: Session, session: LearningSession, user: User) -> list[tuple[Registration, Person]]:
+def open_disputes(db: Session, learning_session: LearningSession, user: User) -> list[tuple[Registration, Person]]:
     """Disputed completions at this session, for the people this HR user looks after."""
     return list(
         db.exec(
             select(Registration, Person)
             .join(Person, Person.id == Registration.person_id)
             .where(
-                Registration.session_id == session.id,
+                Registration.session_id == learning_session.id,
                 Registration.disputed_at.is_not(None),
                 Registration.dispute_outcome.is_(None),
                 people_in_scope(user),

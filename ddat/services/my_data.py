@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..viewmodels.my_learning import my_invitations, my_registrations
 from . import audit
-from .learning import give_up_places
+from .learning_outcomes import give_up_places
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 from .scheme_members import my_applications
 from .user_sessions import end_every_session

@@ -13,20 +13,20 @@ from ..imports.csv_import import find_people
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
 from ..vocabulary import REGISTRATION_STATUS_NAMES
-from . import audit, learning
+from . import audit, learning, learning_outcomes
 from .schemes import people_in_scope
 
 RECORDED_AFTER_THE_START = ("attended", "no_show", "completed")
 
 
-def registrations(db: Session, session: LearningSession, user: User) -> list[tuple[Registration, Person, str]]:
+def registrations(db: Session, learning_session: LearningSession, user: User) -> list[tuple[Registration, Person, str]]:
     """The session's registrations the user may see: departmental HR see their own people."""
     return list(
         db.exec(
             select(Registration, Person, Department.name)
             .join(Person, Person.id == Registration.person_id)
             .join(Department, Department.id == Person.department_id)
-            .where(Registration.session_id == session.id, people_in_scope(user))
+            .where(Registration.session_id == learning_session.id, people_in_scope(user))
             .order_by(Registration.status, Person.display_name)
         )
     )
@@ -50,28 +50,28 @@ class AttendanceRecorded:
 
 
 def record_attendance(
-    db: Session, framework: Framework, session: LearningSession, user: User, chosen: Mapping[int, str]
+    db: Session, framework: Framework, learning_session: LearningSession, user: User, chosen: Mapping[int, str]
 ) -> AttendanceRecorded:
     """HR's choices on the session page (registration id to status), in one transaction.
     Statuses not offered, or unchanged, leave a registration as it is; attendance and
     completion wait until the session has started."""
-    started = session.starts_at <= learning.uk_now()
-    allowed, signed_up_late = learning.who_may_be_recorded(db, session)
+    started = learning_session.starts_at <= learning.uk_now()
+    allowed, signed_up_late = learning_outcomes.who_may_be_recorded(db, learning_session)
     outcome = AttendanceRecorded()
-    for registration, person, _ in registrations(db, session, user):
+    for registration, person, _ in registrations(db, learning_session, user):
         status = chosen.get(registration.id)
         if status not in learning.OUTCOMES or status == registration.status:
             continue  # not on the form, or tampered, or unchanged: left as it is
         if status in RECORDED_AFTER_THE_START:
             if not started:
                 continue
-            refusal = learning.why_not_recorded(person.id, allowed, signed_up_late)
+            refusal = learning_outcomes.why_not_recorded(person.id, allowed, signed_up_late)
             if refusal:
                 outcome.problems.append(f"{person.display_name}: {refusal}")
                 continue
         given_up: list[Registration] = []
         try:
-            learning.set_outcome(db, framework, registration, status, user, given_up=given_up)
+            learning_outcomes.set_outcome(db, framework, registration, status, user, given_up=given_up)
         except learning.RegistrationRefused as refused:
             outcome.problems.append(f"{person.display_name}: {refused}")
             continue
@@ -79,7 +79,7 @@ def record_attendance(
         for other in given_up:
             day = learning.to_uk(db.get(LearningSession, other.session_id).starts_at)
             outcome.given_up.append(f"{person.display_name}: the session on {day:%-d %B %Y}")
-    audit.record(db, "learning.attendance_recorded", actor=user, subject=session)
+    audit.record(db, "learning.attendance_recorded", actor=user, subject=learning_session)
     db.commit()
     return outcome
 
@@ -96,12 +96,14 @@ def named_people(db: Session, user: User, names: list[str]) -> tuple[list[Person
     return people, unknown
 
 
-def register_people(db: Session, session: LearningSession, people: list[Person], user: User) -> tuple[int, list[str]]:
+def register_people(
+    db: Session, learning_session: LearningSession, people: list[Person], user: User
+) -> tuple[int, list[str]]:
     """HR registering people: how many were, and why each of the others was not."""
     registered, problems = 0, []
     for person in people:
         try:
-            learning.register(db, session, person, source="hr", actor=user)
+            learning.register(db, learning_session, person, source="hr", actor=user)
             registered += 1
         except learning.RegistrationRefused as refused:
             problems.append(f"{person.display_name}: {refused}")

@@ -2,8 +2,13 @@
 recording attendance, a completion disputed and settled. Each takes the `sign_in` and
 `submit` fixtures' functions, so it acts on the test's own client."""
 
+from sqlmodel import select
+
 from ddat import db
-from ddat.models import LearningSession, Registration
+from ddat.imports.attendance_import import import_attendance
+from ddat.models import LearningSession, Registration, User
+from ddat.permissions import department_scope
+from ddat.services.framework import current_framework
 from tests.client import signed_out
 from tests.factories import HR, POLICY, VISUALISATION, add_session, person_of, registration_of
 
@@ -45,3 +50,19 @@ def disputed_and_settled_as_no_show(app, client, sign_in, submit) -> tuple[int, 
     session_url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}"
     submit(f"{session_url}/disputes/{registration.id}", {"resolution": "no_show"}, form_url=session_url)
     return session_id, registration
+
+
+def run_import(app, session_id: int, content: bytes):
+    with app.app_context():
+        session = db.session()
+        hr = session.exec(select(User).where(User.email == HR)).one()
+        result = import_attendance(
+            session,
+            current_framework(session),
+            session.get(LearningSession, session_id),
+            hr,
+            content,
+            department_scope(hr),
+        )
+        session.rollback()  # as the page does: a refused import leaves nothing behind
+        return result

@@ -7,37 +7,20 @@ import pytest
 from sqlmodel import func, select
 
 from ddat import db
-from ddat.imports.attendance_import import import_attendance
-from ddat.models import Assessment, LearningSession, Person, Registration, SkillRating, User
-from ddat.permissions import department_scope
+from ddat.models import Assessment, Person, Registration, SkillRating
 from ddat.services.framework import current_framework
 from ddat.services.profiles import save_answers
 from tests.cli import run
 from tests.client import CSRF_PATTERN
 from tests.factories import OPS, POLICY, VISUALISATION, add_session, invite, person_of, registration_of
 from tests.support import app_on_each_database
+from tests.web.steps import run_import
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, tmp_path):
     # Imports lean on each database's own locking, uniqueness and transactions: run on both.
     return app_on_each_database(request, tmp_path)
-
-
-def run_import(app, session_id: int, content: bytes):
-    with app.app_context():
-        session = db.session()
-        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
-        result = import_attendance(
-            session,
-            current_framework(session),
-            session.get(LearningSession, session_id),
-            hr,
-            content,
-            department_scope(hr),
-        )
-        session.rollback()  # as the page does: a refused import leaves nothing behind
-        return result
 
 
 def registrations(app, session_id: int) -> dict[int, str]:

@@ -9,10 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ddat import db
-from ddat.imports.attendance_import import import_attendance
 from ddat.models import AuditEvent, Invitation, LearningItem, LearningSession, Registration, User
-from ddat.permissions import department_scope
-from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from tests.client import CSRF_PATTERN, signed_out
 from tests.factories import (
@@ -31,7 +28,7 @@ from tests.factories import (
 )
 from tests.pages import text_of
 from tests.support import app_on_each_database
-from tests.web.steps import completed_by_hr, disputed_and_settled_as_no_show
+from tests.web.steps import completed_by_hr, disputed_and_settled_as_no_show, run_import
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,18 +50,7 @@ def test_an_import_cannot_credit_learning_to_someone_who_never_signed_up(seeded,
     session_id = add_session(seeded, slug, days=-1)
     before = rating(seeded, OPS, "data-visualisation")
     content = f"email,status\n{OPS},completed\n".encode()
-    with seeded.app_context():
-        session = db.session()
-        hr = session.exec(select(User).where(User.email == HR)).one()
-        result = import_attendance(
-            session,
-            current_framework(session),
-            session.get(LearningSession, session_id),
-            hr,
-            content,
-            department_scope(hr),
-        )
-        session.rollback()
+    result = run_import(seeded, session_id, content)
     assert [(e.row, e.column, e.problem) for e in result.errors] == [
         (2, "email", "Not registered for or invited to this learning: register or invite them first")
     ]

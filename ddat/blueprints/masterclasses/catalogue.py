@@ -3,12 +3,11 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...forms.learning import ItemForm
 from ...models import LearningItem
 from ...permissions import RUN_LEARNING, public, requires
 from ...services import learning
-from ...services.framework import current_framework
 from ...vocabulary import FORMAT_NAMES, level_name
 from ..profile.common import my_person
 from . import bp
@@ -27,7 +26,7 @@ def index():
 @public
 def item(slug: str):
     item = item_or_404(slug)
-    fw = current_framework(db.session())
+    framework = current.framework()
     upcoming = learning.sessions_of(db.session(), item, upcoming=True)
     taken = learning.places_taken_by_session(db.session(), [s.id for s in upcoming])
     person = my_person() if current_user.is_authenticated else None
@@ -36,7 +35,7 @@ def item(slug: str):
     return render_template(
         "masterclasses/item.html",
         item=item,
-        skills=[(fw.skills[s], level_name(lv)) for s, lv in item.skills if s in fw.skills],
+        skills=[(framework.skills[s], level_name(lv)) for s, lv in item.skills if s in framework.skills],
         upcoming=upcoming,
         places_left={s.id: learning.places_left(s, taken.get(s.id, 0)) for s in upcoming},
         places_shown={s.id: learning.places_shown(s, taken.get(s.id, 0), exact=is_hr) for s in upcoming},
@@ -51,8 +50,8 @@ def item(slug: str):
 
 
 def _item_form(item: LearningItem | None) -> ItemForm:
-    fw = current_framework(db.session())
-    return ItemForm.for_item(item, grades=fw.grade_codes, skills=fw.skills.values())
+    framework = current.framework()
+    return ItemForm.for_item(item, grades=framework.grade_codes, skills=framework.skills.values())
 
 
 @bp.route("/new", methods=["GET", "POST"])

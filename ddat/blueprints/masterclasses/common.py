@@ -28,7 +28,7 @@ def may_change(item: LearningItem) -> bool:
 
 
 def session_or_404(item: LearningItem, session_id: int) -> LearningSession:
-    session = learning.session_of(db.session(), item, session_id)
-    if session is None:
+    learning_session = learning.session_of(db.session(), item, session_id)
+    if learning_session is None:
         abort(404)
-    return session
+    return learning_session

@@ -4,12 +4,11 @@ and disputing a completion recorded for them."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...forms.common import ConfirmForm
 from ...forms.learning import DisputeForm, FeedbackForm
 from ...permissions import SEE_EXACT_COUNTS, signed_in
-from ...services import learning, learning_records
-from ...services.framework import current_framework
+from ...services import learning, learning_outcomes, learning_records
 from ...viewmodels import my_learning as own_learning  # this module has views called my_learning and my_registration
 from ...vocabulary import FORMAT_NAMES, REGISTRATION_STATUS_NAMES
 from ..profile.common import my_person
@@ -21,31 +20,31 @@ from .common import item_or_404, session_or_404
 @signed_in
 def book(slug: str, session_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
+    learning_session = session_or_404(item, session_id)
     person = my_person()
     if person is None:
         return render_template("masterclasses/no_profile.html", item=item)
-    problem = learning.why_not_register(db.session(), item, session, person)
+    problem = learning.why_not_register(db.session(), item, learning_session, person)
     form = ConfirmForm()
     if problem is None and form.validate_on_submit():
         try:
-            registration = learning.register(db.session(), session, person)
+            registration = learning.register(db.session(), learning_session, person)
         except learning.RegistrationRefused as refused:
             problem = str(refused)
         else:
             return redirect(url_for("masterclasses.my_registration", registration_id=registration.id, new=1))
-    taken = learning.places_taken(db.session(), session.id)
+    taken = learning.places_taken(db.session(), learning_session.id)
     exact = current_user.can(SEE_EXACT_COUNTS)  # HR see how many; everyone else how full it is
     return render_template(
         "masterclasses/book.html",
         item=item,
-        session=session,
+        session=learning_session,
         form=form,
         problem=problem,
-        places_left=learning.places_left(session, taken),
-        places_shown=learning.places_shown(session, taken, exact),
+        places_left=learning.places_left(learning_session, taken),
+        places_shown=learning.places_shown(learning_session, taken, exact),
         places_exact=exact,
-        past=session.starts_at <= learning.uk_now(),
+        past=learning_session.starts_at <= learning.uk_now(),
         format_names=FORMAT_NAMES,
     )
 
@@ -62,11 +61,11 @@ def _mine(registration_id: int) -> own_learning.MyRegistration:
 @signed_in
 def my_registration(registration_id: int):
     mine = _mine(registration_id)
-    fw = current_framework(db.session())
+    framework = current.framework()
     return render_template(
         "masterclasses/registration.html",
         mine=mine,
-        record=learning_records.completion_of(db.session(), fw, my_person(), registration_id),
+        record=learning_records.completion_of(db.session(), framework, my_person(), registration_id),
         new=request.args.get("new"),
         status_names=REGISTRATION_STATUS_NAMES,
     )
@@ -95,7 +94,7 @@ def feedback(registration_id: int):
     registration = mine.registration
     form = FeedbackForm.for_registration(registration)
     if form.validate_on_submit():
-        learning.save_feedback(db.session(), registration, **form.answers())
+        learning_outcomes.save_feedback(db.session(), registration, **form.answers())
         flash("Thank you for your feedback.", "success")
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/feedback.html", mine=mine, form=form)
@@ -105,13 +104,13 @@ def feedback(registration_id: int):
 @signed_in
 def dispute(registration_id: int):
     _mine(registration_id)  # someone else's is not found
-    fw = current_framework(db.session())
-    record = learning_records.completion_of(db.session(), fw, my_person(), registration_id)
+    framework = current.framework()
+    record = learning_records.completion_of(db.session(), framework, my_person(), registration_id)
     if record is None or not record.can_dispute:
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     form = DisputeForm()
     if form.validate_on_submit():
-        learning_records.dispute(db.session(), fw, record, form.reason.data, current_user)
+        learning_records.dispute(db.session(), framework, record, form.reason.data, current_user)
         flash("You have disputed this record. HR will look into it.", "success")
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/dispute.html", record=record, form=form)
@@ -121,11 +120,11 @@ def dispute(registration_id: int):
 @signed_in
 def my_learning():
     person = my_person()
-    fw = current_framework(db.session())
+    framework = current.framework()
     return render_template(
         "masterclasses/mine.html",
         person=person,
-        completions=learning_records.completions_of(db.session(), fw, person) if person else [],
+        completions=learning_records.completions_of(db.session(), framework, person) if person else [],
         registrations=own_learning.my_registrations(db.session(), person) if person else [],
         invitations=own_learning.my_invitations(db.session(), person) if person else [],
         status_names=REGISTRATION_STATUS_NAMES,

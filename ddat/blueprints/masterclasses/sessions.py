@@ -4,7 +4,7 @@ and completion by hand or from a CSV file."""
 from flask import flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...downloads import attachment
 from ...forms.common import ImportForm
 from ...forms.learning import PeopleForm, ResolveForm, SessionForm
@@ -14,7 +14,6 @@ from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import audit, learning, learning_records, session_people
-from ...services.framework import current_framework
 from ...vocabulary import REGISTRATION_STATUS_NAMES
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403, session_or_404
@@ -28,10 +27,10 @@ def new_session(slug: str):
     item = owned_item_or_403(slug)
     form = SessionForm.for_session(None)
     if form.validate_on_submit():
-        session = LearningSession(item_id=item.id, **form.answers())
-        learning.save_session(db.session(), session, {}, current_user)
+        learning_session = LearningSession(item_id=item.id, **form.answers())
+        learning.save_session(db.session(), learning_session, {}, current_user)
         flash("Session added.", "success")
-        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
 
 
@@ -39,51 +38,53 @@ def new_session(slug: str):
 @requires(RUN_LEARNING)
 def edit_session(slug: str, session_id: int):
     item = owned_item_or_403(slug)
-    session = session_or_404(item, session_id)
-    form = SessionForm.for_session(session)
+    learning_session = session_or_404(item, session_id)
+    form = SessionForm.for_session(learning_session)
     if form.validate_on_submit():
-        learning.save_session(db.session(), session, form.answers(), current_user)
+        learning.save_session(db.session(), learning_session, form.answers(), current_user)
         flash("Session changed.", "success")
-        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session.id))
-    return render_template("masterclasses/session_form.html", form=form, item=item, session=session)
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
+    return render_template("masterclasses/session_form.html", form=form, item=item, session=learning_session)
 
 
-def _record_view(action: str, session: LearningSession) -> None:
-    audit.record_now(db.session(), action, actor=current_user, subject=session)
+def _record_view(action: str, learning_session: LearningSession) -> None:
+    audit.record_now(db.session(), action, actor=current_user, subject=learning_session)
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
 @requires(RUN_LEARNING)
 def session_page(slug: str, session_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
+    learning_session = session_or_404(item, session_id)
     if request.args.get("format") == "csv":
-        _record_view("learning.session_exported", session)
-        body = session_people.registrations_csv(session_people.registrations(db.session(), session, current_user))
-        return attachment(body, f"{item.slug}-{learning.to_uk(session.starts_at):%Y-%m-%d}.csv")
-    _record_view("learning.session_viewed", session)
+        _record_view("learning.session_exported", learning_session)
+        body = session_people.registrations_csv(
+            session_people.registrations(db.session(), learning_session, current_user)
+        )
+        return attachment(body, f"{item.slug}-{learning.to_uk(learning_session.starts_at):%Y-%m-%d}.csv")
+    _record_view("learning.session_viewed", learning_session)
     return _render_session(
         item,
-        session,
+        learning_session,
         PeopleForm(),
         get_flashed_messages(category_filter=["problem"]),
         get_flashed_messages(category_filter=["given_up"]),
     )
 
 
-def _render_session(item, session, people_form: PeopleForm, problems=(), given_up=()):
+def _render_session(item, learning_session, people_form: PeopleForm, problems=(), given_up=()):
     return render_template(
         "masterclasses/session.html",
         item=item,
-        session=session,
-        registrations=session_people.registrations(db.session(), session, current_user),
-        taken=learning.places_taken(db.session(), session.id),
-        started=session.starts_at <= learning.uk_now(),
+        session=learning_session,
+        registrations=session_people.registrations(db.session(), learning_session, current_user),
+        taken=learning.places_taken(db.session(), learning_session.id),
+        started=learning_session.starts_at <= learning.uk_now(),
         status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
         may_change=may_change(item),
-        disputes=learning_records.open_disputes(db.session(), session, current_user),
+        disputes=learning_records.open_disputes(db.session(), learning_session, current_user),
         resolve_form=ResolveForm(),
         form=people_form,
         problems=problems,
@@ -95,19 +96,19 @@ def _render_session(item, session, people_form: PeopleForm, problems=(), given_u
 @requires(RUN_LEARNING)
 def record_attendance(slug: str, session_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
+    learning_session = session_or_404(item, session_id)
     chosen = {
         int(key.removeprefix("status-")): status
         for key, status in request.form.items()
         if key.startswith("status-") and key.removeprefix("status-").isdigit()
     }
-    fw = current_framework(db.session())
-    outcome = session_people.record_attendance(db.session(), fw, session, current_user, chosen)
+    framework = current.framework()
+    outcome = session_people.record_attendance(db.session(), framework, learning_session, current_user, chosen)
     for problem in outcome.problems:
         flash(problem, "problem")
     for given_up in outcome.given_up:
         flash(given_up, "given_up")
-    started = session.starts_at <= learning.uk_now()
+    started = learning_session.starts_at <= learning.uk_now()
     if started:
         flash("Attendance saved.", "success")
     elif outcome.cancelled:
@@ -119,8 +120,8 @@ def record_attendance(slug: str, session_id: int):
 @requires(RUN_LEARNING)
 def resolve_dispute(slug: str, session_id: int, registration_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
-    disputed = {r.id: (r, p) for r, p in learning_records.open_disputes(db.session(), session, current_user)}
+    learning_session = session_or_404(item, session_id)
+    disputed = {r.id: (r, p) for r, p in learning_records.open_disputes(db.session(), learning_session, current_user)}
     url = url_for("masterclasses.session_page", slug=slug, session_id=session_id)
     if registration_id not in disputed:
         flash("That dispute has already been settled, or is not one you can see", "problem")
@@ -130,8 +131,8 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
     if not form.validate_on_submit():
         flash(f"{person.display_name}: select how to settle the dispute", "problem")
         return redirect(url)
-    fw = current_framework(db.session())
-    learning_records.resolve(db.session(), fw, registration, form.resolution.data, current_user)
+    framework = current.framework()
+    learning_records.resolve(db.session(), framework, registration, form.resolution.data, current_user)
     flash("Dispute settled.", "success")
     return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
 
@@ -140,17 +141,17 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
 @requires(RUN_LEARNING)
 def register_people(slug: str, session_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
+    learning_session = session_or_404(item, session_id)
     form = PeopleForm()
     if not form.validate_on_submit():
-        return _render_session(item, session, form)
+        return _render_session(item, learning_session, form)
     url = url_for("masterclasses.session_page", slug=slug, session_id=session_id)
-    if session.starts_at <= learning.uk_now():
+    if learning_session.starts_at <= learning.uk_now():
         flash("This session has already taken place: no one can be registered for it", "problem")
         return redirect(url)
     people, unknown = session_people.named_people(db.session(), current_user, form.names())
     problems = [f"{name}: no one with this staff number or email address was found" for name in unknown]
-    saved, refused = session_people.register_people(db.session(), session, people, current_user)
+    saved, refused = session_people.register_people(db.session(), learning_session, people, current_user)
     problems += refused
     for problem in problems[:MAX_PROBLEMS_LISTED]:
         flash(problem, "problem")
@@ -167,17 +168,19 @@ def register_people(slug: str, session_id: int):
 @limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(slug: str, session_id: int):
     item = item_or_404(slug)
-    session = session_or_404(item, session_id)
+    learning_session = session_or_404(item, session_id)
     form = ImportForm()
     result = None
     content = form.content() if form.validate_on_submit() else None
     if content is not None:
-        fw = current_framework(db.session())
-        result = import_attendance(db.session(), fw, session, current_user, content, department_scope(current_user))
+        framework = current.framework()
+        result = import_attendance(
+            db.session(), framework, learning_session, current_user, content, department_scope(current_user)
+        )
         if result.ok:
-            return render_template("masterclasses/imported.html", item=item, session=session, result=result)
+            return render_template("masterclasses/imported.html", item=item, session=learning_session, result=result)
         form.file.errors.append(nothing_imported(len(result.errors)))
-    return render_template("masterclasses/import.html", item=item, session=session, form=form, result=result)
+    return render_template("masterclasses/import.html", item=item, session=learning_session, form=form, result=result)
 
 
 @bp.route("/<slug>/invite", methods=["GET", "POST"])

@@ -3,11 +3,10 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...downloads import attachment
 from ...permissions import SEE_AGGREGATES, requires
 from ...services import audit
-from ...services.framework import current_framework
 from ...viewmodels import uptake as svc
 from . import bp
 from .common import item_or_404
@@ -17,7 +16,7 @@ from .common import item_or_404
 @requires(SEE_AGGREGATES)
 def uptake(slug: str):
     item = item_or_404(slug)
-    view = svc.uptake(db.session(), item, current_user, list(current_framework(db.session()).grade_codes))
+    view = svc.uptake(db.session(), item, current_user, list(current.framework().grade_codes))
     wanted = request.args.get("format")
     if wanted == "csv":
         return attachment(svc.uptake_csv(view), f"{item.slug}-uptake.csv")

@@ -3,7 +3,7 @@
 from flask import abort, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...forms.common import ConfirmForm
 from ...forms.profile import AboutYouForm, ExperienceForm, field_name, skills_form
 from ...permissions import signed_in
@@ -12,23 +12,23 @@ from ...viewmodels import explorer
 from ...viewmodels.results import pathway_targets, target_name
 from ...vocabulary import LEVEL_HINTS, PROFESSION_NAMES, level_name
 from . import bp
-from .common import framework, my_person, start_with_about_you
+from .common import my_person, start_with_about_you
 
 
 @bp.get("")
 @signed_in
 def index():
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     urls = {
         "about": url_for("profile.about_you"),
         "skills": url_for("profile.experience"),
         "other": url_for("profile.other_skills"),
         "check": url_for("profile.check_answers"),
     }
-    tasks = svc.task_statuses(db.session(), person, fw, urls)
+    tasks = svc.task_statuses(db.session(), person, framework, urls)
     target = None
-    if person and person.target_level in pathway_targets(fw):
-        target = {"slug": person.target_level, "name": target_name(fw, person.target_level)}
+    if person and person.target_level in pathway_targets(framework):
+        target = {"slug": person.target_level, "name": target_name(framework, person.target_level)}
     history = svc.assessment_history(db.session(), person) if person else []
     return render_template("profile/index.html", person=person, tasks=tasks, target=target, history=history)
 
@@ -36,9 +36,12 @@ def index():
 @bp.route("/about", methods=["GET", "POST"])
 @signed_in
 def about_you():
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     form = AboutYouForm.for_person(
-        person, grades=fw.grade_codes, departments=svc.departments(db.session()), levels=explorer.level_choices(fw)
+        person,
+        grades=framework.grade_codes,
+        departments=svc.departments(db.session()),
+        levels=explorer.level_choices(framework),
     )
     if form.validate_on_submit():
         name = person.display_name if person else session.pop("display_name", None) or current_user.email
@@ -50,13 +53,15 @@ def about_you():
 @bp.route("/experience", methods=["GET", "POST"])
 @signed_in
 def experience():
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
-    form = ExperienceForm.for_experience(svc.experience_of(person), svc.experience_choices(fw, person.profession))
+    form = ExperienceForm.for_experience(
+        svc.experience_of(person), svc.experience_choices(framework, person.profession)
+    )
     if form.validate_on_submit():
         svc.save_experience(db.session(), person, form.shown.data)
-        svc.draft_assessment(db.session(), person, fw)
+        svc.draft_assessment(db.session(), person, framework)
         return redirect(url_for("profile.skills_page", page=1))
     profession = PROFESSION_NAMES.get(person.profession, "")
     return render_template("profile/experience.html", form=form, profession=profession)
@@ -65,15 +70,15 @@ def experience():
 @bp.route("/skills/<int:page>", methods=["GET", "POST"])
 @signed_in
 def skills_page(page: int):
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
-    pages = svc.question_pages(fw)
+    pages = svc.question_pages(framework)
     if not 1 <= page <= len(pages):
         abort(404)
     questions = pages[page - 1]
     answered = svc.working_answers(db.session(), person)
-    suggested = svc.suggestions_for(fw, person)
+    suggested = svc.suggestions_for(framework, person)
     # Answers already given win; otherwise the crosswalk suggestion is pre-selected.
     levels = {
         q.skill: answered.get(q.skill, suggested.get(q.skill))
@@ -82,7 +87,7 @@ def skills_page(page: int):
     }
     form = skills_form([(q.skill, q.question, q.name) for q in questions], levels)
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, fw, form.answers())
+        svc.save_answers(db.session(), person, framework, form.answers())
         if page < len(pages):
             return redirect(url_for("profile.skills_page", page=page + 1))
         return redirect(url_for("profile.index"))
@@ -105,21 +110,21 @@ def skills_page(page: int):
 @bp.get("/other-skills")
 @signed_in
 def other_skills():
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
-    families = [f for f in fw.families if any(fw.roles[r].levels for r in f.roles)]
+    families = [f for f in framework.families if any(framework.roles[r].levels for r in f.roles)]
     return render_template("profile/other_skills.html", families=families)
 
 
 @bp.route("/other-skills/<family>", methods=["GET", "POST"])
 @signed_in
 def other_skills_family(family: str):
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
-    names = {f.slug: f.name for f in fw.families}
-    skills = svc.other_skills(fw, family) if family in names else []
+    names = {f.slug: f.name for f in framework.families}
+    skills = svc.other_skills(framework, family) if family in names else []
     if not skills:
         abort(404)
     answered = svc.working_answers(db.session(), person)
@@ -127,7 +132,7 @@ def other_skills_family(family: str):
         [(s.slug, s.name, s.name) for s in skills], {s.slug: answered.get(s.slug, 0) for s in skills}, optional=True
     )
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, fw, form.answers(), record_not_yet=False)
+        svc.save_answers(db.session(), person, framework, form.answers(), record_not_yet=False)
         return redirect(url_for("profile.index"))
     return render_template(
         "profile/other_skills_family.html", form=form, skills=skills, family=names[family], field_name=field_name
@@ -137,7 +142,7 @@ def other_skills_family(family: str):
 @bp.route("/check", methods=["GET", "POST"])
 @signed_in
 def check_answers():
-    person, fw = my_person(), framework()
+    person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
     draft = svc.open_draft(db.session(), person)
@@ -149,11 +154,11 @@ def check_answers():
         svc.submit_assessment(db.session(), person)
         return redirect(url_for("profile.submitted"))
     answered = svc.answers_of(db.session(), draft.id)
-    asked = {q.skill for q in svc.transferable_questions(fw)}
+    asked = {q.skill for q in svc.transferable_questions(framework)}
     rows = [
-        {"skill": fw.skills[s], "level": level_name(lv), "transferable": s in asked}
-        for s, lv in sorted(answered.items(), key=lambda kv: fw.skills[kv[0]].name)
-        if s in fw.skills and (lv > 0 or s in asked)
+        {"skill": framework.skills[s], "level": level_name(lv), "transferable": s in asked}
+        for s, lv in sorted(answered.items(), key=lambda kv: framework.skills[kv[0]].name)
+        if s in framework.skills and (lv > 0 or s in asked)
     ]
     department = next((d.name for d in svc.departments(db.session()) if d.id == person.department_id), "")
     return render_template(
@@ -162,7 +167,7 @@ def check_answers():
         person=person,
         profession=PROFESSION_NAMES.get(person.profession, person.profession),
         department=department,
-        current_level=fw.role_levels.get(person.current_level) if person.current_level else None,
+        current_level=framework.role_levels.get(person.current_level) if person.current_level else None,
         rows=rows,
         unanswered=len(asked - set(answered)),
     )

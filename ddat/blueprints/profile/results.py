@@ -2,7 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ... import db
+from ... import current, db
 from ...downloads import attachment
 from ...forms.common import ConfirmForm
 from ...paging import page_number
@@ -13,7 +13,7 @@ from ...services.schemes import eligible_open_schemes
 from ...viewmodels import results as svc
 from ...viewmodels.my_learning import completed_learning
 from . import bp
-from .common import framework, my_person
+from .common import my_person
 
 
 def _profile_or_none():
@@ -24,17 +24,17 @@ def _profile_or_none():
 @bp.get("/matches")
 @signed_in
 def matches():
-    fw = framework()
+    framework = current.framework()
     person, profile = _profile_or_none()
     if profile is None:
         return render_template("profile/matches_empty.html", person=person)
     family = request.args.get("family") or None
     readiness = request.args.get("readiness") or None
-    families = {f.slug for f in fw.families}
+    families = {f.slug for f in framework.families}
     family = family if family in families else None
     readiness = readiness if readiness in svc.READINESS else None
-    page = svc.matches_page(fw, profile, family, readiness, page_number(request.args.get("page")))
-    schemes = eligible_open_schemes(db.session(), fw, person, profile) if page["page"] == 1 else []
+    page = svc.matches_page(framework, profile, family, readiness, page_number(request.args.get("page")))
+    schemes = eligible_open_schemes(db.session(), framework, person, profile) if page["page"] == 1 else []
     return render_template(
         "profile/matches.html",
         **page,
@@ -48,26 +48,26 @@ def matches():
 @bp.get("/matches/<level_slug>")
 @signed_in
 def match_detail(level_slug: str):
-    fw = framework()
-    if level_slug not in fw.role_levels:
+    framework = current.framework()
+    if level_slug not in framework.role_levels:
         abort(404)
     _, profile = _profile_or_none()
     if profile is None:
         return redirect(url_for("profile.matches"))
-    return render_template("profile/match_detail.html", **svc.match_detail(fw, profile, level_slug))
+    return render_template("profile/match_detail.html", **svc.match_detail(framework, profile, level_slug))
 
 
 @bp.get("/pathway")
 @signed_in
 def pathway():
-    fw = framework()
+    framework = current.framework()
     target = request.args.get("to", "")
-    if target not in svc.pathway_targets(fw):
+    if target not in svc.pathway_targets(framework):
         abort(404)
     person, profile = _profile_or_none()
     if profile is None:
         return redirect(url_for("profile.matches"))
-    page = svc.pathway_page(fw, profile, target)
+    page = svc.pathway_page(framework, profile, target)
     if request.args.get("format") == "csv":
         return attachment(svc.pathway_csv(page), f"pathway-to-{target.replace(':', '-')}.csv")
     return render_template(
@@ -77,7 +77,7 @@ def pathway():
         is_target=person.target_level == target,
         form=ConfirmForm(),
         learning_done=[
-            (item, completed_at, [fw.skills[s].name for s, _ in item.skills if s in fw.skills])
+            (item, completed_at, [framework.skills[s].name for s, _ in item.skills if s in framework.skills])
             for item, completed_at in completed_learning(db.session(), person)
         ],
     )
@@ -86,13 +86,13 @@ def pathway():
 @bp.post("/pathway/target")
 @signed_in
 def save_target():
-    fw = framework()
+    framework = current.framework()
     target = request.args.get("to", "")
     person = my_person()
     form = ConfirmForm()
-    if target not in svc.pathway_targets(fw) or person is None:
+    if target not in svc.pathway_targets(framework) or person is None:
         abort(404)
     if form.validate_on_submit():
         profiles.set_target(db.session(), person, target)
-        flash(f"{svc.target_name(fw, target)} is now your target role.", "success")
+        flash(f"{svc.target_name(framework, target)} is now your target role.", "success")
     return redirect(url_for("profile.pathway", to=target))

@@ -2,11 +2,10 @@
 
 from flask import abort, redirect, render_template, url_for
 
-from ... import db
+from ... import current, db
 from ...forms.schemes import ApplyForm
 from ...permissions import signed_in
 from ...services import scheme_members as members
-from ...services.framework import current_framework
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
 from ...vocabulary import MEMBER_STATUS_NAMES
@@ -19,9 +18,9 @@ def _open_scheme_for_me(scheme_id: int):
     person = my_person()
     if person is None:
         abort(404)
-    fw = current_framework(db.session())
+    framework = current.framework()
     profile = engine_profile(db.session(), person)
-    for view in eligible_open_schemes(db.session(), fw, person, profile):
+    for view in eligible_open_schemes(db.session(), framework, person, profile):
         if view["scheme"].id == scheme_id:
             return person, profile, view
     abort(404)
@@ -35,8 +34,8 @@ def apply_to(scheme_id: int):
         return redirect(url_for("schemes.my_applications"))
     form = ApplyForm()
     if form.validate_on_submit():
-        fw = current_framework(db.session())
-        members.apply(db.session(), fw, view["scheme"], person, profile, form.statement.data)
+        framework = current.framework()
+        members.apply(db.session(), framework, view["scheme"], person, profile, form.statement.data)
         return render_template("schemes/applied.html", scheme=view["scheme"])
     return render_template("schemes/apply.html", form=form, **view)
 

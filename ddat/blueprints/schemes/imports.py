@@ -3,13 +3,12 @@
 from flask import render_template
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...forms.common import ImportForm
 from ...imports.csv_import import nothing_imported
 from ...imports.scheme_import import import_members
 from ...limits import configured, limiter, user_key
 from ...permissions import RUN_SCHEMES, department_scope, requires
-from ...services.framework import current_framework
 from . import bp
 from .common import my_scheme
 
@@ -24,7 +23,7 @@ def import_page(scheme_id: int):
     content = form.content() if form.validate_on_submit() else None
     if content is not None:
         result = import_members(
-            db.session(), current_framework(db.session()), scheme, current_user, content, department_scope(current_user)
+            db.session(), current.framework(), scheme, current_user, content, department_scope(current_user)
         )
         if result.ok:
             return render_template("schemes/imported.html", scheme=scheme, result=result)

@@ -5,12 +5,11 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...downloads import attachment
 from ...forms.schemes import SchemeForm
 from ...models import Scheme
 from ...permissions import RUN_SCHEMES, department_scope, requires
-from ...services.framework import current_framework
 from ...services.scheme_members import places_taken
 from ...services.schemes import department_names, save_scheme, visible_schemes
 from ...viewmodels import explorer
@@ -28,9 +27,12 @@ def index():
 
 
 def _scheme_form(scheme: Scheme | None) -> SchemeForm:
-    fw = current_framework(db.session())
+    framework = current.framework()
     return SchemeForm.for_scheme(
-        scheme, levels=explorer.level_choices(fw), grades=fw.grade_codes, departments=department_names(db.session())
+        scheme,
+        levels=explorer.level_choices(framework),
+        grades=framework.grade_codes,
+        departments=department_names(db.session()),
     )
 
 
@@ -70,12 +72,12 @@ def edit(scheme_id: int):
 @requires(RUN_SCHEMES)
 def overview(scheme_id: int):
     scheme = my_scheme(scheme_id)
-    fw = current_framework(db.session())
+    framework = current.framework()
     names = department_names(db.session())
     return render_template(
         "schemes/overview.html",
         scheme=scheme,
-        targets=[fw.role_levels[t] for t in scheme.target_levels if t in fw.role_levels],
+        targets=[framework.role_levels[t] for t in scheme.target_levels if t in framework.role_levels],
         departments=[names[d] for d in scheme.department_ids if d in names],
         status_names=SCHEME_STATUS_NAMES,
         taken=places_taken(db.session(), scheme),
@@ -86,7 +88,7 @@ def overview(scheme_id: int):
 @requires(RUN_SCHEMES)
 def dashboard(scheme_id: int):
     scheme = my_scheme(scheme_id)
-    view = dash.dashboard(db.session(), current_framework(db.session()), scheme, current_user)
+    view = dash.dashboard(db.session(), current.framework(), scheme, current_user)
     if request.args.get("format") == "csv":
         return attachment(dash.funnel_csv(view), f"scheme-{scheme.id}-funnel.csv")
     return render_template("schemes/dashboard.html", scheme=scheme, **view)

@@ -3,7 +3,7 @@
 from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...csv_files import csv_text
 from ...downloads import attachment
 from ...forms.schemes import DecisionForm, MilestoneForm, NoteForm
@@ -11,7 +11,6 @@ from ...paging import page_number
 from ...permissions import RUN_SCHEMES, requires
 from ...services import consent
 from ...services import scheme_members as members
-from ...services.framework import current_framework
 from ...services.schemes import person_in_scope
 from ...viewmodels import candidate_pool as pool
 from ...viewmodels import explorer
@@ -25,7 +24,7 @@ from .common import my_scheme, record_view
 @requires(RUN_SCHEMES)
 def candidates(scheme_id: int):
     scheme = my_scheme(scheme_id)
-    fw = current_framework(db.session())
+    framework = current.framework()
     target = request.args.get("target") or scheme.target_levels[0]
     if target not in scheme.target_levels:
         abort(404)
@@ -33,17 +32,17 @@ def candidates(scheme_id: int):
     readiness = readiness if readiness in READINESS else None
     if request.args.get("format") == "csv":
         record_view("scheme.candidates_exported", "scheme", scheme.id)
-        body = pool.pool_csv(db.session(), fw, scheme, current_user, target, readiness)
+        body = pool.pool_csv(db.session(), framework, scheme, current_user, target, readiness)
         return attachment(body, f"scheme-{scheme.id}-candidates.csv")
     view = pool.pool_page(
-        db.session(), fw, scheme, current_user, target, readiness, page_number(request.args.get("page"))
+        db.session(), framework, scheme, current_user, target, readiness, page_number(request.args.get("page"))
     )
     record_view("scheme.candidates_viewed", "scheme", scheme.id)
     return render_template(
         "schemes/candidates.html",
         scheme=scheme,
         target=target,
-        targets=[fw.role_levels[t] for t in scheme.target_levels],
+        targets=[framework.role_levels[t] for t in scheme.target_levels],
         readiness=readiness,
         readiness_options=READINESS,
         status_names=MEMBER_STATUS_NAMES,
@@ -59,7 +58,7 @@ def invite(scheme_id: int, person_id: int):
     person = person_in_scope(db.session(), current_user, person_id)
     if person is None:
         abort(404)
-    member = members.nominate(db.session(), current_framework(db.session()), scheme, person, current_user)
+    member = members.nominate(db.session(), current.framework(), scheme, person, current_user)
     if member is None:  # stopped sharing since the pool was shown; the same words for never having shared
         flash("That person is no longer in the candidate pool, so they were not invited", "problem")
         return redirect(url_for("schemes.candidates", scheme_id=scheme.id))
@@ -102,28 +101,28 @@ def member_list(scheme_id: int):
 @requires(RUN_SCHEMES)
 def member(scheme_id: int, member_id: int):
     scheme = my_scheme(scheme_id)
-    database = db.session()
-    member = members.member_for(database, current_user, scheme, member_id)
+    db_session = db.session()
+    member = members.member_for(db_session, current_user, scheme, member_id)
     if member is None:
         abort(404)
-    fw = current_framework(database)
+    framework = current.framework()
     action = request.form.get("action") if request.method == "POST" else None
-    person = members.person_of(database, member)
+    person = members.person_of(db_session, member)
     may_act = consent.hr_may_act(person, member)
-    decision = DecisionForm.for_statuses(members.NEXT_STATUSES[member.status], explorer.level_choices(fw))
+    decision = DecisionForm.for_statuses(members.NEXT_STATUSES[member.status], explorer.level_choices(framework))
     note, milestone = NoteForm(), MilestoneForm()
     if action == "decision" and decision.validate_on_submit():
-        problem = members.move(database, fw, scheme, member, **decision.answers(), actor=current_user)
+        problem = members.move(db_session, framework, scheme, member, **decision.answers(), actor=current_user)
         if problem is None:
             flash("Decision saved.", "success")
             return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
         decision.status.errors.append(problem)
     elif action == "note" and note.validate_on_submit():
-        members.add_note(database, member, current_user, note.text.data)
+        members.add_note(db_session, member, current_user, note.text.data)
         flash("Note added.", "success")
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     elif action == "milestone" and may_act and milestone.validate_on_submit():
-        members.add_milestone(database, member, current_user, milestone.name.data, milestone.achieved_on.data)
+        members.add_milestone(db_session, member, current_user, milestone.name.data, milestone.achieved_on.data)
         flash("Milestone added.", "success")
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     if not may_act:  # only what HR may still do is offered (a decision sent anyway is refused by `move`)
@@ -134,12 +133,12 @@ def member(scheme_id: int, member_id: int):
         scheme=scheme,
         member=member,
         person=person,
-        department=members.department_of(database, person),
-        target=fw.role_levels.get(member.target_level) if member.target_level else None,
-        placed=fw.role_levels.get(member.placed_level) if member.placed_level else None,
-        progress=members.readiness_over_time(database, fw, member),
-        notes=members.notes_of(database, member),
-        milestones=members.milestones_of(database, member),
+        department=members.department_of(db_session, person),
+        target=framework.role_levels.get(member.target_level) if member.target_level else None,
+        placed=framework.role_levels.get(member.placed_level) if member.placed_level else None,
+        progress=members.readiness_over_time(db_session, framework, member),
+        notes=members.notes_of(db_session, member),
+        milestones=members.milestones_of(db_session, member),
         status_names=MEMBER_STATUS_NAMES,
         decision=decision if decision.status.choices else None,  # none for a placed member
         stopped_sharing=not may_act,

@@ -1,4 +1,4 @@
-"""Engine benchmark: `python -m pathways.bench` prints one JSON object and writes
+"""Engine benchmark: `python -m bench.engine` prints one JSON object and writes
 bench/results/engine.json. Speed goals live here, never in timed unit tests."""
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .framework import load_framework
-from .graph import PathwayGraph
-from .profile import EVIDENCE_KINDS, Profile, Rating, encode, evidence_weight_of, level_of
-from .scoring import match, rank_candidates, score_all_levels, scoring_model
+from pathways.framework import load_framework
+from pathways.graph import PathwayGraph
+from pathways.profile import EVIDENCE_KINDS, Profile, Rating, encode, evidence_weight_of, level_of
+from pathways.scoring import match, rank_candidates, score_all_levels, scoring_model
 
 PEOPLE = 200_000
 TARGET = "senior-data-analyst"
 RUNS = 7
-RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results" / "engine.json"
+RESULTS = Path(__file__).resolve().parent / "results" / "engine.json"
 
 
 def _median_ms(action, runs: int = RUNS) -> float:
