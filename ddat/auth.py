@@ -80,7 +80,7 @@ def authenticate(email: str, password: str) -> User | None:
         # No account, or one that signs in through its organisation only: the same cost and answer.
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if accounts.password_matches(user, password) else None
 
 
 def start_session(user: User) -> None:

@@ -177,18 +177,18 @@ class SessionForm(Form):
     submit = SubmitField("Save session", widget=GovSubmitInput())
 
     @classmethod
-    def for_session(cls, session) -> "SessionForm":
+    def for_session(cls, learning_session) -> "SessionForm":
         """The form for a new session (None) or with this session's answers, in UK time."""
         data = {}
-        if session is not None:
-            starts, ends = to_uk(session.starts_at), to_uk(session.ends_at)
+        if learning_session is not None:
+            starts, ends = to_uk(learning_session.starts_at), to_uk(learning_session.ends_at)
             data = {
                 "day": starts.date(),
                 "starts": starts.time(),
                 "ends": ends.time(),
-                "online": "yes" if session.online else "no",
-                "location": session.location,
-                "capacity": session.capacity,
+                "online": "yes" if learning_session.online else "no",
+                "location": learning_session.location,
+                "capacity": learning_session.capacity,
             }
         return cls.showing(data)
 

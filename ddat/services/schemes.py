@@ -111,9 +111,5 @@ def eligible_open_schemes(db: Session, framework: Framework, person: Person, pro
     return views
 
 
-def person_is_eligible(framework: Framework, scheme: Scheme, person: Person) -> bool:
-    return Eligibility.of(framework, scheme).admits(person)
-
-
 def department_names(db: Session) -> dict[int, str]:
     return {d.id: d.name for d in db.exec(select(Department)).all()}

@@ -101,9 +101,9 @@ def test_init_db_is_safe_to_run_twice(app):
 def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(app):
     from ddat.demo.schemes import HOLDS_A_PLACE, OUTCOMES
     from ddat.models import Scheme, SchemeMember
+    from ddat.services.eligibility import Eligibility
     from ddat.services.framework import current_framework
     from ddat.services.profiles import engine_profile
-    from ddat.services.schemes import person_is_eligible
     from pathways import match
 
     assert run(app, "seed-demo", "--people", "3000", "--seed", "5").exit_code == 0
@@ -119,7 +119,7 @@ def test_seed_demo_adds_schemes_with_members_at_the_stages_their_status_allows(a
             assert sum(m.status in HOLDS_A_PLACE for m in members) <= scheme.capacity
             for member in members:
                 person = session.get(Person, member.person_id)
-                assert person.shares_with_hr and person_is_eligible(framework, scheme, person)
+                assert person.shares_with_hr and Eligibility.of(framework, scheme).admits(person)
                 assert (member.fit_at_enrolment is not None) == (member.status in HOLDS_A_PLACE)
                 if member.fit_at_enrolment is not None:  # as enrolling someone in the service records it
                     profile = engine_profile(session, person)

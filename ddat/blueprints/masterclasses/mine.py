@@ -38,7 +38,7 @@ def book(slug: str, session_id: int):
     return render_template(
         "masterclasses/book.html",
         item=item,
-        session=learning_session,
+        learning_session=learning_session,
         form=form,
         problem=problem,
         places_left=learning.places_left(learning_session, taken),

@@ -13,8 +13,9 @@ from ...imports.csv_import import nothing_imported
 from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, department_scope, requires
-from ...services import audit, learning, learning_records, session_people
+from ...services import learning, learning_records, session_people
 from ...vocabulary import REGISTRATION_STATUS_NAMES
+from ..viewing import record_view
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403, session_or_404
 
@@ -31,7 +32,7 @@ def new_session(slug: str):
         learning.save_session(db.session(), learning_session, {}, current_user)
         flash("Session added.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
-    return render_template("masterclasses/session_form.html", form=form, item=item, session=None)
+    return render_template("masterclasses/session_form.html", form=form, item=item, learning_session=None)
 
 
 @bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -44,11 +45,7 @@ def edit_session(slug: str, session_id: int):
         learning.save_session(db.session(), learning_session, form.answers(), current_user)
         flash("Session changed.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
-    return render_template("masterclasses/session_form.html", form=form, item=item, session=learning_session)
-
-
-def _record_view(action: str, learning_session: LearningSession) -> None:
-    audit.record_now(db.session(), action, actor=current_user, subject=learning_session)
+    return render_template("masterclasses/session_form.html", form=form, item=item, learning_session=learning_session)
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
@@ -57,12 +54,12 @@ def session_page(slug: str, session_id: int):
     item = item_or_404(slug)
     learning_session = session_or_404(item, session_id)
     if request.args.get("format") == "csv":
-        _record_view("learning.session_exported", learning_session)
+        record_view("learning.session_exported", learning_session)
         body = session_people.registrations_csv(
             session_people.registrations(db.session(), learning_session, current_user)
         )
         return attachment(body, f"{item.slug}-{learning.to_uk(learning_session.starts_at):%Y-%m-%d}.csv")
-    _record_view("learning.session_viewed", learning_session)
+    record_view("learning.session_viewed", learning_session)
     return _render_session(
         item,
         learning_session,
@@ -76,7 +73,7 @@ def _render_session(item, learning_session, people_form: PeopleForm, problems=()
     return render_template(
         "masterclasses/session.html",
         item=item,
-        session=learning_session,
+        learning_session=learning_session,
         registrations=session_people.registrations(db.session(), learning_session, current_user),
         taken=learning.places_taken(db.session(), learning_session.id),
         started=learning_session.starts_at <= learning.uk_now(),
@@ -178,9 +175,13 @@ def import_page(slug: str, session_id: int):
             db.session(), framework, learning_session, current_user, content, department_scope(current_user)
         )
         if result.ok:
-            return render_template("masterclasses/imported.html", item=item, session=learning_session, result=result)
+            return render_template(
+                "masterclasses/imported.html", item=item, learning_session=learning_session, result=result
+            )
         form.file.errors.append(nothing_imported(len(result.errors)))
-    return render_template("masterclasses/import.html", item=item, session=learning_session, form=form, result=result)
+    return render_template(
+        "masterclasses/import.html", item=item, learning_session=learning_session, form=form, result=result
+    )
 
 
 @bp.route("/<slug>/invite", methods=["GET", "POST"])

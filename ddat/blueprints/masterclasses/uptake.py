@@ -6,8 +6,8 @@ from flask_login import current_user
 from ... import current, db
 from ...downloads import attachment
 from ...permissions import SEE_AGGREGATES, requires
-from ...services import audit
 from ...viewmodels import uptake as svc
+from ..viewing import record_view
 from . import bp
 from .common import item_or_404
 
@@ -21,10 +21,10 @@ def uptake(slug: str):
     if wanted == "csv":
         return attachment(svc.uptake_csv(view), f"{item.slug}-uptake.csv")
     if wanted == "not-completed-csv" and view.exact:
-        audit.record_now(db.session(), "learning.audience_exported", actor=current_user, subject=item)
+        record_view("learning.audience_exported", item)
         return attachment(svc.not_completed_csv(view.not_completed), f"{item.slug}-not-completed.csv")
     if view.exact:
-        audit.record_now(db.session(), "learning.audience_viewed", actor=current_user, subject=item)
+        record_view("learning.audience_viewed", item)
     return render_template(
         "masterclasses/uptake.html",
         item=item,

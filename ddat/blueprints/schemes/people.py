@@ -16,8 +16,9 @@ from ...viewmodels import candidate_pool as pool
 from ...viewmodels import explorer
 from ...viewmodels.results import READINESS
 from ...vocabulary import MEMBER_STATUS_NAMES
+from ..viewing import record_view
 from . import bp
-from .common import my_scheme, record_view
+from .common import my_scheme
 
 
 @bp.get("/<int:scheme_id>/candidates")
@@ -31,13 +32,13 @@ def candidates(scheme_id: int):
     readiness = request.args.get("readiness") or None
     readiness = readiness if readiness in READINESS else None
     if request.args.get("format") == "csv":
-        record_view("scheme.candidates_exported", "scheme", scheme.id)
+        record_view("scheme.candidates_exported", scheme)
         body = pool.pool_csv(db.session(), framework, scheme, current_user, target, readiness)
         return attachment(body, f"scheme-{scheme.id}-candidates.csv")
     view = pool.pool_page(
         db.session(), framework, scheme, current_user, target, readiness, page_number(request.args.get("page"))
     )
-    record_view("scheme.candidates_viewed", "scheme", scheme.id)
+    record_view("scheme.candidates_viewed", scheme)
     return render_template(
         "schemes/candidates.html",
         scheme=scheme,
@@ -73,7 +74,7 @@ def member_list(scheme_id: int):
     status = request.args.get("status") or None
     status = status if status in MEMBER_STATUS_NAMES else None
     if request.args.get("format") == "csv":
-        record_view("scheme.members_exported", "scheme", scheme.id)
+        record_view("scheme.members_exported", scheme)
         rows = members.all_members(db.session(), scheme, current_user)
         body = csv_text(
             ["Staff number", "Name", "Department", "Grade", "Status", "Target", "Fit at enrolment", "Placed in"]
@@ -86,7 +87,7 @@ def member_list(scheme_id: int):
         )
         return attachment(body, f"scheme-{scheme.id}-members.csv")
     view = members.members_page(db.session(), scheme, current_user, status, page_number(request.args.get("page")))
-    record_view("scheme.members_viewed", "scheme", scheme.id)
+    record_view("scheme.members_viewed", scheme)
     return render_template(
         "schemes/members.html",
         scheme=scheme,
@@ -127,7 +128,7 @@ def member(scheme_id: int, member_id: int):
         return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
     if not may_act:  # only what HR may still do is offered (a decision sent anyway is refused by `move`)
         decision.status.choices = [c for c in decision.status.choices if c.value in consent.HR_MAY_ALWAYS]
-    record_view("scheme.member_viewed", "scheme_member", member.id)
+    record_view("scheme.member_viewed", member)
     return render_template(
         "schemes/member.html",
         scheme=scheme,
