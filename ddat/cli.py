@@ -4,7 +4,6 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlmodel import func, select
 
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
@@ -15,8 +14,8 @@ from .imports.attendance_import import import_attendance
 from .imports.csv_import import ImportResult
 from .imports.scheme_import import import_members
 from .migrate import upgrade_to_head
-from .models import ROLES, Department, LearningSession, User
-from .services import audit, schemes
+from .models import ROLES, LearningSession
+from .services import accounts, audit, schemes
 from .services.framework import current_framework, load_release
 from .viewmodels import audit_search
 
@@ -97,29 +96,11 @@ def register_commands(app: Flask) -> None:
     @click.option("--department", help="For HR: the department (name or abbreviation) whose people they see")
     def set_role(email: str, role: str, department: str | None):
         """Give an account a role; HR with --department see only that department's people."""
-        db_session = db.session()
-        user = db_session.exec(select(User).where(User.email == normalise_email(email))).first()
-        if user is None:
-            raise click.ClickException(f"No account has the email address {email}")
-        department_id = None
-        if department:
-            found = db_session.exec(
-                select(Department).where(
-                    (func.lower(Department.name) == department.lower())
-                    | (func.lower(Department.abbreviation) == department.lower())
-                )
-            ).first()
-            if found is None:
-                raise click.ClickException(f"No department is called {department}")
-            if role != "hr":
-                raise click.ClickException("Only HR accounts have a department")
-            department_id = found.id
-        before = (user.role, user.department_id)
-        user.role, user.department_id = role, department_id
-        db_session.add(user)
-        audit.record(db_session, "account.role_changed", actor=audit.Actor(None, "admin"), subject=user)
-        db_session.commit()
-        click.echo(f"{user.email}: {before[0]} → {role}" + (f" ({found.name})" if department_id else "") + ".")
+        try:
+            user, before, found = accounts.set_role(db.session(), normalise_email(email), role, department)
+        except accounts.RoleRefused as refused:
+            raise click.ClickException(str(refused)) from None
+        click.echo(f"{user.email}: {before} → {role}" + (f" ({found.name})" if found else "") + ".")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))

@@ -1,10 +1,11 @@
 """Accounts: creating one, changing its password and ending its sessions, each audited and
 committed in one transaction."""
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import User
+from ..models import Department, User
 from . import audit
 from .user_sessions import end_every_session
 
@@ -48,3 +49,34 @@ def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
     audit.record(db, "auth.signed_out_everywhere", actor=user, subject=user)
     db.commit()
+
+
+class RoleRefused(ValueError):
+    """Why a role could not be given, in words for the person at the command line."""
+
+
+def set_role(db: Session, email: str, role: str, department: str | None) -> tuple[User, str, Department | None]:
+    """Give an account a role, committed and audited (from the command line: no account acts);
+    HR with a department see only its people. Returns the account, its role before, and the
+    department found."""
+    user = by_email(db, email)
+    if user is None:
+        raise RoleRefused(f"No account has the email address {email}")
+    found = None
+    if department:
+        found = db.exec(
+            select(Department).where(
+                (func.lower(Department.name) == department.lower())
+                | (func.lower(Department.abbreviation) == department.lower())
+            )
+        ).first()
+        if found is None:
+            raise RoleRefused(f"No department is called {department}")
+        if role != "hr":
+            raise RoleRefused("Only HR accounts have a department")
+    before = user.role
+    user.role, user.department_id = role, found.id if found else None
+    db.add(user)
+    audit.record(db, "account.role_changed", actor=audit.Actor(None, "admin"), subject=user)
+    db.commit()
+    return user, before, found
