@@ -1,7 +1,7 @@
 """A person's own learning: registering, cancelling, feedback, everything they have done,
 and disputing a completion recorded for them."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import current, db
@@ -32,7 +32,8 @@ def book(slug: str, session_id: int):
         except learning.RegistrationRefused as refused:
             problem = str(refused)
         else:
-            return redirect(url_for("masterclasses.my_registration", registration_id=registration.id, new=1))
+            flash(str(registration.id), "booked")  # the confirmation panel, shown once
+            return redirect(url_for("masterclasses.my_registration", registration_id=registration.id))
     taken = learning.places_taken(db.session(), learning_session.id)
     exact = current_user.can(SEE_EXACT_COUNTS)  # HR see how many; everyone else how full it is
     return render_template(
@@ -66,7 +67,7 @@ def my_registration(registration_id: int):
         "masterclasses/registration.html",
         mine=mine,
         record=learning_records.completion_of(db.session(), framework, my_person(), registration_id),
-        new=request.args.get("new"),
+        new=str(registration_id) in get_flashed_messages(category_filter=["booked"]),
         status_names=REGISTRATION_STATUS_NAMES,
     )
 

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import db
@@ -23,11 +23,11 @@ from .common import my_person
 def my_data_page():
     person = my_person()
     form = ConsentForm.for_person(person)
-    saved = False
     if person and form.validate_on_submit():
         set_sharing(db.session(), current_user, person, form.shares())
-        saved = True
-    return render_template("profile/data.html", person=person, form=form, saved=saved)
+        flash("Your choice has been saved.", "success")
+        return redirect(url_for("profile.my_data_page"))
+    return render_template("profile/data.html", person=person, form=form)
 
 
 @bp.get("/data/download.json")
