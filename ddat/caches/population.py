@@ -83,7 +83,7 @@ def stale_counters(db: OrmSession) -> list[str]:
         or any(_makes_stale(watch, row, "changed") for row in changed if isinstance(row, watch.model))
         or (watch.every_row and any(isinstance(row, watch.model) for row in removed))
     ]
-    if RATINGS not in stale and any(_rates_a_submission(db, row) for row in (*added, *changed, *removed)):
+    if RATINGS not in stale and _rates_a_submission(db, (*added, *changed, *removed)):
         stale.append(RATINGS)
     return stale
 
@@ -95,15 +95,15 @@ def _makes_stale(watch: Watch, row, how: str) -> bool:
     return any(state.attrs[column].history.has_changes() for column in watch.columns)
 
 
-def _rates_a_submission(db: OrmSession, row) -> bool:
-    """A rating written on a submitted assessment (the matrix holds current ones). Drafts are
-    edited all the time and are not in the matrix; submitting one changes the person's
-    current assessment, which `WATCHED` covers."""
-    if not isinstance(row, SkillRating) or row.assessment_id is None:
-        return False
+def _rates_a_submission(db: OrmSession, rows) -> bool:
+    """Whether a rating is written on a submitted assessment (the matrix holds current ones).
+    Drafts are edited all the time and are not in the matrix; submitting one changes the
+    person's current assessment, which `WATCHED` covers. Each assessment is looked up once,
+    however many of its ratings the flush writes."""
+    assessment_ids = {row.assessment_id for row in rows if isinstance(row, SkillRating) and row.assessment_id}
     with db.no_autoflush:
-        assessment = db.get(Assessment, row.assessment_id)  # in the session already, as a rule
-    return assessment is not None and assessment.submitted_at is not None
+        assessments = (db.get(Assessment, i) for i in assessment_ids)  # in the session already, as a rule
+        return any(a is not None and a.submitted_at is not None for a in assessments)
 
 
 def counter(db: Session, name: str = RATINGS) -> int:

@@ -16,7 +16,7 @@ from pathways import Framework
 from ..models import LearningItem, LearningSession, Person, Registration, User
 from ..services import audit, course_evidence
 from ..services.audit import Actor
-from ..services.learning import uk_now
+from ..services.learning import has_started
 from ..services.learning_outcomes import (
     DISPUTED,
     audit_outcomes,
@@ -66,7 +66,7 @@ def import_attendance(
     result = AttendanceResult(errors)
     if errors:
         return result
-    if learning_session.starts_at > uk_now():
+    if not has_started(learning_session):
         result.errors.append(RowError(1, "", "Attendance can only be recorded once the session has started"))
         return result
     people = find_people(db, records, scope)

@@ -43,6 +43,11 @@ def uk_time(day, clock) -> datetime:
     return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC)
 
 
+def has_started(learning_session: LearningSession) -> bool:
+    """Once a session has started no one registers for it, and what happened can be recorded."""
+    return learning_session.starts_at <= uk_now()
+
+
 RESERVED_SLUGS = {"new", "mine", "registrations"}  # page addresses under /masterclasses
 
 
@@ -183,7 +188,7 @@ def why_not_register(db: Session, item: LearningItem, learning_session: Learning
 
 
 def _refusal(db: Session, learning_session: LearningSession, person: Person) -> str | None:
-    if learning_session.starts_at <= uk_now():
+    if has_started(learning_session):
         return "This session has already taken place"
     existing = live_registration(db, learning_session.item_id, person.id)
     if existing is None:

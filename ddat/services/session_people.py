@@ -47,6 +47,7 @@ class AttendanceRecorded:
     problems: list[str] = field(default_factory=list)  # "name: why not", one per person refused
     given_up: list[str] = field(default_factory=list)  # "name: the session on 5 May 2026"
     cancelled: int = 0
+    started: bool = False  # attendance and completion were open to record
 
 
 def record_attendance(
@@ -55,9 +56,9 @@ def record_attendance(
     """HR's choices on the session page (registration id to status), in one transaction.
     Statuses not offered, or unchanged, leave a registration as it is; attendance and
     completion wait until the session has started."""
-    started = learning_session.starts_at <= learning.uk_now()
+    started = learning.has_started(learning_session)
     allowed, signed_up_late = learning_outcomes.who_may_be_recorded(db, learning_session)
-    outcome = AttendanceRecorded()
+    outcome = AttendanceRecorded(started=started)
     for registration, person, _ in registrations(db, learning_session, user):
         status = chosen.get(registration.id)
         if status not in learning.OUTCOMES or status == registration.status:

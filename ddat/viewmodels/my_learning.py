@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from ..models import Invitation, LearningItem, LearningSession, Person, Registration
 from ..services import course_evidence
-from ..services.learning import live_registration, uk_now
+from ..services.learning import has_started, live_registration
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class MyRegistration:
 
     @property
     def can_cancel(self) -> bool:
-        return self.registration.status in ("registered", "waiting") and self.session.starts_at > uk_now()
+        return self.registration.status in ("registered", "waiting") and not has_started(self.session)
 
     @property
     def can_give_feedback(self) -> bool:

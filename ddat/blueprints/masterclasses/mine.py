@@ -45,7 +45,7 @@ def book(slug: str, session_id: int):
         places_left=learning.places_left(learning_session, taken),
         places_shown=learning.places_shown(learning_session, taken, exact),
         places_exact=exact,
-        past=learning_session.starts_at <= learning.uk_now(),
+        past=learning.has_started(learning_session),
         format_names=FORMAT_NAMES,
     )
 

@@ -76,7 +76,7 @@ def _render_session(item, learning_session, people_form: PeopleForm, problems=()
         learning_session=learning_session,
         registrations=session_people.registrations(db.session(), learning_session, current_user),
         taken=learning.places_taken(db.session(), learning_session.id),
-        started=learning_session.starts_at <= learning.uk_now(),
+        started=learning.has_started(learning_session),
         status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
@@ -105,8 +105,7 @@ def record_attendance(slug: str, session_id: int):
         flash(problem, "problem")
     for given_up in outcome.given_up:
         flash(given_up, "given_up")
-    started = learning_session.starts_at <= learning.uk_now()
-    if started:
+    if outcome.started:
         flash("Attendance saved.", "success")
     elif outcome.cancelled:
         flash("Place cancelled." if outcome.cancelled == 1 else "Places cancelled.", "success")
@@ -143,7 +142,7 @@ def register_people(slug: str, session_id: int):
     if not form.validate_on_submit():
         return _render_session(item, learning_session, form)
     url = url_for("masterclasses.session_page", slug=slug, session_id=session_id)
-    if learning_session.starts_at <= learning.uk_now():
+    if learning.has_started(learning_session):
         flash("This session has already taken place: no one can be registered for it", "problem")
         return redirect(url)
     people, unknown = session_people.named_people(db.session(), current_user, form.names())
