@@ -50,7 +50,8 @@ def readiness_bands(
     """bands × people: True in the one readiness band (ready now, ready with development,
     stretch) each person is in for a role level, as on their own matches page."""
     fit, _ = model.score_level(codes, level_slug)
-    return np.vstack([thresholds.in_band(fit, band) for band in READINESS_BANDS])
+    specialist = model.specialist_fits(codes, level_slug)
+    return np.vstack([thresholds.in_band(fit, band, specialist) for band in READINESS_BANDS])
 
 
 def gaps(model: ScoringModel, codes: np.ndarray, level_slug: str) -> tuple[list[str], np.ndarray]:

@@ -8,11 +8,17 @@ from .framework import Framework, RoleLevel
 from .transferable import TransferableData
 
 
+SAME_GRADE, STEP_UP, STEP_DOWN, UNKNOWN = "same grade", "step up", "step down", "unknown"
+
+
 @dataclass(frozen=True)
 class GradeImplication:
-    kind: str  # "same grade", "step up", "step down" or "unknown"
+    kind: str  # SAME_GRADE, STEP_UP, STEP_DOWN or UNKNOWN
     level_grades: tuple[str, ...]
     source: str  # "framework", "one department's example" or "name-based rule"
+    # Grades between the person's and the level's range: +2 is two grades up, -1 one down,
+    # 0 within the range; None when either grade is unknown.
+    steps: int | None = None
 
     @property
     def summary(self) -> str:
@@ -49,13 +55,26 @@ def grade_implication(
     grades, source = indicative_grades(framework, data, level)
     order = framework.grade_codes
     if grade not in order or not grades:
-        return GradeImplication("unknown", grades, source)
+        return GradeImplication(UNKNOWN, grades, source)
     mine = order.index(grade)
     ranks = [order.index(g) for g in grades if g in order]
+    if not ranks:
+        return GradeImplication(UNKNOWN, grades, source)
     if min(ranks) <= mine <= max(ranks):
-        kind = "same grade"
-    elif mine < min(ranks):
-        kind = "step up"
-    else:
-        kind = "step down"
-    return GradeImplication(kind, grades, source)
+        return GradeImplication(SAME_GRADE, grades, source, 0)
+    if mine < min(ranks):
+        return GradeImplication(STEP_UP, grades, source, min(ranks) - mine)
+    return GradeImplication(STEP_DOWN, grades, source, max(ranks) - mine)
+
+
+def level_for_grade(options: list[tuple[str, float, GradeImplication]]) -> int:
+    """Which of a role's levels (slug, fit, grade implication; most junior first) to suggest:
+    the best fit at the person's grade or one grade up; else the nearest level to their
+    grade; else, with no grades known, the best fit. Ties go to the more junior level."""
+    at_grade = [i for i, (_, _, grade) in enumerate(options) if grade.steps in (0, 1)]
+    if at_grade:
+        return max(at_grade, key=lambda i: (options[i][1], -options[i][2].steps, -i))
+    graded = [i for i, (_, _, grade) in enumerate(options) if grade.steps is not None]
+    if graded:
+        return min(graded, key=lambda i: (abs(options[i][2].steps), -options[i][1], i))
+    return max(range(len(options)), key=lambda i: (options[i][1], -i))

@@ -8,7 +8,7 @@ Nodes are role levels, skills and the Senior Civil Service roles. A level requir
 
 from __future__ import annotations
 
-import math
+import heapq
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -16,6 +16,8 @@ import networkx as nx
 import numpy as np
 
 from .framework import PROFICIENCY_RANK, Framework
+from .grades import grade_implication, level_for_grade
+from .matching import transferable_data
 from .profile import Profile, encode, level_of
 from .scoring import scoring_model
 
@@ -52,6 +54,11 @@ def learning_hours(held: int, required: int) -> int:
 
 # HOURS_BETWEEN[held, required]: `learning_hours` as a table, for many gaps at once.
 HOURS_BETWEEN = np.array([[learning_hours(held, required) for required in range(5)] for held in range(5)])
+# CUMULATIVE_HOURS[level]: hours to reach a level from nothing, so the hours between two
+# levels are a difference and a whole route's hours depend only on what it ends up holding.
+CUMULATIVE_HOURS = np.array([learning_hours(0, level) for level in range(5)])
+MAX_STEPS = 8  # longer routes are not plans a person can act on
+FALLBACK_BATCH = 5  # roles tried at a time when no close first move leads to the target
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,11 @@ class Gap:
 class Step:
     node: str  # role level slug, or "role:<slug>" for a Senior Civil Service role
     name: str
-    fit_before: float  # fit to this step from the previous position
+    fit_before: float  # fit to this step with what the person holds by then
     why: str
-    gaps: tuple[Gap, ...]
+    gaps: tuple[Gap, ...]  # `held` is the person's own level or what earlier steps needed
+    # The gaps whose starting level comes from an earlier step rather than the person.
+    from_earlier_steps: tuple[Gap, ...] = ()
 
     @property
     def hours(self) -> int:
@@ -106,6 +115,40 @@ class PathwayGraph:
                 self.requirements[SCS_PREFIX + role.slug] = {s: SCS_SKILL_LEVEL for s in role.scs_skills}
                 self.names[SCS_PREFIX + role.slug] = role.name
         self.graph = self._build()
+        self.nodes = tuple(self.requirements)
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.required_matrix = np.zeros((len(self.nodes), len(self.model.skills)), dtype=np.int64)
+        for node, required in self.requirements.items():
+            for skill, level in required.items():
+                self.required_matrix[self.index[node], self.model.column[skill]] = level
+        moves = self.moves()
+        # Every move is open as a first move. Later in a route, moving to the most junior
+        # level of an unrelated role is a step back nobody would plan, and those moves are
+        # nine in ten of all edges, so the search leaves them out after the first step.
+        self.first_successors = {node: sorted(moves.successors(node)) if node in moves else [] for node in self.nodes}
+        self.successors = {
+            node: [n for n in options if moves.edges[node, n]["kind"] != "entry level"]
+            for node, options in self.first_successors.items()
+        }
+        self.family_of = {
+            node: "senior civil service" if node.startswith(SCS_PREFIX) else framework.roles[level.role].family
+            for node, level in ((n, framework.role_levels.get(n)) for n in self.nodes)
+        }
+
+    def held_vector(self, held: dict[str, int]) -> np.ndarray:
+        vector = np.zeros(len(self.model.skills), dtype=np.int64)
+        for skill, level in held.items():
+            vector[self.model.column[skill]] = level
+        return vector
+
+    def shared_skills_sentence(self, source: str, target: str) -> str:
+        """Why a step into another role family makes sense: the skills both levels need."""
+        shared = sorted(set(self.requirements[source]) & set(self.requirements[target]))
+        if not shared:
+            return "It shares no skills with the step before."
+        names = [self.framework.skills[s].name.lower() for s in shared[:3]]
+        more = f" and {len(shared) - 3} more" if len(shared) > 3 else ""
+        return f"It shares {len(shared)} skill{'s' if len(shared) != 1 else ''} with the step before: {', '.join(names)}{more}."
 
     def _build(self) -> nx.DiGraph:
         graph = nx.DiGraph()
@@ -216,29 +259,6 @@ def pathway_graph(framework: Framework) -> PathwayGraph:
     return PathwayGraph(framework)
 
 
-@lru_cache(maxsize=4)
-def _moves(framework: Framework) -> nx.DiGraph:
-    """The move edges, plus a move from START to every role level. Which of those a person can
-    take, and what each costs them, is decided per person by the search's weight function,
-    so the shared graph is never copied or changed for one person."""
-    moves = pathway_graph(framework).moves()
-    for node in pathway_graph(framework).requirements:
-        if not node.startswith(SCS_PREFIX):
-            moves.add_edge(START, node, kind="entry")
-    return moves
-
-
-@lru_cache(maxsize=512)
-def _hours_to(framework: Framework, target: str) -> dict[str, float]:
-    """Fewest learning hours from each role level to `target`, whoever is moving: the
-    search's guide (A*). Taking moves away, as later routes do, can only add hours, so this
-    never overestimates and every route found is still the cheapest."""
-    towards = _moves(framework).reverse(copy=False)
-    return nx.single_source_dijkstra_path_length(
-        towards, target, weight=lambda u, v, edge: None if START in (u, v) else edge["hours"]
-    )
-
-
 def held_levels(framework: Framework, profile: Profile) -> dict[str, int]:
     """A profile's levels per skill, counting related skills' ratings as matching does."""
     model = scoring_model(framework)
@@ -250,90 +270,157 @@ def held_levels(framework: Framework, profile: Profile) -> dict[str, int]:
     return held
 
 
-def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int = 3) -> PathwayPlan:
-    """Up to k cheapest routes from a role level (or a person's profile) to a target.
+def first_moves(
+    framework: Framework, profile: Profile, options: dict[str, tuple[float, int]], target: str
+) -> tuple[set[str], set[str]]:
+    """Where a person can step first, close moves and then the rest.
 
-    The target is a role level slug or "role:<slug>" for a Senior Civil Service role.
+    Close: any level they already meet ENTRY_FIT of (unless more than one grade below
+    theirs), and in those roles and the target's own role the level their grade and fit put
+    them at (`level_for_grade`), never simply the most junior one. The rest: that level in
+    every other role, tried a few roles at a time, best fit first, only when no close move
+    leads to the target: a policy analyst is not sent through machine-learning engineering
+    because its skills happen to overlap a target's.
+    """
+    data = transferable_data(framework)
+    grades = {
+        slug: grade_implication(framework, data, level, profile.grade) for slug, level in framework.role_levels.items()
+    }
+    close = {
+        node
+        for node, (fit, _) in options.items()
+        if fit >= ENTRY_FIT and node in grades and (grades[node].steps is None or grades[node].steps >= -1)
+    }
+    near_roles = {framework.role_levels[node].role for node in close}
+    if target in framework.role_levels:
+        near_roles.add(framework.role_levels[target].role)
+    rest = set()
+    for role in framework.roles.values():
+        if role.levels:
+            choices = [(level.slug, options[level.slug][0], grades[level.slug]) for level in role.levels]
+            (close if role.slug in near_roles else rest).add(choices[level_for_grade(choices)][0])
+    return close, rest - close
+
+
+def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int = 3) -> PathwayPlan:
+    """Up to k cheapest routes from a role level (or a person's profile) to a target, each
+    with a different first move.
+
+    The target is a role level slug or "role:<slug>" for a Senior Civil Service role. A
+    route's cost is what the person must learn along it: at every step they hold the higher
+    of their own level and what earlier steps needed, so a skill is never learnt twice.
     """
     pg = pathway_graph(framework)
     if target not in pg.requirements:
         return PathwayPlan(str(start), target, (), f"'{target}' is not a role level or Senior Civil Service role")
-    moves = _moves(framework)
-    entries: dict[str, dict] = {}  # this person's first moves, from START
     if isinstance(start, Profile):
-        held = held_levels(framework, start)
-        options = pg.fits_and_hours(held)
-        first_levels = {role.levels[0].slug for role in framework.roles.values() if role.levels}
-        entry = {n for n, (fit, _) in options.items() if fit >= ENTRY_FIT and not n.startswith(SCS_PREFIX)}
-        for node in entry | first_levels:
-            entries[node] = {"kind": "entry", "fit": options[node][0], "hours": options[node][1]}
-        source, start_held = START, held
+        own = held_levels(framework, start)
+        options = pg.fits_and_hours(own)
+        close, rest = first_moves(framework, start, options, target)
+        # The rest a few roles at a time, the person's best fits first.
+        rest_by_fit = sorted(rest, key=lambda node: (-options[node][0], node))
+        tiers = [sorted(close)] + [sorted(rest_by_fit[i : i + FALLBACK_BATCH]) for i in range(0, len(rest), FALLBACK_BATCH)]
+        source = START
     else:
         if start not in pg.requirements:
             return PathwayPlan(start, target, (), f"'{start}' is not a role level")
-        source, start_held = start, pg.requirements[start]
+        own, source, tiers = pg.requirements[start], start, [None]
     if source == target:
         return PathwayPlan(str(source), target, (), "You are already at this role level.")
-    paths = _distinct_paths(framework, entries, source, target, k) if target in moves else []
+    paths: list[list[str]] = []
+    for firsts in tiers:
+        paths = _distinct_paths(pg, pg.held_vector(own), source, firsts, target, k)
+        if paths:
+            break
     if not paths:
         return PathwayPlan(str(source), target, (), f"No route to {pg.names[target]} was found in the framework.")
-    routes = tuple(_route(pg, moves, entries, path, start_held) for path in paths)
+    routes = tuple(_route(pg, path, own) for path in paths)
     return PathwayPlan(str(source), target, routes, f"{len(routes)} route{'s' if len(routes) != 1 else ''} found.")
 
 
-def _distinct_paths(framework: Framework, entries: dict[str, dict], source: str, target: str, k: int) -> list[list]:
+def _distinct_paths(
+    pg: PathwayGraph, own: np.ndarray, source: str, firsts: list[str] | None, target: str, k: int
+) -> list[list[str]]:
     """Cheapest route first; each next route must begin with a different first move.
 
     Plain k-shortest-paths lists near-copies (the best route plus a cheap detour), which
     tell a person nothing new. Taking away each found route's first move gives routes
     that really differ, and their costs can only rise.
     """
-    removed_nodes: set[str] = set()
-    removed_edges: set[tuple[str, str]] = set()
+    banned: set[str] = set()
     paths: list[list[str]] = []
-
-    def hours(u: str, v: str, edge: dict) -> float | None:
-        # None hides the move from the search: cheaper than a filtered view of the graph.
-        if v in removed_nodes or (u, v) in removed_edges:
-            return None
-        if u == START:
-            return entries[v]["hours"] if v in entries else None
-        return edge["hours"]
-
-    moves, to_target = _moves(framework), _hours_to(framework, target)
-
-    def guide(node: str, _target: str) -> float:
-        return to_target.get(node, math.inf)
-
     for _ in range(k):
-        try:
-            path = nx.astar_path(moves, source, target, heuristic=guide, weight=hours)
-        except nx.NetworkXNoPath:
+        path = _cheapest_path(pg, own, source, firsts, target, banned)
+        if path is None:
             break
         paths.append(path)
-        if len(path) == 2:
-            removed_edges.add((source, target))
-        else:
-            removed_nodes.add(path[1])
+        banned.add(path[1])
     return paths
 
 
-def _route(
-    pg: PathwayGraph, moves: nx.DiGraph, entries: dict[str, dict], path: list[str], start_held: dict[str, int]
-) -> Route:
+def _cheapest_path(
+    pg: PathwayGraph, own: np.ndarray, source: str, firsts: list[str] | None, target: str, banned: set[str]
+) -> list[str] | None:
+    """A* over (position, skills held so far). The cost so far is the hours to raise `own` to
+    what is held now; the guide adds the hours still needed for the target's own
+    requirements, which every route must pay, so it never overestimates, and a route's
+    cost is settled when the target is reached. Ties go to routes that change role family
+    fewer times, then to fewer steps, then to names: the same plan in every process."""
+    index, required = pg.index, pg.required_matrix
+    target_cost = CUMULATIVE_HOURS[required[index[target]]]
+    own_cost = int(CUMULATIVE_HOURS[own].sum())
+    family = pg.family_of
+
+    def estimates(held: np.ndarray) -> np.ndarray:
+        return np.maximum(CUMULATIVE_HOURS[held], target_cost).sum(axis=-1) - own_cost
+
+    heap = [(int(estimates(own)), 0, 0, (source,), own)]
+    # Per position, the skills held on each visit so far. Arriving holding at least as much
+    # as an earlier visit can only cost more from here on (cost depends only on what is
+    # held), so such a visit is skipped: this keeps the search to a few hundred states.
+    visited: dict[str, list[np.ndarray]] = {}
+    while heap:
+        estimate, changes, _, path, held = heapq.heappop(heap)
+        node = path[-1]
+        if node == target:
+            return list(path)
+        earlier = visited.setdefault(node, [])
+        if len(path) > MAX_STEPS or any((before <= held).all() for before in earlier):
+            continue
+        earlier.append(held)
+        options = firsts if node == START else pg.first_successors[node] if node == source else pg.successors[node]
+        options = [n for n in options if n not in path and (node != source or n not in banned)]
+        if not options:
+            continue
+        after = np.maximum(held, required[[index[n] for n in options]])
+        for option, next_held, next_estimate in zip(options, after, estimates(after), strict=True):
+            crossed = changes + (node != START and family[node] != family[option])
+            heapq.heappush(heap, (int(next_estimate), crossed, len(path), (*path, option), next_held))
+    return None
+
+
+def _route(pg: PathwayGraph, path: list[str], own: dict[str, int]) -> Route:
     steps = []
+    held = dict(own)
     for previous, node in zip(path, path[1:], strict=False):
-        edge = entries[node] if previous == START else moves.edges[previous, node]
-        held = start_held if previous == START else pg.requirements[previous]
-        if edge["kind"] == "progression":
+        move = pg.graph.edges[previous, node] if previous != START else {"kind": "entry"}
+        fit = pg.fit(held, pg.requirements[node])
+        if move["kind"] == "progression":
             why = "The next level in the same role."
-        elif edge["kind"] == "entry" and edge["fit"] >= ENTRY_FIT:
-            why = f"You already meet {edge['fit']:.0f}% of what this level needs."
-        elif edge["kind"] in ("entry", "entry level"):
+        elif move["kind"] == "entry" and fit >= ENTRY_FIT:
+            why = f"You already meet {fit:.0f}% of what this level needs."
+        elif move["kind"] == "entry":
+            why = "The level of this role that your grade and skills put you at."
+        elif move["kind"] == "entry level":
             why = "The first level of this role, open to people new to it."
-        elif edge["kind"] == "senior leadership":
+        elif move["kind"] == "senior leadership":
             why = "The most senior level of a role that leads to this Senior Civil Service role."
         else:
-            why = f"Someone at {pg.names[previous].lower()} already meets {edge['fit']:.0f}% of what it needs."
-        steps.append(Step(node, pg.names[node], edge["fit"], why, pg.gaps(held, node)))
+            why = f"By this step you meet {fit:.0f}% of what it needs."
+        if previous != START and pg.family_of[previous] != pg.family_of[node]:
+            why += " " + pg.shared_skills_sentence(previous, node)
+        gaps = pg.gaps(held, node)
+        steps.append(Step(node, pg.names[node], fit, why, gaps, tuple(g for g in gaps if g.held > own.get(g.skill, 0))))
+        for skill, level in pg.requirements[node].items():
+            held[skill] = max(held.get(skill, 0), level)
     return Route(tuple(steps))

@@ -49,7 +49,7 @@ def ranked_levels(
     scores = [s for s in score_all_levels(framework, profile) if not entry_routes_only or s.level in routes]
     names = framework.role_levels
     scores.sort(key=lambda s: (-s.fit, s.level not in routes, names[s.level].name))
-    return [RankedLevel(s, thresholds.band(s.fit), s.level in routes) for s in scores]
+    return [RankedLevel(s, thresholds.band(s.fit, s.specialist_fit), s.level in routes) for s in scores]
 
 
 def explain(

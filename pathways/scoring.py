@@ -8,13 +8,15 @@ arithmetic until one final division, so both give identical scores (docs/matchin
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .framework import PROFICIENCIES, Framework
+from .framework import PROFICIENCIES, Framework, FrameworkError
 from .profile import EVIDENCE_BITS, EVIDENCE_WEIGHTS, Profile, Rating, evidence_weight_of, level_of
+from .specialist import specialist_requirements
+from .transferable import load_transferable
 
 # Credit for one skill is held/required, capped at 1, counted in twelfths so it is an
 # integer for every required level 1-4.
@@ -34,16 +36,20 @@ class Thresholds:
     ready_now: float = 85.0
     ready_with_development: float = 55.0
 
-    def band(self, fit: float) -> str:
-        if fit >= self.ready_now:
+    def band(self, fit: float, specialist_fit: float | None = None) -> str:
+        """The readiness band of a fit. "Ready now" also needs the role's specialist skills
+        (pathways/specialist.py): meeting a level's generic requirements is not enough."""
+        if fit >= self.ready_now and (specialist_fit is None or specialist_fit >= self.ready_now):
             return READY_NOW
         if fit >= self.ready_with_development:
             return READY_WITH_DEVELOPMENT
         return STRETCH
 
-    def in_band(self, fits: np.ndarray, band: str) -> np.ndarray:
+    def in_band(self, fits: np.ndarray, band: str, specialist_fits: np.ndarray | None = None) -> np.ndarray:
         """Which of many fits are in a band: the same rule as `band`, vectorised."""
         ready = fits >= self.ready_now
+        if specialist_fits is not None:
+            ready &= specialist_fits >= self.ready_now
         developing = (fits >= self.ready_with_development) & ~ready
         return {READY_NOW: ready, READY_WITH_DEVELOPMENT: developing, STRETCH: ~(ready | developing)}[band]
 
@@ -68,6 +74,8 @@ class LevelScore:
     level: str
     fit: float  # 0..100
     confidence: float  # 0..1, how far the held skills rest on good evidence
+    # Fit to the level's specialist requirements alone; None when its role has none.
+    specialist_fit: float | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class LevelMatch(LevelScore):
     met: tuple[SkillGap, ...]
     partial: tuple[SkillGap, ...]  # held, but below the required level
     missing: tuple[SkillGap, ...]
+    # The specialist skills (pathways/specialist.py) held below what the level asks of them.
+    specialist_gaps: tuple[SkillGap, ...] = field(default=(), kw_only=True)
 
     @property
     def biggest_gaps(self) -> tuple[SkillGap, ...]:
@@ -102,6 +112,12 @@ class ScoringModel:
             for req in level.requirements:
                 self.required[self.row[level.slug], self.column[req.skill]] = req.rank
         self.weights = self._distinctiveness_weights()
+        # The specialist requirements of each level, as a second levels × skills matrix.
+        self.specialist = np.zeros_like(self.required)
+        for level, needs in specialist_requirements(framework, _transferable_skills(framework)).items():
+            for skill, rank in needs.items():
+                self.specialist[self.row[level], self.column[skill]] = rank
+        self.has_specialist = self.specialist.any(axis=1)
         # Which other skills' ratings count for a skill: a role-specific variant and the
         # framework skill it is a variant of count for each other (siblings do not).
         self.counts_for: dict[str, tuple[str, ...]] = {s: () for s in self.skills}
@@ -152,7 +168,38 @@ class ScoringModel:
             (met if held >= req.rank else partial if held else missing).append(gap)
         fit = 100 * numerator / denominator
         confidence = evidence_num / evidence_den if evidence_den else 0.0
-        return LevelMatch(level_slug, fit, confidence, thresholds.band(fit), tuple(met), tuple(partial), tuple(missing))
+        specialist_fit, specialist_gaps = self._specialist_match(profile, level_slug)
+        return LevelMatch(
+            level_slug,
+            fit,
+            confidence,
+            thresholds.band(fit, specialist_fit),
+            tuple(met),
+            tuple(partial),
+            tuple(missing),
+            specialist_fit=specialist_fit,
+            specialist_gaps=specialist_gaps,
+        )
+
+    def _specialist_match(self, profile: Profile, level_slug: str) -> tuple[float | None, tuple[SkillGap, ...]]:
+        """Fit to a level's specialist requirements, by the same formula, and their gaps."""
+        row = self.row[level_slug]
+        columns = np.flatnonzero(self.specialist[row])
+        if not len(columns):
+            return None, ()
+        numerator = denominator = 0
+        gaps = []
+        for column in columns:
+            skill, required = self.skills[column], int(self.specialist[row, column])
+            code, evidence = self.best_code(profile, skill)
+            held = level_of(code)
+            weight = int(self.weights[column])
+            numerator += weight * (TWELFTHS * min(held, required) // required)
+            denominator += weight * TWELFTHS
+            if held < required:
+                gaps.append(SkillGap(skill, required, held, evidence))
+        gaps.sort(key=lambda g: (-g.gap, -int(self.weights[self.column[g.skill]]), g.skill))
+        return 100 * numerator / denominator, tuple(gaps)
 
     # --- many people or many levels, vectorised ---------------------------------------
     def codes_row(self, profile: Profile) -> np.ndarray:
@@ -172,15 +219,19 @@ class ScoringModel:
             np.maximum(best, codes[:, self.column[other]], out=best)
         return best
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one model per framework, kept for the process
-    def _level_tables(self, level_slug: str) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int]:
-        """Per required skill, lookup tables from a rating code to weighted credit (and × evidence)."""
+    @lru_cache(maxsize=512)  # noqa: B019 - one model per framework, kept for the process
+    def _level_tables(
+        self, level_slug: str, specialist: bool = False
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], int]:
+        """Per required skill (or specialist requirement), lookup tables from a rating code to
+        weighted credit (and × evidence)."""
         row = self.row[level_slug]
-        columns = self._level_columns[row]
+        needs = self.specialist if specialist else self.required
+        columns = np.flatnonzero(needs[row]) if specialist else self._level_columns[row]
         codes = np.arange(CODE_LIMIT, dtype=np.int64)
         credit_tables, evidence_tables = [], []
         for column in columns:
-            required, weight = int(self.required[row, column]), int(self.weights[column])
+            required, weight = int(needs[row, column]), int(self.weights[column])
             credit = weight * (TWELFTHS * np.minimum(level_of(codes), required) // required)
             credit_tables.append(credit)
             evidence_tables.append(credit * evidence_weight_of(codes))
@@ -257,9 +308,18 @@ class ScoringModel:
         raised_numerators = numerator + gains.astype(np.int64).reshape(len(raised), len(self.levels))
         return 100 * numerator / denominators, 100 * raised_numerators / denominators
 
-    def score_level(self, codes: np.ndarray, level_slug: str) -> tuple[np.ndarray, np.ndarray]:
-        """Fit (0-100) and confidence (0-1) of every row of `codes` against one role level."""
-        columns, credit_tables, evidence_tables, denominator = self._level_tables(level_slug)
+    def specialist_fits(self, codes: np.ndarray, level_slug: str) -> np.ndarray | None:
+        """Fit of every row of `codes` to one level's specialist requirements (None if it has none)."""
+        if not self.has_specialist[self.row[level_slug]]:
+            return None
+        return self.score_level(codes, level_slug, specialist=True)[0]
+
+    def score_level(
+        self, codes: np.ndarray, level_slug: str, specialist: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Fit (0-100) and confidence (0-1) of every row of `codes` against one role level (or
+        its specialist requirements only)."""
+        columns, credit_tables, evidence_tables, denominator = self._level_tables(level_slug, specialist)
         numerator = np.zeros(len(codes), dtype=np.int64)
         evidence_num = np.zeros(len(codes), dtype=np.int64)
         for column, credit, evidence in zip(columns, credit_tables, evidence_tables, strict=True):
@@ -270,6 +330,16 @@ class ScoringModel:
         evidence_den = numerator * MAX_EVIDENCE
         confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(codes)), where=evidence_den > 0)
         return fit, confidence
+
+
+def _transferable_skills(framework: Framework) -> frozenset[str]:
+    """The skills people can show from Policy or Operational Delivery work, with the variants
+    they count for; none for a framework the crosswalk was not written for."""
+    try:
+        data = load_transferable(framework)
+    except FrameworkError:
+        return frozenset()
+    return frozenset(data.skills) | {v for skill in data.skills.values() for v in skill.also_matches_variants}
 
 
 @lru_cache(maxsize=4)
@@ -298,7 +368,24 @@ def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]
     evidence_num = (weighted_credit * evidence_weight_of(best)).sum(axis=1)
     evidence_den = numerator * MAX_EVIDENCE
     confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(fits)), where=evidence_den > 0)
-    return [LevelScore(slug, float(fits[i]), float(confidence[i])) for i, slug in enumerate(model.levels)]
+    specialist = model.specialist.astype(np.int64)
+    specialist_credit = np.where(specialist > 0, TWELFTHS * np.minimum(held, specialist) // np.maximum(specialist, 1), 0)
+    specialist_denominator = ((specialist > 0) * model.weights * TWELFTHS).sum(axis=1)
+    specialist_fits = np.divide(
+        100 * (specialist_credit * model.weights).sum(axis=1),
+        specialist_denominator,
+        out=np.zeros(len(fits)),
+        where=specialist_denominator > 0,
+    )
+    return [
+        LevelScore(
+            slug,
+            float(fits[i]),
+            float(confidence[i]),
+            specialist_fit=float(specialist_fits[i]) if model.has_specialist[i] else None,
+        )
+        for i, slug in enumerate(model.levels)
+    ]
 
 
 @dataclass(frozen=True)
@@ -356,7 +443,9 @@ def rank_candidates(
     framework: Framework, codes: np.ndarray, level: str, top: int = 50, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> list[RankedCandidate]:
     """The `top` best-fitting rows for one role level; ties go to the earlier row."""
-    fit, confidence = scoring_model(framework).score_level(codes, level)
+    model = scoring_model(framework)
+    fit, confidence = model.score_level(codes, level)
+    specialist = model.specialist_fits(codes, level)
     top = min(top, len(fit))
     if top == 0:
         return []
@@ -364,7 +453,15 @@ def rank_candidates(
     cutoff = np.partition(fit, len(fit) - top)[len(fit) - top]
     candidates = np.flatnonzero(fit >= cutoff)
     order = candidates[np.lexsort((candidates, -fit[candidates]))][:top]
-    return [RankedCandidate(int(i), float(fit[i]), float(confidence[i]), thresholds.band(float(fit[i]))) for i in order]
+    return [
+        RankedCandidate(
+            int(i),
+            float(fit[i]),
+            float(confidence[i]),
+            thresholds.band(float(fit[i]), None if specialist is None else float(specialist[i])),
+        )
+        for i in order
+    ]
 
 
 def proficiency_name(level: int) -> str:

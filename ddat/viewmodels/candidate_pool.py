@@ -58,13 +58,20 @@ def fits_for(population: Population, framework: Framework, target: str) -> np.nd
     return population.derived(("fit", target), lambda: model.score_level(population.codes, target)[0])
 
 
+def specialist_fits_for(population: Population, framework: Framework, target: str) -> np.ndarray | None:
+    """Everyone's fit to one level's specialist skills, which "ready now" also needs."""
+    model = scoring_model(framework)
+    return population.derived(("specialist fit", target), lambda: model.specialist_fits(population.codes, target))
+
+
 def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: str, readiness: str | None) -> Ranking:
     """Everyone in the pool for one target, best fit first (ties by person id)."""
     population, rows = eligible_rows(db, framework, scheme, user)
     fits = fits_for(population, framework, target)[rows]
     keep = fits >= scheme.min_fit
     if readiness in READINESS_BANDS:
-        keep &= DEFAULT_THRESHOLDS.in_band(fits, readiness)
+        specialist = specialist_fits_for(population, framework, target)
+        keep &= DEFAULT_THRESHOLDS.in_band(fits, readiness, None if specialist is None else specialist[rows])
     rows, fits = rows[keep], fits[keep]
     ids = population.person_ids[rows]
     order = np.lexsort((ids, -fits))

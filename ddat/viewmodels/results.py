@@ -110,7 +110,8 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
                             "held": level_name(g.held),
                             "required": level_name(g.required),
                             "hours": g.hours,
-                            "from_learning": _from_learning(profile, g.skill),
+                            "from_learning": _from_learning(profile, g.skill) and g not in step.from_earlier_steps,
+                            "from_earlier_step": g in step.from_earlier_steps,
                         }
                         for g in step.gaps
                     ],
@@ -141,7 +142,10 @@ def pathway_csv(page: dict) -> str:
     for r, route in enumerate(page["routes"], start=1):
         for s, step in enumerate(route["steps"], start=1):
             if not step["gaps"]:
-                rows.append([r, s, step["name"], "", "", "", 0])
+                rows.append([r, s, step["name"], "", "", "", "", 0])
             for gap in step["gaps"]:
-                rows.append([r, s, step["name"], gap["skill"].name, gap["held"], gap["required"], gap["hours"]])
-    return csv_text(["Route", "Step", "Role level", "Skill", "You have", "Needed", "Hours"], rows)
+                held_from = "an earlier step" if gap["from_earlier_step"] else "your skills"
+                rows.append(
+                    [r, s, step["name"], gap["skill"].name, gap["held"], held_from, gap["required"], gap["hours"]]
+                )
+    return csv_text(["Route", "Step", "Role level", "Skill", "You have", "From", "Needed", "Hours"], rows)

@@ -1,10 +1,9 @@
-import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways import Profile, best_next_skills, load_framework, pathway_graph, plan_pathway, what_if
-from pathways.graph import ENTRY_FIT, HOURS_TO_REACH, START, held_levels, learning_hours
+from pathways.graph import FALLBACK_BATCH, HOURS_TO_REACH, first_moves, held_levels, learning_hours
 
 FRAMEWORK = load_framework()
 
@@ -140,25 +139,124 @@ def test_fits_and_hours_for_every_node_at_once_equal_one_at_a_time(held):
         assert at_once[node] == (graph.fit(held, required), sum(g.hours for g in graph.gaps(held, node)))
 
 
-@settings(max_examples=25, deadline=None)
-@given(held_skills, st.sampled_from(sorted(pathway_graph(FRAMEWORK).requirements)))
-def test_the_first_route_is_the_cheapest_there_is(held, target):
-    """The guided search finds what a plain search of every move finds: no cheaper route."""
-    profile = Profile.of(held)
-    plan = plan_pathway(FRAMEWORK, profile, target)
+def true_hours(own: dict[str, int], steps: list[str]) -> int:
+    """What a route really asks a person to learn: each skill once, up to the highest level
+    any step needs, from the level they hold."""
     graph = pathway_graph(FRAMEWORK)
-    options = graph.fits_and_hours(held_levels(FRAMEWORK, profile))
-    entries = {n for n, (fit, _) in options.items() if fit >= ENTRY_FIT and not n.startswith("role:")}
-    entries |= {role.levels[0].slug for role in FRAMEWORK.roles.values() if role.levels}
-    moves = graph.moves()
-    for node in entries:
-        moves.add_edge(START, node, hours=options[node][1])
-    cheapest = (
-        nx.dijkstra_path_length(moves, START, target, weight="hours") if nx.has_path(moves, START, target) else None
-    )
-    if cheapest is None:
-        assert plan.routes == ()
-    else:
-        assert plan.routes[0].total_hours == cheapest
-        costs = [route.total_hours for route in plan.routes]
-        assert costs == sorted(costs) and len({route.steps[0].node for route in plan.routes}) == len(costs)
+    needed = dict(own)
+    for node in steps:
+        for skill, level in graph.requirements[node].items():
+            needed[skill] = max(needed.get(skill, 0), level)
+    return sum(learning_hours(own.get(skill, 0), level) for skill, level in needed.items())
+
+
+targets = st.sampled_from(sorted(pathway_graph(FRAMEWORK).requirements))
+grades = st.sampled_from([None, "AO", "EO", "HEO", "SEO", "G7", "G6"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(held_skills, targets, grades)
+def test_every_step_starts_from_what_the_person_and_earlier_steps_hold(held, target, grade):
+    profile = Profile.of(held, grade=grade)
+    own = held_levels(FRAMEWORK, profile)
+    graph = pathway_graph(FRAMEWORK)
+    direct = learning_hours_to(own, target)
+    for route in plan_pathway(FRAMEWORK, profile, target).routes:
+        holding = dict(own)
+        for step in route.steps:
+            required = graph.requirements[step.node]
+            expected = [(s, holding.get(s, 0), r) for s, r in sorted(required.items()) if holding.get(s, 0) < r]
+            assert [(g.skill, g.held, g.required) for g in step.gaps] == expected
+            assert all(g.held > own.get(g.skill, 0) for g in step.from_earlier_steps)
+            for skill, level in required.items():
+                holding[skill] = max(holding.get(skill, 0), level)
+        assert route.total_hours == true_hours(own, [s.node for s in route.steps])
+        # No route can ask for less than the target itself needs.
+        assert route.total_hours >= direct
+
+
+def learning_hours_to(own: dict[str, int], target: str) -> int:
+    required = pathway_graph(FRAMEWORK).requirements[target]
+    return sum(learning_hours(own.get(skill, 0), level) for skill, level in required.items())
+
+
+def short_routes(own: dict[str, int], firsts: list[str], target: str) -> list[int]:
+    """The hours of every route of up to three steps from these first moves to the target."""
+    graph = pathway_graph(FRAMEWORK)
+    found = []
+    for a in firsts:
+        for path in [[a]] + [[a, b] for b in graph.successors[a]]:
+            if path[-1] == target:
+                found.append(true_hours(own, path))
+            for b in [] if len(path) == 1 else graph.successors[path[-1]]:
+                if b == target:
+                    found.append(true_hours(own, [*path, b]))
+    return found
+
+
+@settings(max_examples=30, deadline=None)
+@given(held_skills, targets, grades)
+def test_the_first_route_is_never_longer_than_going_directly_or_any_short_route(held, target, grade):
+    """Checked against every route of up to three steps through the same moves, among the
+    first moves the plan was made from (close ones, then the rest a few roles at a time)."""
+    profile = Profile.of(held, grade=grade)
+    own = held_levels(FRAMEWORK, profile)
+    graph = pathway_graph(FRAMEWORK)
+    options = graph.fits_and_hours(own)
+    close, rest = first_moves(FRAMEWORK, profile, options, target)
+    by_fit = sorted(rest, key=lambda node: (-options[node][0], node))
+    tiers = [sorted(close)] + [by_fit[i : i + FALLBACK_BATCH] for i in range(0, len(by_fit), FALLBACK_BATCH)]
+    plan = plan_pathway(FRAMEWORK, profile, target)
+    if not plan.routes:
+        assert not any(short_routes(own, tier, target) for tier in tiers)
+        return
+    used = next(n for n, tier in enumerate(tiers) if plan.routes[0].steps[0].node in tier)
+    assert not any(short_routes(own, tier, target) for tier in tiers[:used]), "a closer first move was skipped"
+    short = short_routes(own, tiers[used], target)
+    if short:
+        assert plan.routes[0].total_hours <= min(short)
+    if target in close:
+        assert plan.routes[0].total_hours == learning_hours_to(own, target)
+    costs = [route.total_hours for route in plan.routes]
+    assert costs == sorted(costs) and len({route.steps[0].node for route in plan.routes}) == len(costs)
+
+
+def test_a_later_step_counts_what_the_person_already_holds():
+    """The reported bug: someone at working in data ethics was told to learn it again on
+    the second step, and someone at practitioner in planning likewise."""
+    profile = Profile.of({"data-ethics-and-privacy": 2, "planning": 3, "analysis-and-insight": 2}, grade="EO")
+    for target in ("data-analyst", "senior-digital-portfolio-manager"):
+        for route in plan_pathway(FRAMEWORK, profile, target).routes:
+            for step in route.steps:
+                for gap in step.gaps:
+                    assert not (gap.skill == "data-ethics-and-privacy" and gap.held < 2), (target, step.node, gap)
+                    assert not (gap.skill == "planning" and gap.held < 3), (target, step.node, gap)
+
+
+def test_a_grade_7_starts_at_their_grade_not_the_most_junior_level():
+    profile = Profile.of({"analysis-and-insight": 3, "communicating-analysis-and-insight": 3}, grade="G7")
+    plan = plan_pathway(FRAMEWORK, profile, "head-of-data-science")
+    assert plan.routes
+    first = plan.routes[0].steps[0].node
+    assert first not in {"trainee-data-scientist", "associate-data-scientist"}, first
+
+
+def test_a_policy_analyst_is_not_routed_through_machine_learning_to_chief_data_officer():
+    profile = Profile.of(
+        {"analysis-and-insight": 3, "communicating-analysis-and-insight": 3, "strategic-thinking": 3,
+         "stakeholder-relationship-management": 3, "applying-statistical-and-analytical-tools-and-techniques": 2},
+        grade="G7",
+    )  # fmt: skip
+    plan = plan_pathway(FRAMEWORK, profile, "role:chief-data-officer")
+    assert plan.routes
+    for route in plan.routes:
+        assert "machine-learning" not in route.steps[0].node
+        assert route.steps[-1].node == "role:chief-data-officer"
+
+
+def test_a_data_scientist_sees_a_route_to_chief_data_officer_through_data_science():
+    scientist = {r.skill: r.rank for r in FRAMEWORK.role_levels["lead-data-scientist"].requirements}
+    plan = plan_pathway(FRAMEWORK, Profile.of(scientist, grade="G7"), "role:chief-data-officer")
+    best = [step.node for step in plan.routes[0].steps]
+    assert best[-1] == "role:chief-data-officer"
+    assert all(FRAMEWORK.roles[FRAMEWORK.role_levels[n].role].family == "data" for n in best[:-1])
