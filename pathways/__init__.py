@@ -15,6 +15,7 @@ from .framework import (
     parse_framework,
 )
 from .graph import PathwayPlan, pathway_graph, plan_pathway
+from .recommend import Recommendation, calibration, recommend_roles
 from .matching import TransferableMatch, best_next_skills, transferable_matches, what_if
 from .profile import Profile, Rating
 from .scoring import (
@@ -38,6 +39,7 @@ __all__ = [
     "PathwayPlan",
     "Profile",
     "RankedCandidate",
+    "Recommendation",
     "Rating",
     "Role",
     "RoleLevel",
@@ -47,6 +49,7 @@ __all__ = [
     "codes_from_rows",
     "TransferableMatch",
     "best_next_skills",
+    "calibration",
     "compare_levels",
     "diff_frameworks",
     "load_framework",
@@ -57,6 +60,7 @@ __all__ = [
     "plan_pathway",
     "profiles_matrix",
     "rank_candidates",
+    "recommend_roles",
     "score_all_levels",
     "search",
     "similar_role_levels",

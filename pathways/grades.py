@@ -53,13 +53,15 @@ def grade_implication(
     framework: Framework, data: TransferableData, level: RoleLevel, grade: str | None
 ) -> GradeImplication:
     grades, source = indicative_grades(framework, data, level)
-    order = framework.grade_codes
-    if grade not in order or not grades:
+    return implication(framework.grade_codes, grades, source, grade)
+
+
+def implication(order: tuple[str, ...], grades: tuple[str, ...], source: str, grade: str | None) -> GradeImplication:
+    """What a level's indicative grades mean for someone at `grade`, grades ranked by `order`."""
+    ranks = [order.index(g) for g in grades if g in order]
+    if grade not in order or not ranks:
         return GradeImplication(UNKNOWN, grades, source)
     mine = order.index(grade)
-    ranks = [order.index(g) for g in grades if g in order]
-    if not ranks:
-        return GradeImplication(UNKNOWN, grades, source)
     if min(ranks) <= mine <= max(ranks):
         return GradeImplication(SAME_GRADE, grades, source, 0)
     if mine < min(ranks):

@@ -158,7 +158,7 @@ class PathwayGraph:
             graph.add_node(node, kind="scs_role" if node.startswith(SCS_PREFIX) else "role_level")
             for skill, level in required.items():
                 graph.add_edge(node, f"skill:{skill}", kind="requires", proficiency=level)
-        fits = self._fits_between_levels()
+        fits = self.fits_between_levels
         levels = self.model.levels
         for role in self.framework.roles.values():
             for lower, higher in zip(role.levels, role.levels[1:], strict=False):
@@ -190,7 +190,8 @@ class PathwayGraph:
                     )
         return graph
 
-    def _fits_between_levels(self) -> np.ndarray:
+    @cached_property
+    def fits_between_levels(self) -> np.ndarray:
         """fits[i, j]: fit to level j of someone who holds exactly level i's requirements."""
         codes = np.zeros((len(self.model.levels), len(self.model.skills)), dtype=np.int8)
         for i, slug in enumerate(self.model.levels):

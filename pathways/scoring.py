@@ -118,6 +118,7 @@ class ScoringModel:
             for skill, rank in needs.items():
                 self.specialist[self.row[level], self.column[skill]] = rank
         self.has_specialist = self.specialist.any(axis=1)
+        self._specialist_columns = [np.flatnonzero(self.specialist[i]) for i in range(len(self.levels))]
         # Which other skills' ratings count for a skill: a role-specific variant and the
         # framework skill it is a variant of count for each other (siblings do not).
         self.counts_for: dict[str, tuple[str, ...]] = {s: () for s in self.skills}
@@ -183,10 +184,10 @@ class ScoringModel:
 
     def _specialist_match(self, profile: Profile, level_slug: str) -> tuple[float | None, tuple[SkillGap, ...]]:
         """Fit to a level's specialist requirements, by the same formula, and their gaps."""
-        row = self.row[level_slug]
-        columns = np.flatnonzero(self.specialist[row])
+        columns = self._specialist_columns[self.row[level_slug]]
         if not len(columns):
             return None, ()
+        row = self.row[level_slug]
         numerator = denominator = 0
         gaps = []
         for column in columns:
@@ -265,10 +266,37 @@ class ScoringModel:
         """Fit (0-100) of every row of `codes` against every role level at once (rows × levels),
         the same integer formula as `score_level`, over the 1,781 requirements rather than
         the full levels × skills grid."""
-        best = self.with_related(codes)
+        return self._fits_of_levels(level_of(self.with_related(codes)))
+
+    def _fits_of_levels(self, levels: np.ndarray) -> np.ndarray:
+        """`fits_all_levels` from held levels (related skills already counted)."""
         columns, credit, offsets, starts, denominators = self._requirements
-        held = level_of(best)[:, columns]
-        return 100 * np.add.reduceat(credit[offsets + held], starts, axis=1) / denominators
+        return 100 * np.add.reduceat(credit[offsets + levels[:, columns]], starts, axis=1) / denominators
+
+    @cached_property
+    def _specialist_flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every specialist requirement as flat arrays (level row, skill column, rank, weight),
+        and each level's denominator (0 for a level with none)."""
+        rows, columns = np.nonzero(self.specialist)
+        ranks = self.specialist[rows, columns].astype(np.int64)
+        weights = self.weights[columns]
+        denominators = np.bincount(rows, weights=weights * TWELFTHS, minlength=len(self.levels)).astype(np.int64)
+        return rows, columns, ranks, weights, denominators
+
+    def one_person_fits(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One row of codes: fit to every level, fit to every level's specialist requirements
+        (NaN where a level has none), by the same integer formula as `match`, and the level
+        held of every skill, counting related skills."""
+        levels = level_of(self.with_related(codes))
+        fits = self._fits_of_levels(levels[None, :])[0]
+        rows, columns, ranks, weights, denominators = self._specialist_flat
+        held = levels[columns]
+        numerators = np.bincount(rows, weights=weights * (TWELFTHS * np.minimum(held, ranks) // ranks),
+                                 minlength=len(self.levels)).astype(np.int64)  # fmt: skip
+        specialist = np.full(len(self.levels), np.nan)
+        has = denominators > 0
+        specialist[has] = 100 * numerators[has] / denominators[has]
+        return fits, specialist, levels
 
     @cached_property
     def _feeds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
