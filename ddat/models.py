@@ -233,6 +233,9 @@ class SchemeMember(SQLModel, table=True):
     completed_at: datetime | None = None
     placed_level: str | None = Field(default=None, max_length=120)
     placed_on: date | None = None
+    # The person's profession and grade when placed: a real move, counted by observed_moves.
+    placed_from_profession: str | None = Field(default=None, max_length=40)
+    placed_from_grade: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 

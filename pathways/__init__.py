@@ -15,9 +15,9 @@ from .framework import (
     parse_framework,
 )
 from .graph import PathwayPlan, pathway_graph, plan_pathway
-from .recommend import Recommendation, calibration, recommend_roles
 from .matching import TransferableMatch, best_next_skills, transferable_matches, what_if
 from .profile import Profile, Rating
+from .recommend import Recommendation, calibration, recommend_roles
 from .scoring import (
     LevelMatch,
     RankedCandidate,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from .framework import Framework, RoleLevel
 from .transferable import TransferableData
 
-
 SAME_GRADE, STEP_UP, STEP_DOWN, UNKNOWN = "same grade", "step up", "step down", "unknown"
 
 

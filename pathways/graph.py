@@ -148,7 +148,8 @@ class PathwayGraph:
             return "It shares no skills with the step before."
         names = [self.framework.skills[s].name.lower() for s in shared[:3]]
         more = f" and {len(shared) - 3} more" if len(shared) > 3 else ""
-        return f"It shares {len(shared)} skill{'s' if len(shared) != 1 else ''} with the step before: {', '.join(names)}{more}."
+        skills = f"{len(shared)} skill{'s' if len(shared) != 1 else ''}"
+        return f"It shares {skills} with the step before: {', '.join(names)}{more}."
 
     def _build(self) -> nx.DiGraph:
         graph = nx.DiGraph()
@@ -320,7 +321,9 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
         close, rest = first_moves(framework, start, options, target)
         # The rest a few roles at a time, the person's best fits first.
         rest_by_fit = sorted(rest, key=lambda node: (-options[node][0], node))
-        tiers = [sorted(close)] + [sorted(rest_by_fit[i : i + FALLBACK_BATCH]) for i in range(0, len(rest), FALLBACK_BATCH)]
+        tiers = [sorted(close)] + [
+            sorted(rest_by_fit[i : i + FALLBACK_BATCH]) for i in range(0, len(rest), FALLBACK_BATCH)
+        ]
         source = START
     else:
         if start not in pg.requirements:
@@ -418,7 +421,7 @@ def _route(pg: PathwayGraph, path: list[str], own: dict[str, int]) -> Route:
             why = "The most senior level of a role that leads to this Senior Civil Service role."
         else:
             why = f"By this step you meet {fit:.0f}% of what it needs."
-        if previous != START and pg.family_of[previous] != pg.family_of[node]:
+        if previous != START and move["kind"] != "senior leadership" and pg.family_of[previous] != pg.family_of[node]:
             why += " " + pg.shared_skills_sentence(previous, node)
         gaps = pg.gaps(held, node)
         steps.append(Step(node, pg.names[node], fit, why, gaps, tuple(g for g in gaps if g.held > own.get(g.skill, 0))))

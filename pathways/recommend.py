@@ -142,12 +142,7 @@ def recommend_roles(
     for role in framework.roles.values():
         if not role.levels:
             continue
-        options = []
-        for level in role.levels:
-            row = model.row[level.slug]
-            fit, specialist = fits[row], specialist_fits[row]
-            readiness = thresholds.band(fit, None if specialist != specialist else specialist)  # NaN: none
-            options.append(LevelOption(level.slug, fit, readiness, grades[level.slug]))
+        options = _options(model, role, fits, specialist_fits, grades, thresholds)
         chosen = options[level_for_grade([(o.level, o.fit, o.grade) for o in options])]
         if chosen.fit < MIN_FIT_TO_SUGGEST or (chosen.grade.kind == STEP_DOWN and not include_step_down):
             continue
@@ -172,6 +167,28 @@ def recommend_roles(
     ]
 
 
+def _options(model, role, fits: list[float], specialist_fits: list[float], grades, thresholds) -> list[LevelOption]:
+    options = []
+    for level in role.levels:
+        row = model.row[level.slug]
+        fit, specialist = fits[row], specialist_fits[row]
+        readiness = thresholds.band(fit, None if specialist != specialist else specialist)  # NaN: none
+        options.append(LevelOption(level.slug, fit, readiness, grades[level.slug]))
+    return options
+
+
+def suggested_level(
+    framework: Framework, profile: Profile, role_slug: str, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> str:
+    """The level of one role that `recommend_roles` would suggest to this person."""
+    model = scoring_model(framework)
+    fits, specialist_fits, _ = model.one_person_fits(model.codes_row(profile))
+    role = framework.roles[role_slug]
+    grades = _grades_for(framework, profile.grade)
+    options = _options(model, role, fits.tolist(), specialist_fits.tolist(), grades, thresholds)
+    return options[level_for_grade([(o.level, o.fit, o.grade) for o in options])].level
+
+
 def _explain(framework, levels, specialist_fits, role, chosen, options, viable_fit, routes, observed) -> Recommendation:
     """The chosen level's gaps, from the levels held already worked out (as `match` finds them)."""
     model = scoring_model(framework)
@@ -190,7 +207,10 @@ def _explain(framework, levels, specialist_fits, role, chosen, options, viable_f
     biggest = tuple(sorted((g for g in requirements if g.gap), key=lambda g: (-g.gap, g.skill)))
     specialist = gaps_of(model.specialist)
     specialist_gaps = tuple(
-        sorted((g for g in specialist if g.gap), key=lambda g: (-g.gap, -int(model.weights[model.column[g.skill]]), g.skill))
+        sorted(
+            (g for g in specialist if g.gap),
+            key=lambda g: (-g.gap, -int(model.weights[model.column[g.skill]]), g.skill),
+        )
     )
     specialist_fit = specialist_fits[row]
     return Recommendation(
@@ -215,17 +235,21 @@ def _explain(framework, levels, specialist_fits, role, chosen, options, viable_f
 
 
 def _reason(chosen: LevelOption, viable: bool, desirable: bool, viable_fit: float) -> str:
+    # One decimal place for both figures: a fit of 59.6 against a bar of 59.7 must not read
+    # as "60% of 60%".
+    meets = f"you meet {chosen.fit:.1f}% of what it needs"
     steps = chosen.grade.steps
     if chosen.fit < viable_fit:
-        return f"Not yet a viable move: you meet {chosen.fit:.0f}% of what it needs, and a viable move needs {viable_fit:.0f}%."
+        return f"Not yet a viable move: {meets}, and a viable move needs {viable_fit:.1f}%."
     if not viable:
         return f"Not yet a viable move: the level is {steps} grades above yours, and a viable move is at most one."
     if not desirable:
         return f"A viable move, but {-steps} grades below yours, so not a desirable one."
+    above = f"{meets}, above the {viable_fit:.1f}% a viable move needs"
     if steps is None:
-        return f"A viable move: you meet {chosen.fit:.0f}% of what it needs, above the {viable_fit:.0f}% a viable move needs."
+        return f"A viable move: {above}."
     where = {0: "at your grade", 1: "one grade up", -1: "one grade down"}[steps]
-    return f"A viable and desirable move, {where}: you meet {chosen.fit:.0f}% of what it needs, above the {viable_fit:.0f}% a viable move needs."
+    return f"A viable and desirable move, {where}: {above}."
 
 
 GRADE_PHRASES = {0: "at your grade", 1: "one grade up"}

@@ -92,6 +92,13 @@ class LevelMatch(LevelScore):
         return tuple(sorted(self.missing + self.partial, key=lambda g: (-g.gap, g.skill)))
 
 
+def shown_fit(fit: float) -> int:
+    """The whole percentage a page shows for a fit: rounded down, so a shown fit never
+    reaches a readiness threshold or a viable bar that the fit itself does not (54.8 shows
+    as 54, not as a "55%" beside "stretch")."""
+    return math.floor(fit)  # the same float the thresholds compare, so the two always agree
+
+
 def confidence_band(confidence: float) -> str:
     if confidence >= 0.75:
         return "high"
@@ -397,7 +404,9 @@ def score_all_levels(framework: Framework, profile: Profile) -> list[LevelScore]
     evidence_den = numerator * MAX_EVIDENCE
     confidence = np.divide(evidence_num, evidence_den, out=np.zeros(len(fits)), where=evidence_den > 0)
     specialist = model.specialist.astype(np.int64)
-    specialist_credit = np.where(specialist > 0, TWELFTHS * np.minimum(held, specialist) // np.maximum(specialist, 1), 0)
+    specialist_credit = np.where(
+        specialist > 0, TWELFTHS * np.minimum(held, specialist) // np.maximum(specialist, 1), 0
+    )
     specialist_denominator = ((specialist > 0) * model.weights * TWELFTHS).sum(axis=1)
     specialist_fits = np.divide(
         100 * (specialist_credit * model.weights).sum(axis=1),

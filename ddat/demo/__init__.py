@@ -60,7 +60,7 @@ GRADE_WEIGHTS = {
 PROFESSION_WEIGHTS = {"operational_delivery": 45, "policy": 15, "ddat": 10, "other": 30}
 
 DEMO_ACCOUNTS = [
-    ("policy.officer@example.gov.uk", "civil_servant", "Priya Policy", "policy", "HEO"),
+    ("policy.officer@example.gov.uk", "civil_servant", "Priya Policy", "policy", "G7"),
     ("ops.officer@example.gov.uk", "civil_servant", "Owen Operations", "operational_delivery", "EO"),
     ("hr@example.gov.uk", "hr", None, None, None),
     ("leader@example.gov.uk", "leader", None, None, None),
@@ -71,15 +71,20 @@ DEMO_ACCOUNTS = [
 # The two civil servant demo accounts start with a submitted self-assessment, so their
 # matches and pathways can be seen straight away.
 DEMO_RATINGS = {
+    # A Grade 7 policy analyst: leads the evidence for a policy area and explains it to ministers.
     "policy.officer@example.gov.uk": {
         "analysis-and-insight": 3,
-        "context-problem-and-option-analysis": 2,
+        "context-problem-and-option-analysis": 3,
         "stakeholder-relationship-management": 3,
-        "communicating-analysis-and-insight": 2,
+        "communicating-analysis-and-insight": 3,
         "communicating-between-the-technical-and-non-technical": 2,
-        "applying-statistical-and-analytical-tools-and-techniques": 1,
-        "strategic-thinking": 2,
-        "data-visualisation": 1,
+        "applying-statistical-and-analytical-tools-and-techniques": 2,
+        "quality-assurance-of-data-and-analysis": 2,
+        "requirements-definition-and-management": 2,
+        "strategic-thinking": 3,
+        "data-visualisation": 2,
+        "data-ethics-and-privacy": 1,
+        "planning": 2,
     },
     "ops.officer@example.gov.uk": {
         "customer-service-management": 2,

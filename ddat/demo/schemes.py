@@ -92,8 +92,11 @@ def seed_schemes(db: Session, framework: Framework, rng: random.Random) -> int:
 
 def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.Random) -> int:
     rules = Eligibility.of(framework, scheme).sql()
-    eligible = db.exec(select(Person.id).where(Person.shares_with_hr, Person.user_id.is_(None), rules)).all()
-    chosen = sorted(rng.sample(list(eligible), round(len(eligible) * MEMBER_SHARE)))
+    query = select(Person.id, Person.profession, Person.grade).where(
+        Person.shares_with_hr, Person.user_id.is_(None), rules
+    )
+    eligible = {person_id: (profession, grade) for person_id, profession, grade in db.exec(query).all()}
+    chosen = sorted(rng.sample(sorted(eligible), round(len(eligible) * MEMBER_SHARE)))
     statuses, weights = zip(*OUTCOMES[scheme.status].items(), strict=True)
     drawn = rng.choices(statuses, weights, k=len(chosen))
     scheme.capacity = max(5, round(sum(s in HOLDS_A_PLACE for s in drawn) * 1.1))
@@ -101,7 +104,7 @@ def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.
     target = scheme.target_levels[0]
     fits = _fits(db, framework, chosen, target)
     rows = [
-        _member_row(scheme, person_id, status, target, fits.get(person_id), rng)
+        _member_row(scheme, person_id, eligible[person_id], status, target, fits.get(person_id), rng)
         for person_id, status in zip(chosen, drawn, strict=True)
     ]
     if rows:
@@ -109,7 +112,7 @@ def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.
     return len(rows)
 
 
-def _member_row(scheme: Scheme, person_id: int, status: str, target: str, fit: int | None, rng) -> dict:
+def _member_row(scheme: Scheme, person_id: int, came_from, status: str, target: str, fit: int | None, rng) -> dict:
     def at(day: date) -> datetime:
         return datetime.combine(day, time(10), tzinfo=UTC)
 
@@ -131,6 +134,8 @@ def _member_row(scheme: Scheme, person_id: int, status: str, target: str, fit: i
         "completed_at": at(scheme.ends_on) if finished else None,
         "placed_level": target if status == "placed" else None,
         "placed_on": scheme.ends_on + timedelta(days=30) if status == "placed" else None,
+        "placed_from_profession": came_from[0] if status == "placed" else None,
+        "placed_from_grade": came_from[1] if status == "placed" else None,
         "created_at": applied,
         "updated_at": applied,
     }

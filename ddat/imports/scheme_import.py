@@ -16,7 +16,7 @@ from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
 from ..services import audit, consent
 from ..services.audit import Actor
-from ..services.scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, stamp
+from ..services.scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, place, stamp
 from ..vocabulary import MEMBER_STATUS_NAMES
 from .csv_import import (
     ImportResult,
@@ -181,5 +181,5 @@ def _move(db, framework, member: SchemeMember, row: dict) -> None:
     if row["status"] in NEEDS_REASON:
         member.reason = row["reason"]
     if row["status"] == "placed":
-        member.placed_level, member.placed_on = row["placed_level"], row["placed_on"]
+        place(member, db.get(Person, member.person_id), row["placed_level"], row["placed_on"])
     db.add(member)

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from pathways import Framework, Profile, Rating, match
+from pathways.scoring import shown_fit
 
 from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
@@ -123,7 +124,7 @@ def move(
     stamp(db, framework, member, status)
     member.reason = reason if status in NEEDS_REASON else member.reason
     if status == "placed":
-        member.placed_level, member.placed_on = placed_level, placed_on
+        place(member, person, placed_level, placed_on)
     db.add(member)
     audit.record(db, f"scheme.member_{status}", actor=actor, subject=member)
     db.commit()
@@ -151,6 +152,12 @@ def move_problems(
     if status == "placed" and placed_on is None:
         problems.append(("placed_on", "Enter the date they were placed"))
     return problems
+
+
+def place(member: SchemeMember, person: Person, level: str, on: date) -> None:
+    """Record a placement, with where the person came from: a real move into a DDaT role."""
+    member.placed_level, member.placed_on = level, on
+    member.placed_from_profession, member.placed_from_grade = person.profession, person.grade
 
 
 def stamp(db: Session, framework: Framework, member: SchemeMember, status: str) -> None:
@@ -214,7 +221,7 @@ def readiness_over_time(db: Session, framework: Framework, member: SchemeMember)
     for assessment in assessments:
         ratings = tuple(Rating(r.skill, r.level, r.evidence) for r in ratings_of(db, assessment.id) if r.level > 0)
         result = match(framework, Profile(ratings), member.target_level)
-        points.append({"date": assessment.submitted_at, "fit": round(result.fit), "readiness": result.readiness})
+        points.append({"date": assessment.submitted_at, "fit": shown_fit(result.fit), "readiness": result.readiness})
     return points
 
 

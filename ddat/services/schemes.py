@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, select
 
 from pathways import Framework, Profile, match
+from pathways.scoring import shown_fit
 
 from ..models import Department, Person, Scheme, SchemeMember, User
 from ..permissions import department_scope, runs
@@ -81,7 +82,7 @@ def save_scheme(db: Session, scheme: Scheme, answers: dict, actor: User) -> Sche
 
 def best_target(framework: Framework, scheme: Scheme, profile: Profile) -> tuple[str, int]:
     """The scheme target this profile fits best, and the fit."""
-    fits = [(round(match(framework, profile, level).fit), level) for level in scheme.target_levels]
+    fits = [(shown_fit(match(framework, profile, level).fit), level) for level in scheme.target_levels]
     fit, level = max(fits, key=lambda pair: (pair[0], -scheme.target_levels.index(pair[1])))
     return level, fit
 

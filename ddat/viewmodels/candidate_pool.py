@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from pathways import Framework, match
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
-from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model
+from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model, shown_fit
 
 from ..caches.population import Population, current_population, sharing_with_hr
 from ..csv_files import csv_text
@@ -110,7 +110,7 @@ def explain(
             {
                 "person": person,
                 "department": departments.get(person.department_id, ""),
-                "fit": round(result.fit),
+                "fit": shown_fit(result.fit),
                 "readiness": result.readiness,
                 "gaps": [gap_view(framework, g) for g in result.biggest_gaps[:3]],
                 "grade": grade_implication(framework, data, level, person.grade),

@@ -1,16 +1,15 @@
-"""View models for a person's matches, a match explained, and a pathway plan."""
+"""View models for one match explained, and a pathway plan."""
 
-from pathways import Framework, Profile, best_next_skills, match, plan_pathway
+from pathways import Framework, Profile, match, plan_pathway
 from pathways.grades import grade_implication
-from pathways.matching import explain, ranked_levels, transferable_data
-from pathways.scoring import READINESS_BANDS, confidence_band
+from pathways.matching import transferable_data
+from pathways.recommend import suggested_level
+from pathways.scoring import READINESS_BANDS, confidence_band, shown_fit
 
 from ..csv_files import csv_text
-from ..paging import Page
 from ..vocabulary import level_name
 
 READINESS = list(READINESS_BANDS)
-MATCHES_PER_PAGE = 10
 
 
 def gap_view(framework: Framework, gap) -> dict:
@@ -22,58 +21,6 @@ def gap_view(framework: Framework, gap) -> dict:
     }
 
 
-def _match_view(framework: Framework, item) -> dict:
-    level = framework.role_levels[item.match.level]
-    role = framework.roles[level.role]
-    return {
-        "level": level,
-        "role": role,
-        "family": role.family,
-        "fit": round(item.match.fit),
-        "readiness": item.match.readiness,
-        "grade": item.grade,
-        "entry_route": item.entry_route,
-        "gaps": [gap_view(framework, g) for g in item.match.biggest_gaps[:3]],
-        "confidence": confidence_band(item.match.confidence),
-    }
-
-
-def matches_page(
-    framework: Framework, profile: Profile, family: str | None, readiness: str | None, page: int = 1
-) -> dict:
-    data = transferable_data(framework)
-
-    def keep(ranked):
-        level_family = framework.roles[framework.role_levels[ranked.score.level].role].family
-        return (not family or level_family == family) and (not readiness or ranked.readiness == readiness)
-
-    # Every level is ranked and filtered; only the ones on this page are explained skill by skill.
-    shown = [r for r in ranked_levels(framework, profile, data=data) if keep(r)]
-    others = [r for r in shown if not r.entry_route]
-    shown_page = Page.of(page, len(others), MATCHES_PER_PAGE)
-    page, pages, start = shown_page.number, shown_page.pages, shown_page.offset
-
-    def views(ranked):
-        return [_match_view(framework, explain(framework, profile, r, data=data)) for r in ranked]
-
-    return {
-        "entry_routes": views(r for r in shown if r.entry_route) if page == 1 else [],
-        "others": views(others[start : start + MATCHES_PER_PAGE]),
-        "others_from": start + 1,
-        "others_total": len(others),
-        "page": page,
-        "pages": pages,
-        "total": len(shown),
-        "next_skills": [
-            {"skill": framework.skills[n.skill], "level": level_name(n.level), "opens": n.opens}
-            for n in best_next_skills(framework, profile, n=3)
-        ],
-        "families": [
-            (f.slug, f.name) for f in framework.families if any(r for r in f.roles if framework.roles[r].levels)
-        ],
-    }
-
-
 def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dict:
     result = match(framework, profile, level_slug)
     level = framework.role_levels[level_slug]
@@ -81,7 +28,7 @@ def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dic
     return {
         "level": level,
         "role": framework.roles[level.role],
-        "fit": round(result.fit),
+        "fit": shown_fit(result.fit),
         "readiness": result.readiness,
         "confidence": confidence_band(result.confidence),
         "grade": grade_implication(framework, data, level, profile.grade),
@@ -135,6 +82,37 @@ def target_name(framework: Framework, target: str) -> str:
 def pathway_targets(framework: Framework) -> set[str]:
     scs = {f"role:{r.slug}" for r in framework.roles.values() if r.is_senior_civil_service}
     return set(framework.role_levels) | scs
+
+
+def target_for_role(framework: Framework, profile: Profile, role_slug: str) -> str | None:
+    """Where a pathway to a whole role leads: the level suggested for this person, or the
+    Senior Civil Service role itself. None for a role the framework does not have."""
+    role = framework.roles.get(role_slug)
+    if role is None:
+        return None
+    if role.is_senior_civil_service:
+        return f"role:{role.slug}"
+    return suggested_level(framework, profile, role.slug) if role.levels else None
+
+
+def target_choices(framework: Framework) -> list[dict]:
+    """Every role a pathway can lead to, by family, with the Senior Civil Service roles first."""
+    scs = [(r.slug, r.name) for r in framework.roles.values() if r.is_senior_civil_service]
+    groups = [{"label": "Senior Civil Service roles", "options": sorted(scs, key=lambda o: o[1])}]
+    for family in framework.families:
+        roles = [framework.roles[slug] for slug in family.roles if framework.roles[slug].levels]
+        if roles:
+            groups.append(
+                {"label": family.name, "options": sorted(((r.slug, r.name) for r in roles), key=lambda o: o[1])}
+            )
+    return groups
+
+
+def level_choices(framework: Framework, target: str) -> list[tuple[str, str]]:
+    """The levels of the target's role, for changing the level a pathway leads to."""
+    if target not in framework.role_levels:
+        return []
+    return [(lv.slug, lv.name) for lv in framework.roles[framework.role_levels[target].role].levels]
 
 
 def pathway_csv(page: dict) -> str:

@@ -9,7 +9,6 @@ from pathways import Profile, calibration, load_framework, match, profiles_matri
 from pathways.aggregates import readiness_bands
 from pathways.graph import pathway_graph
 from pathways.scoring import READINESS_BANDS, READY_NOW, READY_WITH_DEVELOPMENT, scoring_model
-
 from tests.pathways.tiny import tiny_framework
 
 FRAMEWORK = load_framework()

@@ -8,8 +8,10 @@ from ...forms.common import ConfirmForm
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import profiles
+from ...services.observed_moves import moves_into_roles
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
+from ...viewmodels import recommendations
 from ...viewmodels import results as svc
 from ...viewmodels.my_learning import completed_learning
 from . import bp
@@ -30,16 +32,20 @@ def matches():
         return render_template("profile/matches_empty.html", person=person)
     family = request.args.get("family") or None
     readiness = request.args.get("readiness") or None
-    families = {f.slug for f in framework.families}
-    family = family if family in families else None
+    family = family if family in {f.slug for f in framework.families} else None
     readiness = readiness if readiness in svc.READINESS else None
-    page = svc.matches_page(framework, profile, family, readiness, page_number(request.args.get("page")))
+    include_step_down = request.args.get("lower") == "yes"
+    observed = moves_into_roles(db.session(), framework, person.profession, person.grade)
+    page = recommendations.recommendations_page(
+        framework, profile, family, readiness, include_step_down, observed, page_number(request.args.get("page"))
+    )
     schemes = eligible_open_schemes(db.session(), framework, person, profile) if page["page"] == 1 else []
     return render_template(
         "profile/matches.html",
         **page,
         family=family,
         readiness=readiness,
+        include_step_down=include_step_down,
         readiness_options=svc.READINESS,
         schemes=schemes,
     )
@@ -61,12 +67,20 @@ def match_detail(level_slug: str):
 @signed_in
 def pathway():
     framework = current.framework()
-    target = request.args.get("to", "")
-    if target not in svc.pathway_targets(framework):
-        abort(404)
     person, profile = _profile_or_none()
     if profile is None:
         return redirect(url_for("profile.matches"))
+    # ?to= names a role level (or "role:<slug>" for a Senior Civil Service role); ?role= a
+    # whole role, for which the service picks the level that suits this person.
+    role, target = request.args.get("role", ""), request.args.get("to", "")
+    if role:
+        target = svc.target_for_role(framework, profile, role)
+    elif not target:
+        return render_template(
+            "profile/pathway_choose.html", choices=svc.target_choices(framework), current=person.target_level
+        )
+    if target not in svc.pathway_targets(framework):
+        abort(404)
     page = svc.pathway_page(framework, profile, target)
     if request.args.get("format") == "csv":
         return attachment(svc.pathway_csv(page), f"pathway-to-{target.replace(':', '-')}.csv")
@@ -74,6 +88,10 @@ def pathway():
         "profile/pathway.html",
         **page,
         target=target,
+        chosen_for_you=bool(role) and not target.startswith("role:"),
+        role_asked=role,
+        choices=svc.target_choices(framework),
+        levels=svc.level_choices(framework, target),
         is_target=person.target_level == target,
         form=ConfirmForm(),
         learning_done=[
