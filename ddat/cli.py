@@ -7,6 +7,7 @@ from flask import Flask
 
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
+from pathways.model_card import figures_markdown, rewrite_section
 
 from . import backup, db, demo
 from .auth import normalise_email
@@ -20,6 +21,7 @@ from .services.framework import current_framework, load_release
 from .viewmodels import audit_search
 
 LISTED_PER_KIND = 20
+DOC_WITH_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "matching.md"
 
 
 def _report(result: ImportResult) -> None:
@@ -32,6 +34,17 @@ def _report(result: ImportResult) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    @app.cli.command("recommendation-figures")
+    @click.option("--write", is_flag=True, help="Rewrite the figures section of docs/matching.md.")
+    def recommendation_figures(write):
+        """The viable threshold and persona results docs/matching.md publishes, for the loaded framework."""
+        section = figures_markdown(current_framework(db.session()))
+        if not write:
+            click.echo(section)
+            return
+        DOC_WITH_FIGURES.write_text(rewrite_section(DOC_WITH_FIGURES.read_text(), section))
+        click.echo(f"Updated {DOC_WITH_FIGURES}.")
+
     @app.cli.command("init-db")
     def init_db():
         """Create or upgrade the database schema."""

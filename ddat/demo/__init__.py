@@ -82,7 +82,7 @@ DEMO_RATINGS = {
         "quality-assurance-of-data-and-analysis": 2,
         "requirements-definition-and-management": 2,
         "strategic-thinking": 3,
-        "data-visualisation": 2,
+        "data-visualisation": 1,
         "data-ethics-and-privacy": 1,
         "planning": 2,
     },

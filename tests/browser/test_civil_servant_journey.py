@@ -19,14 +19,21 @@ def fill_about_you(page: Page, profession: str, grade: str, department: str) -> 
 @pytest.mark.parametrize(
     "who, profession, grade, experience, level, expect_family",
     [
-        ("policy", "Policy", "G7", ["Seeing the big picture", "Strategy (pillar)"], "Working", "Entry routes"),
+        (
+            "policy",
+            "Policy",
+            "G7",
+            ["Seeing the big picture", "Strategy (pillar)"],
+            "Working",
+            "Roles you could move into",
+        ),
         (
             "ops",
             "Operational Delivery",
             "EO",
             ["Delivering at pace", "Managing a quality service"],
             "Working",
-            "Entry routes",
+            "Roles you could move into",
         ),
     ],
 )
@@ -80,7 +87,7 @@ def test_register_assess_match_plan_download_and_delete(
     expect(page.get_by_role("heading", name=re.compile(expect_family))).to_be_visible()
     check_page(page, output_path, "8-matches")
 
-    page.locator(".govuk-summary-card__title a").first.click()
+    page.locator(".govuk-summary-card .govuk-summary-list__value a").first.click()  # the suggested level
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your fit:")
     check_page(page, output_path, "9-match-detail")
 

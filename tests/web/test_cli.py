@@ -159,3 +159,23 @@ def test_a_command_before_init_db_says_to_run_it_and_makes_no_empty_database(tmp
     assert not database.exists()
     assert run(app, "init-db").exit_code == 0 and database.exists()
     assert run(app, "load-framework").exit_code == 0
+
+
+def test_recommendation_figures_are_the_ones_docs_publish(app, tmp_path, monkeypatch):
+    """The model card in docs/matching.md is current for the shipped framework, and --write
+    rewrites only its marked section."""
+    from ddat import cli
+    from pathways.model_card import END_MARK, START_MARK
+
+    printed = run(app, "recommendation-figures")
+    assert printed.exit_code == 0, printed.output
+    published = cli.DOC_WITH_FIGURES.read_text()
+    assert printed.output.strip() in published, "run `flask --app app recommendation-figures --write`"
+
+    copy = tmp_path / "matching.md"
+    copy.write_text(f"Before\n{START_MARK}\nold figures\n{END_MARK}\nAfter\n")
+    monkeypatch.setattr(cli, "DOC_WITH_FIGURES", copy)
+    assert run(app, "recommendation-figures", "--write").exit_code == 0
+    rewritten = copy.read_text()
+    assert rewritten.startswith(f"Before\n{START_MARK}\n") and rewritten.endswith(f"{END_MARK}\nAfter\n")
+    assert "old figures" not in rewritten and "Viable fit" in rewritten

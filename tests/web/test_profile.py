@@ -8,7 +8,7 @@ from ddat import db
 from ddat.models import Assessment, AuditEvent, Department, Person, SkillRating, User
 from ddat.services.profiles import question_pages
 from pathways import load_framework
-from tests.pages import page
+from tests.pages import page as whole_page
 
 PASSWORD = "orange-tractor-lighthouse"
 PAGES = question_pages(load_framework())
@@ -136,7 +136,7 @@ def test_matches_empty_state_before_an_assessment(newcomer, client):
 
 def test_matches_show_one_card_per_role_with_level_fit_grade_and_why(seeded, client, sign_in):
     sign_in("policy.officer@example.gov.uk")
-    cards = page(client, "/profile/matches").select(".govuk-summary-card")
+    cards = whole_page(client, "/profile/matches").select(".govuk-summary-card")
     assert len(cards) == 10
     roles = [card.select_one(".govuk-summary-card__title").get_text(" ", strip=True) for card in cards]
     assert len(set(roles)) == 10
@@ -151,10 +151,10 @@ def test_matches_show_one_card_per_role_with_level_fit_grade_and_why(seeded, cli
 
 def test_matches_filter_by_family_readiness_and_step_downs(seeded, client, sign_in):
     sign_in("policy.officer@example.gov.uk")
-    data_only = page(client, "/profile/matches?family=data")
+    data_only = whole_page(client, "/profile/matches?family=data")
     titles = [t.get_text(" ", strip=True) for t in data_only.select(".govuk-summary-card__title")]
     assert "Data analyst" in titles and "Content designer" not in titles
-    default = page(client, "/profile/matches")
+    default = whole_page(client, "/profile/matches")
     assert "hidden" in default.get_text(" ", strip=True)
     lower = client.get("/profile/matches?lower=yes").get_data(as_text=True)
     assert "Step down" in lower

@@ -118,13 +118,13 @@ def test_withdrawing_consent_removes_a_person_from_the_pool_at_once(seeded, clie
 
 
 def test_moving_out_of_a_schemes_grades_removes_a_person_from_the_pool_at_once(seeded, client, sign_in, submit):
-    scheme_id = make_scheme(seeded, grade_from="EO", grade_to="HEO")
+    scheme_id = make_scheme(seeded, grade_from="SEO", grade_to="G7")  # the demo policy officer is a G7
     sign_in("hr@example.gov.uk")
     assert "Priya Policy" in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
     sign_in("policy.officer@example.gov.uk")
     page = client.get("/profile/about").get_data(as_text=True)
     department = re.search(r'<option value="(\d+)" selected', page).group(1)
-    submit("/profile/about", {"department": department, "profession": "policy", "grade": "SEO"})
+    submit("/profile/about", {"department": department, "profession": "policy", "grade": "G6"})
     sign_in("hr@example.gov.uk")
     assert "Priya Policy" not in client.get(f"/schemes/{scheme_id}/candidates").get_data(as_text=True)
 
