@@ -52,7 +52,7 @@ def test_a_grade_7_sees_ten_roles_at_her_grade_and_plans_a_route_to_chief_data_o
     page.goto(f"{live_server}/profile/matches?family=data")
     page.locator(".govuk-summary-card").first.get_by_role("link", name=re.compile("Plan a pathway")).click()
     expect(page.get_by_text(re.compile("as the level of this role that suits your grade"))).to_be_visible()
-    page.get_by_label("Level").select_option(index=0)
+    page.get_by_label("Level", exact=True).select_option(index=0)
     page.get_by_role("button", name="Change level").click()
     expect(page.get_by_text(re.compile("as the level of this role that suits your grade"))).to_have_count(0)
     check_page(page, output_path, "6-pathway-level-changed")
