@@ -104,6 +104,8 @@ class Person(SQLModel, table=True):
     # Capabilities the person says they have shown, as "framework/kind/id" lines: the
     # crosswalk turns them into suggested ratings.
     experience: str = Field(default="", max_length=4000)
+    # Role families the person says interest them: the optional skills questions start there.
+    work_interests: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     target_level: str | None = Field(default=None, max_length=120)
     # The latest submitted assessment: matching and dashboards read its ratings.
     current_assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)

@@ -11,6 +11,13 @@ PROFESSION_NAMES = {
 
 # Skill levels by rank: 0 is a skill not held, then the framework's four proficiencies.
 LEVEL_NAMES = {0: "Not yet", 1: "Awareness", 2: "Working", 3: "Practitioner", 4: "Expert"}
+# "Not had the chance to show this": an answer that is neither "not yet" nor a guess. It is
+# kept as level 0 (nothing is held) with this evidence, so the person and HR see it for what it is.
+NO_CHANCE = "no_chance"
+NO_CHANCE_CHOICE = "chance"  # its value in a form
+NO_CHANCE_NAME = "Not had the chance"
+NO_CHANCE_HINT = "My work has not given me the chance to show this yet"
+
 LEVEL_HINTS = {
     0: "I have not done this yet",
     1: "I know the basics and when it matters",

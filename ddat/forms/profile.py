@@ -3,7 +3,7 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import SubmitField
 
-from ..vocabulary import PROFESSION_NAMES, level_choices
+from ..vocabulary import NO_CHANCE_CHOICE, NO_CHANCE_NAME, PROFESSION_NAMES, level_choices
 from .base import Form
 from .fields import ChoiceField, MultiChoiceField, RadioChoiceField, select_choices, text
 
@@ -78,6 +78,21 @@ class ExperienceForm(Form):
         return form
 
 
+class InterestsForm(Form):
+    families = MultiChoiceField(
+        "Which kinds of work interest you?",
+        description="Select all that apply. We ask about the skills of those role families first.",
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    @classmethod
+    def for_person(cls, interests: list[str], choices: list[tuple[str, str]]) -> "InterestsForm":
+        form = cls(data={"families": interests})
+        form.families.choices = choices
+        return form
+
+
 class ConsentForm(Form):
     shares_with_hr = RadioChoiceField(
         "Can HR see your profile when they look for people for cohort schemes?",
@@ -112,8 +127,15 @@ def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], o
         submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
         def answers(self) -> dict[str, int]:
-            """The level chosen for each skill asked about."""
-            return {skill: int(self[field_name(skill)].data) for skill, _, _ in questions}
+            """The level chosen for each skill asked about ("not had the chance" is level 0)."""
+            return {
+                skill: 0 if self[field_name(skill)].data == NO_CHANCE_CHOICE else int(self[field_name(skill)].data)
+                for skill, _, _ in questions
+            }
+
+        def no_chance(self) -> set[str]:
+            """The skills answered "not had the chance to show this"."""
+            return {skill for skill, _, _ in questions if self[field_name(skill)].data == NO_CHANCE_CHOICE}
 
     for skill, question, name in questions:
         message = f"Select your level for {name[0].lower()}{name[1:]}"
@@ -126,8 +148,7 @@ def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], o
                 choose_message=message,
             )
         else:
-            field = RadioChoiceField(
-                question, choices=select_choices(level_choices()), widget=GovRadioInput(), message=message
-            )
+            choices = select_choices([*level_choices(), (NO_CHANCE_CHOICE, NO_CHANCE_NAME)])
+            field = RadioChoiceField(question, choices=choices, widget=GovRadioInput(), message=message)
         setattr(SkillsForm, field_name(skill), field)
     return SkillsForm(data={field_name(skill): str(level) for skill, level in levels.items()})

@@ -18,6 +18,7 @@ from ..models import (
     SkillRating,
     User,
 )
+from ..vocabulary import NO_CHANCE
 from . import audit
 
 QUESTIONS_PER_PAGE = 5
@@ -146,13 +147,39 @@ def answers_of(db: Session, assessment_id: int) -> dict[str, int]:
     return {r.skill: r.level for r in ratings_of(db, assessment_id)}
 
 
+def no_chance_of(db: Session, assessment_id: int | None) -> set[str]:
+    """Skills answered "not had the chance to show this" in an assessment."""
+    if assessment_id is None:
+        return set()
+    return {r.skill for r in ratings_of(db, assessment_id) if r.level == 0 and r.evidence == NO_CHANCE}
+
+
+def working_no_chance(db: Session, person: Person) -> set[str]:
+    draft = open_draft(db, person)
+    return no_chance_of(db, draft.id if draft else person.current_assessment_id)
+
+
+def save_interests(db: Session, person: Person, families: list[str]) -> None:
+    person.work_interests = sorted(set(families))
+    person.updated_at = now()
+    db.add(person)
+    db.commit()
+
+
 def save_answers(
-    db: Session, person: Person, framework: Framework, answers: dict[str, int], record_not_yet: bool = True
+    db: Session,
+    person: Person,
+    framework: Framework,
+    answers: dict[str, int],
+    record_not_yet: bool = True,
+    no_chance: set[str] = frozenset(),
 ) -> None:
     """Record a page of answers on the draft.
 
     Level 0 is "not yet". For the transferable questions it is kept as an answer (so the
-    question counts as answered); for optional skills it just removes any rating.
+    question counts as answered); for optional skills it just removes any rating. Skills in
+    `no_chance` are level 0 with NO_CHANCE evidence: answered, held at no level, and not a
+    "not yet".
     """
     draft = draft_assessment(db, person, framework)
     # The same page sent twice at once: the second waits and then updates what the first wrote
@@ -167,8 +194,10 @@ def save_answers(
             continue
         if rating is None:
             rating = SkillRating(person_id=person.id, assessment_id=draft.id, skill=skill, level=level)
-        elif rating.level != level:
+        elif rating.level != level or (rating.evidence == NO_CHANCE) != (skill in no_chance):
             rating.evidence = "self"  # a changed answer is the person's own, whatever backed the old one
+        if skill in no_chance:
+            rating.evidence = NO_CHANCE
         rating.level = level
         rating.framework_version = framework.version
         rating.rated_at = now()

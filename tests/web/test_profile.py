@@ -284,3 +284,53 @@ def test_a_senior_civil_service_target_shows_on_the_profile(seeded, client, sign
     submit("/profile/pathway/target?to=role:chief-data-officer", {}, form_url=url)
     html = client.get("/profile").get_data(as_text=True)
     assert re.search(r"Your target role: <a [^>]*>Chief data officer</a>", html, re.IGNORECASE)
+
+
+def test_not_had_the_chance_is_an_answer_that_is_neither_not_yet_nor_a_level(newcomer, client, submit):
+    from ddat.forms.profile import field_name
+
+    about_you(newcomer, submit)
+    submit("/profile/experience", {})
+    first, second = PAGES[0][0].skill, PAGES[0][1].skill
+    answers = {field_name(q.skill): "1" for q in PAGES[0]} | {field_name(first): "chance", field_name(second): "0"}
+    assert submit("/profile/skills/1", answers).status_code == 302
+    with newcomer.app_context():
+        person = db.session().exec(select(Person).where(Person.display_name == "Nia Newcomer")).one()
+        stored = {
+            r.skill: (r.level, r.evidence)
+            for r in db.session().exec(select(SkillRating).where(SkillRating.person_id == person.id)).all()
+        }
+    assert stored[first] == (0, "no_chance") and stored[second] == (0, "self")
+    # Shown again as it was answered, and on the check page by its own name.
+    again = whole_page(client, "/profile/skills/1")
+    assert again.select_one(f"input[name={field_name(first)}][value=chance]").has_attr("checked")
+    assert again.select_one(f"input[name={field_name(second)}][value='0']").has_attr("checked")
+    check = whole_page(client, "/profile/check").get_text(" ", strip=True)
+    assert "Not had the chance" in check
+    # Changing it to a level clears it.
+    submit("/profile/skills/1", answers | {field_name(first): "2"})
+    with newcomer.app_context():
+        rating = (
+            db.session()
+            .exec(select(SkillRating).where(SkillRating.skill == first, SkillRating.person_id == person.id))
+            .one()
+        )
+        assert (rating.level, rating.evidence) == (2, "self")
+
+
+def test_work_that_interests_you_trims_the_optional_skills_and_keeps_answers(newcomer, client, submit):
+    about_you(newcomer, submit)
+    everything = whole_page(client, "/profile/other-skills")
+    links = {a["href"] for a in everything.select("a[href^='/profile/other-skills/']")}
+    assert len(links) == 7  # every family with role levels, until the person says
+    submit("/profile/other-skills/data", {})  # saved once, nothing chosen
+    assert submit("/profile/other-skills", {"families": ["data", "user-centred-design"]}).status_code == 302
+    trimmed = whole_page(client, "/profile/other-skills")
+    shown = {a["href"] for a in trimmed.select("a[href^='/profile/other-skills/']")}
+    assert shown == {"/profile/other-skills/data", "/profile/other-skills/user-centred-design"}
+    assert trimmed.select_one("input[value=data]").has_attr("checked")
+    assert "every other role family" in trimmed.get_text(" ", strip=True)
+    every = whole_page(client, "/profile/other-skills?all=yes")
+    assert len({a["href"] for a in every.select("a[href^='/profile/other-skills/']")}) == 7
+    bad = submit("/profile/other-skills", {"families": ["not-a-family"]})
+    assert bad.status_code == 200 and "Select from the options shown" in bad.get_data(as_text=True)

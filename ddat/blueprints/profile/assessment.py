@@ -1,16 +1,16 @@
 """The task list and the self-assessment questions."""
 
-from flask import abort, redirect, render_template, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ... import current, db
 from ...forms.common import ConfirmForm
-from ...forms.profile import AboutYouForm, ExperienceForm, field_name, skills_form
+from ...forms.profile import AboutYouForm, ExperienceForm, InterestsForm, field_name, skills_form
 from ...permissions import signed_in
 from ...services import profiles as svc
 from ...viewmodels import explorer
 from ...viewmodels.results import pathway_targets, target_name
-from ...vocabulary import LEVEL_HINTS, PROFESSION_NAMES, level_name
+from ...vocabulary import LEVEL_HINTS, NO_CHANCE_CHOICE, NO_CHANCE_HINT, NO_CHANCE_NAME, PROFESSION_NAMES, level_name
 from . import bp
 from .common import my_person, start_with_about_you
 
@@ -78,16 +78,17 @@ def skills_page(page: int):
         abort(404)
     questions = pages[page - 1]
     answered = svc.working_answers(db.session(), person)
+    no_chance = svc.working_no_chance(db.session(), person)
     suggested = svc.suggestions_for(framework, person)
     # Answers already given win; otherwise the crosswalk suggestion is pre-selected.
     levels = {
-        q.skill: answered.get(q.skill, suggested.get(q.skill))
+        q.skill: NO_CHANCE_CHOICE if q.skill in no_chance else answered.get(q.skill, suggested.get(q.skill))
         for q in questions
         if q.skill in answered or q.skill in suggested
     }
     form = skills_form([(q.skill, q.question, q.name) for q in questions], levels)
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, framework, form.answers())
+        svc.save_answers(db.session(), person, framework, form.answers(), no_chance=form.no_chance())
         if page < len(pages):
             return redirect(url_for("profile.skills_page", page=page + 1))
         return redirect(url_for("profile.index"))
@@ -102,19 +103,31 @@ def skills_page(page: int):
             for q in questions
             if q.skill in suggested and q.skill not in answered
         },
-        hints={str(level): hint for level, hint in LEVEL_HINTS.items()},
+        hints={str(level): hint for level, hint in LEVEL_HINTS.items()} | {NO_CHANCE_CHOICE: NO_CHANCE_HINT},
         field_name=field_name,
     )
 
 
-@bp.get("/other-skills")
+@bp.route("/other-skills", methods=["GET", "POST"])
 @signed_in
 def other_skills():
+    """First which kinds of work interest the person; then the skills of those families only."""
     person, framework = my_person(), current.framework()
     if person is None:
         return start_with_about_you()
     families = [f for f in framework.families if any(framework.roles[r].levels for r in f.roles)]
-    return render_template("profile/other_skills.html", families=families)
+    form = InterestsForm.for_person(person.work_interests, [(f.slug, f.name) for f in families])
+    if form.validate_on_submit():
+        svc.save_interests(db.session(), person, form.families.data)
+        return redirect(url_for("profile.other_skills"))
+    chosen = [f for f in families if f.slug in person.work_interests]
+    return render_template(
+        "profile/other_skills.html",
+        form=form,
+        chosen=chosen,
+        others=[f for f in families if f not in chosen],
+        show_all=not chosen or request.args.get("all") == "yes",
+    )
 
 
 @bp.route("/other-skills/<family>", methods=["GET", "POST"])
@@ -154,9 +167,14 @@ def check_answers():
         svc.submit_assessment(db.session(), person)
         return redirect(url_for("profile.submitted"))
     answered = svc.answers_of(db.session(), draft.id)
+    no_chance = svc.no_chance_of(db.session(), draft.id)
     asked = {q.skill for q in svc.transferable_questions(framework)}
     rows = [
-        {"skill": framework.skills[s], "level": level_name(lv), "transferable": s in asked}
+        {
+            "skill": framework.skills[s],
+            "level": NO_CHANCE_NAME if s in no_chance else level_name(lv),
+            "transferable": s in asked,
+        }
         for s, lv in sorted(answered.items(), key=lambda kv: framework.skills[kv[0]].name)
         if s in framework.skills and (lv > 0 or s in asked)
     ]
