@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from pathways.disclosure import DEFAULT_THRESHOLD, MIN_ANSWERS
+from pathways.framework import in_sentence
 from pathways.scoring import DEFAULT_THRESHOLDS
 
 from . import permissions
@@ -45,6 +46,7 @@ def can(capability: permissions.Capability) -> bool:
 def init_formatters(app: Flask) -> None:
     env = app.jinja_env
     env.filters["uk"] = to_uk
+    env.filters["in_sentence"] = in_sentence  # "IT service manager" stays, "Data analyst" becomes "data analyst"
     env.tests["hidden"] = disclosure_labels.is_hidden
     env.globals.update(
         kept_args=kept_args,

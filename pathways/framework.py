@@ -20,6 +20,16 @@ PROFICIENCIES = ("awareness", "working", "practitioner", "expert")
 PROFICIENCY_RANK = {name: rank for rank, name in enumerate(PROFICIENCIES, start=1)}
 
 
+def in_sentence(name: str) -> str:
+    """A framework name as it reads inside a sentence: the first letter in lower case unless
+    the first word is an abbreviation ("IT service manager" stays, "Data analyst" becomes
+    "data analyst"). Lower-casing the whole name would give "senior it service manager"."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 class FrameworkError(ValueError):
     def __init__(self, source: str, path: str, problem: str):
         self.source, self.path, self.problem = source, path, problem

@@ -21,10 +21,13 @@ class GradeImplication:
 
     @property
     def summary(self) -> str:
+        kind = self.kind.capitalize()
+        if self.steps is not None and abs(self.steps) > 1:
+            kind += f", {abs(self.steps)} grades {'up' if self.steps > 0 else 'down'}"
         if not self.level_grades:
-            return f"{self.kind.capitalize()} (no indicative grade is known for this level)"
+            return f"{kind} (no indicative grade is known for this level)"
         source = SOURCE_LABELS[self.source]
-        return f"{self.kind.capitalize()} (indicative grade {'/'.join(self.level_grades)}, {source})"
+        return f"{kind} (indicative grade {'/'.join(self.level_grades)}, {source})"
 
 
 SOURCE_LABELS = {

@@ -15,11 +15,11 @@ from functools import cached_property, lru_cache
 import networkx as nx
 import numpy as np
 
-from .framework import PROFICIENCY_RANK, Framework
+from .framework import PROFICIENCY_RANK, Framework, in_sentence
 from .grades import grade_implication, level_for_grade
 from .matching import transferable_data
 from .profile import Profile, encode, level_of
-from .scoring import scoring_model
+from .scoring import scoring_model, shown_fit
 
 # Hours of learning to reach a proficiency from the one below it (docs/matching.md).
 HOURS_TO_REACH = {1: 15, 2: 40, 3: 80, 4: 150}
@@ -146,7 +146,7 @@ class PathwayGraph:
         shared = sorted(set(self.requirements[source]) & set(self.requirements[target]))
         if not shared:
             return "It shares no skills with the step before."
-        names = [self.framework.skills[s].name.lower() for s in shared[:3]]
+        names = [in_sentence(self.framework.skills[s].name) for s in shared[:3]]
         more = f" and {len(shared) - 3} more" if len(shared) > 3 else ""
         skills = f"{len(shared)} skill{'s' if len(shared) != 1 else ''}"
         return f"It shares {skills} with the step before: {', '.join(names)}{more}."
@@ -324,6 +324,10 @@ def plan_pathway(framework: Framework, start: str | Profile, target: str, k: int
         tiers = [sorted(close)] + [
             sorted(rest_by_fit[i : i + FALLBACK_BATCH]) for i in range(0, len(rest), FALLBACK_BATCH)
         ]
+        if target in framework.role_levels and target not in close | rest:
+            # Last of all, straight to the level asked for (a junior level below the person's
+            # grade, say), at the cost of its gaps: the person chose it, so it is never "no route".
+            tiers.append([target])
         source = START
     else:
         if start not in pg.requirements:
@@ -358,6 +362,8 @@ def _distinct_paths(
         if path is None:
             break
         paths.append(path)
+        if len(path) == 2:
+            break  # straight there is the cheapest there can be: a detour would only add steps and hours
         banned.add(path[1])
     return paths
 
@@ -412,7 +418,9 @@ def _route(pg: PathwayGraph, path: list[str], own: dict[str, int]) -> Route:
         if move["kind"] == "progression":
             why = "The next level in the same role."
         elif move["kind"] == "entry" and fit >= ENTRY_FIT:
-            why = f"You already meet {fit:.0f}% of what this level needs."
+            why = f"You already meet {shown_fit(fit)}% of what this level needs."
+        elif move["kind"] == "entry" and len(path) == 2:
+            why = f"The level you asked for, straight from where you are: you meet {shown_fit(fit)}% of it."
         elif move["kind"] == "entry":
             why = "The level of this role that your grade and skills put you at."
         elif move["kind"] == "entry level":
@@ -420,7 +428,7 @@ def _route(pg: PathwayGraph, path: list[str], own: dict[str, int]) -> Route:
         elif move["kind"] == "senior leadership":
             why = "The most senior level of a role that leads to this Senior Civil Service role."
         else:
-            why = f"By this step you meet {fit:.0f}% of what it needs."
+            why = f"By this step you meet {shown_fit(fit)}% of what it needs."
         if previous != START and move["kind"] != "senior leadership" and pg.family_of[previous] != pg.family_of[node]:
             why += " " + pg.shared_skills_sentence(previous, node)
         gaps = pg.gaps(held, node)

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .framework import Framework
+from .framework import Framework, in_sentence
 from .grades import STEP_DOWN, GradeImplication, implication, indicative_grades, level_for_grade
 from .matching import transferable_data
 from .profile import Profile
@@ -239,10 +239,12 @@ def _reason(chosen: LevelOption, viable: bool, desirable: bool, viable_fit: floa
     # as "60% of 60%".
     meets = f"you meet {chosen.fit:.1f}% of what it needs"
     steps = chosen.grade.steps
+    too_high = steps is not None and steps > 1
     if chosen.fit < viable_fit:
-        return f"Not yet a viable move: {meets}, and a viable move needs {viable_fit:.1f}%."
+        also = f"; and it is {steps} grades above yours, where a viable move is at most one up" if too_high else ""
+        return f"Not yet a viable move: {meets}, and a viable move needs {viable_fit:.1f}%{also}."
     if not viable:
-        return f"Not yet a viable move: the level is {steps} grades above yours, and a viable move is at most one."
+        return f"Not yet a viable move: it is {steps} grades above yours, and a viable move is at most one up."
     if not desirable:
         return f"A viable move, but {-steps} grades below yours, so not a desirable one."
     above = f"{meets}, above the {viable_fit:.1f}% a viable move needs"
@@ -256,10 +258,11 @@ GRADE_PHRASES = {0: "at your grade", 1: "one grade up"}
 
 
 def _why(framework: Framework, chosen: LevelOption, held: list[SkillGap]) -> str:
-    level = framework.role_levels[chosen.level].name.lower()
+    level = in_sentence(framework.role_levels[chosen.level].name)
     steps = chosen.grade.steps
     where = GRADE_PHRASES.get(steps, "the level nearest your grade" if steps is not None else "your best fit")
     if not held:
         return f"Suggested at {level} ({where}); you do not yet hold any of the skills it needs."
-    names = [framework.skills[g.skill].name.lower() for g in held[:2]]
-    return f"Your {' and '.join(names)} count most towards {level} ({where})."
+    names = [in_sentence(framework.skills[g.skill].name) for g in held[:2]]
+    count = "count" if len(names) > 1 else "counts"
+    return f"Your {' and '.join(names)} {count} most towards {level} ({where})."

@@ -1,6 +1,7 @@
 """View models for one match explained, and a pathway plan."""
 
 from pathways import Framework, Profile, match, plan_pathway
+from pathways.framework import in_sentence
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
 from pathways.recommend import suggested_level
@@ -35,6 +36,7 @@ def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dic
         "met": [gap_view(framework, g) for g in result.met],
         "partial": [gap_view(framework, g) for g in result.partial],
         "missing": [gap_view(framework, g) for g in result.missing],
+        "specialist": [gap_view(framework, g) for g in result.specialist_gaps],
     }
 
 
@@ -65,7 +67,18 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
                 }
             )
         routes.append({"steps": steps, "total_hours": route.total_hours})
-    return {"routes": routes, "message": plan.message, "target_name": target_name(framework, target)}
+    # Specialist skills the level's own requirements do not list: the routes above do not
+    # teach them, and ready now needs them (pathways/specialist.py).
+    specialist = ()
+    if target in framework.role_levels:
+        listed = {r.skill for r in framework.role_levels[target].requirements}
+        specialist = tuple(g for g in match(framework, profile, target).specialist_gaps if g.skill not in listed)
+    return {
+        "routes": routes,
+        "message": plan.message,
+        "target_name": target_name(framework, target),
+        "specialist_gaps": [in_sentence(framework.skills[g.skill].name) for g in specialist],
+    }
 
 
 def _from_learning(profile: Profile, skill: str) -> bool:
@@ -126,4 +139,4 @@ def pathway_csv(page: dict) -> str:
                 rows.append(
                     [r, s, step["name"], gap["skill"].name, gap["held"], held_from, gap["required"], gap["hours"]]
                 )
-    return csv_text(["Route", "Step", "Role level", "Skill", "You have", "From", "Needed", "Hours"], rows)
+    return csv_text(["Route", "Step", "Role level", "Skill", "Starting level", "From", "Needed", "Hours"], rows)

@@ -206,6 +206,8 @@ def test_the_first_route_is_never_longer_than_going_directly_or_any_short_route(
     close, rest = first_moves(FRAMEWORK, profile, options, target)
     by_fit = sorted(rest, key=lambda node: (-options[node][0], node))
     tiers = [sorted(close)] + [by_fit[i : i + FALLBACK_BATCH] for i in range(0, len(by_fit), FALLBACK_BATCH)]
+    if target in FRAMEWORK.role_levels and target not in close | rest:
+        tiers.append([target])
     plan = plan_pathway(FRAMEWORK, profile, target)
     if not plan.routes:
         assert not any(short_routes(own, tier, target) for tier in tiers)
@@ -231,6 +233,21 @@ def test_a_later_step_counts_what_the_person_already_holds():
                 for gap in step.gaps:
                     assert not (gap.skill == "data-ethics-and-privacy" and gap.held < 2), (target, step.node, gap)
                     assert not (gap.skill == "planning" and gap.held < 3), (target, step.node, gap)
+
+
+def test_a_level_below_the_persons_grade_can_always_be_planned_for():
+    """A Grade 7 asking for an associate level gets a route, not "no route found"."""
+    profile = Profile.of({"analysis-and-insight": 3, "planning": 2}, grade="G7")
+    for target in ("associate-data-analyst", "digital-portfolio-analyst", "trainee-business-analyst"):
+        plan = plan_pathway(FRAMEWORK, profile, target)
+        assert plan.routes and plan.routes[0].steps[-1].node == target, target
+
+
+def test_a_route_straight_to_the_target_is_the_only_route():
+    meets = {r.skill: r.rank for r in FRAMEWORK.role_levels["digital-portfolio-manager"].requirements}
+    plan = plan_pathway(FRAMEWORK, Profile.of(meets, grade="SEO"), "digital-portfolio-manager")
+    assert [[s.node for s in r.steps] for r in plan.routes] == [["digital-portfolio-manager"]]
+    assert plan.routes[0].total_hours == 0
 
 
 def test_a_grade_7_starts_at_their_grade_not_the_most_junior_level():

@@ -184,7 +184,7 @@ def test_pathway_routes_target_and_csv(seeded, client, sign_in, submit):
     assert "Your target role" in client.get("/profile").get_data(as_text=True)
     response = client.get("/profile/pathway?to=senior-performance-analyst&format=csv")
     assert response.mimetype == "text/csv"
-    assert response.get_data(as_text=True).startswith("Route,Step,Role level,Skill,You have,From,Needed,Hours")
+    assert response.get_data(as_text=True).startswith("Route,Step,Role level,Skill,Starting level,From,Needed,Hours")
     assert client.get("/profile/pathway?to=role:chief-data-officer").status_code == 200
     assert client.get("/profile/pathway?to=nowhere").status_code == 404
 
