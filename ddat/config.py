@@ -78,6 +78,7 @@ class TestConfig(LocalConfig):
     TESTING = True
     # The suite signs in hundreds of times from one address; tests of the limits set real ones.
     RATELIMIT_SIGN_IN = RATELIMIT_FAILED_SIGN_IN = RATELIMIT_REGISTER = RATELIMIT_IMPORTS = "100000 per minute"
+    RATELIMIT_PATHWAYS = "100000 per minute"
     SECRET_KEY = "test-secret-key"
     OIDC_PROVIDERS = ()  # tests configure their own provider
 

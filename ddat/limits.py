@@ -1,4 +1,4 @@
-"""Rate limits on signing in, registering and imports (Flask-Limiter).
+"""Rate limits on signing in, registering, imports and pathway planning (Flask-Limiter).
 
 Counts live in memory by default; set RATELIMIT_STORAGE_URI (for example redis://host:6379)
 so several app servers share them. Failed sign-ins are also counted per email address, so
@@ -21,6 +21,9 @@ DEFAULT_LIMITS = {
     "RATELIMIT_FAILED_SIGN_IN": "5 per 15 minutes",  # per email address, failures only
     "RATELIMIT_REGISTER": "10 per hour",  # per address
     "RATELIMIT_IMPORTS": "30 per hour",  # per user
+    # Planning a pathway searches the framework for this person (up to about a second):
+    # far more than anyone reads, few enough that one account cannot keep a server busy.
+    "RATELIMIT_PATHWAYS": "60 per minute",  # per user
 }
 
 

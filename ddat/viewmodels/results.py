@@ -1,5 +1,7 @@
 """View models for one match explained, and a pathway plan."""
 
+from functools import lru_cache
+
 from pathways import Framework, Profile, match, plan_pathway
 from pathways.framework import in_sentence
 from pathways.grades import grade_implication
@@ -40,8 +42,12 @@ def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dic
     }
 
 
+# A reload, the CSV after the page, the back button: the same plan, searched for once.
+_cached_plan = lru_cache(maxsize=512)(plan_pathway)
+
+
 def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
-    plan = plan_pathway(framework, profile, target, k=3)
+    plan = _cached_plan(framework, profile, target, k=3)
     routes = []
     for route in plan.routes:
         steps = []

@@ -66,3 +66,17 @@ def test_signing_in_still_works_when_the_shared_limit_store_is_down(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["302", "200"], result.stderr[-2000:]
+
+
+def test_pathway_planning_is_limited_per_person(limited):
+    limited.config["RATELIMIT_PATHWAYS"] = "3 per minute"
+    client = limited.test_client()
+    assert attempt(client, "policy.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
+    for _ in range(3):
+        assert client.get("/profile/pathway?to=senior-data-analyst").status_code == 200
+    limited_now = client.get("/profile/pathway?to=senior-data-analyst&format=csv")
+    assert limited_now.status_code == 429 and "Too many" in limited_now.get_data(as_text=True)
+    # Someone else is not held up by it.
+    other = limited.test_client()
+    assert attempt(other, "ops.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
+    assert other.get("/profile/pathway?to=service-desk-analyst").status_code == 200

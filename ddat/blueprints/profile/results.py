@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ... import current, db
 from ...downloads import attachment
 from ...forms.common import ConfirmForm
+from ...limits import configured, limiter, user_key
 from ...paging import page_number
 from ...permissions import signed_in
 from ...services import profiles
@@ -65,6 +66,7 @@ def match_detail(level_slug: str):
 
 @bp.get("/pathway")
 @signed_in
+@limiter.limit(configured("RATELIMIT_PATHWAYS"), key_func=user_key)
 def pathway():
     framework = current.framework()
     person, profile = _profile_or_none()
