@@ -10,21 +10,24 @@ from pathways.recommend import suggested_level
 from pathways.scoring import READINESS_BANDS, confidence_band, shown_fit
 
 from ..csv_files import csv_text
-from ..vocabulary import level_name
+from ..vocabulary import NO_CHANCE_NAME, level_name
 
 READINESS = list(READINESS_BANDS)
 
 
-def gap_view(framework: Framework, gap) -> dict:
+def gap_view(framework: Framework, gap, no_chance: frozenset[str] = frozenset()) -> dict:
+    """A gap as a page shows it; a skill answered "not had the chance" says so, not "Not yet"."""
     return {
         "skill": framework.skills[gap.skill],
         "required": level_name(gap.required),
-        "held": level_name(gap.held),
+        "held": NO_CHANCE_NAME if not gap.held and gap.skill in no_chance else level_name(gap.held),
         "gap": gap.gap,
     }
 
 
-def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dict:
+def match_detail(
+    framework: Framework, profile: Profile, level_slug: str, no_chance: frozenset[str] = frozenset()
+) -> dict:
     result = match(framework, profile, level_slug)
     level = framework.role_levels[level_slug]
     data = transferable_data(framework)
@@ -37,8 +40,8 @@ def match_detail(framework: Framework, profile: Profile, level_slug: str) -> dic
         "grade": grade_implication(framework, data, level, profile.grade),
         "met": [gap_view(framework, g) for g in result.met],
         "partial": [gap_view(framework, g) for g in result.partial],
-        "missing": [gap_view(framework, g) for g in result.missing],
-        "specialist": [gap_view(framework, g) for g in result.specialist_gaps],
+        "missing": [gap_view(framework, g, no_chance) for g in result.missing],
+        "specialist": [gap_view(framework, g, no_chance) for g in result.specialist_gaps],
     }
 
 

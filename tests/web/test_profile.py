@@ -334,3 +334,19 @@ def test_work_that_interests_you_trims_the_optional_skills_and_keeps_answers(new
     assert len({a["href"] for a in every.select("a[href^='/profile/other-skills/']")}) == 7
     bad = submit("/profile/other-skills", {"families": ["not-a-family"]})
     assert bad.status_code == 200 and "Select from the options shown" in bad.get_data(as_text=True)
+
+
+def test_a_skill_not_had_the_chance_to_show_reads_so_on_the_explanation_page(newcomer, client, submit):
+    from ddat.forms.profile import field_name
+
+    about_you(newcomer, submit)
+    submit("/profile/experience", {})
+    skill = PAGES[0][0].skill
+    for number, questions in enumerate(PAGES, start=1):
+        answers = {field_name(q.skill): "chance" if q.skill == skill else "1" for q in questions}
+        assert submit(f"/profile/skills/{number}", answers).status_code == 302
+    assert submit("/profile/check", {}).status_code == 302
+    level = next(lv for lv, _ in load_framework().role_levels_needing(skill))
+    rows = whole_page(client, f"/profile/matches/{level.slug}").select("tr")
+    row = next(r for r in rows if r.td and r.td.get_text(strip=True) == load_framework().skills[skill].name)
+    assert "Not had the chance" in row.get_text(" ", strip=True)

@@ -58,10 +58,11 @@ def match_detail(level_slug: str):
     framework = current.framework()
     if level_slug not in framework.role_levels:
         abort(404)
-    _, profile = _profile_or_none()
+    person, profile = _profile_or_none()
     if profile is None:
         return redirect(url_for("profile.matches"))
-    return render_template("profile/match_detail.html", **svc.match_detail(framework, profile, level_slug))
+    no_chance = frozenset(profiles.no_chance_of(db.session(), person.current_assessment_id))
+    return render_template("profile/match_detail.html", **svc.match_detail(framework, profile, level_slug, no_chance))
 
 
 @bp.get("/pathway")
