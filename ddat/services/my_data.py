@@ -94,6 +94,7 @@ def _profile(person: Person, department: Department | None) -> dict:
         "current_role": person.current_role,
         "current_ddat_role_level": person.current_level,
         "experience_shown": person.experience.splitlines(),
+        "work_that_interests_you": list(person.work_interests),
         "target": person.target_level,
         "shares_with_hr": person.shares_with_hr,
         "updated_at": person.updated_at.isoformat(),

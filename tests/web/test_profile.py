@@ -330,6 +330,10 @@ def test_work_that_interests_you_trims_the_optional_skills_and_keeps_answers(new
     assert shown == {"/profile/other-skills/data", "/profile/other-skills/user-centred-design"}
     assert trimmed.select_one("input[value=data]").has_attr("checked")
     assert "every other role family" in trimmed.get_text(" ", strip=True)
+    assert client.get("/profile/data/download.json").get_json()["profile"]["work_that_interests_you"] == [
+        "data",
+        "user-centred-design",
+    ]
     every = whole_page(client, "/profile/other-skills?all=yes")
     assert len({a["href"] for a in every.select("a[href^='/profile/other-skills/']")}) == 7
     bad = submit("/profile/other-skills", {"families": ["not-a-family"]})
