@@ -15,10 +15,11 @@ import numpy as np
 
 from pathways.framework import load_framework
 from pathways.graph import PathwayGraph, plan_pathway
+from pathways.people_matrix import rank_candidates
 from pathways.personas import PERSONAS
 from pathways.profile import EVIDENCE_KINDS, Profile, Rating, encode, evidence_weight_of, level_of
 from pathways.recommend import recommend_roles
-from pathways.scoring import match, rank_candidates, score_all_levels, scoring_model
+from pathways.scoring import match, score_all_levels, scoring_model
 
 PEOPLE = 200_000
 TARGET = "senior-data-analyst"

@@ -16,18 +16,10 @@ from .framework import (
 )
 from .graph import PathwayPlan, pathway_graph, plan_pathway
 from .matching import TransferableMatch, best_next_skills, transferable_matches, what_if
+from .people_matrix import RankedCandidate, codes_from_rows, profiles_matrix, rank_candidates
 from .profile import Profile, Rating
 from .recommend import Recommendation, calibration, recommend_roles
-from .scoring import (
-    LevelMatch,
-    RankedCandidate,
-    Thresholds,
-    codes_from_rows,
-    match,
-    profiles_matrix,
-    rank_candidates,
-    score_all_levels,
-)
+from .scoring import LevelMatch, Thresholds, match, score_all_levels
 
 __all__ = [
     "PROFICIENCIES",

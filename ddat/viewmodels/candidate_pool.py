@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from pathways import Framework, match
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
-from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, profile_from_codes, scoring_model, shown_fit
+from pathways.people_matrix import profile_from_codes
+from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, scoring_model, shown_fit
 
 from ..caches.population import Population, current_population, sharing_with_hr
 from ..csv_files import csv_text

@@ -7,7 +7,7 @@ import numpy as np
 from sqlmodel import Session, select
 
 from pathways import Framework, match
-from pathways.scoring import profile_from_codes
+from pathways.people_matrix import profile_from_codes
 
 from ..caches.population import current_population
 from ..csv_files import csv_text

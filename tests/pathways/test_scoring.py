@@ -13,8 +13,9 @@ from pathways import (
     profiles_matrix,
     rank_candidates,
 )
+from pathways.people_matrix import profile_from_codes
 from pathways.profile import EVIDENCE_KINDS, encode
-from pathways.scoring import confidence_band, profile_from_codes, score_all_levels, scoring_model
+from pathways.scoring import confidence_band, score_all_levels, scoring_model
 from tests.pathways.tiny import tiny_framework
 
 FRAMEWORK = load_framework()
