@@ -147,8 +147,7 @@ def recommend_roles(
         if chosen.fit < MIN_FIT_TO_SUGGEST or (chosen.grade.kind == STEP_DOWN and not include_step_down):
             continue
         steps = chosen.grade.steps
-        viable = chosen.fit >= viable_fit and (steps is None or steps <= 1)
-        desirable = viable and (steps is None or steps >= -1)
+        viable, desirable = _viable_and_desirable(chosen, viable_fit)
         matched_weight = int(matched_weights[model.row[chosen.level]])
         key = (
             not desirable,
@@ -165,6 +164,14 @@ def recommend_roles(
         _explain(framework, levels, specialist_fits, role, chosen, options, viable_fit, routes, observed)
         for _, role, chosen, options in candidates[:top]
     ]
+
+
+def _viable_and_desirable(chosen: LevelOption, viable_fit: float) -> tuple[bool, bool]:
+    """Viable: fit at the bar and no more than one grade up. Desirable: viable and no more
+    than one grade down. An unknown grade limits neither."""
+    steps = chosen.grade.steps
+    viable = chosen.fit >= viable_fit and (steps is None or steps <= 1)
+    return viable, viable and (steps is None or steps >= -1)
 
 
 def _options(model, role, fits: list[float], specialist_fits: list[float], grades, thresholds) -> list[LevelOption]:
@@ -193,9 +200,7 @@ def _explain(framework, levels, specialist_fits, role, chosen, options, viable_f
     """The chosen level's gaps, from the levels held already worked out (as `match` finds them)."""
     model = scoring_model(framework)
     row = model.row[chosen.level]
-    steps = chosen.grade.steps
-    viable = chosen.fit >= viable_fit and (steps is None or steps <= 1)
-    desirable = viable and (steps is None or steps >= -1)
+    viable, desirable = _viable_and_desirable(chosen, viable_fit)
 
     def gaps_of(needs: np.ndarray) -> list[SkillGap]:
         columns = np.flatnonzero(needs[row])

@@ -1,6 +1,7 @@
 """A person's matches, role first: one card per role at the level their grade and fit suggest."""
 
 from pathways import Framework, Profile, best_next_skills, calibration, recommend_roles
+from pathways.grades import STEP_DOWN
 from pathways.recommend import MIN_FIT_TO_SUGGEST, Recommendation
 from pathways.scoring import shown_fit
 
@@ -21,11 +22,10 @@ def recommendations_page(
     observed: dict[str, int],
     page: int = 1,
 ) -> dict:
-    ranked = recommend_roles(framework, profile, top=EVERY_ROLE, include_step_down=include_step_down, observed=observed)
-    hidden_step_downs = 0
-    if not include_step_down:
-        everything = recommend_roles(framework, profile, top=EVERY_ROLE, include_step_down=True, observed=observed)
-        hidden_step_downs = len(everything) - len(ranked)
+    # One ranking with step-downs in: leaving them out keeps the others' order, and says how many were hidden.
+    everything = recommend_roles(framework, profile, top=EVERY_ROLE, include_step_down=True, observed=observed)
+    ranked = everything if include_step_down else [r for r in everything if r.grade.kind != STEP_DOWN]
+    hidden_step_downs = len(everything) - len(ranked)
 
     def keep(r: Recommendation) -> bool:
         return (not family or framework.roles[r.role].family == family) and (not readiness or r.readiness == readiness)
