@@ -93,6 +93,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         framework,
         health,
         masterclasses,
+        pages,
         profile,
         schemes,
         sso,
@@ -100,6 +101,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     app.register_blueprint(framework.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(sso.bp)

@@ -68,7 +68,7 @@ def password_problem(password: str, email: str = "") -> str | None:
     lowered = password.lower()
     local_part = normalise_email(email).split("@")[0]
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        return "Password is too easy to guess: use 3 random words, for example"
+        return "Password is too easy to guess. Use 3 random words together, such as ‘tulip lantern harbour’"
     if len(local_part) >= 4 and local_part in lowered:
         return "Password must not contain your email address"
     return None

@@ -29,6 +29,8 @@ class Config:
     SEND_HSTS = True  # browsers must only ever reach the service over HTTPS
     WTF_CSRF_ENABLED = True
     SEARCH_RESULTS_LIMIT = 50
+    # Where people ask about accessibility and their data: each deployment sets its own.
+    SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "ddat-pathways@example.gov.uk")
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
 

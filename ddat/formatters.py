@@ -12,7 +12,7 @@ from pathways.disclosure import DEFAULT_THRESHOLD, MIN_ANSWERS
 from pathways.framework import in_sentence
 from pathways.scoring import DEFAULT_THRESHOLDS
 
-from . import permissions
+from . import permissions, vocabulary
 from .fragments import rendered_once
 from .navigation import service_navigation
 from .services.learning import to_uk
@@ -46,6 +46,8 @@ def can(capability: permissions.Capability) -> bool:
 def init_formatters(app: Flask) -> None:
     env = app.jinja_env
     env.filters["uk"] = to_uk
+    env.filters["grade"] = vocabulary.grade_name  # "G7" reads "Grade 7"; nothing reads "Not given"
+    env.filters["profession"] = vocabulary.profession_name
     env.filters["in_sentence"] = in_sentence  # "IT service manager" stays, "Data analyst" becomes "data analyst"
     env.tests["hidden"] = disclosure_labels.is_hidden
     env.globals.update(

@@ -24,11 +24,15 @@ class Section:
         return endpoint in self.active_endpoints or (self.blueprint is not None and blueprint == self.blueprint)
 
 
+# Few sections, so HR's and leaders' longer lists fit on one line at desktop width; the
+# framework's skills list and level comparison are linked from its pages.
 PUBLIC_SECTIONS = (
-    Section("Framework", "framework.index", ("framework.index", "framework.role", "framework.role_level")),
-    Section("Skills", "framework.skills", ("framework.skills", "framework.skill")),
+    Section(
+        "Framework",
+        "framework.index",
+        ("framework.index", "framework.role", "framework.role_level", "framework.skills", "framework.skill"),
+    ),
     Section("Search", "framework.search", ("framework.search",)),
-    Section("Compare levels", "framework.compare", ("framework.compare",)),
     Section("Learning", "masterclasses.index", blueprint="masterclasses"),
 )
 SIGNED_IN_SECTIONS = (

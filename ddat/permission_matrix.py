@@ -26,7 +26,12 @@ LEARNING_OWNERS = _rule("sign in", "403", "403", "ok", "403", "ok")
 OWN_RECORD = _rule("sign in", "ok", "404", "404", "404", "404")
 
 MATRIX: dict[str, dict[str, str]] = {
-    "health.home": PUBLIC,
+    "pages.home": PUBLIC,  # signed in: a redirect to where their work starts
+    "pages.landing": SIGNED_IN,
+    "pages.accessibility": PUBLIC,
+    "pages.privacy": PUBLIC,
+    "pages.cookies": PUBLIC,
+    "pages.status": PUBLIC,
     "health.healthz": PUBLIC,
     "static": PUBLIC,
     "framework.index": PUBLIC,

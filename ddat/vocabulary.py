@@ -9,6 +9,22 @@ PROFESSION_NAMES = {
     "other": "Another profession",
 }
 
+# Civil Service grades in words, as people know them; the code in brackets where people use it.
+GRADE_NAMES = {
+    "AA": "Administrative Assistant (AA)",
+    "AO": "Administrative Officer (AO)",
+    "EO": "Executive Officer (EO)",
+    "HEO": "Higher Executive Officer (HEO)",
+    "SEO": "Senior Executive Officer (SEO)",
+    "G7": "Grade 7",
+    "G6": "Grade 6",
+    "SCS1": "Deputy Director (SCS1)",
+    "SCS2": "Director (SCS2)",
+    "SCS3": "Director General (SCS3)",
+    "PS": "Permanent Secretary",
+}
+NOT_GIVEN = "Not given"
+
 # Skill levels by rank: 0 is a skill not held, then the framework's four proficiencies.
 LEVEL_NAMES = {0: "Not yet", 1: "Awareness", 2: "Working", 3: "Practitioner", 4: "Expert"}
 # "Not had the chance to show this": an answer that is neither "not yet" nor a guess. It is
@@ -54,6 +70,14 @@ RESOLUTION_NAMES = {
     "attended": "They attended but did not complete it",
     "no_show": "They did not attend",
 }
+
+
+def grade_name(code: str | None) -> str:
+    return GRADE_NAMES.get(code, code) if code else NOT_GIVEN
+
+
+def profession_name(code: str | None) -> str:
+    return PROFESSION_NAMES.get(code, code) if code else NOT_GIVEN
 
 
 def level_name(level: int | None) -> str:

@@ -37,6 +37,14 @@ SOURCE_LABELS = {
 }
 
 
+def indicative_grade_label(framework: Framework, data: TransferableData, level: RoleLevel) -> str:
+    """A level's indicative grade as every page states it, with where it comes from."""
+    grades, source = indicative_grades(framework, data, level)
+    if not grades:
+        return "Not known"
+    return f"{'/'.join(grades)} ({SOURCE_LABELS[source]})"
+
+
 def indicative_grades(framework: Framework, data: TransferableData, level: RoleLevel) -> tuple[tuple[str, ...], str]:
     """The framework's grade wins; then the crosswalk's overrides; then its name patterns."""
     if level.typical_grade:

@@ -35,7 +35,7 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(iri_to_uri(target))
         if not parts.scheme and not parts.netloc and not parts.path.startswith("//"):
             return target
-    return url_for("profile.index")
+    return url_for("pages.landing")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -29,7 +29,11 @@ def role(role_slug: str):
     framework = current.framework()
     role = framework.roles.get(role_slug) or abort(404)
     levels = [
-        {"level": lv, "grade": explorer.grade_label(lv), "groups": explorer.skills_by_proficiency(framework, lv)}
+        {
+            "level": lv,
+            "grade": explorer.grade_label(framework, lv),
+            "groups": explorer.skills_by_proficiency(framework, lv),
+        }
         for lv in role.levels
     ]
     scs_skills = sorted((framework.skills[s] for s in role.scs_skills), key=lambda s: s.name)

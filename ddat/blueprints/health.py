@@ -1,26 +1,20 @@
-from flask import Blueprint, jsonify, redirect, url_for
-from sqlalchemy.exc import SQLAlchemyError
+from flask import Blueprint, jsonify
 
 from .. import db
 from ..permissions import public
-from ..services.framework import answering_version
+from ..services import status
 
 bp = Blueprint("health", __name__)
-
-
-@bp.get("/")
-@public
-def home():
-    return redirect(url_for("framework.index"))
 
 
 @bp.get("/healthz")
 @public
 def healthz():
-    try:
-        version = answering_version(db.session())
-    except SQLAlchemyError:
-        db.discard_session()
-        return jsonify(status="unavailable", database="unavailable", framework_version=None), 503
-    status = "ok" if version else "degraded"
-    return jsonify(status=status, database="ok", framework_version=version), 200 if version else 503
+    """For load balancers and monitoring; people read the same check at /status."""
+    state = status.check(db.session())
+    body = {
+        "status": state.name,
+        "database": "ok" if state.database_ok else "unavailable",
+        "framework_version": state.framework_version,
+    }
+    return jsonify(body), 200 if state.ok else 503

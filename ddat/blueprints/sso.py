@@ -63,7 +63,7 @@ def callback(provider_slug: str):
         user = sso.account_signing_in(db_session, provider, claims)
     except sso.Refused as refused:
         return _problem(provider, refused.reason, refused.status)
-    next_page = session.get(_NEXT) or url_for("profile.index")
+    next_page = session.get(_NEXT) or url_for("pages.landing")
     start_session(user)
     if claims.get("name"):
         session["display_name"] = str(claims["name"])[:100]  # offered on "about you", as on registering

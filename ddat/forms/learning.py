@@ -12,7 +12,7 @@ from wtforms import BooleanField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..services.learning import to_uk, uk_time
-from ..vocabulary import FORMAT_NAMES, RESOLUTION_NAMES, level_choices
+from ..vocabulary import FORMAT_NAMES, RESOLUTION_NAMES, grade_name, level_choices
 from .base import Form
 from .fields import (
     After,
@@ -90,7 +90,7 @@ class ItemForm(Form):
             for n, (skill, level) in enumerate(item.skills[:SKILLS_PER_ITEM], start=1):
                 data[f"skill_{n}"], data[f"level_{n}"] = skill, str(level)
         form = cls.showing(data)
-        form.audience.choices = select_choices((g, g) for g in grades)
+        form.audience.choices = select_choices((g, grade_name(g)) for g in grades)
         by_name = sorted(((s.slug, s.name) for s in skills), key=lambda pair: pair[1])
         for n in range(1, SKILLS_PER_ITEM + 1):
             getattr(form, f"skill_{n}").choices = select_choices([("", "No skill"), *by_name])

@@ -3,7 +3,7 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import SubmitField
 
-from ..vocabulary import NO_CHANCE_CHOICE, NO_CHANCE_NAME, PROFESSION_NAMES, level_choices
+from ..vocabulary import NO_CHANCE_CHOICE, NO_CHANCE_NAME, PROFESSION_NAMES, grade_name, level_choices
 from .base import Form
 from .fields import ChoiceField, MultiChoiceField, RadioChoiceField, select_choices, text
 
@@ -48,7 +48,7 @@ class AboutYouForm(Form):
                 "current_level": person.current_level or "",
             }
         form = cls.showing(data)
-        form.grade.choices = [("", "Choose your grade")] + [(g, g) for g in grades]
+        form.grade.choices = [("", "Choose your grade")] + [(g, grade_name(g)) for g in grades]
         form.department.choices = [("", "Choose a department")] + [(str(d.id), d.name) for d in departments]
         form.current_level.choices = [("", "I do not work in a DDaT role")] + levels
         return form

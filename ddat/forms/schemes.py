@@ -5,7 +5,7 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..models import SCHEME_STATUSES
-from ..vocabulary import MEMBER_STATUS_NAMES, PROFESSION_NAMES, SCHEME_STATUS_NAMES, named
+from ..vocabulary import MEMBER_STATUS_NAMES, PROFESSION_NAMES, SCHEME_STATUS_NAMES, grade_name, named
 from .base import Form
 from .fields import (
     After,
@@ -115,7 +115,7 @@ class SchemeForm(Form):
         form.target_1.choices = select_choices([("", "Choose a role level"), *levels])
         form.target_2.choices = select_choices([("", "No second target"), *levels])
         form.target_3.choices = select_choices([("", "No third target"), *levels])
-        grade_choices = [(g, g) for g in grades]
+        grade_choices = [(g, grade_name(g)) for g in grades]
         form.grade_from.choices = select_choices([("", "Choose a grade"), *grade_choices])
         form.grade_to.choices = select_choices([("", "Choose a grade"), *grade_choices])
         form.departments.choices = select_choices(

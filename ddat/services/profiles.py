@@ -80,6 +80,15 @@ def experience_of(person: Person) -> list[tuple[str, str, str]]:
     return [tuple(line.split("/", 2)) for line in person.experience.splitlines() if line.count("/") == 2]
 
 
+# What each kind of capability is, in words: "Strategy (pillar)" told people nothing.
+KIND_EXPLAINED = {
+    "pillar": "one of the 3 pillars of the Policy Profession Standards",
+    "job_family": "a job family in the Operational Delivery Profession skills framework",
+    "core_skill": "a core skill in the Operational Delivery Profession skills framework",
+    "scs_capability": "a Senior Civil Service capability in the Operational Delivery Profession skills framework",
+}
+
+
 def experience_choices(framework: Framework, profession: str | None) -> list[tuple[str, str]]:
     """Success Profiles behaviours for everyone, plus the person's own profession's capabilities."""
     own = {"policy": "policy", "operational_delivery": "operational_delivery"}.get(profession or "")
@@ -87,7 +96,8 @@ def experience_choices(framework: Framework, profession: str | None) -> list[tup
     for source in transferable_data(framework).sources:
         framework_name, kind, _ = source.source
         if framework_name == "success_profiles" or framework_name == own:
-            label = source.name if framework_name == "success_profiles" else f"{source.name} ({kind.replace('_', ' ')})"
+            explained = KIND_EXPLAINED.get(kind, kind.replace("_", " "))
+            label = source.name if framework_name == "success_profiles" else f"{source.name}: {explained}"
             choices.append(("/".join(source.source), label))
     return choices
 

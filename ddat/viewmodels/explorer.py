@@ -5,11 +5,8 @@ from dataclasses import dataclass
 
 from pathways import Framework, Role, RoleLevel, compare_levels, neighbours_in_role, search, similar_role_levels
 from pathways.framework import PROFICIENCIES
-
-GRADE_SOURCE_LABELS = {
-    "framework_role_page": "indicative grade from the framework",
-    "dfe_example": "example grade used by one department",
-}
+from pathways.grades import indicative_grade_label
+from pathways.matching import transferable_data
 
 
 @dataclass(frozen=True)
@@ -36,11 +33,9 @@ def family_name(framework: Framework, slug: str) -> str:
     return next(f.name for f in framework.families if f.slug == slug)
 
 
-def grade_label(level: RoleLevel) -> str | None:
-    if not level.typical_grade:
-        return None
-    source = GRADE_SOURCE_LABELS.get(level.typical_grade_source or "")
-    return f"{level.typical_grade} ({source})" if source else level.typical_grade
+def grade_label(framework: Framework, level: RoleLevel) -> str:
+    """The same indicative grade, and the same "estimated" where it is one, as the matches page."""
+    return indicative_grade_label(framework, transferable_data(framework), level)
 
 
 def skills_by_proficiency(framework: Framework, level: RoleLevel) -> list[tuple[str, list]]:
@@ -67,7 +62,7 @@ def level_page(framework: Framework, level: RoleLevel) -> dict:
     return {
         "role": framework.roles[level.role],
         "level": level,
-        "grade": grade_label(level),
+        "grade": grade_label(framework, level),
         "groups": skills_by_proficiency(framework, level),
         "previous": previous,
         "next": following,

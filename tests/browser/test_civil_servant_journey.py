@@ -23,7 +23,7 @@ def fill_about_you(page: Page, profession: str, grade: str, department: str) -> 
             "policy",
             "Policy",
             "G7",
-            ["Seeing the big picture", "Strategy (pillar)"],
+            ["Seeing the big picture", "Strategy: one of the 3 pillars of the Policy Profession Standards"],
             "Working",
             "Roles you could move into",
         ),

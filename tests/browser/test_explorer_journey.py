@@ -48,7 +48,8 @@ def test_explore_family_role_level_skill_search_and_compare(page: Page, live_ser
     expect(page.get_by_role("heading", name="No results for ‘xyzzy’")).to_be_visible()
     check_page(page, output_path, "7-search-no-results")
 
-    page.get_by_role("link", name="Compare levels").click()
+    page.get_by_role("link", name="Framework", exact=True).click()
+    page.get_by_role("link", name="compare two role levels").click()
     page.get_by_label("Current role level").select_option(label="Data analyst (Data analyst)")
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_role("link", name="Select the role level you are comparing with")).to_be_visible()

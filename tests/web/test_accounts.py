@@ -28,7 +28,11 @@ def test_register_creates_a_civil_servant_and_signs_them_in(app, client, submit)
     "password, message",
     [
         ("short", "Password must be 12 characters or more"),
-        ("password1234", "Password is too easy to guess"),
+        # The whole sentence, up to the end of the message: it was once cut off after "for example".
+        (
+            "password1234",
+            "Password is too easy to guess. Use 3 random words together, such as ‘tulip lantern harbour’<",
+        ),  # noqa: E501
         ("aaaaaaaaaaaaaaaa", "Password is too easy to guess"),
         ("new.person-is-me-2026", "Password must not contain your email address"),
     ],
