@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
+# `make run PORT=5001` when 5000 is taken; enough demo people for dashboards to show real figures.
+PORT ?= 5000
+DEMO_PEOPLE ?= 5000
 
 .PHONY: run run-postgres stop-postgres test install system-deps bench-deps lint format bench soak vendor-govuk clean
 
@@ -26,8 +29,8 @@ system-deps:
 run: install
 	$(FLASK) init-db
 	$(FLASK) load-framework
-	$(FLASK) seed-demo --people 500 --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) seed-demo --people $(DEMO_PEOPLE) --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The same service on a local PostgreSQL server kept in instance/postgres, for production-like
 ## behaviour. `make stop-postgres` stops the server; `make clean` removes it.
@@ -47,8 +50,8 @@ run-postgres: install system-deps
 	  | grep -q 1 || $(PG_BIN)/createdb -h 127.0.0.1 -p $(PG_PORT) -U ddat ddat
 	DATABASE_URL=$(PG_URL) $(FLASK) init-db
 	DATABASE_URL=$(PG_URL) $(FLASK) load-framework
-	DATABASE_URL=$(PG_URL) $(FLASK) seed-demo --people 500 --if-empty
-	DATABASE_URL=$(PG_URL) $(FLASK) run --host 127.0.0.1 --port 5000
+	DATABASE_URL=$(PG_URL) $(FLASK) seed-demo --people $(DEMO_PEOPLE) --if-empty
+	DATABASE_URL=$(PG_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 stop-postgres:
 	@[ ! -d $(PG_DIR)/data ] || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -m fast stop

@@ -17,6 +17,7 @@ from ..caches import population
 from ..models import Assessment, Department, Person, SkillRating, User
 from ..services.framework import current_framework
 from .learning import seed_learning
+from .people import ratings_for
 from .schemes import seed_schemes
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -224,22 +225,29 @@ def _add_people(
     batch = 1000
     for start in range(0, count, batch):
         size = min(batch, count - start)
-        rows = []
+        rows, skills = [], []
         for _ in range(size):
+            profession = rng.choices(professions, profession_weights)[0]
+            grade = rng.choices(grades, grade_weights)[0]
+            person_skills, shown = ratings_for(profession, grade, framework, rng)
+            skills.append(person_skills)
             rows.append(
                 {
                     "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                     "staff_number": next(numbers),
                     "department_id": rng.choice(departments).id,
-                    "profession": rng.choices(professions, profession_weights)[0],
-                    "grade": rng.choices(grades, grade_weights)[0],
+                    "profession": profession,
+                    "grade": grade,
                     "shares_with_hr": rng.random() < 0.6,
+                    "experience": "\n".join(sorted("/".join(source) for source in shown)),
                 }
             )
         ids = db.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows).scalars().all()
-        rating_rows = []
-        for person_id, row in zip(ids, rows, strict=True):
-            rating_rows += _ratings_for(person_id, row["profession"], row["grade"], framework, rng)
+        rating_rows = [
+            _rating_row(person_id, skill, level, framework)
+            for person_id, person_skills in zip(ids, skills, strict=True)
+            for skill, level in person_skills.items()
+        ]
         _record_assessments(db, ids, rating_rows, framework)
         ratings += len(rating_rows)
         progress(size)
@@ -283,15 +291,3 @@ def _rating_row(person_id: int, skill: str, level: int, framework: Framework) ->
         "framework_version": framework.version,
         "rated_at": datetime.now(UTC),
     }
-
-
-def _ratings_for(person_id: int, profession: str, grade: str, framework: Framework, rng: random.Random) -> list[dict]:
-    """Plausible ratings: DDaT people hold most skills of one role level; others a few skills at lower levels."""
-    seniority = list(GRADE_WEIGHTS).index(grade)
-    if profession == "ddat":
-        level = rng.choice(list(framework.role_levels.values()))
-        chosen = [(r.skill, max(1, r.rank - rng.choice([0, 0, 1]))) for r in level.requirements]
-    else:
-        pool = list(framework.skills)
-        chosen = [(s, 1 + min(2, int(rng.random() * (1 + seniority / 3)))) for s in rng.sample(pool, rng.randint(2, 8))]
-    return [_rating_row(person_id, skill, level, framework) for skill, level in chosen]

@@ -5,7 +5,7 @@ other item an upcoming session and a past one taken by a small share of its audi
 import json
 import random
 from collections.abc import Iterator
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -128,12 +128,29 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
     credit(db, framework, item, [row["person_id"] for row in rows if row["status"] == "completed"])
 
 
+# Sessions start at half past nine on a working day; learning longer than a day runs into the next.
+STARTS_AT, HOURS_IN_A_DAY = time(9, 30), 7
+
+
+def working_day(day: date) -> date:
+    """The first weekday on or after `day` outside the Christmas and New Year break."""
+    while day.weekday() >= 5 or (day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1):
+        day += timedelta(days=1)
+    return day
+
+
 def _session(db: Session, item: LearningItem, day, location: str, capacity: int) -> LearningSession:
-    starts = uk_time(day, time(10))
+    first_day = working_day(day)
+    starts = uk_time(first_day, STARTS_AT)
+    hours = max(item.duration_hours, 1)
+    if hours <= HOURS_IN_A_DAY:
+        ends = starts + timedelta(hours=hours)
+    else:
+        ends = uk_time(working_day(first_day + timedelta(days=1)), STARTS_AT) + timedelta(hours=hours - HOURS_IN_A_DAY)
     learning_session = LearningSession(
         item_id=item.id,
         starts_at=starts,
-        ends_at=starts + timedelta(hours=max(item.duration_hours, 1)),
+        ends_at=ends,
         online=item.format == "online",
         location=location,
         capacity=capacity,

@@ -1,5 +1,5 @@
 """Demo cohort schemes: one open for applications, one running and one finished, each with
-members at the stages its status allows, about 1 in 200 of the people eligible for it.
+members at the stages its status allows, about 1 in 25 of the people eligible for it.
 
 Members are people who share their profile with HR and meet the scheme's rules, as HR would
 find them in the candidate pool. Fit at enrolment is worked out by the engine from their
@@ -20,7 +20,8 @@ from ..caches.population import current_codes
 from ..models import Person, Scheme, SchemeMember
 from ..services.eligibility import Eligibility
 
-MEMBER_SHARE = 1 / 200
+MEMBER_SHARE = 1 / 25  # of the people eligible for a scheme, who apply or are nominated
+MIN_MEMBERS = 12
 
 # name, status, (opens, closes, starts, ends) in days from today, target levels, professions, grades
 SCHEMES = [
@@ -57,6 +58,8 @@ OUTCOMES = {
     "closed": {"placed": 0.45, "completed": 0.35, "declined": 0.1, "withdrawn": 0.1},
 }
 HOLDS_A_PLACE = {"enrolled", "completed", "placed"}
+# Statuses from the best fits to the worst: who gets a place, who waits, who is declined.
+STAGE_ORDER = ["placed", "completed", "enrolled", "shortlisted", "invited", "applied", "withdrawn", "declined"]
 REASONS = {"declined": "Did not meet the scheme's minimum fit at shortlisting.", "withdrawn": "Personal circumstances."}
 
 
@@ -91,25 +94,38 @@ def seed_schemes(db: Session, framework: Framework, rng: random.Random) -> int:
 
 
 def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.Random) -> int:
+    """People who fit the target better apply more often, and HR take the best fits forward:
+    places go to the highest fits, declines to the lowest, as real shortlisting would."""
     rules = Eligibility.of(framework, scheme).sql()
     query = select(Person.id, Person.profession, Person.grade).where(
         Person.shares_with_hr, Person.user_id.is_(None), rules
     )
     eligible = {person_id: (profession, grade) for person_id, profession, grade in db.exec(query).all()}
-    chosen = sorted(rng.sample(sorted(eligible), round(len(eligible) * MEMBER_SHARE)))
+    if not eligible:
+        return 0
+    target = scheme.target_levels[0]
+    fits = _fits(db, framework, sorted(eligible), target)
+    count = min(len(eligible), max(MIN_MEMBERS, round(len(eligible) * MEMBER_SHARE)))
+    chosen = _weighted_sample(sorted(eligible), [fits[p] + 5 for p in sorted(eligible)], count, rng)
+    # Best fit first, with some noise: interviews and circumstances matter as well as fit.
+    chosen.sort(key=lambda p: fits[p] + rng.uniform(-10, 10), reverse=True)
     statuses, weights = zip(*OUTCOMES[scheme.status].items(), strict=True)
-    drawn = rng.choices(statuses, weights, k=len(chosen))
+    drawn = sorted(rng.choices(statuses, weights, k=len(chosen)), key=STAGE_ORDER.index)
     scheme.capacity = max(5, round(sum(s in HOLDS_A_PLACE for s in drawn) * 1.1))
     db.add(scheme)
-    target = scheme.target_levels[0]
-    fits = _fits(db, framework, chosen, target)
     rows = [
         _member_row(scheme, person_id, eligible[person_id], status, target, fits.get(person_id), rng)
         for person_id, status in zip(chosen, drawn, strict=True)
     ]
-    if rows:
-        db.execute(insert(SchemeMember), rows)
+    db.execute(insert(SchemeMember), rows)
     return len(rows)
+
+
+def _weighted_sample(population: list[int], weights: list[float], k: int, rng: random.Random) -> list[int]:
+    """k different people, each drawn with chance in proportion to their weight."""
+    # Efraimidis and Spirakis: the k largest of random() ** (1 / weight).
+    keyed = sorted(zip(population, weights, strict=True), key=lambda pw: rng.random() ** (1 / pw[1]), reverse=True)
+    return [person for person, _ in keyed[:k]]
 
 
 def _member_row(scheme: Scheme, person_id: int, came_from, status: str, target: str, fit: int | None, rng) -> dict:
