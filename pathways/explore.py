@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,17 +119,61 @@ def normalise(text: str) -> str:
 
 
 MAX_QUERY_WORDS = 8
+_WORD = re.compile(r"[a-z0-9]+")
+
+# What people type for what the framework calls it: abbreviations and methods by another name.
+# Each entry is searched as well as the word typed, never instead of it.
+SYNONYMS = {
+    "scrum": ("agile",),
+    "kanban": ("agile",),
+    "lean": ("agile",),
+    "ux": ("user experience", "user centred", "user research"),
+    "ur": ("user research",),
+    "ucd": ("user centred",),
+    "ba": ("business analyst", "business analysis"),
+    "devops": ("development operations",),
+    "ml": ("machine learning",),
+    "ai": ("artificial intelligence", "machine learning"),
+    "bi": ("business intelligence", "data analyst"),
+    "qa": ("quality assurance", "test"),
+    "qat": ("quality assurance", "test"),
+    "sre": ("site reliability",),
+    "pm": ("product manager", "project manager", "delivery manager"),
+    "cyber": ("security",),
+    "infosec": ("security",),
+    "stats": ("statistic", "statistical"),
+}
+SHORTEST_PREFIX = 3  # "ai" and "ux" must be whole words: as prefixes they would find "aims"
 
 
-def search(framework: Framework, query: str, limit: int = 50) -> list[SearchHit]:
-    """Every query word must appear (as part of a word) in a name or summary; names rank first."""
-    words = normalise(query).split()[:MAX_QUERY_WORDS]
+def words_of(text: str) -> list[str]:
+    """The words of a text, case- and accent-insensitive; punctuation separates words."""
+    return _WORD.findall(normalise(text))
+
+
+def _matches(word: str, words: list[str], joined: str) -> bool:
+    """A typed word finds a word it starts ("anal" finds "analyst", "ai" never "availability"),
+    or one of its synonyms as a phrase."""
+    if len(word) < SHORTEST_PREFIX:
+        if word in words:
+            return True
+    elif any(w.startswith(word) for w in words):
+        return True
+    return any(f" {phrase}" in joined for phrase in SYNONYMS.get(word, ()))
+
+
+def search(framework: Framework, query: str, limit: int | None = None) -> list[SearchHit]:
+    """Every query word must start a word of a name or summary (or be a synonym of one);
+    names rank first."""
+    words = words_of(query)[:MAX_QUERY_WORDS]
     if not words:
         return []
     ranked: list[tuple[int, str, SearchHit]] = []
     for name, summary, hit in _search_index(framework):
-        if all(w in name or w in summary for w in words):
-            score = sum(2 if w in name else 1 for w in words) + (3 if name.startswith(words[0]) else 0)
+        name_joined, summary_joined = " " + " ".join(name), " " + " ".join(summary)
+        in_name = [_matches(w, name, name_joined) for w in words]
+        if all(n or _matches(w, summary, summary_joined) for w, n in zip(words, in_name, strict=True)):
+            score = sum(2 if n else 1 for n in in_name) + (3 if name and name[0].startswith(words[0]) else 0)
             ranked.append((-score, hit.name.casefold(), hit))
     ranked.sort(key=lambda item: item[:2])
     return [hit for _, _, hit in ranked[:limit]]
@@ -140,11 +185,11 @@ def _search_index(framework: Framework) -> tuple[tuple[str, str, SearchHit], ...
     family_names = {f.slug: f.name for f in framework.families}
     for role in framework.roles.values():
         hit = SearchHit("role", role.slug, role.name, family_names[role.family])
-        entries.append((normalise(role.name), normalise(role.summary), hit))
+        entries.append((words_of(role.name), words_of(role.summary), hit))
         for level in role.levels:
             hit = SearchHit("level", level.slug, level.name, role.name, role.slug)
-            entries.append((normalise(level.name), "", hit))
+            entries.append((words_of(level.name), [], hit))
     for skill in framework.skills.values():
         hit = SearchHit("skill", skill.slug, skill.name, skill.summary)
-        entries.append((normalise(skill.name), normalise(skill.summary), hit))
+        entries.append((words_of(skill.name), words_of(skill.summary), hit))
     return tuple(entries)

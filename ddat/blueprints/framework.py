@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from .. import current
 from ..forms.search import CompareForm, SearchForm
+from ..paging import page_number
 from ..permissions import public
 from ..viewmodels import explorer
 
@@ -89,7 +90,8 @@ def search():
     form = SearchForm(request.args)
     results = None
     if form.q.data and form.validate():
-        results = explorer.search_results(framework, form.q.data, current_app.config["SEARCH_RESULTS_LIMIT"])
+        page = page_number(request.args.get("page"))
+        results = explorer.search_results(framework, form.q.data, page, current_app.config["SEARCH_RESULTS_LIMIT"])
     return render_template("framework/search.html", form=form, results=results, query=form.q.data)
 
 

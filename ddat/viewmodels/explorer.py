@@ -8,6 +8,8 @@ from pathways.framework import PROFICIENCIES
 from pathways.grades import indicative_grade_label
 from pathways.matching import transferable_data
 
+from ..paging import Page
+
 
 @dataclass(frozen=True)
 class FamilySummary:
@@ -96,9 +98,24 @@ def skills_a_to_z(framework: Framework) -> list[tuple[str, list]]:
     return sorted(letters.items())
 
 
-def search_results(framework: Framework, query: str, limit: int) -> dict:
-    hits = search(framework, query, limit=limit + 1)
-    return {"hits": hits[:limit], "more": len(hits) > limit}
+SEARCH_GROUPS = (("role", "Roles"), ("level", "Role levels"), ("skill", "Skills"))
+
+
+def search_results(framework: Framework, query: str, page: int, per_page: int) -> dict:
+    """Every hit, grouped as roles, role levels and skills (best first within each), a page at a time."""
+    hits = search(framework, query)
+    counts = {kind: sum(h.kind == kind for h in hits) for kind, _ in SEARCH_GROUPS}
+    ordered = [h for kind, _ in SEARCH_GROUPS for h in hits if h.kind == kind]
+    shown = Page.of(page, len(ordered), per_page)
+    on_page = ordered[shown.offset : shown.offset + per_page]
+    groups = [(label, [h for h in on_page if h.kind == kind]) for kind, label in SEARCH_GROUPS]
+    return {
+        "total": len(hits),
+        "counts": [(counts[kind], label) for kind, label in SEARCH_GROUPS if counts[kind]],
+        "groups": [(label, group) for label, group in groups if group],
+        "page": shown,
+        "last_shown": shown.offset + len(on_page),
+    }
 
 
 def comparison(framework: Framework, from_slug: str, to_slug: str) -> dict:

@@ -4,6 +4,7 @@ from dataclasses import replace
 import pytest
 
 from pathways import compare_levels, diff_frameworks, load_framework, parse_framework, search, similar_role_levels
+from pathways.explore import SYNONYMS, words_of
 from pathways.framework import FRAMEWORK_FILE
 
 
@@ -63,7 +64,7 @@ def test_search_with_nothing_to_find(framework):
     assert search(framework, "") == []
     assert search(framework, "   ") == []
     assert search(framework, "xyzzy") == []
-    assert search(framework, "%_*'\"<script>" * 50) == []
+    assert search(framework, "%_*'\"<xyzzy>" * 50) == []  # punctuation only separates words
 
 
 def test_diff_reports_added_removed_and_changed():
@@ -86,3 +87,19 @@ def test_diff_reports_added_removed_and_changed():
 
 def test_diff_of_identical_frameworks_is_empty(framework):
     assert diff_frameworks(framework, replace(framework)).is_empty
+
+
+@pytest.mark.parametrize("query", ["ai", "ux", "ml", "ba"])
+def test_short_words_are_matched_whole_never_as_the_start_of_a_longer_word(framework, query):
+    for hit in search(framework, query):
+        summary = framework.skills[hit.slug].summary if hit.kind == "skill" else ""
+        role = framework.roles[hit.slug].summary if hit.kind == "role" else ""
+        words = words_of(f"{hit.name} {summary} {role}")
+        found_whole = query in words
+        found_by_synonym = any(phrase in " ".join(words) for phrase in SYNONYMS[query])
+        assert found_whole or found_by_synonym, (query, hit.name)
+
+
+def test_a_word_of_three_letters_or_more_finds_words_it_starts(framework):
+    names = [h.name for h in search(framework, "manag")]
+    assert "Delivery manager" in names and "IT service manager" in names

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.pages import page, text, texts
 
@@ -93,6 +94,50 @@ def test_search_finds_roles_levels_and_skills(get_page):
     assert 'href="/framework/roles/data-analyst/senior-data-analyst"' in html
     assert 'href="/framework/skills/data-analysis-and-synthesis"' in html
     assert "results for ‘Dáta anal’" in html
+
+
+def _results(html: str) -> list:
+    return BeautifulSoup(html, "html.parser").select("main ul.govuk-list--spaced li a.govuk-link")
+
+
+def _result_names(html: str) -> list[str]:
+    return [a.get_text(strip=True) for a in _results(html)]
+
+
+def test_short_abbreviations_match_whole_words_only(get_page):
+    names = _result_names(get_page("/framework/search?q=ai"))
+    assert names, "AI is in the framework's summaries"
+    assert not [n for n in names if "availab" in n.lower() or "trainee" in n.lower()], names
+
+
+@pytest.mark.parametrize(
+    "query, finds",
+    [
+        ("scrum", "Agile working"),
+        ("ux", "Senior user researcher"),
+        ("ur", "Head of user research"),
+        ("ba", "Junior business analyst"),
+        ("devops", "DevOps engineer"),
+        ("ml", "Machine learning engineer"),
+    ],
+)
+def test_common_abbreviations_and_methods_find_what_the_framework_calls_them(get_page, query, finds):
+    assert finds in _result_names(get_page(f"/framework/search?q={query}"))
+
+
+def test_results_are_grouped_and_paged_beyond_the_first_fifty(get_page):
+    first = BeautifulSoup(get_page("/framework/search?q=data"), "html.parser")
+    headings = [h.get_text(strip=True) for h in first.select("main h3")]
+    assert headings[0] == "Roles" and headings == sorted(headings, key=["Roles", "Role levels", "Skills"].index)
+    total = int(first.select_one("#results-heading").get_text().split()[0])
+    assert total > 50, "enough results for a second page"
+    first_page = [a["href"] for a in _results(str(first))]
+    assert len(first_page) == 50
+    second = get_page("/framework/search?q=data&page=2")
+    second_page = [a["href"] for a in _results(second)]
+    assert second_page and not set(second_page) & set(first_page)
+    assert f"Showing 51 to {min(total, 100)}" in second
+    assert 'href="/framework/search?q=data&amp;page=1"' in second
 
 
 def test_search_without_query_and_without_results(get_page):
