@@ -101,11 +101,13 @@ def _add_members(db: Session, framework: Framework, scheme: Scheme, rng: random.
         Person.shares_with_hr, Person.user_id.is_(None), rules
     )
     eligible = {person_id: (profession, grade) for person_id, profession, grade in db.exec(query).all()}
-    if not eligible:
+    count = round(len(eligible) * MEMBER_SHARE)
+    if len(eligible) >= 4 * MIN_MEMBERS:  # a department big enough to fill a cohort does
+        count = max(count, MIN_MEMBERS)
+    if not count:
         return 0
     target = scheme.target_levels[0]
     fits = _fits(db, framework, sorted(eligible), target)
-    count = min(len(eligible), max(MIN_MEMBERS, round(len(eligible) * MEMBER_SHARE)))
     chosen = _weighted_sample(sorted(eligible), [fits[p] + 5 for p in sorted(eligible)], count, rng)
     # Best fit first, with some noise: interviews and circumstances matter as well as fit.
     chosen.sort(key=lambda p: fits[p] + rng.uniform(-10, 10), reverse=True)

@@ -9,6 +9,8 @@ from tests.browser.journeys import check_page
 
 def test_explore_family_role_level_skill_search_and_compare(page: Page, live_server, output_path):
     page.goto(f"{live_server}/")
+    check_page(page, output_path, "0-start")
+    page.get_by_role("link", name="explore the framework’s roles and skills").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Explore the DDaT Capability Framework")
     expect(page).to_have_title(re.compile("DDaT Pathways"))
     check_page(page, output_path, "1-framework")
@@ -48,7 +50,7 @@ def test_explore_family_role_level_skill_search_and_compare(page: Page, live_ser
     expect(page.get_by_role("heading", name="No results for ‘xyzzy’")).to_be_visible()
     check_page(page, output_path, "7-search-no-results")
 
-    page.get_by_role("link", name="Framework", exact=True).click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Framework").click()
     page.get_by_role("link", name="compare two role levels").click()
     page.get_by_label("Current role level").select_option(label="Data analyst (Data analyst)")
     page.get_by_role("button", name="Compare").click()

@@ -223,7 +223,7 @@ def test_single_sign_on_never_sends_people_to_another_site(sso_app, idp, next_ur
     back = urlsplit(idp.approve(start.headers["Location"], "traveller"))
     response = client.get(f"{back.path}?{back.query}")
     assert response.status_code == 302
-    assert response.headers["Location"] == ("/ok" if next_url == "/ok" else "/profile")
+    assert response.headers["Location"] == ("/ok" if next_url == "/ok" else "/home")
 
 
 def test_someone_who_registered_an_address_first_loses_the_account_to_its_owner(sso_app, idp):
