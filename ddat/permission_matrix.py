@@ -58,6 +58,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "profile.other_skills_family": SIGNED_IN,
     "profile.check_answers": SIGNED_IN,
     "profile.submitted": SIGNED_IN,
+    "profile.assessment": OWN_RECORD,  # only the person's own submitted versions
     "profile.matches": SIGNED_IN,
     "profile.match_detail": SIGNED_IN,
     "profile.pathway": SIGNED_IN,

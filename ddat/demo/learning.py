@@ -24,7 +24,7 @@ COMPLETED_SHARE = 0.6  # of the permanent secretaries, in the past session
 # Every other item had a past session: about 1 in 200 of its audience took it.
 ATTENDING_SHARE = 1 / 200
 ATTENDING_LIMIT = 600
-ATTENDING_AT_LEAST = 8  # a session someone ran, even for a small audience
+ATTENDING_AT_LEAST = 8  # people at a session that ran, even for a small audience
 PAST_OUTCOMES = {"completed": 0.65, "attended": 0.1, "no_show": 0.15, "cancelled": 0.1}
 
 
@@ -102,7 +102,9 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
     """A past session of the item taken by about 1 in 200 of the people it is for, most of
     whom completed it (their profiles gain its course evidence)."""
     audience = db.exec(select(Person.id).where(Person.user_id.is_(None), audience_condition(item))).all()
-    wanted = max(round(len(audience) * ATTENDING_SHARE), ATTENDING_AT_LEAST)
+    wanted = round(len(audience) * ATTENDING_SHARE)
+    if len(audience) >= 4 * ATTENDING_AT_LEAST:  # a workforce big enough to fill a session did
+        wanted = max(wanted, ATTENDING_AT_LEAST)
     takers = sorted(rng.sample(list(audience), min(wanted, len(audience), ATTENDING_LIMIT)))
     if not takers:
         return

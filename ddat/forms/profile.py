@@ -33,6 +33,7 @@ class AboutYouForm(Form):
         optional=True,
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
+    QUESTIONS = ("profession", "grade", "department", "current_role", "current_level")
 
     @classmethod
     def for_person(cls, person, *, grades, departments, levels: list[tuple[str, str]]) -> "AboutYouForm":
@@ -54,9 +55,7 @@ class AboutYouForm(Form):
         return form
 
     def answers(self) -> dict:
-        return {
-            name: self[name].data for name in ("profession", "grade", "department", "current_role", "current_level")
-        }
+        return {name: self[name].data for name in self.QUESTIONS}
 
 
 class ExperienceForm(Form):

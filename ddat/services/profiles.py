@@ -69,11 +69,16 @@ def set_target(db: Session, person: Person, target: str) -> None:
     db.commit()
 
 
-def save_experience(db: Session, person: Person, shown: list[str]) -> None:
-    person.experience = "\n".join(sorted(set(shown)))
+def save_experience(db: Session, person: Person, shown: list[str]) -> bool:
+    """Record the experience the person has shown; whether it changed."""
+    experience = "\n".join(sorted(set(shown)))
+    if experience == person.experience:
+        return False
+    person.experience = experience
     person.updated_at = now()
     db.add(person)
     db.commit()
+    return True
 
 
 def experience_of(person: Person) -> list[tuple[str, str, str]]:
@@ -191,6 +196,8 @@ def save_answers(
     `no_chance` are level 0 with NO_CHANCE evidence: answered, held at no level, and not a
     "not yet".
     """
+    if _same_as_submitted(db, person, answers, record_not_yet, no_chance):
+        return  # saving a page unchanged must not start a draft (and reopen "check your answers")
     draft = draft_assessment(db, person, framework)
     # The same page sent twice at once: the second waits and then updates what the first wrote
     # (the database allows one rating per skill in an assessment).
@@ -215,6 +222,21 @@ def save_answers(
     person.updated_at = now()
     db.add(person)
     db.commit()
+
+
+def _same_as_submitted(db: Session, person: Person, answers: dict[str, int], record_not_yet, no_chance) -> bool:
+    """Whether these answers are already the person's submitted ones, with no draft open."""
+    if not person.current_assessment_id or open_draft(db, person):
+        return False
+    submitted = {r.skill: r for r in ratings_of(db, person.current_assessment_id)}
+    for skill, level in answers.items():
+        rating = submitted.get(skill)
+        if level == 0 and not record_not_yet:
+            if rating is not None:
+                return False
+        elif rating is None or rating.level != level or (rating.evidence == NO_CHANCE) != (skill in no_chance):
+            return False
+    return True
 
 
 def submit_assessment(db: Session, person: Person) -> Assessment | None:
@@ -280,6 +302,13 @@ def suggestions_for(framework: Framework, person: Person) -> dict[str, int]:
     }
 
 
+def family_asking_about(framework: Framework, skill: str) -> str | None:
+    """The first role family whose optional skills page asks about this skill."""
+    return next(
+        (f.slug for f in framework.families if any(s.slug == skill for s in other_skills(framework, f.slug))), None
+    )
+
+
 def other_skills(framework: Framework, family: str) -> list:
     """Skills a role family needs that the transferable questions do not already ask about."""
     asked = set(transferable_data(framework).skills)
@@ -316,7 +345,7 @@ def task_statuses(db: Session, person: Person | None, framework: Framework, urls
     answered = working_answers(db, person)
     asked = {q.skill for q in transferable_questions(framework)}
     seen = set(answered) & asked
-    if person.current_assessment_id and not draft:
+    if (person.current_assessment_id and not draft) or seen == asked:
         skills_status = "Completed"
     elif draft and (seen or person.experience):
         skills_status = "In progress"

@@ -77,8 +77,19 @@ def test_register_assess_match_plan_download_and_delete(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
     check_page(page, output_path, "5-task-list")
+    expect(page.locator(".govuk-task-list__item", has_text="Your transferable skills")).to_contain_text("Completed")
     page.get_by_role("link", name="Check your answers").click()
     check_page(page, output_path, "6-check-answers")
+    # Change one answer: the link opens that question, and saving comes back here.
+    first_skill = page.locator(".govuk-summary-list").nth(1).locator(".govuk-summary-list__row").first
+    skill_name = first_skill.locator("dt").inner_text()
+    first_skill.get_by_role("link", name=re.compile("^Change")).click()
+    expect(page).to_have_url(re.compile(r"change=yes#skill_"))
+    question = page.locator("fieldset.govuk-fieldset", has_text=skill_name).first
+    question.get_by_label("Expert", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.locator(".govuk-summary-list__row", has_text=skill_name).first).to_contain_text("Expert")
     page.get_by_role("button", name="Submit and see my matches").click()
     expect(page.get_by_role("heading", name="Assessment submitted")).to_be_visible()
     check_page(page, output_path, "7-submitted")

@@ -37,7 +37,7 @@ def matrix_world(database_file, identity_provider):
         session.add(User(email=EMAILS["hr_department"], password_hash=hr.password_hash, role="hr",
                          department_id=policy.department_id))  # fmt: skip
         session.commit()
-        department, person_id = policy.department_id, policy.id
+        department, person_id, assessment_id = policy.department_id, policy.id, policy.current_assessment_id
     ours = make_scheme(app, owner_department_id=department)
     theirs = make_scheme(app, owner_department_id=department + 1, name="Another department's scheme")
     with app.app_context():
@@ -60,7 +60,7 @@ def matrix_world(database_file, identity_provider):
         "role_slug": "data-analyst", "level_slug": "senior-data-analyst", "skill_slug": "data-visualisation",
         "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
         "registration_id": ids["registration"], "provider_slug": "test-department",
-        "scheme_id": ours, "member_id": ids["member"], "person_id": person_id,
+        "scheme_id": ours, "member_id": ids["member"], "person_id": person_id, "assessment_id": assessment_id,
     }  # fmt: skip
     return app, values, theirs
 

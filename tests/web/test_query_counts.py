@@ -64,8 +64,9 @@ def workforce(tmp_path_factory, people: int, extra: int):
     scheme = make_scheme(app, capacity=100)
     with app.app_context():
         session = db.session()
-        ids = session.exec(select(Person.id).order_by(Person.id).limit(extra)).all()
         item = session.exec(select(LearningItem).where(LearningItem.slug == MASTERCLASS)).one()
+        taken = select(Registration.person_id).where(Registration.item_id == item.id)  # by the demo's past session
+        ids = session.exec(select(Person.id).where(Person.id.not_in(taken)).order_by(Person.id).limit(extra)).all()
         starts = datetime.now(UTC) - timedelta(days=3)
         course = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=3),
                                  location="Newport", capacity=100)  # fmt: skip

@@ -14,6 +14,19 @@ from ...vocabulary import LEVEL_HINTS, NO_CHANCE_CHOICE, NO_CHANCE_HINT, NO_CHAN
 from . import bp
 from .common import my_person, start_with_about_you
 
+CHANGING = "change"  # ?change=yes: came from "check your answers", so saving goes back there
+
+
+def _after_saving(next_page: str) -> str:
+    """Where a saved question page goes: back to "check your answers" when the person came from
+    its Change link, else on through the questions."""
+    return url_for("profile.check_answers") if request.args.get(CHANGING) == "yes" else next_page
+
+
+def change_link(endpoint: str, anchor: str, **values) -> str:
+    """A Change link on "check your answers": that question, and back to the check page after."""
+    return url_for(endpoint, **values, **{CHANGING: "yes"}, _anchor=anchor)
+
 
 @bp.get("")
 @signed_in
@@ -46,7 +59,7 @@ def about_you():
     if form.validate_on_submit():
         name = person.display_name if person else session.pop("display_name", None) or current_user.email
         svc.save_about_you(db.session(), current_user, name, form.answers())
-        return redirect(url_for("profile.experience"))
+        return redirect(_after_saving(url_for("profile.experience")))
     return render_template("profile/about.html", form=form)
 
 
@@ -60,9 +73,9 @@ def experience():
         svc.experience_of(person), svc.experience_choices(framework, person.profession)
     )
     if form.validate_on_submit():
-        svc.save_experience(db.session(), person, form.shown.data)
-        svc.draft_assessment(db.session(), person, framework)
-        return redirect(url_for("profile.skills_page", page=1))
+        if svc.save_experience(db.session(), person, form.shown.data) or not person.current_assessment_id:
+            svc.draft_assessment(db.session(), person, framework)
+        return redirect(_after_saving(url_for("profile.skills_page", page=1)))
     profession = PROFESSION_NAMES.get(person.profession, "")
     return render_template("profile/experience.html", form=form, profession=profession)
 
@@ -90,8 +103,8 @@ def skills_page(page: int):
     if form.validate_on_submit():
         svc.save_answers(db.session(), person, framework, form.answers(), no_chance=form.no_chance())
         if page < len(pages):
-            return redirect(url_for("profile.skills_page", page=page + 1))
-        return redirect(url_for("profile.index"))
+            return redirect(_after_saving(url_for("profile.skills_page", page=page + 1)))
+        return redirect(_after_saving(url_for("profile.index")))
     return render_template(
         "profile/skills_page.html",
         form=form,
@@ -146,7 +159,7 @@ def other_skills_family(family: str):
     )
     if form.validate_on_submit():
         svc.save_answers(db.session(), person, framework, form.answers(), record_not_yet=False)
-        return redirect(url_for("profile.index"))
+        return redirect(_after_saving(url_for("profile.index")))
     return render_template(
         "profile/other_skills_family.html", form=form, skills=skills, family=names[family], field_name=field_name
     )
@@ -173,7 +186,7 @@ def check_answers():
         {
             "skill": framework.skills[s],
             "level": NO_CHANCE_NAME if s in no_chance else level_name(lv),
-            "transferable": s in asked,
+            "change": _change_skill_link(framework, s),
         }
         for s, lv in sorted(answered.items(), key=lambda kv: framework.skills[kv[0]].name)
         if s in framework.skills and (lv > 0 or s in asked)
@@ -188,6 +201,57 @@ def check_answers():
         current_level=framework.role_levels.get(person.current_level) if person.current_level else None,
         rows=rows,
         unanswered=len(asked - set(answered)),
+        about_you={name: change_link("profile.about_you", name) for name in AboutYouForm.QUESTIONS},
+    )
+
+
+def _change_skill_link(framework, skill: str) -> str:
+    """The page that asks about this skill, at its question."""
+    for number, questions in enumerate(svc.question_pages(framework), start=1):
+        if any(q.skill == skill for q in questions):
+            return change_link("profile.skills_page", field_name(skill), page=number)
+    family = svc.family_asking_about(framework, skill)
+    if family is None:
+        return change_link("profile.other_skills", "")
+    return change_link("profile.other_skills_family", field_name(skill), family=family)
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@signed_in
+def assessment(assessment_id: int):
+    """One submitted version of the person's own assessment, and what changed since the one before."""
+    person, framework = my_person(), current.framework()
+    history = svc.assessment_history(db.session(), person) if person else []
+    position = next((i for i, a in enumerate(history) if a.id == assessment_id), None)
+    if position is None:
+        abort(404)  # not theirs, or not submitted: the same answer
+    this, before = history[position], history[position + 1] if position + 1 < len(history) else None
+    answers = svc.answers_of(db.session(), this.id)
+    earlier = svc.answers_of(db.session(), before.id) if before else {}
+    no_chance = svc.no_chance_of(db.session(), this.id)
+
+    def name(skill):
+        return framework.skills[skill].name if skill in framework.skills else skill
+
+    rows = [
+        (name(s), NO_CHANCE_NAME if s in no_chance else level_name(lv))
+        for s, lv in sorted(answers.items(), key=lambda kv: name(kv[0]))
+        if lv or s in no_chance
+    ]
+    changes = [
+        (name(s), level_name(earlier.get(s)), level_name(answers.get(s)))
+        for s in sorted(set(answers) | set(earlier), key=name)
+        if (earlier.get(s) or 0) != (answers.get(s) or 0)
+    ]
+    return render_template(
+        "profile/assessment.html",
+        assessment=this,
+        number=len(history) - position,
+        current=this.id == person.current_assessment_id,
+        before=before,
+        rows=rows,
+        changes=changes,
+        history=history,
     )
 
 
