@@ -115,7 +115,8 @@ def test_completion_reaches_an_open_draft_too(seeded):
     policy = person_of(seeded, POLICY)
     with seeded.app_context():
         session = db.session()
-        save_answers(session, session.get(Person, policy.id), current_framework(session), {"analysis-and-insight": 3})
+        # Priya holds this at practitioner: rating it working is a change, so a draft opens.
+        save_answers(session, session.get(Person, policy.id), current_framework(session), {"analysis-and-insight": 2})
         draft = (
             db.session()
             .exec(select(Assessment).where(Assessment.person_id == policy.id, Assessment.submitted_at.is_(None)))
