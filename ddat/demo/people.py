@@ -9,6 +9,7 @@ few transferable skills at lower levels.
 """
 
 import random
+from functools import lru_cache
 
 from pathways import Framework, suggest_ratings
 from pathways.grades import indicative_grades
@@ -49,16 +50,20 @@ def crosswalk_ratings(
 def ddat_ratings(framework: Framework, grade: str, rng: random.Random) -> dict[str, int]:
     """Most of one role level's skills, at or just below what it needs; the level one their
     grade would hold where the framework says."""
-    data = transferable_data(framework)
-    levels = list(framework.role_levels.values())
-    at_grade = [lv for lv in levels if grade in indicative_grades(framework, data, lv)[0]]
-    level = rng.choice(at_grade or levels)
+    level = rng.choice(_levels_at(framework, grade) or list(framework.role_levels.values()))
     ratings = {}
     for requirement in level.requirements:
         if rng.random() < 0.1:
             continue
         ratings[requirement.skill] = max(1, min(4, requirement.rank - rng.choices((0, 1, -1), (6, 3, 1))[0]))
     return ratings
+
+
+@lru_cache(maxsize=64)
+def _levels_at(framework: Framework, grade: str) -> tuple:
+    """Role levels whose indicative grades include `grade`: worked out once, not per person."""
+    data = transferable_data(framework)
+    return tuple(lv for lv in framework.role_levels.values() if grade in indicative_grades(framework, data, lv)[0])
 
 
 def other_ratings(framework: Framework, rng: random.Random) -> dict[str, int]:

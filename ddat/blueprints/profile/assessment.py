@@ -182,11 +182,12 @@ def check_answers():
     answered = svc.answers_of(db.session(), draft.id)
     no_chance = svc.no_chance_of(db.session(), draft.id)
     asked = {q.skill for q in svc.transferable_questions(framework)}
+    page_of = {q.skill: n for n, questions in enumerate(svc.question_pages(framework), start=1) for q in questions}
     rows = [
         {
             "skill": framework.skills[s],
             "level": NO_CHANCE_NAME if s in no_chance else level_name(lv),
-            "change": _change_skill_link(framework, s),
+            "change": _change_skill_link(framework, s, page_of),
         }
         for s, lv in sorted(answered.items(), key=lambda kv: framework.skills[kv[0]].name)
         if s in framework.skills and (lv > 0 or s in asked)
@@ -205,11 +206,10 @@ def check_answers():
     )
 
 
-def _change_skill_link(framework, skill: str) -> str:
-    """The page that asks about this skill, at its question."""
-    for number, questions in enumerate(svc.question_pages(framework), start=1):
-        if any(q.skill == skill for q in questions):
-            return change_link("profile.skills_page", field_name(skill), page=number)
+def _change_skill_link(framework, skill: str, page_of: dict[str, int]) -> str:
+    """The page that asks about this skill (`page_of`: transferable skill → page), at its question."""
+    if skill in page_of:
+        return change_link("profile.skills_page", field_name(skill), page=page_of[skill])
     family = svc.family_asking_about(framework, skill)
     if family is None:
         return change_link("profile.other_skills", "")
