@@ -48,6 +48,7 @@ def init_formatters(app: Flask) -> None:
     env.filters["uk"] = to_uk
     env.filters["grade"] = vocabulary.grade_name  # "G7" reads "Grade 7"; nothing reads "Not given"
     env.filters["profession"] = vocabulary.profession_name
+    env.filters["audience"] = vocabulary.audience_name
     env.filters["in_sentence"] = in_sentence  # "IT service manager" stays, "Data analyst" becomes "data analyst"
     env.tests["hidden"] = disclosure_labels.is_hidden
     env.globals.update(

@@ -73,12 +73,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "schemes.edit": HR,
     "schemes.candidates": HR,
     "schemes.invite": HR,
+    "schemes.act_on_selected": HR,
     "schemes.member_list": HR,
     "schemes.member": HR,
     "schemes.import_page": HR,
     "schemes.dashboard": HR,
     "schemes.apply_to": OWN_RECORD,  # open schemes the person is eligible for; others 404
     "schemes.my_applications": SIGNED_IN,
+    "schemes.withdraw": OWN_RECORD,  # only a scheme the person is in; others 404
     "masterclasses.index": PUBLIC,
     "masterclasses.item": PUBLIC,
     "masterclasses.new_item": HR,

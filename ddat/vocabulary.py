@@ -76,6 +76,14 @@ def grade_name(code: str | None) -> str:
     return GRADE_NAMES.get(code, code) if code else NOT_GIVEN
 
 
+def audience_name(grades: list[str] | tuple[str, ...]) -> str:
+    """Who learning is for, in words: "Director (SCS2) and Permanent Secretary"; none is everyone."""
+    names = [grade_name(g) for g in grades]
+    if not names:
+        return "Everyone"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def profession_name(code: str | None) -> str:
     return PROFESSION_NAMES.get(code, code) if code else NOT_GIVEN
 

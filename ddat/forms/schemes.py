@@ -160,6 +160,18 @@ class ApplyForm(Form):
     submit = SubmitField("Send application", widget=GovSubmitInput())
 
 
+class WithdrawForm(Form):
+    reason = text(
+        "Why are you withdrawing? (optional)",
+        500,
+        optional=True,
+        called="Your reason",
+        area=True,
+        description="The HR team running the scheme will see this.",
+    )
+    submit = SubmitField("Withdraw", widget=GovSubmitInput())
+
+
 class DecisionForm(Form):
     """Moving a member on, to one of the statuses allowed next for them."""
 

@@ -64,6 +64,7 @@ EVENTS: dict[str, str] = {
     "scheme.updated": "A scheme was changed",
     "scheme.member_imported": "A scheme member was added or changed by an import",
     "scheme.member_invited": "HR invited a person from the candidate pool",
+    "scheme.member_withdrew": "A person withdrew from a scheme themselves",
     "scheme.member_viewed": "HR viewed a scheme member's record",
     "scheme.members_exported": "HR downloaded a scheme's members",
     "scheme.members_imported": "HR imported scheme members",

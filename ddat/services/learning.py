@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ..locks import lock
 from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
+from ..vocabulary import audience_name
 from . import audit
 
 UK = ZoneInfo("Europe/London")
@@ -182,7 +183,8 @@ def why_not_register(db: Session, item: LearningItem, learning_session: Learning
     """Why this person cannot register themselves for the session, or None if they can."""
     if not in_audience(item, person):
         return (
-            f"This learning is for {', '.join(item.audience)} grades. Ask your HR team if you think you should take it."
+            f"This learning is for these grades only: {audience_name(item.audience)}. "
+            "Ask your HR team if you think you should take it."
         )
     return _refusal(db, learning_session, person)
 
@@ -284,6 +286,11 @@ def promote_waiting(db: Session, learning_session: LearningSession) -> list[Regi
         db.add(registration)
     db.flush()
     return list(waiting)
+
+
+def outside_audience(item: LearningItem, people: list[Person]) -> list[Person]:
+    """The people an invitation would leave stuck: invited, but not allowed to book."""
+    return [p for p in people if not in_audience(item, p)]
 
 
 def invite(db: Session, item: LearningItem, people: list[Person], user: User) -> int:

@@ -2,6 +2,8 @@
 
 from sqlmodel import Session, delete, select
 
+from pathways import Framework
+
 from ..csv_files import csv_text
 from ..db import forget_deleted_rows
 from ..models import (
@@ -18,6 +20,7 @@ from ..models import (
     UserIdentity,
 )
 from ..viewmodels.my_learning import my_invitations, my_registrations
+from ..vocabulary import LEVEL_NAMES
 from . import audit
 from .learning_outcomes import give_up_places
 from .profiles import assessment_history, open_draft, person_for, ratings_of
@@ -25,7 +28,9 @@ from .scheme_members import my_applications
 from .user_sessions import end_every_session
 
 
-def export(db: Session, user: User) -> dict:
+def export(db: Session, user: User, framework: Framework) -> dict:
+    """Everything held about the person, with skills and levels named as the pages name them
+    next to the codes a program would use."""
     person = person_for(db, user)
     data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
     if person is None:
@@ -40,7 +45,14 @@ def export(db: Session, user: User) -> dict:
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
             "current": a.id == person.current_assessment_id,
             "ratings": [
-                {"skill": r.skill, "level": r.level, "evidence": r.evidence, "rated_at": r.rated_at.isoformat()}
+                {
+                    "skill": r.skill,
+                    "skill_name": framework.skills[r.skill].name if r.skill in framework.skills else r.skill,
+                    "level": r.level,
+                    "level_name": LEVEL_NAMES.get(r.level, str(r.level)),
+                    "evidence": r.evidence,
+                    "rated_at": r.rated_at.isoformat(),
+                }
                 for r in ratings_of(db, a.id)
             ],
         }
@@ -103,10 +115,11 @@ def _profile(person: Person, department: Department | None) -> dict:
 
 def export_csv(data: dict) -> str:
     return csv_text(
-        ["Assessment", "Submitted", "Current", "Framework version", "Skill", "Level", "Evidence"],
+        ["Assessment", "Submitted", "Current", "Framework version", "Skill", "Level", "Evidence"]
+        + ["Skill code", "Level number"],
         (
             [a["id"], a["submitted_at"], "yes" if a["current"] else "no", a["framework_version"]]
-            + [r["skill"], r["level"], r["evidence"]]
+            + [r["skill_name"], r["level_name"], r["evidence"], r["skill"], r["level"]]
             for a in data["assessments"]
             for r in a["ratings"]
         ),

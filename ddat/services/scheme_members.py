@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pathways import Framework, Profile, Rating, match
@@ -12,6 +13,7 @@ from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
 from ..paging import Page
 from . import audit, consent
+from .eligibility import Eligibility
 from .profiles import engine_profile, now, ratings_of
 from .schemes import best_target, people_in_scope
 
@@ -28,6 +30,9 @@ NEXT_STATUSES = {
 }
 NEEDS_REASON = ("declined", "withdrawn")
 HOLDS_A_PLACE = ("enrolled", "completed", "placed")
+# A person may leave a scheme themselves until they have finished it.
+PERSON_MAY_WITHDRAW = ("invited", "applied", "shortlisted", "enrolled")
+WITHDREW_THEMSELVES = "At their own request"  # as HR read it; the person reads "You withdrew"
 MEMBERS_PER_PAGE = 25
 
 
@@ -37,6 +42,22 @@ def places_taken(db: Session, scheme: Scheme) -> int:
         .select_from(SchemeMember)
         .where(SchemeMember.scheme_id == scheme.id, SchemeMember.status.in_(HOLDS_A_PLACE))
     ).one()
+
+
+def counts_by_scheme(db: Session, user: User | None, schemes: list[Scheme]) -> dict[int, dict[str, int]]:
+    """How many members each scheme has at each status: people in the user's scope, or
+    everyone (user None), as places are taken by anyone's."""
+    counts: dict[int, dict[str, int]] = {s.id: {} for s in schemes}
+    query = (
+        select(SchemeMember.scheme_id, SchemeMember.status, func.count())
+        .join(Person, Person.id == SchemeMember.person_id)
+        .where(SchemeMember.scheme_id.in_(list(counts)))
+        .group_by(SchemeMember.scheme_id, SchemeMember.status)
+    )
+    rows = db.exec(query if user is None else query.where(people_in_scope(user))).all()
+    for scheme_id, status, count in rows:
+        counts[scheme_id][status] = count
+    return counts
 
 
 def member_for(db: Session, user: User, scheme: Scheme, member_id: int) -> SchemeMember | None:
@@ -74,22 +95,84 @@ def apply(db: Session, framework: Framework, scheme: Scheme, person: Person, pro
     return member
 
 
-def nominate(db: Session, framework: Framework, scheme: Scheme, person: Person, actor: User) -> SchemeMember | None:
-    """HR's invitation; None if the person does not share their profile with HR."""
+NOT_IN_POOL = "That person is no longer in the candidate pool, so they were not invited"
+
+
+def nominate(
+    db: Session, framework: Framework, scheme: Scheme, person: Person, actor: User
+) -> tuple[SchemeMember | None, str | None]:
+    """HR's invitation, for someone in the candidate pool: they share their profile with HR,
+    meet the scheme's rules and fit at least its minimum. Anyone else gets the same refusal,
+    whichever rule they fail and without their name, as the pool shows nothing about them
+    either. An existing member is returned as they are."""
     member = membership(db, scheme, person)
     if member:
-        return member
-    if not consent.hr_may_act(person, member):
-        return None
+        return member, None
     profile = engine_profile(db, person)
-    target = best_target(framework, scheme, profile)[0] if profile else scheme.target_levels[0]
+    if (
+        not consent.hr_may_act(person, member)
+        or not Eligibility.of(framework, scheme).admits(person)
+        or profile is None
+        or best_target(framework, scheme, profile)[1] < scheme.min_fit
+    ):
+        return None, NOT_IN_POOL
     member = SchemeMember(scheme_id=scheme.id, person_id=person.id, status="invited", source="nominated")
-    member.target_level = target
+    member.target_level = best_target(framework, scheme, profile)[0]
     db.add(member)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # invited by someone else a moment ago: theirs stands
+        db.rollback()
+        return membership(db, scheme, person), None
     audit.record(db, "scheme.member_invited", actor=actor, subject=member)
     db.commit()
-    return member
+    return member, None
+
+
+def act_on_many(
+    db: Session, framework: Framework, scheme: Scheme, actor: User, person_ids: list[int], action: str
+) -> tuple[int, list[str]]:
+    """Invite (people not in the scheme yet) or shortlist (people who applied) several people
+    picked from the pool: how many were, and how many were not and why, counted rather than
+    named, as refusals never name someone the pool no longer shows."""
+    people = db.exec(select(Person).where(Person.id.in_(person_ids), people_in_scope(actor))).all()
+    done, refused = 0, {}
+    for person in people:
+        member = membership(db, scheme, person)
+        if action == "invite":
+            why = "already in the scheme" if member else nominate(db, framework, scheme, person, actor)[1]
+        elif member is None or member.status != "applied":
+            why = "not an applicant waiting for a decision"
+        else:
+            why = move(db, framework, scheme, member, "shortlisted", actor=actor)
+        done += why is None
+        if why:
+            refused[why] = refused.get(why, 0) + 1
+    refused["no longer in the candidate pool"] = refused.pop(NOT_IN_POOL, 0) + len(set(person_ids)) - len(people)
+    return done, [f"{_people(n)} not {_DONE[action]}: {why}" for why, n in refused.items() if n]
+
+
+_DONE = {"invite": "invited", "shortlist": "shortlisted"}
+
+
+def _people(n: int) -> str:
+    return "1 person was" if n == 1 else f"{n} people were"
+
+
+def withdraw_own(db: Session, scheme: Scheme, member: SchemeMember, reason: str | None, actor: User) -> bool:
+    """The person's own withdrawal; False if HR moved them on meanwhile to where they cannot."""
+    lock(db, Scheme, scheme.id)  # an enrolled person leaving frees a place: take turns with HR's decisions
+    db.refresh(member)
+    if member.status not in PERSON_MAY_WITHDRAW:
+        db.rollback()
+        return False
+    member.status = "withdrawn"
+    member.reason = f"{WITHDREW_THEMSELVES}. {reason}" if reason else WITHDREW_THEMSELVES
+    member.updated_at = now()
+    db.add(member)
+    audit.record(db, "scheme.member_withdrew", actor=actor, subject=member)
+    db.commit()
+    return True
 
 
 def move(

@@ -92,6 +92,36 @@ def open_for_applications(scheme: Scheme, today: date | None = None) -> bool:
     return scheme.status == "open" and scheme.opens_on <= today <= scheme.closes_on
 
 
+def _day(d: date) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def not_open_warning(scheme: Scheme, today: date | None = None) -> str | None:
+    """What HR should know before inviting people to a scheme that is not taking applications
+    (an invited person can apply only while it is): None when it is."""
+    today = today or date.today()
+    if open_for_applications(scheme, today):
+        return None
+    if scheme.status == "draft":
+        return "This scheme is a draft. People you invite cannot apply until you open it for applications."
+    if scheme.status == "open" and today < scheme.opens_on:
+        return f"Applications open on {_day(scheme.opens_on)}. People you invite can apply from then."
+    return f"Applications closed on {_day(scheme.closes_on)}. People you invite cannot apply."
+
+
+def not_open_for_person(scheme: Scheme, today: date | None = None) -> str:
+    """Why someone invited to a scheme cannot apply to it today, in their words."""
+    today = today or date.today()
+    if scheme.status == "draft" or (scheme.status == "open" and today < scheme.opens_on):
+        return f"Applications open on {_day(scheme.opens_on)}. Come back then to apply."
+    if not open_for_applications(scheme, today):
+        return f"Applications closed on {_day(scheme.closes_on)}."
+    return (
+        "Your profile does not meet this scheme’s rules at the moment. "
+        "Ask the HR team running it if you think it should."
+    )
+
+
 def eligible_open_schemes(db: Session, framework: Framework, person: Person, profile: Profile | None) -> list[dict]:
     """Open schemes this person could apply to, with their best fit; ones they are in are marked."""
     if profile is None:

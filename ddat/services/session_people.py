@@ -12,7 +12,7 @@ from ..csv_files import csv_text
 from ..imports.csv_import import find_people
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
-from ..vocabulary import REGISTRATION_STATUS_NAMES
+from ..vocabulary import REGISTRATION_STATUS_NAMES, grade_name
 from . import audit, learning, learning_outcomes
 from .schemes import people_in_scope
 
@@ -34,9 +34,10 @@ def registrations(db: Session, learning_session: LearningSession, user: User) ->
 
 def registrations_csv(rows: list[tuple[Registration, Person, str]]) -> str:
     return csv_text(
-        ["Name", "Staff number", "Department", "Grade", "Status"],
+        ["Name", "Staff number", "Department", "Grade", "Status", "Grade code", "Status code"],
         [
-            [p.display_name, p.staff_number or "", dept, p.grade, REGISTRATION_STATUS_NAMES[r.status]]
+            [p.display_name, p.staff_number or "", dept, grade_name(p.grade), REGISTRATION_STATUS_NAMES[r.status]]
+            + [p.grade or "", r.status]
             for r, p, dept in rows
         ],
     )

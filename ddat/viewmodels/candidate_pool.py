@@ -8,6 +8,7 @@ page being shown is explained in detail.
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from pathways import Framework, match
@@ -23,9 +24,40 @@ from ..paging import Page
 from ..permissions import department_scope
 from ..services.eligibility import Eligibility
 from ..services.schemes import department_names
+from ..vocabulary import MEMBER_STATUS_NAMES, grade_name, profession_name
 from .results import gap_view
 
 PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class PoolFilter:
+    """What HR narrowed the pool to: a target and, optionally, readiness, a department, a
+    grade, and a name or staff number."""
+
+    target: str
+    readiness: str | None = None
+    department_id: int | None = None
+    grade: str | None = None
+    search: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query-string arguments, for links that keep it."""
+        return {
+            "target": self.target,
+            "readiness": self.readiness or "",
+            "department": str(self.department_id or ""),
+            "grade": self.grade or "",
+            "q": self.search,
+        }
+
+
+def _matching_people(db: Session, search: str) -> np.ndarray:
+    """Ids of people whose staff number is the text, or whose name holds every word of it."""
+    name = func.lower(Person.display_name)
+    every_word = and_(*[name.contains(word, autoescape=True) for word in search.lower().split()])
+    query = select(Person.id).where(or_(Person.staff_number == search.strip(), every_word))
+    return np.array(db.exec(query).all(), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -65,14 +97,21 @@ def specialist_fits_for(population: Population, framework: Framework, target: st
     return population.derived(("specialist fit", target), lambda: model.specialist_fits(population.codes, target))
 
 
-def rank(db: Session, framework: Framework, scheme: Scheme, user: User, target: str, readiness: str | None) -> Ranking:
-    """Everyone in the pool for one target, best fit first (ties by person id)."""
+def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: PoolFilter) -> Ranking:
+    """Everyone in the pool for one target, narrowed as chosen, best fit first (ties by person id)."""
+    target = chosen.target
     population, rows = eligible_rows(db, framework, scheme, user)
     fits = fits_for(population, framework, target)[rows]
     keep = fits >= scheme.min_fit
-    if readiness in READINESS_BANDS:
+    if chosen.readiness in READINESS_BANDS:
         specialist = specialist_fits_for(population, framework, target)
-        keep &= DEFAULT_THRESHOLDS.in_band(fits, readiness, None if specialist is None else specialist[rows])
+        keep &= DEFAULT_THRESHOLDS.in_band(fits, chosen.readiness, None if specialist is None else specialist[rows])
+    if chosen.department_id is not None:
+        keep &= population.department_ids[rows] == chosen.department_id
+    if chosen.grade:
+        keep &= np.isin(population.grades[rows], Population.codes_of(population.grade_names, [chosen.grade]))
+    if chosen.search.strip():
+        keep &= np.isin(population.person_ids[rows], _matching_people(db, chosen.search))
     rows, fits = rows[keep], fits[keep]
     ids = population.person_ids[rows]
     order = np.lexsort((ids, -fits))
@@ -121,8 +160,17 @@ def explain(
     return rows
 
 
-def pool_page(db, framework, scheme, user, target, readiness, page: int) -> dict:
-    ranking = rank(db, framework, scheme, user, target, readiness)
+def department_options(db: Session, scheme: Scheme, user: User) -> list[tuple[int, str]]:
+    """Departments HR may filter the pool by: the scheme's, within their own scope."""
+    names = department_names(db)
+    scope = department_scope(user)
+    ids = [scope] if scope is not None else (scheme.department_ids or list(names))
+    return sorted(((d, names[d]) for d in ids if d in names), key=lambda pair: pair[1])
+
+
+def pool_page(db, framework, scheme, user, chosen: PoolFilter, page: int) -> dict:
+    target = chosen.target
+    ranking = rank(db, framework, scheme, user, chosen)
     total = len(ranking.person_ids)
     shown = Page.of(page, total, PER_PAGE)
     start = shown.offset
@@ -136,10 +184,12 @@ def pool_page(db, framework, scheme, user, target, readiness, page: int) -> dict
     }
 
 
-def pool_csv(db, framework, scheme, user, target, readiness) -> str:
-    ranking = rank(db, framework, scheme, user, target, readiness)
+def pool_csv(db, framework, scheme, user, chosen: PoolFilter) -> str:
+    target = chosen.target
+    ranking = rank(db, framework, scheme, user, chosen)
     header = ["Rank", "Staff number", "Name", "Department", "Profession", "Grade", "Fit %", "Readiness"]
     header += ["Grade change", "Biggest gap 1", "Biggest gap 2", "Biggest gap 3", "Scheme status"]
+    header += ["Profession code", "Grade code", "Scheme status code"]
 
     departments = department_names(db)
 
@@ -153,9 +203,11 @@ def pool_csv(db, framework, scheme, user, target, readiness) -> str:
                 gaps = [f"{g['skill'].name} ({g['held']} to {g['required']})" for g in row["gaps"]]
                 yield (
                     [start + offset + 1, person.staff_number, person.display_name, row["department"]]
-                    + [person.profession, person.grade, row["fit"], row["readiness"], row["grade"].kind]
+                    + [profession_name(person.profession), grade_name(person.grade), row["fit"]]
+                    + [row["readiness"].capitalize(), row["grade"].kind.capitalize()]
                     + (gaps + ["", "", ""])[:3]
-                    + [row["status"] or ""]
+                    + [MEMBER_STATUS_NAMES.get(row["status"], "")]
+                    + [person.profession or "", person.grade or "", row["status"] or ""]
                 )
 
     return csv_text(header, rows())

@@ -29,6 +29,7 @@ from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import SEE_EXACT_COUNTS, department_scope
 from ..services.schemes import people_in_scope
+from ..vocabulary import grade_name
 from .disclosure_labels import csv_value, is_hidden
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
@@ -192,7 +193,7 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
             exact=True,
             overall=overall,
             by_department=sorted(by_department.items()),
-            by_grade=[(g, by_grade[g]) for g in grades],
+            by_grade=[(grade_name(g), by_grade[g]) for g in grades],
             monthly=list(monthly),
             coverage=Coverage(audience_words(item), done, size, not_covered, sorted(coverage.items())),
             feedback_count=feedback_count,
@@ -237,7 +238,7 @@ def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverag
         exact=False,
         overall=rounded_row(shown_overall),
         by_department=[(name, rounded_row(row)) for name, row in sorted(safe_departments.items())],
-        by_grade=[(g, rounded_row(safe_grades[g])) for g in grades],
+        by_grade=[(grade_name(g), rounded_row(safe_grades[g])) for g in grades],
         monthly=[(month, rounded(safe_months[month][0])) for month, _ in monthly],
         coverage=Coverage(
             audience_words(item),
@@ -290,8 +291,11 @@ def uptake_csv(view: UptakeView) -> str:
 
 def not_completed_csv(people: list[dict]) -> str:
     return csv_text(
-        ["Name", "Staff number", "Grade", "Department"],
-        [[p["name"], p["staff_number"] or "", p["grade"], p["department"]] for p in people],
+        ["Name", "Staff number", "Grade", "Department", "Grade code"],
+        [
+            [p["name"], p["staff_number"] or "", grade_name(p["grade"]), p["department"], p["grade"] or ""]
+            for p in people
+        ],
     )
 
 

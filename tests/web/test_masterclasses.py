@@ -44,7 +44,7 @@ def test_anyone_can_browse_the_catalogue(seeded, client, get_page):
     ]
     assert len(rows) == 1 and "Office for National Statistics" in texts(rows[0], "td")
     item = text_of(get_page(f"/masterclasses/{MASTERCLASS}"))
-    assert "For PS" in item and "Delivering business impact through data at awareness level" in item
+    assert "For Permanent Secretary" in item and "Delivering business impact through data at awareness level" in item
     assert "Sign in to register for a session" in item
     get_page("/masterclasses/no-such-thing", status=404)
 
@@ -78,9 +78,9 @@ def test_people_outside_the_audience_are_told_to_ask_hr(seeded, get_page, sign_i
     session_id = add_session(seeded, MASTERCLASS, days=20)
     sign_in(POLICY)  # a higher executive officer
     page = text_of(get_page(f"/masterclasses/{MASTERCLASS}"))
-    assert "This learning is for PS grades" in page and "Register for" not in page
+    assert "This learning is for these grades only: Permanent Secretary" in page and "Register for" not in page
     response = book(submit, MASTERCLASS, session_id)
-    assert "This learning is for PS grades" in response.get_data(as_text=True)
+    assert "This learning is for these grades only: Permanent Secretary" in response.get_data(as_text=True)
     assert registration_of(seeded, session_id, POLICY) is None
 
 

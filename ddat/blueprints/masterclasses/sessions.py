@@ -14,7 +14,7 @@ from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import learning, learning_records, session_people
-from ...vocabulary import REGISTRATION_STATUS_NAMES
+from ...vocabulary import REGISTRATION_STATUS_NAMES, audience_name
 from ..viewing import record_view
 from . import bp
 from .common import item_or_404, may_change, owned_item_or_403, session_or_404
@@ -195,10 +195,19 @@ def invite(slug: str):
         people, unknown = session_people.named_people(db.session(), current_user, form.names())
         if form.whole_audience.data:
             people += session_people.audience_not_completed(db.session(), item, current_user)
-        if not unknown:
+        outside = learning.outside_audience(item, people)
+        if unknown:
+            form.people.errors.append(f"No one was found for: {_first_few(unknown)}")
+        elif outside:  # they could not book, so the invitation would be a dead end
+            form.people.errors.append(
+                f"This learning is for {audience_name(item.audience)} only, so these people could not book it: "
+                f"{_first_few([p.display_name for p in outside])}. Remove them, or change who the learning is for"
+            )
+        else:
             added = learning.invite(db.session(), item, people, current_user)
             return render_template("masterclasses/invited.html", item=item, added=added, named=len(people))
-        form.people.errors.append(
-            "No one was found for: " + ", ".join(unknown[:10]) + (" and others" if len(unknown) > 10 else "")
-        )
     return render_template("masterclasses/invite.html", item=item, form=form)
+
+
+def _first_few(names: list[str]) -> str:
+    return ", ".join(names[:10]) + (" and others" if len(names) > 10 else "")

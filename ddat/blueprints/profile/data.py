@@ -5,7 +5,7 @@ import json
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ... import db
+from ... import current, db
 from ...auth import end_session
 from ...downloads import attachment
 from ...forms.common import ConfirmForm
@@ -33,14 +33,14 @@ def my_data_page():
 @bp.get("/data/download.json")
 @signed_in
 def download_json():
-    body = json.dumps(my_data.export(db.session(), current_user), indent=2)
+    body = json.dumps(my_data.export(db.session(), current_user, current.framework()), indent=2)
     return attachment(body, "my-data.json", "application/json")
 
 
 @bp.get("/data/download.csv")
 @signed_in
 def download_csv():
-    body = my_data.export_csv(my_data.export(db.session(), current_user))
+    body = my_data.export_csv(my_data.export(db.session(), current_user, current.framework()))
     return attachment(body, "my-skills.csv")
 
 

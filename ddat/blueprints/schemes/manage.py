@@ -10,11 +10,11 @@ from ...downloads import attachment
 from ...forms.schemes import SchemeForm
 from ...models import Scheme
 from ...permissions import RUN_SCHEMES, department_scope, requires
-from ...services.scheme_members import places_taken
+from ...services.scheme_members import HOLDS_A_PLACE, counts_by_scheme, places_taken
 from ...services.schemes import department_names, save_scheme, visible_schemes
-from ...viewmodels import explorer
+from ...viewmodels import explorer, hr_todo
 from ...viewmodels import scheme_dashboard as dash
-from ...vocabulary import SCHEME_STATUS_NAMES
+from ...vocabulary import MEMBER_STATUS_NAMES, SCHEME_STATUS_NAMES
 from . import bp
 from .common import my_scheme
 
@@ -22,8 +22,22 @@ from .common import my_scheme
 @bp.get("")
 @requires(RUN_SCHEMES)
 def index():
-    schemes = visible_schemes(db.session(), current_user)
-    return render_template("schemes/index.html", schemes=schemes, status_names=SCHEME_STATUS_NAMES)
+    db_session = db.session()
+    schemes = visible_schemes(db_session, current_user)
+    counts = counts_by_scheme(db_session, current_user, schemes)
+    everyone = counts_by_scheme(db_session, None, schemes)
+    to_record, sessions_in_all = hr_todo.sessions_to_record(db_session, current_user)
+    return render_template(
+        "schemes/index.html",
+        schemes=schemes,
+        status_names=SCHEME_STATUS_NAMES,
+        waiting={s.id: sum(counts[s.id].get(st, 0) for st in hr_todo.WAITING_ON_HR) for s in schemes},
+        taken={s.id: sum(everyone[s.id].get(st, 0) for st in HOLDS_A_PLACE) for s in schemes},
+        applications=hr_todo.applications_waiting(db_session, current_user),
+        to_record=to_record,
+        sessions_in_all=sessions_in_all,
+        member_status_names=MEMBER_STATUS_NAMES,
+    )
 
 
 def _scheme_form(scheme: Scheme | None) -> SchemeForm:

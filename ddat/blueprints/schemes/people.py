@@ -11,14 +11,33 @@ from ...paging import page_number
 from ...permissions import RUN_SCHEMES, requires
 from ...services import consent
 from ...services import scheme_members as members
-from ...services.schemes import person_in_scope
+from ...services.eligibility import Eligibility
+from ...services.schemes import not_open_warning, person_in_scope
 from ...viewmodels import candidate_pool as pool
 from ...viewmodels import explorer
 from ...viewmodels.results import READINESS
-from ...vocabulary import MEMBER_STATUS_NAMES
+from ...vocabulary import MEMBER_STATUS_NAMES, grade_name
 from ..viewing import record_view
 from . import bp
 from .common import my_scheme
+
+
+def _pool_filter(scheme, framework) -> pool.PoolFilter:
+    """The filter from the query string; anything not on offer is ignored, except a target
+    the scheme does not have, which is not found."""
+    target = request.args.get("target") or scheme.target_levels[0]
+    if target not in scheme.target_levels:
+        abort(404)
+    readiness = request.args.get("readiness") or None
+    department = request.args.get("department", "")
+    grade = request.args.get("grade") or None
+    return pool.PoolFilter(
+        target=target,
+        readiness=readiness if readiness in READINESS else None,
+        department_id=int(department) if department.isdigit() and len(department) < 10 else None,
+        grade=grade if grade in framework.grade_codes else None,
+        search=(request.args.get("q") or "").strip()[:100],
+    )
 
 
 @bp.get("/<int:scheme_id>/candidates")
@@ -26,28 +45,24 @@ from .common import my_scheme
 def candidates(scheme_id: int):
     scheme = my_scheme(scheme_id)
     framework = current.framework()
-    target = request.args.get("target") or scheme.target_levels[0]
-    if target not in scheme.target_levels:
-        abort(404)
-    readiness = request.args.get("readiness") or None
-    readiness = readiness if readiness in READINESS else None
+    chosen = _pool_filter(scheme, framework)
     if request.args.get("format") == "csv":
         record_view("scheme.candidates_exported", scheme)
-        body = pool.pool_csv(db.session(), framework, scheme, current_user, target, readiness)
+        body = pool.pool_csv(db.session(), framework, scheme, current_user, chosen)
         return attachment(body, f"scheme-{scheme.id}-candidates.csv")
-    view = pool.pool_page(
-        db.session(), framework, scheme, current_user, target, readiness, page_number(request.args.get("page"))
-    )
+    view = pool.pool_page(db.session(), framework, scheme, current_user, chosen, page_number(request.args.get("page")))
     record_view("scheme.candidates_viewed", scheme)
     return render_template(
         "schemes/candidates.html",
         scheme=scheme,
-        target=target,
+        chosen=chosen,
         targets=[framework.role_levels[t] for t in scheme.target_levels],
-        readiness=readiness,
         readiness_options=READINESS,
+        department_options=pool.department_options(db.session(), scheme, current_user),
+        grade_options=[(g, grade_name(g)) for g in Eligibility.of(framework, scheme).grades],
         status_names=MEMBER_STATUS_NAMES,
         problems=get_flashed_messages(category_filter=["problem"]),
+        not_open=not_open_warning(scheme),
         **view,
     )
 
@@ -59,12 +74,41 @@ def invite(scheme_id: int, person_id: int):
     person = person_in_scope(db.session(), current_user, person_id)
     if person is None:
         abort(404)
-    member = members.nominate(db.session(), current.framework(), scheme, person, current_user)
-    if member is None:  # stopped sharing since the pool was shown; the same words for never having shared
-        flash("That person is no longer in the candidate pool, so they were not invited", "problem")
-        return redirect(url_for("schemes.candidates", scheme_id=scheme.id))
-    flash("Invitation recorded.", "success")
+    member, problem = members.nominate(db.session(), current.framework(), scheme, person, current_user)
+    if member is None:
+        flash(problem, "problem")
+        return redirect(url_for("schemes.candidates", scheme_id=scheme.id, **_kept_filter()))
+    warning = not_open_warning(scheme)
+    flash("Invitation recorded." + (f" {warning}" if warning else ""), "success")
     return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=member.id))
+
+
+@bp.post("/<int:scheme_id>/candidates/selected")
+@requires(RUN_SCHEMES)
+def act_on_selected(scheme_id: int):
+    """Invite, or shortlist, every person ticked on a page of the pool at once."""
+    scheme = my_scheme(scheme_id)
+    back = url_for("schemes.candidates", scheme_id=scheme.id, **_kept_filter())
+    chosen_ids = [int(v) for v in request.form.getlist("person") if v.isdigit() and len(v) < 10]
+    action = request.form.get("action")
+    if action not in ("invite", "shortlist") or not chosen_ids:
+        flash("Select at least one person" if chosen_ids == [] else "Choose what to do", "problem")
+        return redirect(back)
+    done, problems = members.act_on_many(
+        db.session(), current.framework(), scheme, current_user, chosen_ids[: pool.PER_PAGE * 4], action
+    )
+    for problem in problems[:20]:
+        flash(problem, "problem")
+    if done:
+        what = "invited" if action == "invite" else "shortlisted"
+        warning = not_open_warning(scheme) if action == "invite" else None
+        flash(f"{done} {'person' if done == 1 else 'people'} {what}." + (f" {warning}" if warning else ""), "success")
+    return redirect(back)
+
+
+def _kept_filter() -> dict[str, str]:
+    """The pool's filter, sent back with a form so the page HR return to is the one they left."""
+    return {k: v for k in ("target", "readiness", "department", "grade", "q", "page") if (v := request.form.get(k))}
 
 
 @bp.get("/<int:scheme_id>/members")
@@ -76,15 +120,7 @@ def member_list(scheme_id: int):
     if request.args.get("format") == "csv":
         record_view("scheme.members_exported", scheme)
         rows = members.all_members(db.session(), scheme, current_user)
-        body = csv_text(
-            ["Staff number", "Name", "Department", "Grade", "Status", "Target", "Fit at enrolment", "Placed in"]
-            + ["Placed on", "Reason"],
-            (
-                [p.staff_number, p.display_name, d.name, p.grade, m.status, m.target_level, m.fit_at_enrolment]
-                + [m.placed_level, m.placed_on, m.reason]
-                for m, p, d in rows
-            ),
-        )
+        body = members_csv(rows, current.framework())
         return attachment(body, f"scheme-{scheme.id}-members.csv")
     view = members.members_page(db.session(), scheme, current_user, status, page_number(request.args.get("page")))
     record_view("scheme.members_viewed", scheme)
@@ -146,4 +182,22 @@ def member(scheme_id: int, member_id: int):
         note=note,
         milestone=milestone,
         form=next((f for f in (decision, note, milestone) if f.errors), None),
+    )
+
+
+def members_csv(rows, framework) -> str:
+    """Names and levels as the members page shows them, with the codes in the last columns."""
+
+    def level(slug):
+        return framework.role_levels[slug].name if slug in framework.role_levels else slug or ""
+
+    return csv_text(
+        ["Staff number", "Name", "Department", "Grade", "Status", "Target", "Fit at enrolment", "Placed in"]
+        + ["Placed on", "Reason", "Grade code", "Status code", "Target code", "Placed in code"],
+        (
+            [p.staff_number, p.display_name, d.name, grade_name(p.grade), MEMBER_STATUS_NAMES[m.status]]
+            + [level(m.target_level), m.fit_at_enrolment, level(m.placed_level), m.placed_on, m.reason]
+            + [p.grade, m.status, m.target_level, m.placed_level]
+            for m, p, d in rows
+        ),
     )
