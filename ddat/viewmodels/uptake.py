@@ -29,7 +29,7 @@ from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import SEE_EXACT_COUNTS, department_scope
 from ..services.schemes import people_in_scope
-from ..vocabulary import grade_name
+from ..vocabulary import audience_name, grade_name
 from .disclosure_labels import csv_value, is_hidden
 
 STAGES = ("Invited", "Registered", "Attended", "Completed")
@@ -158,7 +158,7 @@ def _coverage_counts(db: Session, item: LearningItem, user: User | None) -> dict
 
 
 def audience_words(item: LearningItem) -> str:
-    return ", ".join(item.audience) if item.audience else "everyone"
+    return audience_name(item.audience) if item.audience else "everyone"
 
 
 def audience_condition(item: LearningItem):
@@ -201,8 +201,10 @@ def uptake(db: Session, item: LearningItem, user: User, grade_order: list[str]) 
         )
         view.not_completed = not_completed(db, item, user)
         return view
+    # Every grade the item is for, registered or not: which rows appear must say nothing.
+    every_grade = list(item.audience) or list(grade_order)
     return _leaders_view(
-        item, names, by_department, by_grade, grades, monthly, coverage, feedback_count, int(feedback_total or 0)
+        item, names, by_department, by_grade, every_grade, monthly, coverage, feedback_count, int(feedback_total or 0)
     )
 
 
@@ -212,7 +214,6 @@ def _leaders_view(item, names, by_department, by_grade, grades, monthly, coverag
     the nearest 5."""
     every_department = sorted(names.values())
     by_department = {name: by_department.get(name, [0] * len(STAGES)) for name in every_department}
-    grades = list(item.audience) or grades
     by_grade = {grade: by_grade.get(grade, [0] * len(STAGES)) for grade in grades}
     coverage = {name: coverage.get(name, [0, 0]) for name in every_department}
     safe_departments, overall_by_department = protected_with_total(by_department)

@@ -19,7 +19,7 @@ def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, c
     with seeded.app_context():
         leaders = db.session().exec(select(Person).where(Person.grade == "PS")).all()
         completed = db.session().exec(select(Registration).where(Registration.status == "completed")).all()
-    assert f"{len(completed)} of {len(leaders)} people it is for (PS) have completed it" in hr_page
+    assert f"{len(completed)} of {len(leaders)} people it is for (Permanent Secretary) have completed it" in hr_page
     assert "Pat Permanent" in hr_page  # HR see who has not completed it
     names_csv = client.get(f"/masterclasses/{MASTERCLASS}/uptake?format=not-completed-csv").get_data(as_text=True)
     assert "Pat Permanent" in names_csv
@@ -28,7 +28,8 @@ def test_coverage_for_hr_names_people_and_for_leaders_only_safe_counts(seeded, c
         browser.clear()
     sign_in("leader@example.gov.uk")
     leader_page = client.get(f"/masterclasses/{MASTERCLASS}/uptake").get_data(as_text=True)
-    shown = f"{rounded(len(completed))} of {rounded(len(leaders))} people it is for (PS) have completed it"
+    shown = f"{rounded(len(completed))} of {rounded(len(leaders))} people it is for (Permanent Secretary) have"
+    shown += " completed it"
     assert shown in text_of(leader_page)  # rounded to the nearest 5
     assert "[c]" in leader_page
     for person in leaders:
@@ -135,3 +136,29 @@ def test_the_number_of_departments_not_yet_covered_says_it_is_rounded(seeded, cl
     else:
         assert f"About {rounded(exact)} departments (rounded to the nearest 5) have {sentence}." in page
     assert not re.search(rf"(?<!About )\b\d+ departments have {sentence}", page)
+
+
+def test_leaders_see_every_grade_of_learning_for_everyone_even_before_anyone_registers(
+    seeded, client, sign_in, get_page
+):
+    """Which grade rows appear must say nothing about who registered, and no registrations at
+    all is an empty funnel, not an error."""
+    from ddat.models import LearningItem
+
+    with seeded.app_context():
+        item = LearningItem(slug="new-for-everyone", name="New for everyone", provider="HR", format="online",
+                            duration_hours=1, audience=[])  # fmt: skip
+        db.session().add(item)
+        db.session().commit()
+    sign_in("leader@example.gov.uk")
+    page = text_of(get_page("/masterclasses/new-for-everyone/uptake"))
+    assert "No grade’s numbers can be shown here" in page  # every grade row is there, all hidden
+    body = client.get("/masterclasses/new-for-everyone/uptake?format=csv").get_data(as_text=True)
+    grade_rows = [line for line in body.splitlines() if line.startswith("Grade,")]
+    assert [line.split(",")[1] for line in grade_rows][:1] == ["Administrative Assistant (AA)"]
+    assert len(grade_rows) == len(current_framework_grades(seeded))
+
+
+def current_framework_grades(app) -> list[str]:
+    with app.app_context():
+        return list(current_framework(db.session()).grade_codes)
