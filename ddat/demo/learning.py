@@ -25,6 +25,7 @@ COMPLETED_SHARE = 0.6  # of the permanent secretaries, in the past session
 ATTENDING_SHARE = 1 / 200
 ATTENDING_LIMIT = 600
 ATTENDING_AT_LEAST = 8  # people at a session that ran, even for a small audience
+RECORD_AFTER_DAYS = 6  # the session HR have still to record attendance for ran about a week ago
 PAST_OUTCOMES = {"completed": 0.65, "attended": 0.1, "no_show": 0.15, "cancelled": 0.1}
 
 
@@ -54,9 +55,12 @@ def seed_learning(
     today = to_uk(uk_now()).date()
     past = _session(db, masterclass, today - timedelta(days=45), "1 Horse Guards Road, London", 12)
     _session(db, masterclass, today + timedelta(days=30), "1 Drummond Gate, London", 12)
-    for other in db.exec(select(LearningItem).where(LearningItem.id != masterclass.id)).all():
+    others = db.exec(select(LearningItem).where(LearningItem.id != masterclass.id).order_by(LearningItem.id)).all()
+    for other in others:
         _session(db, other, today + timedelta(days=rng.randint(10, 60)), "Microsoft Teams link sent on registering", 40)
         _past_attendance(db, framework, other, today - timedelta(days=rng.randint(40, 300)), rng)
+    if others:
+        _attendance_to_record(db, others[0], today - timedelta(days=RECORD_AFTER_DAYS), rng)
     ended = past.ends_at
     completed = [p for p in leaders if p.user_id is None][: round(len(leaders) * COMPLETED_SHARE)]
     for person in completed:
@@ -130,6 +134,33 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
     ]
     db.execute(insert(Registration), rows)
     credit(db, framework, item, [row["person_id"] for row in rows if row["status"] == "completed"])
+
+
+def _attendance_to_record(db: Session, item: LearningItem, day, rng: random.Random) -> None:
+    """A session last week whose attendance HR have not recorded yet, as there always is one:
+    it is on HR's to-do list."""
+    audience = db.exec(select(Person.id).where(Person.user_id.is_(None), audience_condition(item))).all()
+    if len(audience) < 4 * ATTENDING_AT_LEAST:
+        return
+    taken = set(db.exec(select(Registration.person_id).where(Registration.item_id == item.id)).all())
+    booked = sorted(rng.sample([p for p in audience if p not in taken], ATTENDING_AT_LEAST))
+    past = _session(db, item, day, "Microsoft Teams", ATTENDING_AT_LEAST + 4)
+    if past.ends_at > uk_now():  # the working day it fell on has not ended yet
+        return
+    registered = past.starts_at - timedelta(days=10)
+    db.add_all(
+        Registration(
+            session_id=past.id,
+            item_id=item.id,
+            person_id=p,
+            status="registered",
+            source="self",
+            registered_at=registered,
+            updated_at=registered,
+        )  # fmt: skip
+        for p in booked
+    )
+    db.flush()
 
 
 # Sessions start at half past nine on a working day; learning longer than a day runs into the next.

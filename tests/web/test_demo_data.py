@@ -86,3 +86,15 @@ def test_a_working_day_skips_weekends_and_the_christmas_break():
     assert working_day(date(2026, 12, 5)) == date(2026, 12, 7)  # Saturday to Monday
     assert working_day(date(2026, 12, 31)) == date(2027, 1, 4)  # New Year's Eve to the Monday after
     assert working_day(date(2026, 12, 2)) == date(2026, 12, 2)
+
+
+def test_hr_have_a_session_whose_attendance_is_still_to_record(department):
+    from ddat.models import User
+    from ddat.viewmodels.hr_todo import sessions_to_record
+
+    with department.app_context():
+        session = db.session()
+        hr = session.exec(select(User).where(User.email == "hr@example.gov.uk")).one()
+        to_record, in_all = sessions_to_record(session, hr)
+    assert in_all == 1 and to_record[0].count == 8
+    assert to_record[0].learning_session.starts_at.weekday() < 5
