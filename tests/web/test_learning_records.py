@@ -183,7 +183,7 @@ def test_learning_changes_are_audited_with_who_and_what(seeded, client, sign_in,
     slug = url.split("/")[-1]
     with seeded.app_context():
         item_id = db.session().exec(select(LearningItem.id).where(LearningItem.slug == slug)).one()
-    submit(url + "/edit", item_form(name="Service design, revised"))
+    submit(url + "/edit", item_form(name="Service design, revised", audience=["HEO", "SEO", "G7"]))  # G7: Priya
     session = {"day": ["3", "6", "2027"], "starts": "10am", "ends": "12:30", "online": "no", "location": "Leeds",
                "capacity": "20"}  # fmt: skip
     added = submit(url + "/sessions/new", session)
