@@ -17,7 +17,7 @@ from sqlmodel import select
 from bench.server import app_env, csrf_token, gunicorn, sign_in
 from ddat import create_app, db, demo
 from ddat.migrate import upgrade_to_head
-from ddat.models import Department, LearningSession, Person, Registration, Scheme, SchemeMember, User
+from ddat.models import AuditEvent, Department, LearningSession, Person, Registration, Scheme, SchemeMember, User
 from ddat.services import learning, schemes
 from ddat.services import scheme_members as members
 from ddat.services.accounts import hash_password
@@ -157,12 +157,12 @@ def _browser_like(browser: requests.Session) -> requests.Session:
     return twin
 
 
-def _race(jobs: list[tuple[requests.Session, str, dict]]) -> list[requests.Response]:
-    """Fill in every form first, then send them all at once."""
+def _race(jobs: list[tuple[requests.Session, str, dict]], form_page: str | None = None) -> list[requests.Response]:
+    """Fill in every form first (on its own page, or `form_page`), then send them all at once."""
     ready = []
     for browser, url, form in jobs:
-        page = browser.get(url, timeout=60)
-        assert page.status_code == 200, f"{url} answered {page.status_code}"
+        page = browser.get(form_page or url, timeout=60)
+        assert page.status_code == 200, f"{form_page or url} answered {page.status_code}"
         ready.append((browser, url, {**form, "csrf_token": csrf_token(page.text)}))
     barrier = threading.Barrier(len(ready))
 
@@ -199,6 +199,22 @@ def test_twenty_enrol_decisions_on_a_two_place_scheme_enrol_exactly_two(live):
         assert sorted(a.status_code for a in answers) == [200] * (PEOPLE - 2) + [302] * 2
         refused = [a.text for a in answers if a.status_code == 200]
         assert all("The scheme is full: all 2 places are taken" in text for text in refused)
+
+
+def test_one_bulk_shortlist_sent_from_twenty_tabs_at_once_shortlists_each_applicant_once(live):
+    scheme_id, member_ids = live.new_scheme(capacity=2)
+    url = f"{live.base}/schemes/{scheme_id}/candidates/selected"
+    form = {"action": "shortlist", "person": [str(pid) for pid in live.person_ids]}
+    answers = _race([(_browser_like(live.hr), url, form) for _ in range(PEOPLE)], url.removesuffix("/selected"))
+    assert [a.status_code for a in answers] == [302] * PEOPLE
+    assert live.statuses(SchemeMember, scheme_id=scheme_id) == {"shortlisted": PEOPLE}
+    with live.app.app_context():
+        moves = db.session().exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "scheme.member_shortlisted", AuditEvent.object_id.in_(map(str, member_ids)))
+        ).one()
+    assert moves == PEOPLE  # each applicant moved once, whichever tab got there first
 
 
 def test_one_person_booking_four_sessions_of_one_item_at_once_gets_one_place(live):
