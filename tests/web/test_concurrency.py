@@ -209,11 +209,15 @@ def test_one_bulk_shortlist_sent_from_twenty_tabs_at_once_shortlists_each_applic
     assert [a.status_code for a in answers] == [302] * PEOPLE
     assert live.statuses(SchemeMember, scheme_id=scheme_id) == {"shortlisted": PEOPLE}
     with live.app.app_context():
-        moves = db.session().exec(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "scheme.member_shortlisted", AuditEvent.object_id.in_(map(str, member_ids)))
-        ).one()
+        moves = (
+            db.session()
+            .exec(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "scheme.member_shortlisted", AuditEvent.object_id.in_(map(str, member_ids)))
+            )
+            .one()
+        )
     assert moves == PEOPLE  # each applicant moved once, whichever tab got there first
 
 

@@ -198,7 +198,7 @@ def test_learning_dashboard_shows_the_masterclass_coverage(big):
     with big.app_context():
         leaders = db.session().exec(select(func.count()).select_from(Person).where(Person.grade == "PS")).one()
     page = signed_in_as(big.test_client(), "leader@example.gov.uk").get("/dashboards/learning").get_data(as_text=True)
-    assert re.search(rf"<strong>\d+ of {rounded(leaders)}</strong> people it is for \(PS\)", page)
+    assert re.search(rf"<strong>\d+ of {rounded(leaders)}</strong> people it is for \(Permanent Secretary\)", page)
 
 
 def test_moving_grade_shows_on_the_dashboard_at_once(seeded, client, sign_in, submit):

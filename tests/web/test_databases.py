@@ -81,7 +81,7 @@ def test_framework_seed_and_pages_work_on_each_database(database_url):
     post("/sign-out", {})
     signed_in_as(client, "leader@example.gov.uk")
     uptake = client.get(item + "/uptake").get_data(as_text=True)
-    assert re.search(r"<strong>\d+ of \d+</strong> people it is for \(PS\)", uptake)
+    assert re.search(r"<strong>\d+ of \d+</strong> people it is for \(Permanent Secretary\)", uptake)
     assert re.search(r'<th scope="row" class="govuk-table__header">\w{3} \d{4}</th>', uptake)  # a month row
     app.extensions["db_engine"].dispose()
 
