@@ -14,6 +14,8 @@ from ..permissions import SEE_AGGREGATES, requires
 from ..services.schemes import department_names
 from ..viewmodels import dashboards as svc
 from ..viewmodels.dashboard_filters import grade_bands, month_choices, parse
+from ..viewmodels.family_view import MAX_SHOWN, family_view
+from ..viewmodels.heatmap import groups_by_columns
 from ..viewmodels.uptake import coverage_for_leaders
 from ..vocabulary import PROFESSION_NAMES
 
@@ -64,6 +66,9 @@ def skills():
     by = _by()
     size = svc.filtered_size(svc.current_population(db_session, framework), filters, framework)
     tables = [] if svc.too_few(size) else [svc.skills_table(db_session, framework, filters, by, family)]
+    # A family's skills read a skill to a row, beside the groups the leader chooses to compare;
+    # the download keeps every group.
+    view = family_view(tables[0], request.args.getlist("show")) if family and tables else None
     return _page(
         "dashboards/skills.html",
         tables,
@@ -73,6 +78,10 @@ def skills():
         by=by,
         family=next((f for f in framework.families if f.slug == family), None),
         too_few=svc.too_few(size),
+        view=view,
+        group_map=groups_by_columns(tables[0]) if tables and not family else None,
+        by_name=svc.GROUPINGS[by],
+        max_shown=MAX_SHOWN,
     )
 
 

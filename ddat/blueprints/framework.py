@@ -44,6 +44,7 @@ def role(role_slug: str):
         family=explorer.family_name(framework, role.family),
         levels=levels,
         scs_skills=scs_skills,
+        meanings=explorer.level_meanings(framework),
         version=framework.version,
     )
 

@@ -40,6 +40,14 @@ def grade_label(framework: Framework, level: RoleLevel) -> str:
     return indicative_grade_label(framework, transferable_data(framework), level)
 
 
+def level_meanings(framework: Framework) -> dict[str, str]:
+    """Each proficiency's general meaning, the same for every skill. The framework describes
+    each skill at each level in its own words too, but the data this service loads keeps facts
+    only (pathways/data/README.md), so no skill has a meaning of its own here: every page that
+    explains a level gives the general one, says so, and points to the framework's page."""
+    return {level.name: level.summary for level in framework.proficiency_levels}
+
+
 def skills_by_proficiency(framework: Framework, level: RoleLevel) -> list[tuple[str, list]]:
     """Highest proficiency first: what the level leans on most."""
     groups = []
@@ -66,6 +74,7 @@ def level_page(framework: Framework, level: RoleLevel) -> dict:
         "level": level,
         "grade": grade_label(framework, level),
         "groups": skills_by_proficiency(framework, level),
+        "meanings": level_meanings(framework),
         "previous": previous,
         "next": following,
         "similar": similar,
@@ -83,7 +92,7 @@ def skill_page(framework: Framework, skill_slug: str) -> dict:
     base = framework.skills.get(skill.variant_of) if skill.variant_of else None
     return {
         "skill": skill,
-        "proficiency_levels": framework.proficiency_levels,
+        "meanings": level_meanings(framework),
         "needed_by": [{"level": lv, "role": framework.roles[lv.role], "proficiency": p} for lv, p in needed],
         "counts": [(p, counts[p]) for p in PROFICIENCIES],
         "variants": variants,

@@ -11,6 +11,8 @@ from pathways.scoring import READINESS_BANDS, confidence_band, shown_fit
 
 from ..csv_files import csv_text
 from ..vocabulary import NO_CHANCE_NAME, level_name
+from .explorer import level_meanings
+from .gap_learning import learning_csv_text
 
 READINESS = list(READINESS_BANDS)
 
@@ -42,6 +44,7 @@ def match_detail(
         "partial": [gap_view(framework, g) for g in result.partial],
         "missing": [gap_view(framework, g, no_chance) for g in result.missing],
         "specialist": [gap_view(framework, g, no_chance) for g in result.specialist_gaps],
+        "meanings": level_meanings(framework),
     }
 
 
@@ -67,6 +70,8 @@ def pathway_page(framework: Framework, profile: Profile, target: str) -> dict:
                             "skill": framework.skills[g.skill],
                             "held": level_name(g.held),
                             "required": level_name(g.required),
+                            "held_level": g.held,
+                            "required_level": g.required,
                             "hours": g.hours,
                             "from_learning": _from_learning(profile, g.skill) and g not in step.from_earlier_steps,
                             "from_earlier_step": g in step.from_earlier_steps,
@@ -142,10 +147,11 @@ def pathway_csv(page: dict) -> str:
     for r, route in enumerate(page["routes"], start=1):
         for s, step in enumerate(route["steps"], start=1):
             if not step["gaps"]:
-                rows.append([r, s, step["name"], "", "", "", "", 0])
+                rows.append([r, s, step["name"], "", "", "", "", 0, ""])
             for gap in step["gaps"]:
                 held_from = "an earlier step" if gap["from_earlier_step"] else "your skills"
-                rows.append(
-                    [r, s, step["name"], gap["skill"].name, gap["held"], held_from, gap["required"], gap["hours"]]
-                )
-    return csv_text(["Route", "Step", "Role level", "Skill", "Starting level", "From", "Needed", "Hours"], rows)
+                learning = learning_csv_text(gap["learning"]) if "learning" in gap else ""
+                row = [r, s, step["name"], gap["skill"].name, gap["held"], held_from, gap["required"], gap["hours"]]
+                rows.append([*row, learning])
+    headings = ["Route", "Step", "Role level", "Skill", "Starting level", "From", "Needed", "Hours"]
+    return csv_text([*headings, "Learning in the catalogue"], rows)

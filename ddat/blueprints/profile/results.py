@@ -12,7 +12,7 @@ from ...services import profiles
 from ...services.observed_moves import moves_into_roles
 from ...services.profiles import engine_profile
 from ...services.schemes import eligible_open_schemes
-from ...viewmodels import recommendations
+from ...viewmodels import gap_learning, recommendations
 from ...viewmodels import results as svc
 from ...viewmodels.my_learning import completed_learning
 from . import bp
@@ -84,7 +84,9 @@ def pathway():
         )
     if target not in svc.pathway_targets(framework):
         abort(404)
-    page = svc.pathway_page(framework, profile, target)
+    page = gap_learning.with_learning(
+        svc.pathway_page(framework, profile, target), gap_learning.catalogue_by_skill(db.session()), person.grade
+    )
     if request.args.get("format") == "csv":
         return attachment(svc.pathway_csv(page), f"pathway-to-{target.replace(':', '-')}.csv")
     return render_template(
