@@ -75,7 +75,8 @@ def test_each_gap_links_to_the_learning_that_develops_it_or_says_there_is_none(s
     # Items that stop short are shown as part of the way; those for other grades say so.
     line = _learning_for(document, "Delivering business impact through data")
     assert "takes it to awareness (part of the way)" in line
-    assert "only for grade PS" in line and "only for grades SCS1, SCS2, SCS3" in line
+    assert "only for Permanent Secretary" in line
+    assert "only for Deputy Director (SCS1), Director (SCS2) and Director General (SCS3)" in line
 
     # None at all, and none beyond what the person holds, are said plainly.
     assert "no learning in the catalogue for this skill yet" in _learning_for(document, "Developing code for analysis")
