@@ -14,6 +14,8 @@ from .config import CONFIGS, ROOT
 from .db import init_db
 from .formatters import init_formatters
 from .limits import init_limits
+from .notifications.delivery import missing_template_settings
+from .notifications.messages import MESSAGES
 from .security import init_security
 from .sso import init_sso
 
@@ -51,7 +53,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(CONFIGS[config_name]())
+    for name in MESSAGES:  # one template id per message, from the environment unless given
+        setting = f"NOTIFY_TEMPLATE_{name.upper()}"
+        app.config[setting] = os.environ.get(setting) or None
     app.config.update(overrides)
+    missing = missing_template_settings(app.config)
+    if missing:
+        raise RuntimeError("NOTIFY_API_KEY is set, so every message needs a template id: set " + ", ".join(missing))
     if app.config["PROXY_COUNT"]:
         hops = app.config["PROXY_COUNT"]
         # Not X-Forwarded-Host: many load balancers pass a client's own through, and it would

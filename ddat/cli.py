@@ -45,6 +45,28 @@ def register_commands(app: Flask) -> None:
         DOC_WITH_FIGURES.write_text(rewrite_section(DOC_WITH_FIGURES.read_text(), section))
         click.echo(f"Updated {DOC_WITH_FIGURES}.")
 
+    @app.cli.command("send-notifications")
+    @click.option("--loop", is_flag=True, help="Keep sending, checking the outbox every few seconds.")
+    @click.option("--every", default=5.0, show_default=True, help="Seconds between checks with --loop.")
+    def send_notifications(loop: bool, every: float):
+        """Send what is in the outbox through GOV.UK Notify, or to the local mailbox."""
+        import time
+
+        from .notifications.delivery import delivery_for
+        from .notifications.sender import new_sender_name, run_once
+
+        delivery, name = delivery_for(app.config), new_sender_name()
+        while True:
+            run = run_once(db.session(), delivery, name)
+            if run.sent or run.failed or run.retrying:
+                click.echo(f"Sent {run.sent}, to retry {run.retrying}, failed {run.failed}")
+            for error in run.errors[:5]:
+                click.echo(f"  {error}", err=True)
+            db.session().close()
+            if not loop:
+                return
+            time.sleep(every)
+
     @app.cli.command("init-db")
     def init_db():
         """Create or upgrade the database schema."""

@@ -31,6 +31,11 @@ class Config:
     SEARCH_RESULTS_LIMIT = 50
     # Where people ask about accessibility and their data: each deployment sets its own.
     SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "ddat-pathways@example.gov.uk")
+    # GOV.UK Notify: with no key, messages go to the local mailbox instead (instance/mailbox/).
+    # Each message's template id is NOTIFY_TEMPLATE_<NAME> (docs/notifications.md).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    MAILBOX_DIR = os.environ.get("MAILBOX_DIR", str(INSTANCE / "mailbox"))
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
 

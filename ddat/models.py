@@ -375,3 +375,43 @@ class Registration(SQLModel, table=True):
     feedback_score: int | None = None
     feedback_comment: str | None = Field(default=None, max_length=1000)
     updated_at: datetime = Field(default_factory=_now)
+
+
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to someone, written in the same transaction as the change that causes it, so
+    the change and its message are saved together or not at all. The sender
+    (ddat/notifications/sender.py) sends it later, once, with `reference` naming it to GOV.UK
+    Notify. The address and personalisation are personal data: cleared 7 days after delivery."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'delivered', 'failed')", name="ck_outbox_message_status"
+        ),
+        NEVER_REUSED_IDS,
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=64)
+    template: str = Field(max_length=40)
+    to_address: str = Field(max_length=320)
+    personalisation: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Whose message it is, for their data download and account deletion. Not a foreign key:
+    # a message about a deleted account is removed with it (ddat/services/my_data.py).
+    user_id: int | None = Field(default=None, index=True)
+    status: str = Field(default="queued", max_length=12)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=_now)
+    # The sender holding it while sending, and until when: a sender that dies mid-send lets
+    # another take it over after this, which first asks Notify whether it went.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = None
+    provider_id: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=_now)
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    cleared_at: datetime | None = None  # when the address and personalisation were removed

@@ -25,6 +25,8 @@ class Actor:
 
 # Run from the command line: no account.
 COMMAND_LINE = Actor(None, "cli")
+# The notifications sender (ddat/notifications/sender.py).
+SENDER = Actor(None, "sender")
 
 EVENTS: dict[str, str] = {
     "account.created": "An account was registered with a password",
@@ -41,6 +43,8 @@ EVENTS: dict[str, str] = {
     "auth.sso_refused": "An organisation's sign-in was refused",
     "consent.shared_with_hr": "A person chose to share their profile with HR",
     "consent.withdrawn": "A person stopped sharing their profile with HR",
+    "notification.sent": "A message was handed to GOV.UK Notify or the local mailbox (its words are not kept here)",
+    "notification.failed": "A message could not be sent and will not be tried again",
     "learning.attendance_imported": "HR imported attendance for a session",
     "learning.attendance_recorded": "HR recorded attendance for a session on screen",
     "learning.audience_exported": "HR downloaded the people in an item's audience who have not completed it",

@@ -1,0 +1,73 @@
+"""Every message the service sends, in the words a person reads. Each is a template in GOV.UK
+Notify (its id in NOTIFY_TEMPLATE_<NAME>), written with the same ((placeholders)); the local
+mailbox renders these words itself. docs/notifications.md lists them."""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    # Essential messages (about the account, or a place the person asked for) always go;
+    # people can turn the others off on /profile/data.
+    essential: bool = True
+
+    @property
+    def placeholders(self) -> list[str]:
+        return sorted(set(re.findall(r"\(\((\w+)\)\)", self.subject + self.body)))
+
+    def render(self, personalisation: dict) -> tuple[str, str]:
+        def fill(text: str) -> str:
+            return re.sub(r"\(\((\w+)\)\)", lambda m: str(personalisation.get(m.group(1), "")), text)
+
+        return fill(self.subject), fill(self.body)
+
+
+MESSAGES = {
+    "learning_invitation": Message(
+        "You are invited to ((learning))",
+        "Dear ((name)),\n\nYou are invited to take ((learning)), run by ((provider)).\n\n"
+        "Choose a session and book your place:\n((link))\n\nDDaT Pathways",
+        essential=False,
+    ),
+    "place_confirmed": Message(
+        "Your place on ((learning)) is confirmed",
+        "Dear ((name)),\n\nYour place is confirmed.\n\nLearning: ((learning))\nWhen: ((when))\nWhere: ((where))\n\n"
+        "Add it to your calendar, or cancel your place:\n((link))\n\nDDaT Pathways",
+    ),
+    "waiting_list": Message(
+        "You are on the waiting list for ((learning))",
+        "Dear ((name)),\n\nThe session of ((learning)) on ((when)) is full, so you are on its waiting list. "
+        "We will email you if a place comes free.\n\n((link))\n\nDDaT Pathways",
+    ),
+    "promoted": Message(
+        "A place on ((learning)) has come free for you",
+        "Dear ((name)),\n\nA place came free and it is yours.\n\nLearning: ((learning))\nWhen: ((when))\n"
+        "Where: ((where))\n\nAdd it to your calendar, or cancel your place:\n((link))\n\nDDaT Pathways",
+    ),
+    "session_changed": Message(
+        "Your session of ((learning)) has changed",
+        "Dear ((name)),\n\nThe session of ((learning)) you are booked on has changed.\n\nWhen: ((when))\n"
+        "Where: ((where))\n\nCheck your booking, download the updated calendar file, or cancel your place:\n"
+        "((link))\n\nDDaT Pathways",
+    ),
+    "application_received": Message(
+        "We have your application to ((scheme))",
+        "Dear ((name)),\n\nThank you for applying to ((scheme)). The HR team running it will look at applications "
+        "after they close on ((closes_on)).\n\nSee where your application has got to:\n((link))\n\nDDaT Pathways",
+    ),
+    "scheme_decision": Message(
+        "Your application to ((scheme)): ((decision))",
+        "Dear ((name)),\n\n((decision_sentence))\n\n((reason))\n\nSee your applications:\n((link))\n\nDDaT Pathways",
+    ),
+}
+
+# What HR's decision says to the person, by the status it moves them to.
+DECISION_SENTENCES = {
+    "shortlisted": ("shortlisted", "You have been shortlisted for ((scheme)). The HR team will be in touch."),
+    "enrolled": ("you have a place", "You have a place on ((scheme)). It starts on ((starts_on))."),
+    "declined": ("not successful", "Your application to ((scheme)) has not been successful this time."),
+    "placed": ("placed in a role", "Congratulations: you have been placed as ((placed_in)) through ((scheme))."),
+}

@@ -1,0 +1,52 @@
+"""Messages to people: an outbox the sender reads, written with the change that causes each one
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-02 16:30:00
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outbox_message",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reference", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("template", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("to_address", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("personalisation", sa.JSON(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("claimed_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("provider_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("delivered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("cleared_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'delivered', 'failed')", name="ck_outbox_message_status"
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("reference"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_outbox_message_due", "outbox_message", ["status", "next_attempt_at"])
+    op.create_index("ix_outbox_message_user_id", "outbox_message", ["user_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_outbox_message_user_id", table_name="outbox_message")
+    op.drop_index("ix_outbox_message_due", table_name="outbox_message")
+    op.drop_table("outbox_message")

@@ -1,0 +1,170 @@
+"""The outbox and its sender, through the real GOV.UK Notify client against a stand-in Notify
+on loopback (tests/notify_stub.py): nothing lost, nothing sent twice, whatever Notify does."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from ddat import create_app, db
+from ddat.models import AuditEvent, OutboxMessage
+from ddat.notifications.delivery import MailboxDelivery, NotifyDelivery
+from ddat.notifications.messages import MESSAGES
+from ddat.notifications.outbox import enqueue
+from ddat.notifications.sender import KEEP_WORDS, run_once
+from tests.notify_stub import API_KEY, running_notify
+from tests.support import fresh_app
+
+TEMPLATE_IDS = {name: f"00000000-0000-0000-0000-{n:012d}" for n, name in enumerate(MESSAGES, start=1)}
+INVITATION = {"name": "Pat", "learning": "Data masterclass", "provider": "ONS", "link": "http://x/m"}
+
+
+@pytest.fixture
+def notify():
+    with running_notify(set(TEMPLATE_IDS.values())) as fake:
+        yield fake
+
+
+@pytest.fixture
+def delivery(notify):
+    return NotifyDelivery(API_KEY, notify.url, TEMPLATE_IDS, timeout=1)
+
+
+def _queue(app, count: int = 1) -> list[int]:
+    with app.app_context():
+        rows = [enqueue(db.session(), "learning_invitation", f"p{n}@example.gov.uk", INVITATION) for n in range(count)]
+        db.session().commit()
+        return [r.id for r in rows]
+
+
+def _send(app, delivery, now=None, sender="sender-a"):
+    with app.app_context():
+        return run_once(db.session(), delivery, sender, now)
+
+
+def _messages(app) -> list[OutboxMessage]:
+    with app.app_context():
+        return list(db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def test_a_message_reaches_notify_with_its_template_personalisation_and_reference(tmp_path, notify, delivery):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app)
+    run = _send(app, delivery)
+    assert run.sent == 1 and run.delivered == 1  # and Notify's delivery status was read back
+    (message,) = _messages(app)
+    (received,) = notify.sent
+    assert received["template_id"] == TEMPLATE_IDS["learning_invitation"]
+    assert received["personalisation"] == INVITATION and received["reference"] == message.reference
+    assert received["email_address"] == "p0@example.gov.uk"
+    assert message.status == "delivered" and message.provider_id == received["id"]
+    with app.app_context():
+        event = db.session().exec(select(AuditEvent).where(AuditEvent.action == "notification.sent")).one()
+    assert event.object_id == str(message.id) and "Pat" not in str(event.model_dump())  # no words kept
+
+
+def test_a_message_is_kept_only_if_the_change_that_causes_it_is(tmp_path):
+    app = fresh_app(tmp_path / "n.db")
+    with app.app_context():
+        enqueue(db.session(), "learning_invitation", "p@example.gov.uk", INVITATION)
+        db.session().rollback()
+    assert _messages(app) == []
+    with app.app_context(), pytest.raises(ValueError, match="needs"):
+        enqueue(db.session(), "learning_invitation", "p@example.gov.uk", {"name": "Pat"})
+
+
+def test_server_errors_and_too_many_requests_are_tried_again_later_and_sent_once(tmp_path, notify, delivery):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app)
+    now = datetime.now(UTC)
+    notify.answer_next_with(500)
+    assert _send(app, delivery, now).retrying == 1
+    (message,) = _messages(app)
+    assert message.status == "queued" and "500" in message.error
+    assert _send(app, delivery, now + timedelta(seconds=5)).sent == 0  # not due yet: it waits 30 s
+    notify.answer_next_with(429, headers={"Retry-After": "120"})
+    assert _send(app, delivery, now + timedelta(seconds=31)).retrying == 1
+    (message,) = _messages(app)
+    assert message.next_attempt_at.replace(tzinfo=UTC) == now + timedelta(seconds=31 + 120)
+    assert _send(app, delivery, now + timedelta(seconds=152)).sent == 1
+    assert len(notify.sent) == 1 and _messages(app)[0].attempts == 3
+
+
+def test_a_timeout_after_notify_took_the_message_does_not_send_it_twice(tmp_path, notify, delivery):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app)
+    now = datetime.now(UTC)
+    notify.accept_then_stall(2)  # longer than the client's 1 s
+    assert _send(app, delivery, now).retrying == 1
+    assert _send(app, delivery, now + timedelta(minutes=1)).sent == 1  # found by its reference
+    assert len(notify.sent) == 1
+    assert _messages(app)[0].provider_id == notify.sent[0]["id"]
+
+
+def test_a_bad_template_or_key_is_recorded_and_not_tried_again(tmp_path, notify):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app, 2)
+    wrong_template = NotifyDelivery(API_KEY, notify.url, {**TEMPLATE_IDS, "learning_invitation": "nope"}, timeout=1)
+    run = _send(app, wrong_template)
+    assert run.failed == 2 and run.sent == 0
+    assert {m.status for m in _messages(app)} == {"failed"}
+    assert all("400" in m.error and "Template not found" in m.error for m in _messages(app))
+    assert _send(app, wrong_template, datetime.now(UTC) + timedelta(days=1)).failed == 0  # never again
+    wrong_key = NotifyDelivery(API_KEY[:-4] + "ffff", notify.url, TEMPLATE_IDS, timeout=1)
+    _queue(app)
+    assert _send(app, wrong_key).failed == 1 and "403" in _messages(app)[-1].error
+    assert notify.sent == []
+
+
+def test_two_senders_racing_for_the_same_outbox_send_each_message_once(tmp_path, notify, delivery):
+    app = fresh_app(tmp_path / "n.db")
+    queued = _queue(app, 40)
+    start = threading.Barrier(2)
+
+    def sender(name):
+        start.wait()
+        with app.app_context():
+            engine = app.extensions["db_engine"]
+            with Session(engine) as session:
+                for _ in range(3):
+                    run_once(session, delivery, name)
+
+    threads = [threading.Thread(target=sender, args=(f"sender-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(notify.references()) == sorted(m.reference for m in _messages(app))
+    assert len(notify.sent) == len(queued) == len(set(notify.references()))
+    assert {m.status for m in _messages(app)} == {"delivered"}
+
+
+def test_without_a_key_messages_go_to_the_local_mailbox(tmp_path):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app)
+    mailbox = MailboxDelivery(tmp_path / "mailbox")
+    assert _send(app, mailbox).sent == 1
+    (letter,) = (tmp_path / "mailbox").glob("*.txt")
+    text = letter.read_text()
+    assert "To: p0@example.gov.uk" in text and "Subject: You are invited to Data masterclass" in text
+    assert "run by ONS" in text and "((" not in text
+
+
+def test_message_words_are_cleared_a_week_after_delivery(tmp_path):
+    app = fresh_app(tmp_path / "n.db")
+    _queue(app)
+    mailbox = MailboxDelivery(tmp_path / "mailbox")
+    _send(app, mailbox)
+    assert _messages(app)[0].to_address
+    _send(app, mailbox, datetime.now(UTC) + KEEP_WORDS + timedelta(minutes=1))
+    (message,) = _messages(app)
+    assert message.to_address == "" and message.personalisation == {} and message.cleared_at
+
+
+def test_a_notify_key_without_every_template_id_stops_start_up_naming_what_is_missing(tmp_path):
+    ids = {f"NOTIFY_TEMPLATE_{name.upper()}": value for name, value in TEMPLATE_IDS.items()}
+    create_app("test", NOTIFY_API_KEY=API_KEY, **ids)  # all there: starts
+    del ids["NOTIFY_TEMPLATE_PLACE_CONFIRMED"]
+    with pytest.raises(RuntimeError, match="NOTIFY_TEMPLATE_PLACE_CONFIRMED"):
+        create_app("test", NOTIFY_API_KEY=API_KEY, **ids)
