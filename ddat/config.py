@@ -36,6 +36,8 @@ class Config:
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
     MAILBOX_DIR = os.environ.get("MAILBOX_DIR", str(INSTANCE / "mailbox"))
+    # The address people reach the service at, for links in messages.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
     MAX_IMPORT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a bigger upload gets a 413 page before it is read
 

@@ -19,10 +19,12 @@ class Message:
         return sorted(set(re.findall(r"\(\((\w+)\)\)", self.subject + self.body)))
 
     def render(self, personalisation: dict) -> tuple[str, str]:
-        def fill(text: str) -> str:
-            return re.sub(r"\(\((\w+)\)\)", lambda m: str(personalisation.get(m.group(1), "")), text)
+        return fill(self.subject, personalisation), fill(self.body, personalisation)
 
-        return fill(self.subject), fill(self.body)
+
+def fill(text: str, personalisation: dict) -> str:
+    """Text with its ((placeholders)) filled in, as Notify fills them."""
+    return re.sub(r"\(\((\w+)\)\)", lambda m: str(personalisation.get(m.group(1), "")), text)
 
 
 MESSAGES = {

@@ -3,9 +3,10 @@ change and its message together, or neither."""
 
 import uuid
 
+from flask import current_app
 from sqlmodel import Session
 
-from ..models import OutboxMessage
+from ..models import OutboxMessage, Person, User
 from .messages import MESSAGES
 
 
@@ -23,3 +24,19 @@ def enqueue(db: Session, template: str, to: str, personalisation: dict, user_id:
     )
     db.add(row)
     return row
+
+
+def link(path: str) -> str:
+    """An address in the service for a message: messages are also written by commands and
+    imports, where there is no request to take the host from."""
+    return current_app.config["SERVICE_URL"].rstrip("/") + path
+
+
+def tell(db: Session, person: Person, template: str, personalisation: dict, path: str) -> OutboxMessage | None:
+    """A message to a person with an account (people known only from HR records have no
+    address here), with their name and a link into the service."""
+    user = db.get(User, person.user_id) if person.user_id else None
+    if user is None:
+        return None
+    details = {"name": person.display_name, "link": link(path), **personalisation}
+    return enqueue(db, template, user.email, details, user_id=user.id)

@@ -11,6 +11,8 @@ from pathways.scoring import shown_fit
 
 from ..locks import lock
 from ..models import Assessment, Department, MemberNote, Milestone, Person, Scheme, SchemeMember, User
+from ..notifications.messages import DECISION_SENTENCES, fill
+from ..notifications.outbox import tell
 from ..paging import Page
 from . import audit, consent
 from .eligibility import Eligibility
@@ -91,6 +93,8 @@ def apply(db: Session, framework: Framework, scheme: Scheme, person: Person, pro
     member.target_level = best_target(framework, scheme, profile)[0]
     member.applied_at = member.updated_at = now()
     db.add(member)
+    tell(db, person, "application_received", {"scheme": scheme.name, "closes_on": f"{scheme.closes_on:%-d %B %Y}"},
+         "/schemes/my-applications")  # fmt: skip
     db.commit()
     return member
 
@@ -210,8 +214,27 @@ def move(
         place(member, person, placed_level, placed_on)
     db.add(member)
     audit.record(db, f"scheme.member_{status}", actor=actor, subject=member)
+    tell_decision(db, framework, scheme, member, person)
     db.commit()
     return None
+
+
+def tell_decision(db: Session, framework: Framework, scheme: Scheme, member: SchemeMember, person: Person) -> None:
+    """The person hears HR's decision, with the reason when it is a "no", in the same
+    transaction as the decision."""
+    if member.status not in DECISION_SENTENCES:
+        return
+    headline, sentence = DECISION_SENTENCES[member.status]
+    placed = framework.role_levels.get(member.placed_level) if member.placed_level else None
+    details = {
+        "scheme": scheme.name,
+        "starts_on": f"{scheme.starts_on:%-d %B %Y}",
+        "placed_in": placed.name if placed else "",
+    }
+    reason = f"The reason given: {member.reason}" if member.status == "declined" and member.reason else ""
+    sentence = fill(sentence, details)
+    tell(db, person, "scheme_decision", {"scheme": scheme.name, "decision": headline, "decision_sentence": sentence,
+                                         "reason": reason}, "/schemes/my-applications")  # fmt: skip
 
 
 def move_problems(

@@ -168,3 +168,28 @@ def test_a_notify_key_without_every_template_id_stops_start_up_naming_what_is_mi
     del ids["NOTIFY_TEMPLATE_PLACE_CONFIRMED"]
     with pytest.raises(RuntimeError, match="NOTIFY_TEMPLATE_PLACE_CONFIRMED"):
         create_app("test", NOTIFY_API_KEY=API_KEY, **ids)
+
+
+def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, client, sign_in, submit):
+    from tests.factories import HR, POLICY, make_scheme
+
+    scheme_id = make_scheme(seeded, name="Data Analysis 2027")
+    sign_in(POLICY)
+    submit(f"/schemes/{scheme_id}/apply", {"statement": "I analyse evidence every day."})
+    (received,) = _messages(seeded)
+    assert received.template == "application_received" and received.to_address == POLICY
+    assert received.personalisation["scheme"] == "Data Analysis 2027"
+    assert received.personalisation["link"].endswith("/schemes/my-applications")
+
+    sign_in(HR)
+    with seeded.app_context():
+        from ddat.models import SchemeMember
+
+        member_id = db.session().exec(select(SchemeMember.id).where(SchemeMember.scheme_id == scheme_id)).one()
+    url = f"/schemes/{scheme_id}/members/{member_id}"
+    submit(url, {"action": "decision", "status": "declined", "reason": "The scheme needs Grade 6 analysts"})
+    decision = _messages(seeded)[-1]
+    assert decision.template == "scheme_decision" and decision.to_address == POLICY
+    subject, body = MESSAGES["scheme_decision"].render(decision.personalisation)
+    assert subject == "Your application to Data Analysis 2027: not successful"
+    assert "The reason given: The scheme needs Grade 6 analysts" in body
