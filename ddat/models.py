@@ -377,6 +377,20 @@ class Registration(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=_now)
 
 
+class PasswordReset(SQLModel, table=True):
+    """A link to choose a new password: only the token's hash is kept, it works once, and for
+    an hour (ddat/services/password_resets.py)."""
+
+    __tablename__ = "password_reset"
+    __table_args__ = NEVER_REUSED_IDS
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "failed")
 
 

@@ -8,11 +8,11 @@ from werkzeug.urls import iri_to_uri
 
 from .. import db
 from ..auth import authenticate, end_session, normalise_email, start_session
-from ..forms.account import RegisterForm, SignInForm
+from ..forms.account import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from ..forms.common import ConfirmForm
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..permissions import public
-from ..services import accounts, audit
+from ..services import accounts, audit, password_resets
 
 bp = Blueprint("auth", __name__)
 
@@ -99,3 +99,36 @@ def register():
             session["display_name"] = form.display_name.data
             return redirect(url_for("profile.about_you"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"])
+def forgot_password():
+    """The same answer whether or not the address has an account: only the email says."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_resets.request_reset(db.session(), normalise_email(form.email.data))
+        return render_template("auth/check_email.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(configured("RATELIMIT_SIGN_IN"), methods=["POST"])
+def reset_password(token: str):
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)
+    user = password_resets.account_for(db.session(), token)
+    if user is None:
+        return render_template("auth/reset_link_expired.html"), 404
+    form = ResetPasswordForm(user.email)
+    if form.validate_on_submit():
+        if password_resets.reset(db.session(), token, form.new_password.data) is None:
+            return render_template("auth/reset_link_expired.html"), 404
+        if current_user.is_authenticated:
+            end_session()  # whoever was signed in here: their session ended with the reset
+        return render_template("auth/password_reset.html")
+    return render_template("auth/reset_password.html", form=form)

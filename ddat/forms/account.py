@@ -80,3 +80,26 @@ class ChangePasswordForm(Form):
             raise ValidationError(problem)
         if field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
+
+
+class ForgotPasswordForm(Form):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), Length(max=254), plain_email],
+    )
+    submit = SubmitField("Send a reset link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(Form):
+    new_password = new_password_field("New password", "Enter a new password")
+    submit = SubmitField("Reset password", widget=GovSubmitInput())
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "", self.email)
+        if problem:
+            raise ValidationError(problem)

@@ -28,6 +28,13 @@ def fill(text: str, personalisation: dict) -> str:
 
 
 MESSAGES = {
+    "password_reset": Message(
+        "Reset your DDaT Pathways password",
+        "Dear ((name)),\n\nSomeone asked to reset the password for your DDaT Pathways account. If it was you, "
+        "choose a new password here within 1 hour:\n((link))\n\nThe link works once. Resetting your password "
+        "signs you out everywhere.\n\nIf it was not you, you do not need to do anything: your password has "
+        "not changed.\n\nDDaT Pathways",
+    ),
     "learning_invitation": Message(
         "You are invited to ((learning))",
         "Dear ((name)),\n\nYou are invited to take ((learning)), run by ((provider)).\n\n"

@@ -36,6 +36,8 @@ EVENTS: dict[str, str] = {
     "auth.account_created": "An account was created by signing in through an organisation",
     "auth.identity_linked": "An account was linked to an organisation's sign-in",
     "auth.password_changed": "A person changed their password",
+    "auth.password_reset_requested": "Someone asked for a password reset link for an account",
+    "auth.password_reset": "A person chose a new password with a reset link",
     "auth.password_removed": "An account's password was removed when its organisation took it over",
     "auth.sign_in_failed": "A sign-in with a wrong email address or password (who tried is not kept)",
     "auth.signed_in": "A person signed in",

@@ -1,4 +1,4 @@
-"""Messages to people: an outbox the sender reads, written with the change that causes each one
+"""Messages to people (an outbox written with the change that causes each one) and password reset links
 
 Revision ID: 0015
 Revises: 0014
@@ -44,9 +44,25 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_message_due", "outbox_message", ["status", "next_attempt_at"])
     op.create_index("ix_outbox_message_user_id", "outbox_message", ["user_id"])
+    op.create_table(
+        "password_reset",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("used_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_password_reset_user_id", "password_reset", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_password_reset_user_id", table_name="password_reset")
+    op.drop_table("password_reset")
     op.drop_index("ix_outbox_message_user_id", table_name="outbox_message")
     op.drop_index("ix_outbox_message_due", table_name="outbox_message")
     op.drop_table("outbox_message")

@@ -61,6 +61,7 @@ def matrix_world(database_file, identity_provider):
         "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
         "registration_id": ids["registration"], "provider_slug": "test-department",
         "scheme_id": ours, "member_id": ids["member"], "person_id": person_id, "assessment_id": assessment_id,
+        "token": "never-sent",
     }  # fmt: skip
     return app, values, theirs
 

@@ -1,0 +1,91 @@
+"""Resetting a forgotten password by email: the same answer whether or not an account exists,
+a link that works once and for an hour, and every old session ended when it is used."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from ddat import db
+from ddat.models import OutboxMessage, PasswordReset, UserSession
+from tests.client import CSRF_PATTERN, signed_in_as
+from tests.factories import POLICY, user_id
+from tests.pages import text_of
+
+NEW_PASSWORD = "marble-kettle-orchard"
+
+
+def _ask(client, email: str):
+    token = CSRF_PATTERN.search(client.get("/forgot-password").get_data(as_text=True)).group(1)
+    return client.post("/forgot-password", data={"email": email, "csrf_token": token})
+
+
+def _without_nonces(html: str) -> str:
+    """A page's script nonces differ on every response, for anyone."""
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+
+
+def _emailed_link(app, email: str) -> str:
+    with app.app_context():
+        messages = (
+            db.session()
+            .exec(select(OutboxMessage).where(OutboxMessage.to_address == email).order_by(OutboxMessage.id))
+            .all()
+        )
+    assert messages and messages[-1].template == "password_reset"
+    return messages[-1].personalisation["link"].split("127.0.0.1:5000", 1)[-1]
+
+
+def _choose(client, path: str, password: str = NEW_PASSWORD):
+    page = client.get(path)
+    token = CSRF_PATTERN.search(page.get_data(as_text=True))
+    return client.post(path, data={"new_password": password, "csrf_token": token.group(1) if token else ""})
+
+
+def test_asking_answers_the_same_whether_or_not_the_address_has_an_account(seeded, client):
+    known, unknown = _ask(client, POLICY), _ask(client, "nobody.here@example.gov.uk")
+    assert known.status_code == unknown.status_code == 200
+    body = _without_nonces(known.get_data(as_text=True).replace(POLICY, "ADDRESS"))
+    assert body == _without_nonces(unknown.get_data(as_text=True).replace("nobody.here@example.gov.uk", "ADDRESS"))
+    assert "Check your email" in body
+    with seeded.app_context():
+        to = db.session().exec(select(OutboxMessage.to_address)).all()
+    assert to == [POLICY]  # only the real account is emailed
+
+
+def test_the_emailed_link_sets_a_new_password_once_and_signs_out_everywhere(seeded, client, app):
+    laptop = signed_in_as(app.test_client(), POLICY)
+    assert laptop.get("/profile").status_code == 200
+    _ask(client, POLICY)
+    link = _emailed_link(seeded, POLICY)
+    assert "Choose a new password" in client.get(link).get_data(as_text=True)
+
+    weak = _choose(client, link, "password")
+    assert weak.status_code == 200 and "govuk-error-summary" in weak.get_data(as_text=True)
+    done = _choose(client, link)
+    assert "Your password has been reset" in text_of(done.get_data(as_text=True))
+    assert laptop.get("/profile").status_code == 302  # the old session has ended
+    with seeded.app_context():
+        assert db.session().exec(select(UserSession).where(UserSession.user_id == user_id(seeded, POLICY))).all() == []
+    signed_in_as(app.test_client(), POLICY, NEW_PASSWORD)
+
+    again = client.get(link)
+    assert again.status_code == 404 and "This link has expired" in again.get_data(as_text=True)
+
+
+def test_a_link_works_for_an_hour_and_only_the_newest_works(seeded, client):
+    _ask(client, POLICY)
+    first = _emailed_link(seeded, POLICY)
+    _ask(client, POLICY)
+    newest = _emailed_link(seeded, POLICY)
+    assert client.get(first).status_code == 404 and client.get(newest).status_code == 200
+    with seeded.app_context():
+        for reset in db.session().exec(select(PasswordReset)):
+            reset.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+            db.session().add(reset)
+        db.session().commit()
+    assert client.get(newest).status_code == 404
+
+
+def test_the_sign_in_page_links_to_a_reset(client):
+    assert 'href="/forgot-password"' in client.get("/sign-in").get_data(as_text=True)
