@@ -108,6 +108,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "dashboards.pipeline": VIEWERS,
     "dashboards.learning": VIEWERS,
     "admin.audit_log": ADMIN,
+    "admin.mailbox": ADMIN,
 }
 
 # Another department's scheme (or its members) is "not found" for departmental HR.

@@ -1,6 +1,6 @@
-"""Administration: searching the audit log."""
+"""Administration: searching the audit log, and reading the messages the service sends."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from .. import db
@@ -9,6 +9,7 @@ from ..paging import page_number
 from ..permissions import ADMINISTER, requires
 from ..services import audit
 from ..viewmodels import audit_search as svc
+from ..viewmodels import outbox as outbox_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,3 +26,12 @@ def audit_log():
         return attachment(svc.as_csv(db_session, query), "audit-log.csv")
     found = svc.search(db_session, query, page_number(request.args.get("page")))
     return render_template("admin/audit.html", actions=actions, query=query, **found)
+
+
+@bp.get("/mailbox")
+@requires(ADMINISTER)
+def mailbox():
+    """What the service has sent or will send: with no Notify key these are the only copies
+    (the local mailbox), so a newcomer can follow a confirmation or reset link on a laptop."""
+    page = outbox_view.messages_page(db.session(), page_number(request.args.get("page")))
+    return render_template("admin/mailbox.html", local=not current_app.config.get("NOTIFY_API_KEY"), **page)

@@ -193,3 +193,16 @@ def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, 
     subject, body = MESSAGES["scheme_decision"].render(decision.personalisation)
     assert subject == "Your application to Data Analysis 2027: not successful"
     assert "The reason given: The scheme needs Grade 6 analysts" in body
+
+
+def test_the_admin_mailbox_shows_each_message_in_its_words_with_working_links(seeded, client, sign_in, get_page):
+    from tests.pages import text_of
+
+    _queue(seeded)
+    sign_in("admin@example.gov.uk")
+    page = get_page("/admin/mailbox")
+    assert "No GOV.UK Notify key is set" in page
+    assert "You are invited to Data masterclass" in page and "run by ONS" in text_of(page)
+    assert '<a class="govuk-link" href="http://x/m">' in page
+    sign_in("policy.officer@example.gov.uk")
+    assert client.get("/admin/mailbox").status_code == 403
