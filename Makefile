@@ -30,7 +30,11 @@ run: install
 	$(FLASK) init-db
 	$(FLASK) load-framework
 	$(FLASK) seed-demo --people $(DEMO_PEOPLE) --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@# The sender delivers messages while the site runs: to instance/mailbox/ (and /admin/mailbox)
+	@# until NOTIFY_API_KEY is set. It stops with the site.
+	export SERVICE_URL=$${SERVICE_URL:-http://127.0.0.1:$(PORT)}; \
+	  $(FLASK) send-notifications --loop & trap "kill $$! 2>/dev/null" EXIT; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The same service on a local PostgreSQL server kept in instance/postgres, for production-like
 ## behaviour. `make stop-postgres` stops the server; `make clean` removes it.

@@ -80,3 +80,16 @@ DECISION_SENTENCES = {
     "declined": ("not successful", "Your application to ((scheme)) has not been successful this time."),
     "placed": ("placed in a role", "Congratulations: you have been placed as ((placed_in)) through ((scheme))."),
 }
+
+
+def as_markdown() -> str:
+    """Every message as docs/notifications.md lists it, for setting up the Notify templates."""
+    parts = []
+    for name, message in MESSAGES.items():
+        kind = "essential" if message.essential else "optional (people can turn it off)"
+        parts.append(
+            f"### `{name}`: {kind}\n\nSetting: `NOTIFY_TEMPLATE_{name.upper()}`. "
+            f"Personalisation: {', '.join(f'`{p}`' for p in message.placeholders)}.\n\n"
+            f"Subject: {message.subject}\n\n```\n{message.body}\n```"
+        )
+    return "\n\n".join(parts)

@@ -206,3 +206,11 @@ def test_the_admin_mailbox_shows_each_message_in_its_words_with_working_links(se
     assert '<a class="govuk-link" href="http://x/m">' in page
     sign_in("policy.officer@example.gov.uk")
     assert client.get("/admin/mailbox").status_code == 403
+
+
+def test_docs_list_every_message_as_the_code_sends_it():
+    from pathlib import Path
+
+    from ddat.notifications.messages import as_markdown
+
+    assert as_markdown() in (Path(__file__).parents[2] / "docs" / "notifications.md").read_text()
