@@ -12,6 +12,8 @@ from ..models import (
     Invitation,
     MemberNote,
     Milestone,
+    OutboxMessage,
+    PasswordReset,
     Person,
     Registration,
     SchemeMember,
@@ -19,6 +21,7 @@ from ..models import (
     User,
     UserIdentity,
 )
+from ..notifications.messages import MESSAGES
 from ..viewmodels.my_learning import my_invitations, my_registrations
 from ..vocabulary import LEVEL_NAMES
 from . import audit
@@ -33,6 +36,7 @@ def export(db: Session, user: User, framework: Framework) -> dict:
     next to the codes a program would use."""
     person = person_for(db, user)
     data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
+    data["messages"] = _messages(db, user)
     if person is None:
         return data | {"profile": None, "assessments": [], "learning": [], "learning_invitations": [], "schemes": []}
     department = db.get(Department, person.department_id)
@@ -91,6 +95,26 @@ def export(db: Session, user: User, framework: Framework) -> dict:
     return data
 
 
+def _messages(db: Session, user: User) -> list[dict]:
+    """Messages sent to the account, in their words until those are cleared a week after delivery."""
+    rows = db.exec(select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)).all()
+    messages = []
+    for row in rows:
+        subject, body = MESSAGES[row.template].render(row.personalisation) if not row.cleared_at else (None, None)
+        messages.append(
+            {
+                "message": row.template,
+                "to": row.to_address or None,
+                "subject": subject,
+                "body": body,
+                "status": row.status,
+                "written_at": row.created_at.isoformat(),
+                "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            }
+        )
+    return messages
+
+
 def _all_assessments(db: Session, person: Person) -> list[Assessment]:
     """Submitted assessments, newest first, after any draft still being worked on."""
     draft = open_draft(db, person)
@@ -145,6 +169,8 @@ def delete_everything(db: Session, user: User) -> None:
         db.delete(person)
         db.flush()
     db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
+    db.exec(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    db.exec(delete(OutboxMessage).where(OutboxMessage.user_id == user.id))  # sent or not: no longer theirs to get
     end_every_session(db, user)
     role = user.role
     db.delete(user)

@@ -89,3 +89,19 @@ def test_a_link_works_for_an_hour_and_only_the_newest_works(seeded, client):
 
 def test_the_sign_in_page_links_to_a_reset(client):
     assert 'href="/forgot-password"' in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_deleting_an_account_deletes_its_reset_links_and_messages_and_the_download_has_them(seeded, client, submit):
+    import json
+
+    from tests.client import signed_in_as as sign_in_with
+
+    _ask(client, POLICY)
+    sign_in_with(client, POLICY)
+    data = json.loads(client.get("/profile/data/download.json").get_data(as_text=True))
+    (message,) = data["messages"]
+    assert message["subject"] == "Reset your DDaT Pathways password" and message["to"] == POLICY
+    submit("/profile/data/delete", {})
+    with seeded.app_context():
+        assert db.session().exec(select(PasswordReset)).all() == []
+        assert db.session().exec(select(OutboxMessage)).all() == []
