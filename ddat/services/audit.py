@@ -41,6 +41,9 @@ EVENTS: dict[str, str] = {
     "auth.sso_refused": "An organisation's sign-in was refused",
     "consent.shared_with_hr": "A person chose to share their profile with HR",
     "consent.withdrawn": "A person stopped sharing their profile with HR",
+    "learning.attendance_corrected": (
+        "HR corrected an outcome already recorded for a person at a session (attended, did not attend or completed)"
+    ),
     "learning.attendance_imported": "HR imported attendance for a session",
     "learning.attendance_recorded": "HR recorded attendance for a session on screen",
     "learning.audience_exported": "HR downloaded the people in an item's audience who have not completed it",
@@ -58,6 +61,7 @@ EVENTS: dict[str, str] = {
     "learning.session_changed": "A session was changed",
     "learning.session_exported": "HR downloaded a session's registrations",
     "learning.session_viewed": "HR viewed a session's registrations",
+    "learning.walk_in_recorded": "HR recorded someone who came to a session without booking as attended",
     "scheme.candidates_exported": "HR downloaded a scheme's candidate pool",
     "scheme.candidates_viewed": "HR viewed a scheme's candidate pool",
     "scheme.created": "A scheme was created",
