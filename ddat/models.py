@@ -359,7 +359,7 @@ class Registration(SQLModel, table=True):
     item_id: int = Field(foreign_key="learning_item.id", index=True)  # the session's, for uptake queries
     person_id: int = Field(foreign_key="person.id", index=True)
     status: str = Field(max_length=12, index=True)
-    source: str = Field(max_length=12)  # self, hr or imported
+    source: str = Field(max_length=12)  # self, hr, imported or walk_in (came without booking)
     waiting_since: datetime | None = None
     registered_at: datetime | None = None  # when a place was first held
     cancelled_at: datetime | None = None

@@ -95,6 +95,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterclasses.register_people": HR,
     "masterclasses.import_page": HR,
     "masterclasses.resolve_dispute": HR,  # their own people's disputes; none open redirects back
+    "masterclasses.walk_in": HR,  # their own people; before the session starts it redirects to it
+    "masterclasses.correct_completion": HR,  # their own people's; a record that is not a completion redirects
     "masterclasses.uptake": VIEWERS,
     "masterclasses.book": SIGNED_IN,
     "masterclasses.my_learning": SIGNED_IN,

@@ -274,3 +274,28 @@ class ResolveForm(Form):
         message="Select how to settle the dispute",
     )
     submit = SubmitField("Settle the dispute", widget=GovSubmitInput())
+
+
+class WalkInForm(Form):
+    """Someone who came to a session without booking, named by staff number or email."""
+
+    person = text(
+        "Staff number or email address",
+        254,
+        required="Enter a staff number or email address",
+        called="Staff number or email address",
+        description="For example, CS0001234 or name@example.gov.uk",
+    )
+    submit = SubmitField("Add and record as attended", widget=GovSubmitInput())
+
+
+class CorrectionForm(Form):
+    """What really happened instead of the completion recorded."""
+
+    status = RadioChoiceField(
+        "What happened?",
+        choices=select_choices([("attended", "Attended, but did not complete it"), ("no_show", "Did not attend")]),
+        widget=GovRadioInput(),
+        message="Select what happened",
+    )
+    submit = SubmitField("Correct the record", widget=GovSubmitInput())

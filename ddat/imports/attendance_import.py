@@ -19,6 +19,7 @@ from ..services.audit import Actor
 from ..services.learning import has_started
 from ..services.learning_outcomes import (
     DISPUTED,
+    RECORDED,
     audit_outcomes,
     set_outcome,
     who_may_be_recorded,
@@ -112,7 +113,7 @@ def import_attendance(
     if result.errors:
         db.rollback()  # nothing is written: end the transaction the checks read in
         return result
-    completed, recorded = [], []
+    completed, recorded, corrected = [], [], set()
     for person, status in planned:
         registration = registrations.get(person.id)
         if registration is None:
@@ -130,12 +131,14 @@ def import_attendance(
             continue
         else:
             result.changed += 1
+            if registration.status in RECORDED:
+                corrected.add(registration.id)
         given_up: list[Registration] = []
         if set_outcome(db, framework, registration, status, actor, credit_now=False, given_up=given_up):
             completed.append(person.id)
         recorded.append(registration)
         result.given_up += [(person, db.get(LearningSession, other.session_id)) for other in given_up]
-    audit_outcomes(db, actor, recorded)
+    audit_outcomes(db, actor, recorded, corrected)
     course_evidence.credit(db, framework, db.get(LearningItem, learning_session.item_id), completed, actor)
     audit.record(db, "learning.attendance_imported", actor=actor, subject=learning_session)
     db.commit()

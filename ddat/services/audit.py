@@ -47,6 +47,9 @@ EVENTS: dict[str, str] = {
     "consent.withdrawn": "A person stopped sharing their profile with HR",
     "notification.sent": "A message was handed to GOV.UK Notify or the local mailbox (its words are not kept here)",
     "notification.failed": "A message could not be sent and will not be tried again",
+    "learning.attendance_corrected": (
+        "HR corrected an outcome already recorded for a person at a session (attended, did not attend or completed)"
+    ),
     "learning.attendance_imported": "HR imported attendance for a session",
     "learning.attendance_recorded": "HR recorded attendance for a session on screen",
     "learning.audience_exported": "HR downloaded the people in an item's audience who have not completed it",
@@ -64,6 +67,7 @@ EVENTS: dict[str, str] = {
     "learning.session_changed": "A session was changed",
     "learning.session_exported": "HR downloaded a session's registrations",
     "learning.session_viewed": "HR viewed a session's registrations",
+    "learning.walk_in_recorded": "HR recorded someone who came to a session without booking as attended",
     "scheme.candidates_exported": "HR downloaded a scheme's candidate pool",
     "scheme.candidates_viewed": "HR viewed a scheme's candidate pool",
     "scheme.created": "A scheme was created",

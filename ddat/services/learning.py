@@ -115,6 +115,25 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     return promoted
 
 
+# What a session's bookings are for: changing any of these moves it for everyone booked.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "online", "location")
+
+
+def moves(learning_session: LearningSession, answers: dict) -> bool:
+    """Whether saving these answers changes the session's date, times or place."""
+    return any(getattr(learning_session, name) != answers[name] for name in WHEN_AND_WHERE)
+
+
+def people_booked(db: Session, session_id: int) -> tuple[int, int]:
+    """How many hold a place at the session (the places taken), and how many are waiting for one."""
+    waiting = db.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.session_id == session_id, Registration.status == "waiting")
+    ).one()
+    return places_taken(db, session_id), waiting
+
+
 def in_audience(item: LearningItem, person: Person | None) -> bool:
     return person is not None and (not item.audience or person.grade in item.audience)
 

@@ -31,15 +31,18 @@ def set_outcome(
     registered here. Raises RegistrationRefused when the person is already recorded at another
     session of the item. Attending or completing is a live place, and a person holds one per
     item: a place they hold at another session is given up and added to `given_up`, for the
-    caller to tell HR. A no show holds no live place, so it leaves other sessions alone."""
+    caller to tell HR. A no show holds no live place, so it leaves other sessions alone.
+    Changing an outcome already recorded (attended to did not attend, say) is audited as a
+    correction; a completion is corrected only by `learning_corrections.correct_completion`."""
     if status == registration.status or registration.status == "completed":
         return False
     if registration.disputed_at is not None:
         raise RegistrationRefused(DISPUTED)
+    corrected = {registration.id} if registration.status in RECORDED else set()
     if status == "cancelled":
         release_place(db, registration)
         if credit_now:
-            audit_outcomes(db, user, [registration])
+            audit_outcomes(db, user, [registration], corrected)
         return False
     if status == "registered" and registration.status in ("waiting", "cancelled", ""):
         raise RegistrationRefused("A place can only be given by registering them, within the places left")
@@ -64,12 +67,14 @@ def set_outcome(
     registration.updated_at = now
     db.add(registration)
     if credit_now:  # otherwise the caller audits and credits many at once
-        audit_outcomes(db, user, [registration])
+        audit_outcomes(db, user, [registration], corrected)
         if status == "completed":
             course_evidence.credit(db, framework, item, [registration.person_id], user)
     return status == "completed"
 
 
+# Outcomes HR record once a session has started; changing one of them is a correction.
+RECORDED = ("attended", "no_show", "completed")
 DISPUTED = "This record was disputed: settle it on the session page"
 NOT_SIGNED_UP = "Not registered for or invited to this learning: register or invite them first"
 SIGNED_UP_AFTER = (
@@ -109,11 +114,19 @@ def why_not_recorded(person_id: int, allowed: set[int], signed_up_late: set[int]
     return SIGNED_UP_AFTER if person_id in signed_up_late else NOT_SIGNED_UP
 
 
-def audit_outcomes(db: Session, user: User, registrations: list[Registration]) -> None:
-    """One audit event per recorded outcome, with who recorded it, in one flush."""
+def audit_outcomes(db: Session, user: User, registrations: list[Registration], corrected=frozenset()) -> None:
+    """One audit event per recorded outcome, with who recorded it, in one flush. `corrected`:
+    the ids of registrations whose earlier outcome (attended, did not attend) was replaced.
+    A completion is always audited as one, whatever it replaced: it is the event people's
+    evidence rests on."""
     db.flush()
     for registration in registrations:
-        action = "learning.completed" if registration.status == "completed" else "learning.outcome_recorded"
+        if registration.status == "completed":
+            action = "learning.completed"
+        elif registration.id in corrected:
+            action = "learning.attendance_corrected"
+        else:
+            action = "learning.outcome_recorded"
         audit.record(db, action, actor=user, subject=registration)
 
 

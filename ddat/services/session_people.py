@@ -1,22 +1,27 @@
 """HR's work on one learning session: who is registered, recording what happened to each of
-them, and finding the people HR name one per line to register or invite."""
+them, people who came without booking, and finding the people HR name one per line to
+register or invite."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pathways import Framework
 
 from ..csv_files import csv_text
 from ..imports.csv_import import find_people
+from ..locks import lock
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
 from ..vocabulary import REGISTRATION_STATUS_NAMES, grade_name
 from . import audit, learning, learning_outcomes
 from .schemes import people_in_scope
 
-RECORDED_AFTER_THE_START = ("attended", "no_show", "completed")
+RECORDED_AFTER_THE_START = learning_outcomes.RECORDED
+WALK_IN = "walk_in"  # a registration's source when HR added someone who came without booking
 
 
 def registrations(db: Session, learning_session: LearningSession, user: User) -> list[tuple[Registration, Person, str]]:
@@ -84,6 +89,79 @@ def record_attendance(
     audit.record(db, "learning.attendance_recorded", actor=user, subject=learning_session)
     db.commit()
     return outcome
+
+
+def record_walk_in(
+    db: Session, framework: Framework, learning_session: LearningSession, person: Person, user: User
+) -> list[Registration]:
+    """Someone who came without booking, added and recorded as attended in one step once the
+    session has started; returns the places they held at other sessions of the learning,
+    given up as attending this one does. Raises RegistrationRefused, saying why, for someone
+    already on this session's list (their record is in the table) or already recorded at
+    another session. HR saying they were in the room is what lets a walk-in be recorded after
+    the start, when registering is closed: the audit names who said so.
+
+    The places are not checked: they limit bookings, made before the day, and someone who
+    was in the room attended however many places there were. So a session can end with more
+    people recorded than places; no one is waiting for a place once it has started."""
+    if not learning.has_started(learning_session):
+        raise learning.RegistrationRefused("This session has not started yet: register them instead")
+    lock(db, LearningSession, learning_session.id)  # the same person added twice at once is added once
+    here = db.exec(
+        select(Registration).where(Registration.session_id == learning_session.id, Registration.person_id == person.id)
+    ).first()
+    if here is not None:
+        db.rollback()
+        status = REGISTRATION_STATUS_NAMES[here.status].lower()
+        raise learning.RegistrationRefused(
+            f"{person.display_name} is already on this session’s list ({status}): "
+            "record what happened to them in the table on the session page"
+        )
+    elsewhere = learning.live_registration(db, learning_session.item_id, person.id)
+    if elsewhere is not None and elsewhere.status in ("attended", "completed"):
+        db.rollback()
+        day = learning.to_uk(db.get(LearningSession, elsewhere.session_id).starts_at)
+        done = "has already completed this learning"
+        if elsewhere.status == "attended":
+            done = "is already recorded as attended"
+        raise learning.RegistrationRefused(f"{person.display_name} {done} at the session on {day:%-d %B %Y}")
+    registration = Registration(
+        session_id=learning_session.id,
+        item_id=learning_session.item_id,
+        person_id=person.id,
+        status="",
+        source=WALK_IN,
+    )
+    given_up: list[Registration] = []
+    try:
+        learning_outcomes.set_outcome(
+            db, framework, registration, "attended", user, credit_now=False, given_up=given_up
+        )
+        db.flush()
+        audit.record(db, "learning.walk_in_recorded", actor=user, subject=registration)
+        db.commit()
+    except learning.RegistrationRefused:
+        db.rollback()
+        raise
+    except IntegrityError:  # they booked another session at this moment: the one-live-place index kept that
+        db.rollback()
+        raise learning.RegistrationRefused(
+            f"{person.display_name}’s places changed while you were adding them: check the session page and try again"
+        ) from None
+    return given_up
+
+
+def walk_ins(db: Session, session_id: int) -> int:
+    """How many of the session's places are held by people who came without booking."""
+    return db.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.session_id == session_id,
+            Registration.source == WALK_IN,
+            Registration.status.in_(learning.HOLDS_A_PLACE),
+        )
+    ).one()
 
 
 def named_people(db: Session, user: User, names: list[str]) -> tuple[list[Person], list[str]]:

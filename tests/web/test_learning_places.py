@@ -63,7 +63,10 @@ def test_more_places_go_to_the_waiting_list_at_once(seeded, client, sign_in, sub
     bad = submit(url, answers | {"capacity": "0"})
     assert "Places must be a whole number from 1 to 10,000" in bad.get_data(as_text=True)
     assert registration_of(seeded, session_id, OPS).status == "waiting"
-    response = submit(url, answers | {"capacity": "2"})
+    moving = text_of(submit(url, answers | {"capacity": "2"}).get_data(as_text=True))
+    assert "1 person is booked on this session. 1 person is on its waiting list." in moving
+    assert registration_of(seeded, session_id, OPS).status == "waiting"  # nothing saved until HR continue
+    response = submit(url, answers | {"capacity": "2", "booked": "1/1"})
     page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Session changed" in page and "2 of 2 taken" in page and "Online: Teams" in page
     assert registration_of(seeded, session_id, OPS).status == "registered"

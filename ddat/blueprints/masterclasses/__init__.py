@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("masterclasses", __name__, url_prefix="/masterclasses")
 
-from . import catalogue, mine, sessions, uptake  # noqa: E402, F401 - the routes register on bp
+from . import attendance, catalogue, mine, sessions, uptake  # noqa: E402, F401 - the routes register on bp

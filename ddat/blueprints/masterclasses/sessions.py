@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ... import current, db
 from ...downloads import attachment
-from ...forms.common import ImportForm
+from ...forms.common import ConfirmForm, ImportForm
 from ...forms.learning import PeopleForm, ResolveForm, SessionForm
 from ...imports.attendance_import import import_attendance
 from ...imports.csv_import import nothing_imported
@@ -14,6 +14,7 @@ from ...limits import configured, limiter, user_key
 from ...models import LearningSession
 from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import learning, learning_records, session_people
+from ...viewmodels.session_people import session_people as people_table
 from ...vocabulary import REGISTRATION_STATUS_NAMES, audience_name
 from ..viewing import record_view
 from . import bp
@@ -42,10 +43,35 @@ def edit_session(slug: str, session_id: int):
     learning_session = session_or_404(item, session_id)
     form = SessionForm.for_session(learning_session)
     if form.validate_on_submit():
-        learning.save_session(db.session(), learning_session, form.answers(), current_user)
+        answers = form.answers()
+        confirmation = _move_to_confirm(item, learning_session, answers)
+        if confirmation:
+            return confirmation
+        learning.save_session(db.session(), learning_session, answers, current_user)
         flash("Session changed.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, learning_session=learning_session)
+
+
+def _move_to_confirm(item, learning_session, answers: dict):
+    """The page asking HR to confirm moving a session people are booked on, or None to save at
+    once: nothing moves, no one is booked, or HR confirmed these very numbers. If they change
+    before HR continue, HR are asked again with the new ones, so the number shown is true."""
+    booked, waiting = learning.people_booked(db.session(), learning_session.id)
+    seen = f"{booked}/{waiting}"
+    if not learning.moves(learning_session, answers) or not booked + waiting or request.form.get("booked") == seen:
+        return None
+    return render_template(
+        "masterclasses/move_session.html",
+        form=ConfirmForm(formdata=None),
+        item=item,
+        learning_session=learning_session,
+        moved_to=answers,
+        booked=booked,
+        waiting=waiting,
+        seen=seen,
+        answered=[(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "submit", "booked")],
+    )
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
@@ -70,13 +96,17 @@ def session_page(slug: str, session_id: int):
 
 
 def _render_session(item, learning_session, people_form: PeopleForm, problems=(), given_up=()):
+    started = learning.has_started(learning_session)
+    rows = session_people.registrations(db.session(), learning_session, current_user)
     return render_template(
         "masterclasses/session.html",
         item=item,
         learning_session=learning_session,
-        registrations=session_people.registrations(db.session(), learning_session, current_user),
+        people=people_table(rows, started),
+        scoped=department_scope(current_user) is not None,
         taken=learning.places_taken(db.session(), learning_session.id),
-        started=learning.has_started(learning_session),
+        walk_ins=session_people.walk_ins(db.session(), learning_session.id),
+        started=started,
         status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
         people_form=people_form,
