@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..locks import lock
 from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
+from ..notifications.outbox import tell
 from ..permissions import department_scope
 from ..vocabulary import audience_name
 from . import audit
@@ -105,14 +106,23 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     if learning_session.id is not None:
         lock(db, LearningSession, learning_session.id)  # a capacity change waits for bookings under way
     action = "learning.session_changed" if learning_session.id else "learning.session_added"
+    moved = learning_session.id is not None and moves(
+        learning_session, {**_when_and_where(learning_session), **answers}
+    )
     for name, value in answers.items():
         setattr(learning_session, name, value)
     db.add(learning_session)
     db.flush()
     audit.record(db, action, actor=user, subject=learning_session)
     promoted = promote_waiting(db, learning_session)
+    if moved:
+        tell_everyone_booked(db, learning_session, "session_changed", skip={r.id for r in promoted})
     db.commit()
     return promoted
+
+
+def _when_and_where(learning_session: LearningSession) -> dict:
+    return {name: getattr(learning_session, name) for name in WHEN_AND_WHERE}
 
 
 # What a session's bookings are for: changing any of these moves it for everyone booked.
@@ -250,9 +260,11 @@ def register(
     registration.updated_at = now
     db.add(registration)
     try:
+        db.flush()
         if actor is not None:
-            db.flush()
             audit.record(db, "learning.registered_by_hr", actor=actor, subject=registration)
+        template = "place_confirmed" if registration.status == "registered" else "waiting_list"
+        tell_about_place(db, learning_session, registration, person, template)
         db.commit()
     except IntegrityError:
         # The same person booked another session of this item at the same moment (each
@@ -303,6 +315,7 @@ def promote_waiting(db: Session, learning_session: LearningSession) -> list[Regi
         registration.registered_at = registration.registered_at or now
         registration.updated_at = now
         db.add(registration)
+        tell_about_place(db, learning_session, registration, db.get(Person, registration.person_id), "promoted")
     db.flush()
     return list(waiting)
 
@@ -319,7 +332,50 @@ def invite(db: Session, item: LearningItem, people: list[Person], user: User) ->
     invitations = [Invitation(item_id=item.id, person_id=p.id) for p in new]
     db.add_all(invitations)
     db.flush()
-    for invitation in invitations:
+    for invitation, person in zip(invitations, new, strict=True):
         audit.record(db, "learning.invited", actor=user, subject=invitation)
+        tell(db, person, "learning_invitation", {"learning": item.name, "provider": item.provider},
+             f"/masterclasses/{item.slug}")  # fmt: skip
     db.commit()
     return len(new)
+
+
+# --- telling people ------------------------------------------------------------------------
+
+
+def session_when(learning_session: LearningSession) -> str:
+    """ "3 March 2027, 10am to 1pm", as the pages write it."""
+    starts, ends = to_uk(learning_session.starts_at), to_uk(learning_session.ends_at)
+    return f"{starts:%-d %B %Y}, {_clock(starts)} to {_clock(ends)}"
+
+
+def _clock(at: datetime) -> str:
+    if at.hour == 12 and at.minute == 0:
+        return "midday"
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{at.hour % 12 or 12}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
+def session_where(learning_session: LearningSession) -> str:
+    return ("Online: " if learning_session.online else "") + learning_session.location
+
+
+def tell_about_place(
+    db: Session, learning_session: LearningSession, registration: Registration, person: Person, template: str
+) -> None:
+    """A message about the person's place, in the transaction that gives or changes it."""
+    item = db.get(LearningItem, learning_session.item_id)
+    details = {"learning": item.name, "when": session_when(learning_session), "where": session_where(learning_session)}
+    tell(db, person, template, details, f"/masterclasses/registrations/{registration.id}")
+
+
+def tell_everyone_booked(db: Session, learning_session: LearningSession, template: str, skip=frozenset()) -> None:
+    """Everyone holding a place, or waiting for one, hears that the session changed."""
+    rows = db.exec(
+        select(Registration, Person)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.session_id == learning_session.id, Registration.status.in_(("registered", "waiting")))
+    ).all()
+    for registration, person in rows:
+        if registration.id not in skip:
+            tell_about_place(db, learning_session, registration, person, template)

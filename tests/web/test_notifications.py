@@ -214,3 +214,40 @@ def test_docs_list_every_message_as_the_code_sends_it():
     from ddat.notifications.messages import as_markdown
 
     assert as_markdown() in (Path(__file__).parents[2] / "docs" / "notifications.md").read_text()
+
+
+def test_places_waiting_lists_promotions_moves_and_invitations_tell_people(seeded, client, sign_in, submit):
+    from ddat.services.learning import UK
+    from tests.factories import HR, OPS, POLICY, VISUALISATION, add_session
+    from tests.web.steps import book
+
+    session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
+    for email in (POLICY, OPS):
+        with client.session_transaction() as browser:
+            browser.clear()
+        sign_in(email)
+        book(submit, VISUALISATION, session_id)
+    assert [(m.template, m.to_address) for m in _messages(seeded)] == [
+        ("place_confirmed", POLICY),
+        ("waiting_list", OPS),
+    ]
+    assert _messages(seeded)[0].personalisation["learning"] == "Working with data and visualisation"
+
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(HR)
+    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}/edit"
+    day = (datetime.now(UTC) + timedelta(days=11)).astimezone(UK)
+    answers = {"day": [str(day.day), str(day.month), str(day.year)], "starts": "10:00", "ends": "12:00",
+               "online": "yes", "location": "Teams", "capacity": "2"}  # fmt: skip
+    assert "Each of them will get an email" in submit(url, answers).get_data(as_text=True)
+    assert len(_messages(seeded)) == 2  # nothing is sent until HR confirm the move
+    submit(url, answers | {"booked": "1/1"})
+    told = [(m.template, m.to_address) for m in _messages(seeded)[2:]]
+    assert sorted(told) == [("promoted", OPS), ("session_changed", POLICY)]
+    moved = next(m for m in _messages(seeded) if m.template == "session_changed")
+    assert moved.personalisation["when"] == f"{day:%-d %B %Y}, 10am to midday"
+    assert moved.personalisation["where"] == "Online: Teams"
+
+    submit(f"/masterclasses/{VISUALISATION}/invite", {"people": "ops.officer@example.gov.uk"})
+    assert (_messages(seeded)[-1].template, _messages(seeded)[-1].to_address) == ("learning_invitation", OPS)
