@@ -102,6 +102,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterclasses.my_learning": SIGNED_IN,
     "masterclasses.my_registration": OWN_RECORD,
     "masterclasses.cancel": OWN_RECORD,
+    "masterclasses.calendar_file": OWN_RECORD,  # a cancelled place 404s
     "masterclasses.feedback": OWN_RECORD,
     "masterclasses.dispute": OWN_RECORD,  # a record that is not a completion redirects to the registration
     "dashboards.index": VIEWERS,

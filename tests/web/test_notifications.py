@@ -251,3 +251,37 @@ def test_places_waiting_lists_promotions_moves_and_invitations_tell_people(seede
 
     submit(f"/masterclasses/{VISUALISATION}/invite", {"people": "ops.officer@example.gov.uk"})
     assert (_messages(seeded)[-1].template, _messages(seeded)[-1].to_address) == ("learning_invitation", OPS)
+
+
+def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(seeded, client, sign_in, submit):
+    from icalendar import Calendar
+
+    from ddat.models import LearningSession, Registration, User
+    from ddat.services import learning
+    from tests.factories import HR, POLICY, VISUALISATION, add_session, registration_of
+    from tests.web.steps import book
+
+    session_id = add_session(seeded, VISUALISATION, days=10)
+    sign_in(POLICY)
+    book(submit, VISUALISATION, session_id)
+    registration = registration_of(seeded, session_id, POLICY)
+    page = client.get(f"/masterclasses/registrations/{registration.id}").get_data(as_text=True)
+    link = f"/masterclasses/registrations/{registration.id}/calendar.ics"
+    assert f'href="{link}"' in page
+    first = client.get(link)
+    assert first.mimetype == "text/calendar"
+    (event,) = Calendar.from_ical(first.data).walk("VEVENT")
+    with seeded.app_context():
+        stored = db.session().get(LearningSession, session_id)
+        assert event.decoded("dtstart") == stored.starts_at.astimezone(UTC).replace(microsecond=0)
+        assert str(event["location"]) == "Room 1" and int(event["sequence"]) == 0
+        hr = db.session().exec(select(User).where(User.email == HR)).one()
+        learning.save_session(db.session(), stored, {"location": "Room 2"}, hr)
+    (moved,) = Calendar.from_ical(client.get(link).data).walk("VEVENT")
+    assert moved["uid"] == event["uid"] and int(moved["sequence"]) == 1 and str(moved["location"]) == "Room 2"
+    with seeded.app_context():
+        row = db.session().get(Registration, registration.id)
+        row.status = "cancelled"
+        db.session().add(row)
+        db.session().commit()
+    assert client.get(link).status_code == 404

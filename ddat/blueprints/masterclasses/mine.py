@@ -1,10 +1,11 @@
 """A person's own learning: registering, cancelling, feedback, everything they have done,
 and disputing a completion recorded for them."""
 
-from flask import abort, flash, get_flashed_messages, redirect, render_template, url_for
+from flask import Response, abort, flash, get_flashed_messages, redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import current, db
+from ...calendar_files import place_calendar
 from ...forms.common import ConfirmForm
 from ...forms.learning import DisputeForm, FeedbackForm
 from ...permissions import SEE_EXACT_COUNTS, signed_in
@@ -70,6 +71,20 @@ def my_registration(registration_id: int):
         new=str(registration_id) in get_flashed_messages(category_filter=["booked"]),
         status_names=REGISTRATION_STATUS_NAMES,
     )
+
+
+@bp.get("/registrations/<int:registration_id>/calendar.ics")
+@signed_in
+def calendar_file(registration_id: int):
+    """The place as a calendar event; downloaded again after a move, it updates the event."""
+    mine = _mine(registration_id)
+    if mine.registration.status == "cancelled":
+        abort(404)
+    link = url_for("masterclasses.my_registration", registration_id=registration_id, _external=True)
+    body = place_calendar(db.session(), mine.registration, mine.session, mine.item, link)
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{mine.item.slug}.ics"'
+    })  # fmt: skip
 
 
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])

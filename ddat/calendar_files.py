@@ -1,0 +1,41 @@
+"""A booked place as a calendar file (iCalendar, RFC 5545) people add to Outlook or Google.
+
+The event's UID names the registration, and its SEQUENCE counts the session's changes, so a
+file downloaded after the session moves updates the same event rather than adding another."""
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .models import AuditEvent, LearningItem, LearningSession, Registration
+
+
+def times_changed(db: Session, learning_session: LearningSession) -> int:
+    return db.exec(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "learning.session_changed", AuditEvent.object_id == str(learning_session.id))
+    ).one()
+
+
+def place_calendar(
+    db: Session, registration: Registration, learning_session: LearningSession, item: LearningItem, link: str
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//DDaT Pathways//Learning places//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"registration-{registration.id}@ddat-pathways")
+    event.add("sequence", times_changed(db, learning_session))
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", learning_session.starts_at.astimezone(UTC))
+    event.add("dtend", learning_session.ends_at.astimezone(UTC))
+    event.add("summary", item.name)
+    event.add("location", ("Online: " if learning_session.online else "") + learning_session.location)
+    event.add("description", f"{item.name}, run by {item.provider}. Your booking: {link}")
+    event.add("url", link)
+    calendar.add_component(event)
+    return calendar.to_ical()
