@@ -62,6 +62,12 @@ MESSAGES = {
         "Where: ((where))\n\nCheck your booking, download the updated calendar file, or cancel your place:\n"
         "((link))\n\nDDaT Pathways",
     ),
+    "session_reminder": Message(
+        "Reminder: ((learning)) on ((when))",
+        "Dear ((name)),\n\nThis is a reminder that you have a place on ((learning)).\n\nWhen: ((when))\n"
+        "Where: ((where))\n\nIf you can no longer go, cancel your place so someone on the waiting list can "
+        "have it:\n((link))\n\nDDaT Pathways",
+    ),
     "application_received": Message(
         "We have your application to ((scheme))",
         "Dear ((name)),\n\nThank you for applying to ((scheme)). The HR team running it will look at applications "

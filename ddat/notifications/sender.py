@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ..models import OutboxMessage
 from ..services import audit
 from .delivery import PermanentFailure, TemporaryFailure
+from .reminders import queue_reminders
 
 LEASE = timedelta(minutes=5)  # far longer than one send (the client gives up after 10 s)
 MAX_ATTEMPTS = 8  # about two hours of retries at the waits below
@@ -32,6 +33,7 @@ class Run:
     failed: int = 0
     delivered: int = 0
     cleared: int = 0
+    reminders: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -156,6 +158,7 @@ def clear_old_words(db: Session, now: datetime, run: Run) -> None:
 def run_once(db: Session, delivery, sender: str, now: datetime | None = None) -> Run:
     now = now or datetime.now(UTC)
     run = Run()
+    run.reminders = queue_reminders(db, now)
     for message_id in claim(db, sender, now):
         send_one(db, delivery, message_id, sender, now, run)
     read_delivery(db, delivery, now, run)

@@ -362,11 +362,11 @@ def session_where(learning_session: LearningSession) -> str:
 
 def tell_about_place(
     db: Session, learning_session: LearningSession, registration: Registration, person: Person, template: str
-) -> None:
+):
     """A message about the person's place, in the transaction that gives or changes it."""
     item = db.get(LearningItem, learning_session.item_id)
     details = {"learning": item.name, "when": session_when(learning_session), "where": session_where(learning_session)}
-    tell(db, person, template, details, f"/masterclasses/registrations/{registration.id}")
+    return tell(db, person, template, details, f"/masterclasses/registrations/{registration.id}")
 
 
 def tell_everyone_booked(db: Session, learning_session: LearningSession, template: str, skip=frozenset()) -> None:

@@ -285,3 +285,35 @@ def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(se
         db.session().add(row)
         db.session().commit()
     assert client.get(link).status_code == 404
+
+
+def test_people_with_a_place_are_reminded_once_two_days_before(seeded, client, sign_in, submit, tmp_path):
+    from ddat.models import Registration
+    from tests.factories import POLICY, VISUALISATION, add_session, registration_of
+    from tests.web.steps import book
+
+    session_id = add_session(seeded, VISUALISATION, days=5)
+    sign_in(POLICY)
+    book(submit, VISUALISATION, session_id)
+    mailbox = MailboxDelivery(tmp_path / "mailbox")
+    _send(seeded, mailbox)  # the confirmation; the session is 5 days away: no reminder yet
+    assert [m.template for m in _messages(seeded)] == ["place_confirmed"]
+    in_four_days = datetime.now(UTC) + timedelta(days=4)
+    assert _send(seeded, mailbox, in_four_days).reminders == 1
+    assert _send(seeded, mailbox, in_four_days + timedelta(hours=1)).reminders == 0  # once only
+    reminder = _messages(seeded)[-1]
+    assert reminder.template == "session_reminder" and reminder.status in ("sent", "delivered")
+    # Someone who cancelled is not reminded; a place booked within the two days needs none.
+    with seeded.app_context():
+        row = db.session().get(Registration, registration_of(seeded, session_id, POLICY).id)
+        row.status = "cancelled"
+        db.session().add(row)
+        db.session().commit()
+    soon = add_session(seeded, VISUALISATION, days=1)
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in("ops.officer@example.gov.uk")
+    book(submit, VISUALISATION, soon)
+    assert registration_of(seeded, soon, "ops.officer@example.gov.uk").status == "registered"
+    assert _send(seeded, mailbox, in_four_days).reminders == 0
+    assert _send(seeded, mailbox).reminders == 0
