@@ -43,6 +43,10 @@ class User(SQLModel, table=True):
     # For HR users: their department's people only. None means central HR (everyone).
     department_id: int | None = Field(default=None, foreign_key="department.id")
     created_at: datetime = Field(default_factory=_now)
+    # When the owner opened the link emailed on registering with a password, or the account was
+    # made by single sign-on or the demo; None while a registration waits for its link (such an
+    # account has no password yet and cannot be signed in to).
+    email_confirmed_at: datetime | None = None
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property
@@ -386,6 +390,24 @@ class PasswordReset(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
     user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class EmailConfirmation(SQLModel, table=True):
+    """The link that confirms a new account's email address: a hash of its token, usable once,
+    for a day, with the name and password given when registering. The password is the
+    account's only once the link is used, so someone who registers another person's address
+    first cannot choose the password that person's account ends up with."""
+
+    __tablename__ = "email_confirmation"
+    __table_args__ = NEVER_REUSED_IDS
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=_now)
     expires_at: datetime
     used_at: datetime | None = None

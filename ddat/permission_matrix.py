@@ -45,6 +45,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "auth.sign_out": PUBLIC,
     "auth.register": PUBLIC,
     "auth.forgot_password": PUBLIC,
+    "auth.confirm_email": _rule(*["404"] * 6),  # a link that was never sent: "This link has expired"
     "auth.reset_password": _rule(*["404"] * 6),  # a link that was never sent: "This link has expired"
     "account.index": SIGNED_IN,
     "account.change_password": SIGNED_IN,  # accounts that sign in through their organisation go to /account

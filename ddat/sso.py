@@ -15,6 +15,7 @@ nonce. What is left to this module is deciding who the person is.
 """
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
@@ -113,7 +114,8 @@ def account_for(db: Session, provider: Provider, claims: Mapping) -> User:
     user = db.exec(select(User).where(User.email == email)).first()
     if user is None:
         # No password: this account signs in through its provider only.
-        user = User(email=email, password_hash="", role="civil_servant")
+        # The organisation vouches for the address: confirmed as it is made.
+        user = User(email=email, password_hash="", role="civil_servant", email_confirmed_at=datetime.now(UTC))
         db.add(user)
         db.flush()
         audit.record(db, "auth.account_created", actor=user, subject=user)
@@ -143,3 +145,7 @@ def _take_over_for_the_organisation(db: Session, user: User, issuer: str) -> Non
         end_every_session(db, user)
         db.add(user)
         audit.record(db, "auth.password_removed", actor=user, subject=user)
+    # The organisation vouches for the address: any confirmation link a registration left
+    # waiting stops working (confirming sets a password only on an unconfirmed account).
+    user.email_confirmed_at = user.email_confirmed_at or datetime.now(UTC)
+    db.add(user)

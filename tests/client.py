@@ -25,3 +25,37 @@ def signed_out(client: FlaskClient) -> None:
     """Forget the client's session, as if the browser was closed."""
     with client.session_transaction() as browser:
         browser.clear()
+
+
+def emailed_link(app, email: str, template: str) -> str:
+    """The path of the link in the newest message of this kind to this address, as the person
+    would open it from their inbox."""
+    from sqlmodel import select
+
+    from ddat import db
+    from ddat.models import OutboxMessage
+
+    with app.app_context():
+        message = (
+            db.session()
+            .exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.to_address == email, OutboxMessage.template == template)
+                .order_by(OutboxMessage.id.desc())
+            )
+            .first()
+        )
+    assert message is not None, f"no {template} message to {email}"
+    return "/" + message.personalisation["link"].split("://", 1)[-1].split("/", 1)[1]
+
+
+def registered(client: FlaskClient, email: str, password: str, name: str = "Nia Newcomer"):
+    """Register with the form and open the confirmation link emailed: the client is signed in
+    as the new account. Returns the confirmation link's response (a redirect to About you)."""
+    data = {"display_name": name, "email": email, "password": password}
+    if client.application.config["WTF_CSRF_ENABLED"]:
+        data["csrf_token"] = CSRF_PATTERN.search(client.get("/register").get_data(as_text=True)).group(1)
+    answer = client.post("/register", data=data)
+    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True), "registration refused"
+    address = " ".join(email.split()).lower()
+    return client.get(emailed_link(client.application, address, "confirm_email"))

@@ -12,7 +12,7 @@ from ..forms.account import ForgotPasswordForm, RegisterForm, ResetPasswordForm,
 from ..forms.common import ConfirmForm
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..permissions import public
-from ..services import accounts, audit, password_resets
+from ..services import audit, password_resets, registration
 
 bp = Blueprint("auth", __name__)
 
@@ -91,14 +91,25 @@ def register():
         abort(404)  # accounts come from the organisations' sign-in services instead
     form = RegisterForm()
     if form.validate_on_submit():
-        user = accounts.create(db.session(), normalise_email(form.email.data), form.password.data)
-        if user is None:
-            form.email.errors.append("An account already exists for this email address: sign in instead")
-        else:
-            start_session(user)
-            session["display_name"] = form.display_name.data
-            return redirect(url_for("profile.about_you"))
+        # The same answer whether or not the address has an account: only the email says.
+        registration.register(
+            db.session(), normalise_email(form.email.data), form.password.data, form.display_name.data
+        )
+        return render_template("auth/confirm_your_email.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
+
+
+@bp.get("/confirm-email/<token>")
+@public
+def confirm_email(token: str):
+    """The link in the confirmation email: the account works from now on, signed in here."""
+    confirmed = registration.confirm(db.session(), token)
+    if confirmed is None:
+        return render_template("auth/confirm_link_expired.html"), 404
+    user, display_name = confirmed
+    start_session(user)
+    session["display_name"] = display_name
+    return redirect(url_for("profile.about_you"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

@@ -188,7 +188,7 @@ def _ensure_demo_accounts(db: Session, departments, framework: Framework, number
     for email, role, name, profession, grade in DEMO_ACCOUNTS:
         if db.exec(select(User).where(User.email == email)).first():
             continue
-        user = User(email=email, password_hash=password_hash, role=role)
+        user = User(email=email, password_hash=password_hash, role=role, email_confirmed_at=datetime.now(UTC))
         db.add(user)
         db.flush()
         if profession:

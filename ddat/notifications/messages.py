@@ -28,6 +28,18 @@ def fill(text: str, personalisation: dict) -> str:
 
 
 MESSAGES = {
+    "confirm_email": Message(
+        "Confirm your email address for DDaT Pathways",
+        "Dear ((name)),\n\nConfirm your email address to finish creating your DDaT Pathways account:\n((link))\n\n"
+        "The link works once, for 24 hours.\n\nIf you did not create an account, you do not need to do "
+        "anything: without confirming, no account can be used.\n\nDDaT Pathways",
+    ),
+    "account_exists": Message(
+        "You already have a DDaT Pathways account",
+        "Dear ((name)),\n\nSomeone tried to create a DDaT Pathways account with this email address, but you "
+        "already have one.\n\nSign in:\n((link))\n\nIf you have forgotten your password, reset it:\n"
+        "((reset_link))\n\nIf it was not you, you do not need to do anything.\n\nDDaT Pathways",
+    ),
     "password_reset": Message(
         "Reset your DDaT Pathways password",
         "Dear ((name)),\n\nSomeone asked to reset the password for your DDaT Pathways account. If it was you, "

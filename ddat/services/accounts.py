@@ -23,18 +23,6 @@ def by_email(db: Session, email: str) -> User | None:
     return db.exec(select(User).where(User.email == email)).first()
 
 
-def create(db: Session, email: str, password: str) -> User | None:
-    """A new civil servant's account, committed; None if the address already has one."""
-    if by_email(db, email) is not None:
-        return None
-    user = User(email=email, password_hash=hash_password(password), role="civil_servant")
-    db.add(user)
-    db.flush()
-    audit.record(db, "account.created", actor=user, subject=user)
-    db.commit()
-    return user
-
-
 def change_password(db: Session, user: User, new_password: str) -> None:
     """Whoever knew the old password may be signed in somewhere: every session of the account
     ends with the change (the caller starts a new one for the browser that asked)."""

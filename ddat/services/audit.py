@@ -30,6 +30,7 @@ SENDER = Actor(None, "sender")
 
 EVENTS: dict[str, str] = {
     "account.created": "An account was registered with a password",
+    "account.email_confirmed": "A person confirmed the email address of the account they registered",
     "account.deleted": "A person deleted their account and everything held about them",
     "account.role_changed": "An account's role or HR department was changed from the command line",
     "audit.exported": "An admin downloaded audit events (the filters are the subject)",

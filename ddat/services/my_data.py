@@ -9,6 +9,7 @@ from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
     Department,
+    EmailConfirmation,
     Invitation,
     MemberNote,
     Milestone,
@@ -170,6 +171,7 @@ def delete_everything(db: Session, user: User) -> None:
         db.flush()
     db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
     db.exec(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    db.exec(delete(EmailConfirmation).where(EmailConfirmation.user_id == user.id))
     db.exec(delete(OutboxMessage).where(OutboxMessage.user_id == user.id))  # sent or not: no longer theirs to get
     end_every_session(db, user)
     role = user.role

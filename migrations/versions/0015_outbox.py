@@ -1,4 +1,5 @@
-"""Messages to people (an outbox written with the change that causes each one) and password reset links
+"""Messages to people (an outbox written with the change that causes each one), password reset
+and email confirmation links
 
 Revision ID: 0015
 Revises: 0014
@@ -13,6 +14,8 @@ revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
+
+NEVER_REUSED = {"sqlite_autoincrement": True}
 
 
 def upgrade() -> None:
@@ -58,9 +61,33 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_password_reset_user_id", "password_reset", ["user_id"])
+    op.create_table(
+        "email_confirmation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("used_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_email_confirmation_user_id", "email_confirmation", ["user_id"])
+    # Accounts made before confirmation existed count as confirmed.
+    with op.batch_alter_table("user_account", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
+        batch_op.add_column(sa.Column("email_confirmed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.execute("UPDATE user_account SET email_confirmed_at = created_at")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_account", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
+        batch_op.drop_column("email_confirmed_at")
+    op.drop_index("ix_email_confirmation_user_id", table_name="email_confirmation")
+    op.drop_table("email_confirmation")
     op.drop_index("ix_password_reset_user_id", table_name="password_reset")
     op.drop_table("password_reset")
     op.drop_index("ix_outbox_message_user_id", table_name="outbox_message")

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import User
+from tests.client import CSRF_PATTERN, emailed_link, signed_in_as
 
 STRONG = "orange-tractor-lighthouse"
 
@@ -14,14 +15,22 @@ def register(submit, email="new.person@example.gov.uk", password=STRONG, name="N
     return submit("/register", {"display_name": name, "email": email, "password": password})
 
 
-def test_register_creates_a_civil_servant_and_signs_them_in(app, client, submit):
+def test_register_emails_a_link_that_creates_a_civil_servant_and_signs_them_in(app, client, submit):
     response = register(submit)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/profile/about")
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert client.get("/profile").status_code == 302  # not signed in until the link is opened
     with app.app_context():
         user = db.session().exec(select(User).where(User.email == "new.person@example.gov.uk")).one()
-    assert user.role == "civil_servant"
+    assert user.role == "civil_servant" and user.email_confirmed_at is None and user.password_hash == ""
+    confirmed = client.get(emailed_link(app, "new.person@example.gov.uk", "confirm_email"))
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/profile/about")
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.email == "new.person@example.gov.uk")).one()
+    assert user.email_confirmed_at is not None
     assert user.password_hash != STRONG and user.password_hash.startswith("scrypt:")
     assert client.get("/profile").status_code == 200
+    with client.session_transaction() as browser:
+        assert browser["display_name"] == "Nia Newcomer"  # the name given, for the profile about to be made
 
 
 @pytest.mark.parametrize(
@@ -53,11 +62,47 @@ def test_register_errors_for_missing_fields_and_bad_email(submit):
     assert "<title>Error: " in html
 
 
-def test_duplicate_email_is_refused(submit, client):
+def test_registering_an_address_that_has_an_account_answers_the_same_and_emails_its_owner(app, submit, client):
+    import re as regex
+
+    from ddat.models import OutboxMessage
+
+    def page(response):
+        addresses = r'nonce="[^"]+"|new\.person@example\.gov\.uk|someone\.else@example\.gov\.uk'
+        return regex.sub(addresses, "", response, flags=regex.IGNORECASE)
+
     register(submit)
+    client.get(emailed_link(app, "new.person@example.gov.uk", "confirm_email"))
     submit("/sign-out", {})
-    html = register(submit, email="NEW.person@example.gov.uk ").get_data(as_text=True)
-    assert "An account already exists for this email address" in html
+    again = register(submit, email="NEW.person@example.gov.uk ", password="another-strong-passphrase")
+    fresh = register(submit, email="someone.else@example.gov.uk", password="another-strong-passphrase")
+    assert again.status_code == fresh.status_code == 200
+    assert page(again.get_data(as_text=True)) == page(fresh.get_data(as_text=True))
+    assert "already exists" not in again.get_data(as_text=True)
+    with app.app_context():
+        sent = [m.template for m in db.session().exec(
+            select(OutboxMessage).where(OutboxMessage.to_address == "new.person@example.gov.uk")
+        )]  # fmt: skip
+    assert sent == ["confirm_email", "account_exists"]
+    signed_in_as(app.test_client(), "new.person@example.gov.uk", STRONG)  # the owner's password stands
+
+
+def test_someone_registering_another_persons_address_first_cannot_choose_its_password(app, submit, client):
+    register(submit, password="attacker-chosen-phrase")  # the attacker, who never sees the email
+    attackers_link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
+    register(submit, password="owners-own-passphrase")  # the owner registers too
+    owners_link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
+    assert attackers_link != owners_link
+    client.get(owners_link)
+    assert client.get(attackers_link).status_code == 404  # every other link stops working
+    signed_in_as(app.test_client(), "new.person@example.gov.uk", "owners-own-passphrase")
+    attacker = app.test_client()
+    token = CSRF_PATTERN.search(attacker.get("/sign-in").get_data(as_text=True)).group(1)
+    refused = attacker.post(
+        "/sign-in",
+        data={"email": "new.person@example.gov.uk", "password": "attacker-chosen-phrase", "csrf_token": token},
+    )
+    assert refused.status_code == 200 and "Enter a correct email address and password" in refused.get_data(as_text=True)
 
 
 def test_sign_in_gives_the_same_message_for_unknown_email_and_wrong_password(seeded, submit):

@@ -12,6 +12,7 @@ from ddat.forms.profile import field_name
 from ddat.models import Assessment, Person
 from ddat.services.profiles import question_pages
 from pathways import load_framework
+from tests.client import registered
 
 PAGES = question_pages(load_framework())
 POLICY_OFFICER = "policy.officer@example.gov.uk"
@@ -47,10 +48,7 @@ def test_saving_a_page_without_changing_anything_reopens_nothing(seeded, client,
 
 
 def test_your_transferable_skills_is_completed_once_every_page_is_answered(seeded, client, submit):
-    submit(
-        "/register",
-        {"display_name": "Nia Newcomer", "email": "nia@example.gov.uk", "password": "orange-tractor-lighthouse"},
-    )
+    registered(client, "nia@example.gov.uk", "orange-tractor-lighthouse")
     with seeded.app_context():
         from ddat.models import Department
 

@@ -18,7 +18,7 @@ from ddat.models import LearningItem
 from ddat.services.profiles import engine_profile
 from pathways import load_framework, plan_pathway
 from pathways.aggregates import family_skills
-from tests.client import signed_in_as
+from tests.client import registered, signed_in_as
 from tests.factories import POLICY, VISUALISATION, person_of
 from tests.pages import page, text, texts
 from tests.support import fresh_app
@@ -112,10 +112,7 @@ def test_the_pathway_download_names_the_learning_for_each_gap(seeded, client, si
 
 
 def test_a_suggested_answer_tag_sits_on_a_line_of_its_own(seeded, client, submit):
-    submit(
-        "/register",
-        {"display_name": "Sam Suggested", "email": "sam@example.gov.uk", "password": "orange-tractor-lighthouse"},
-    )
+    registered(client, "sam@example.gov.uk", "orange-tractor-lighthouse", "Sam Suggested")
     department = re.search(r'<option value="(\d+)"', client.get("/profile/about").get_data(as_text=True)).group(1)
     submit("/profile/about", {"profession": "policy", "grade": "G7", "department": department})
     experience = page(client, "/profile/experience")

@@ -8,6 +8,7 @@ from ddat import db
 from ddat.models import Assessment, AuditEvent, Department, Person, SkillRating, User
 from ddat.services.profiles import question_pages
 from pathways import load_framework
+from tests.client import registered
 from tests.pages import page as whole_page
 
 PASSWORD = "orange-tractor-lighthouse"
@@ -17,7 +18,7 @@ PAGES = question_pages(load_framework())
 @pytest.fixture
 def newcomer(seeded, client, submit):
     """A freshly registered civil servant, signed in, with nothing answered yet."""
-    submit("/register", {"display_name": "Nia Newcomer", "email": "nia@example.gov.uk", "password": PASSWORD})
+    registered(client, "nia@example.gov.uk", PASSWORD)
     return seeded
 
 
