@@ -74,6 +74,7 @@ class LocalConfig(Config):
 
 class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
+    PRODUCTION = True  # the admin mailbox never shows sign-in or reset links here
 
     @property
     def SECRET_KEY(self) -> str:

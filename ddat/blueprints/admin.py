@@ -33,5 +33,8 @@ def audit_log():
 def mailbox():
     """What the service has sent or will send: with no Notify key these are the only copies
     (the local mailbox), so a newcomer can follow a confirmation or reset link on a laptop."""
-    page = outbox_view.messages_page(db.session(), page_number(request.args.get("page")))
-    return render_template("admin/mailbox.html", local=not current_app.config.get("NOTIFY_API_KEY"), **page)
+    local = not current_app.config.get("NOTIFY_API_KEY")
+    show_secrets = local and not current_app.config.get("PRODUCTION", False)
+    page = outbox_view.messages_page(db.session(), page_number(request.args.get("page")), show_secrets)
+    audit.record_now(db.session(), "admin.mailbox_viewed", actor=current_user)
+    return render_template("admin/mailbox.html", local=local, **page)

@@ -29,6 +29,8 @@ class PermanentFailure(Exception):
 
 @dataclass
 class NotifyDelivery:
+    keeps_copies = False  # Notify has the message: the outbox need not keep a secret link
+
     api_key: str
     base_url: str
     template_ids: dict[str, str]
@@ -85,6 +87,7 @@ class MailboxDelivery:
     """Writes each message as a text file, named so they sort in the order they were sent."""
 
     folder: Path
+    keeps_copies = True  # the files are the mailbox
 
     def send(self, message: OutboxMessage) -> str:
         subject, body = MESSAGES[message.template].render(message.personalisation)

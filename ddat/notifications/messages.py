@@ -13,6 +13,9 @@ class Message:
     # Essential messages (about the account, or a place the person asked for) always go;
     # people can turn the others off on /profile/data.
     essential: bool = True
+    # Holds a link that signs someone in or sets a password: its words are cleared once Notify
+    # has it, and never shown on the admin mailbox except on a laptop with no Notify key.
+    secret: bool = False
 
     @property
     def placeholders(self) -> list[str]:
@@ -33,6 +36,7 @@ MESSAGES = {
         "Dear ((name)),\n\nConfirm your email address to finish creating your DDaT Pathways account:\n((link))\n\n"
         "The link works once, for 24 hours.\n\nIf you did not create an account, you do not need to do "
         "anything: without confirming, no account can be used.\n\nDDaT Pathways",
+        secret=True,
     ),
     "account_exists": Message(
         "You already have a DDaT Pathways account",
@@ -46,6 +50,7 @@ MESSAGES = {
         "choose a new password here within 1 hour:\n((link))\n\nThe link works once. Resetting your password "
         "signs you out everywhere.\n\nIf it was not you, you do not need to do anything: your password has "
         "not changed.\n\nDDaT Pathways",
+        secret=True,
     ),
     "learning_invitation": Message(
         "You are invited to ((learning))",

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ..models import OutboxMessage
 from ..services import audit
 from .delivery import PermanentFailure, TemporaryFailure
+from .messages import MESSAGES
 from .reminders import queue_reminders
 
 LEASE = timedelta(minutes=5)  # far longer than one send (the client gives up after 10 s)
@@ -110,7 +111,10 @@ def send_one(db: Session, delivery, message_id: int, sender: str, now: datetime,
         run.failed += 1
         run.errors.append(str(failure))
     else:
-        _finish(db, message, sender, status="sent", provider_id=provider_id, sent_at=now, error=None)
+        words = {}
+        if MESSAGES[message.template].secret and not delivery.keeps_copies:
+            words = {"to_address": "", "personalisation": {}, "cleared_at": now}  # the link is Notify's now
+        _finish(db, message, sender, status="sent", provider_id=provider_id, sent_at=now, error=None, **words)
         run.sent += 1
 
 

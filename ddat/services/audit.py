@@ -33,6 +33,7 @@ EVENTS: dict[str, str] = {
     "account.email_confirmed": "A person confirmed the email address of the account they registered",
     "account.deleted": "A person deleted their account and everything held about them",
     "account.role_changed": "An account's role or HR department was changed from the command line",
+    "admin.mailbox_viewed": "An admin read the messages the service has sent",
     "audit.exported": "An admin downloaded audit events (the filters are the subject)",
     "auth.account_created": "An account was created by signing in through an organisation",
     "auth.identity_linked": "An account was linked to an organisation's sign-in",

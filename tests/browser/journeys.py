@@ -49,7 +49,21 @@ def register(page: Page, live_server: str, name: str, email: str) -> None:
     page.get_by_label("Work email address").fill(email)
     page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(live_server + emailed_link(page, live_server, email, "/confirm-email/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+
+
+def emailed_link(page: Page, live_server: str, email: str, kind: str) -> str:
+    """The path of the newest link of this kind emailed to the address, read as an admin reads
+    the local mailbox on a laptop with no Notify key (/admin/mailbox)."""
+    admin = page.context.browser.new_page()
+    sign_in(admin, live_server, "admin@example.gov.uk")
+    admin.goto(f"{live_server}/admin/mailbox")
+    card = admin.locator(".govuk-summary-card", has_text=email).filter(has=admin.locator(f"a[href*='{kind}']")).first
+    href = card.locator(f"a[href*='{kind}']").first.get_attribute("href")
+    admin.close()
+    return "/" + href.split("://", 1)[-1].split("/", 1)[1]
 
 
 def fill_date(page: Page, legend: str, day: date) -> None:

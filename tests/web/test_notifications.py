@@ -317,3 +317,26 @@ def test_people_with_a_place_are_reminded_once_two_days_before(seeded, client, s
     assert registration_of(seeded, soon, "ops.officer@example.gov.uk").status == "registered"
     assert _send(seeded, mailbox, in_four_days).reminders == 0
     assert _send(seeded, mailbox).reminders == 0
+
+
+def test_links_that_sign_someone_in_are_never_shown_to_admins_once_notify_is_set_up(tmp_path, notify):
+    from ddat.services import password_resets
+    from tests.client import signed_in_as
+
+    ids = {f"NOTIFY_TEMPLATE_{name.upper()}": value for name, value in TEMPLATE_IDS.items()}
+    app = fresh_app(tmp_path / "n.db", NOTIFY_API_KEY=API_KEY, NOTIFY_BASE_URL=notify.url, **ids)
+    with app.app_context():
+        from ddat import demo
+
+        demo.seed(db.session(), people=0, seed=1)
+        password_resets.request_reset(db.session(), "perm.sec@example.gov.uk")
+    admin = signed_in_as(app.test_client(), "admin@example.gov.uk")
+    before = admin.get("/admin/mailbox").get_data(as_text=True)
+    assert "/reset-password/" not in before and "Not shown: this message holds a link" in before
+    _send(app, NotifyDelivery(API_KEY, notify.url, TEMPLATE_IDS, timeout=1))
+    (message,) = _messages(app)
+    assert message.personalisation == {} and message.cleared_at  # Notify has it: no copy of the link
+    assert "/reset-password/" in notify.sent[0]["personalisation"]["link"]
+    with app.app_context():
+        viewed = db.session().exec(select(AuditEvent).where(AuditEvent.action == "admin.mailbox_viewed")).all()
+    assert len(viewed) == 1
