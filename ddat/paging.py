@@ -16,6 +16,14 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
+def database_id(raw: str | None) -> int | None:
+    """An id from a form or address, or None for anything that could not be one: the same
+    care as `page_number`, for ids up to the database's integer size."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None
+
+
 @dataclass(frozen=True)
 class Page:
     """Where one page sits in a long list: every paginated list counts pages the same way."""

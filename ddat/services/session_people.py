@@ -4,6 +4,7 @@ register or invite."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +17,15 @@ from ..imports.csv_import import find_people
 from ..locks import lock
 from ..models import Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
-from ..vocabulary import REGISTRATION_STATUS_NAMES, grade_name
+from ..vocabulary import REGISTRATION_STATUS_NAMES, audience_name, grade_name
 from . import audit, learning, learning_outcomes
 from .schemes import people_in_scope
 
 RECORDED_AFTER_THE_START = learning_outcomes.RECORDED
 WALK_IN = "walk_in"  # a registration's source when HR added someone who came without booking
+# Long enough to catch up after the day; later than this, attendance comes by import, so a
+# walk-in cannot be used to credit learning long after the event.
+WALK_INS_UP_TO = timedelta(days=7)
 
 
 def registrations(db: Session, learning_session: LearningSession, user: User) -> list[tuple[Registration, Person, str]]:
@@ -106,6 +110,17 @@ def record_walk_in(
     people recorded than places; no one is waiting for a place once it has started."""
     if not learning.has_started(learning_session):
         raise learning.RegistrationRefused("This session has not started yet: register them instead")
+    if learning.uk_now() > learning_session.ends_at + WALK_INS_UP_TO:
+        raise learning.RegistrationRefused(
+            f"Walk-ins can be added up to {WALK_INS_UP_TO.days} days after a session: this one ended on "
+            f"{learning.to_uk(learning_session.ends_at):%-d %B %Y}. Import its attendance instead"
+        )
+    item = db.get(LearningItem, learning_session.item_id)
+    if not learning.in_audience(item, person):
+        raise learning.RegistrationRefused(
+            f"{person.display_name} is not someone this learning is for ({audience_name(item.audience)} only), "
+            "so their attendance cannot count towards it"
+        )
     lock(db, LearningSession, learning_session.id)  # the same person added twice at once is added once
     here = db.exec(
         select(Registration).where(Registration.session_id == learning_session.id, Registration.person_id == person.id)
@@ -167,11 +182,12 @@ def walk_ins(db: Session, session_id: int) -> int:
 def named_people(db: Session, user: User, names: list[str]) -> tuple[list[Person], list[str]]:
     """People named one per line (email address or staff number), within the user's scope,
     and the lines that named no one."""
-    records = [{"email": n} if "@" in n else {"staff_number": n} for n in names]
+    # Staff numbers are kept in capitals; HR type them any way (cs0000929).
+    records = [{"email": n} if "@" in n else {"staff_number": n.upper()} for n in names]
     found = find_people(db, records, department_scope(user))
     people, unknown = [], []
     for name, record in zip(names, records, strict=True):
-        key = f"email:{name.lower()}" if "email" in record else f"staff:{name}"
+        key = f"email:{name.lower()}" if "email" in record else f"staff:{record['staff_number']}"
         (people.append(found[key]) if key in found else unknown.append(name))
     return people, unknown
 

@@ -56,7 +56,7 @@ def _matching_people(db: Session, search: str) -> np.ndarray:
     """Ids of people whose staff number is the text, or whose name holds every word of it."""
     name = func.lower(Person.display_name)
     every_word = and_(*[name.contains(word, autoescape=True) for word in search.lower().split()])
-    query = select(Person.id).where(or_(Person.staff_number == search.strip(), every_word))
+    query = select(Person.id).where(or_(Person.staff_number == search.strip().upper(), every_word))  # kept in capitals
     return np.array(db.exec(query).all(), dtype=np.int64)
 
 

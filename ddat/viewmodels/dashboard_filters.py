@@ -52,7 +52,8 @@ def _month(raw: str | None) -> date | None:
     if not raw or len(raw) != 7 or raw[4] != "-" or not (raw[:4] + raw[5:]).isascii():
         return None
     year, month = raw[:4], raw[5:]
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100):
+    plain = year.isascii() and month.isascii() and year.isdigit() and month.isdigit()
+    if not (plain and 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100):
         return None
     return date(int(year), int(month), 1)
 

@@ -397,3 +397,17 @@ def test_changing_only_the_places_of_a_booked_session_does_not_ask(seeded, clien
     # A new time moves it as much as a new place does.
     asked = submit(f"{SESSIONS}/{session_id}/edit", answers | {"capacity": "5", "starts": "11:00"})
     assert asked.status_code == 200 and "2 people are booked on this session." in text(page_of(asked, "edit"))
+
+
+def test_walk_ins_are_for_the_days_after_a_session_and_for_people_it_is_for(seeded, client, sign_in, submit):
+    from tests.factories import MASTERCLASS
+
+    long_ago = add_session(seeded, VISUALISATION, days=-10)
+    masterclass = add_session(seeded, MASTERCLASS, days=-1)
+    sign_in(HR)
+    late = page_of(submit(f"{SESSIONS}/{long_ago}/walk-in", {"person": OPS}), "walk-in", errors=True)
+    assert "Walk-ins can be added up to 7 days after a session" in text(late)
+    outside = f"/masterclasses/{MASTERCLASS}/sessions/{masterclass}/walk-in"
+    shown = page_of(submit(outside, {"person": OPS}), outside, errors=True)
+    assert "Owen Operations is not someone this learning is for (Permanent Secretary only)" in text(shown)
+    assert registration_of(seeded, long_ago, OPS) is None and registration_of(seeded, masterclass, OPS) is None

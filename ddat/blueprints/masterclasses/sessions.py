@@ -12,6 +12,7 @@ from ...imports.attendance_import import import_attendance
 from ...imports.csv_import import nothing_imported
 from ...limits import configured, limiter, user_key
 from ...models import LearningSession
+from ...paging import database_id
 from ...permissions import RUN_LEARNING, department_scope, requires
 from ...services import learning, learning_records, session_people
 from ...viewmodels.session_people import session_people as people_table
@@ -125,9 +126,9 @@ def record_attendance(slug: str, session_id: int):
     item = item_or_404(slug)
     learning_session = session_or_404(item, session_id)
     chosen = {
-        int(key.removeprefix("status-")): status
+        database_id(key.removeprefix("status-")): status
         for key, status in request.form.items()
-        if key.startswith("status-") and key.removeprefix("status-").isdigit()
+        if key.startswith("status-") and database_id(key.removeprefix("status-")) is not None
     }
     framework = current.framework()
     outcome = session_people.record_attendance(db.session(), framework, learning_session, current_user, chosen)

@@ -7,7 +7,7 @@ from ... import current, db
 from ...csv_files import csv_text
 from ...downloads import attachment
 from ...forms.schemes import DecisionForm, MilestoneForm, NoteForm
-from ...paging import page_number
+from ...paging import database_id, page_number
 from ...permissions import RUN_SCHEMES, requires
 from ...services import consent
 from ...services import scheme_members as members
@@ -34,7 +34,7 @@ def _pool_filter(scheme, framework) -> pool.PoolFilter:
     return pool.PoolFilter(
         target=target,
         readiness=readiness if readiness in READINESS else None,
-        department_id=int(department) if department.isdigit() and len(department) < 10 else None,
+        department_id=database_id(department),
         grade=grade if grade in framework.grade_codes else None,
         search=(request.args.get("q") or "").strip()[:100],
     )
@@ -89,7 +89,7 @@ def act_on_selected(scheme_id: int):
     """Invite, or shortlist, every person ticked on a page of the pool at once."""
     scheme = my_scheme(scheme_id)
     back = url_for("schemes.candidates", scheme_id=scheme.id, **_kept_filter())
-    chosen_ids = [int(v) for v in request.form.getlist("person") if v.isdigit() and len(v) < 10]
+    chosen_ids = [i for i in map(database_id, request.form.getlist("person")) if i is not None]
     action = request.form.get("action")
     if action not in ("invite", "shortlist") or not chosen_ids:
         flash("Select at least one person" if chosen_ids == [] else "Choose what to do", "problem")
@@ -108,7 +108,8 @@ def act_on_selected(scheme_id: int):
 
 def _kept_filter() -> dict[str, str]:
     """The pool's filter, sent back with a form so the page HR return to is the one they left."""
-    return {k: v for k in ("target", "readiness", "department", "grade", "q", "page") if (v := request.form.get(k))}
+    names = ("target", "readiness", "department", "grade", "q", "page")
+    return {k: v[:100] for k in names if (v := request.form.get(k))}  # no longer than the pool reads
 
 
 @bp.get("/<int:scheme_id>/members")
