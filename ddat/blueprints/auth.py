@@ -1,5 +1,6 @@
 """Signing in, signing out and creating an account."""
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
@@ -121,7 +122,9 @@ def forgot_password():
         abort(404)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         password_resets.request_reset(db.session(), normalise_email(form.email.data))
+        _no_sooner_than(started)
         return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 
@@ -143,3 +146,8 @@ def reset_password(token: str):
             end_session()  # whoever was signed in here: their session ended with the reset
         return render_template("auth/password_reset.html")
     return render_template("auth/reset_password.html", form=form)
+
+
+def _no_sooner_than(started: float) -> None:
+    """Answer after the same time whichever way the account lookup went."""
+    time.sleep(max(0.0, current_app.config["ACCOUNT_ANSWER_SECONDS"] - (time.monotonic() - started)))

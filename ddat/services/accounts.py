@@ -1,11 +1,13 @@
 """Accounts: creating one, changing its password and ending its sessions, each audited and
 committed in one transaction."""
 
-from sqlalchemy import func
+from datetime import UTC, datetime
+
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import Department, User
+from ..models import Department, PasswordReset, User
 from . import audit
 from .user_sessions import end_every_session
 
@@ -29,12 +31,24 @@ def change_password(db: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     db.add(user)
     end_every_session(db, user)
+    end_reset_links(db, user)
     audit.record(db, "auth.password_changed", actor=user, subject=user)
     db.commit()
 
 
+def end_reset_links(db: Session, user: User) -> None:
+    """A password reset link asked for before the password changed (or before signing out
+    everywhere, as someone does who fears another has their email) stops working."""
+    db.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=datetime.now(UTC))
+    )
+
+
 def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
+    end_reset_links(db, user)
     audit.record(db, "auth.signed_out_everywhere", actor=user, subject=user)
     db.commit()
 

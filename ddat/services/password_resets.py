@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..models import PasswordReset, Person, User
@@ -17,6 +17,7 @@ from .accounts import by_email, hash_password
 from .user_sessions import end_every_session
 
 LIFETIME = timedelta(hours=1)
+LINKS_PER_HOUR = 3  # to one account, whoever asks and from wherever
 
 
 def _hash(token: str) -> str:
@@ -30,6 +31,13 @@ def request_reset(db: Session, email: str) -> None:
     if user is None or not user.password_hash:
         return  # no account, or one that signs in through its organisation: nothing to reset
     now = datetime.now(UTC)
+    recent = db.exec(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.created_at > now - timedelta(hours=1))
+    ).one()
+    if recent >= LINKS_PER_HOUR:  # the same answer, but no more email: nobody can flood an inbox
+        return
     db.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
             .values(used_at=now))  # fmt: skip  # only the newest link works
     db.add(PasswordReset(token_hash=_hash(token), user_id=user.id, created_at=now, expires_at=now + LIFETIME))

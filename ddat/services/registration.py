@@ -6,15 +6,16 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, func, update
 from sqlmodel import Session, select
 
-from ..models import EmailConfirmation, Person, User
+from ..models import EmailConfirmation, OutboxMessage, Person, User
 from ..notifications.outbox import enqueue, link
 from . import audit
 from .accounts import by_email, hash_password
 
 LIFETIME = timedelta(hours=24)
+EMAILS_PER_HOUR = 3  # registration emails to one address, whoever asks: nobody can flood an inbox
 
 
 def _hash(token: str) -> str:
@@ -26,6 +27,8 @@ def register(db: Session, email: str, password: str, display_name: str) -> None:
     Committed. Until a link is used the account has no password and cannot be signed in to."""
     password_hash = hash_password(password)  # either way, so both answers take as long
     token = secrets.token_urlsafe(32)
+    if _emails_this_hour(db, email) >= EMAILS_PER_HOUR:  # the same answer, but no more email
+        return
     user = by_email(db, email)
     if user is not None and (user.email_confirmed_at is not None or user.password_hash):
         person = db.exec(select(Person).where(Person.user_id == user.id)).first()
@@ -44,6 +47,18 @@ def register(db: Session, email: str, password: str, display_name: str) -> None:
                              password_hash=password_hash, created_at=now, expires_at=now + LIFETIME))  # fmt: skip
     enqueue(db, "confirm_email", email, {"name": display_name, "link": link(f"/confirm-email/{token}")}, user.id)
     db.commit()
+
+
+def _emails_this_hour(db: Session, email: str) -> int:
+    return db.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.to_address == email,
+            OutboxMessage.template.in_(("confirm_email", "account_exists")),
+            OutboxMessage.created_at > datetime.now(UTC) - timedelta(hours=1),
+        )
+    ).one()
 
 
 def confirm(db: Session, token: str) -> tuple[User, str] | None:
