@@ -2,8 +2,9 @@
 transaction or none at all. Importing the same file again changes nothing.
 
 A row moves a member only as HR's decision form could (`move_problems`). People HR may not act
-on (ddat/services/consent.py) are reported exactly as people who do not exist, so the report
-says nothing about who shares their profile with HR.
+on (ddat/services/consent.py), and people new to the scheme who do not meet its rules, are
+reported exactly as people who do not exist, so the report says nothing about who shares
+their profile with HR.
 """
 
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from ..locks import lock
 from ..models import MemberNote, Person, Scheme, SchemeMember, User
 from ..services import audit, consent
 from ..services.audit import Actor
+from ..services.eligibility import Eligibility
 from ..services.scheme_members import HOLDS_A_PLACE, NEEDS_REASON, move_problems, place, stamp
 from ..vocabulary import MEMBER_STATUS_NAMES
 from .csv_import import (
@@ -46,10 +48,15 @@ def import_members(
     # The places are counted and filled under the scheme's lock, as HR's decisions are.
     scheme = lock(db, Scheme, scheme.id)
     members = {m.person_id: m for m in db.exec(select(SchemeMember).where(SchemeMember.scheme_id == scheme.id))}
+    # Someone new to the scheme must meet its rules (grade, profession, department), as an
+    # invitation from the pool must; fit is the pool's to judge, so an import of decisions made
+    # elsewhere is not held to it. Anyone refused is reported as not found, as the pool shows
+    # nothing about them either.
+    rules = Eligibility.of(framework, scheme)
     people = {
         key: person
         for key, person in find_people(db, records, scope).items()
-        if consent.hr_may_act(person, members.get(person.id))
+        if consent.hr_may_act(person, members.get(person.id)) and (person.id in members or rules.admits(person))
     }
     seen: dict[int, int] = {}
     planned: list[tuple[Person, dict]] = []

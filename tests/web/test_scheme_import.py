@@ -244,3 +244,17 @@ def test_an_import_cannot_change_a_member_who_stopped_sharing_unless_they_applie
     with seeded.app_context():
         statuses = dict(db.session().exec(select(SchemeMember.source, SchemeMember.status)).all())
     assert statuses == {"imported": "applied", "applied": "shortlisted"}
+
+
+def test_an_import_cannot_add_someone_the_schemes_rules_leave_out(seeded, client, sign_in, submit):
+    import io
+
+    from tests.factories import POLICY, make_scheme, person_of
+
+    scheme_id = make_scheme(seeded, grade_from="AA", grade_to="EO")  # the policy officer is a Grade 7
+    priya = person_of(seeded, POLICY)
+    sign_in("hr@example.gov.uk")
+    upload = io.BytesIO(f"staff_number,status\n{priya.staff_number},applied\n".encode())
+    page = submit(f"/schemes/{scheme_id}/import", {"file": (upload, "m.csv")}).get_data(as_text=True)
+    assert "No one with this staff number was found" in page  # as for someone who does not exist
+    assert "Members imported" not in page

@@ -121,7 +121,8 @@ def test_the_database_keeps_a_withdrawal_time_only_while_consent_is_withdrawn(se
 def test_every_change_hr_makes_to_a_scheme_is_audited_with_who_and_what(seeded, client, sign_in, submit):
     priya = person_named(seeded, "Priya Policy")
     sign_in("hr@example.gov.uk")
-    created = submit("/schemes/new", scheme_form(professions=["policy"], grade_from="AA", grade_to="PS"))
+    everyone = ["policy", "operational_delivery", "other", "ddat"]  # the import adds someone from any profession
+    created = submit("/schemes/new", scheme_form(professions=everyone, grade_from="AA", grade_to="PS"))
     with seeded.app_context():
         scheme = db.session().exec(select(Scheme).where(Scheme.name == "Operations to Service Management")).one()
         scheme.status = "open"
@@ -129,7 +130,7 @@ def test_every_change_hr_makes_to_a_scheme_is_audited_with_who_and_what(seeded, 
         scheme_id = scheme.id
         hr_id = db.session().exec(select(User.id).where(User.email == "hr@example.gov.uk")).one()
     assert created.status_code == 302
-    submit(f"/schemes/{scheme_id}/edit", scheme_form(professions=["policy"], grade_from="AA", grade_to="PS"))
+    submit(f"/schemes/{scheme_id}/edit", scheme_form(professions=everyone, grade_from="AA", grade_to="PS"))
     submit(f"/schemes/{scheme_id}/candidates/{priya.id}/invite", {}, form_url=f"/schemes/{scheme_id}/candidates")
     member_id = str(member_of(seeded, scheme_id, priya.id).id)
     url = f"/schemes/{scheme_id}/members/{member_id}"
