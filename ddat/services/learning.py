@@ -326,7 +326,16 @@ def outside_audience(item: LearningItem, people: list[Person]) -> list[Person]:
 
 
 def invite(db: Session, item: LearningItem, people: list[Person], user: User) -> int:
-    """Invite people who are not invited yet; returns how many were new."""
+    """Invite people who are not invited yet; returns how many were new. HR sending the same
+    invitations twice at once invites each person once: the second finds the first's."""
+    try:
+        return _invite(db, item, people, user)
+    except IntegrityError:
+        db.rollback()
+        return _invite(db, item, people, user)
+
+
+def _invite(db: Session, item: LearningItem, people: list[Person], user: User) -> int:
     invited = set(db.exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
     new = list({p.id: p for p in people if p.id not in invited}.values())  # each person once
     invitations = [Invitation(item_id=item.id, person_id=p.id) for p in new]

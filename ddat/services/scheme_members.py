@@ -95,7 +95,11 @@ def apply(db: Session, framework: Framework, scheme: Scheme, person: Person, pro
     db.add(member)
     tell(db, person, "application_received", {"scheme": scheme.name, "closes_on": f"{scheme.closes_on:%-d %B %Y}"},
          "/schemes/my-applications")  # fmt: skip
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # the same application sent twice at once (a double click): the first stands
+        db.rollback()
+        return membership(db, scheme, person)
     return member
 
 
@@ -147,6 +151,8 @@ def act_on_many(
             why = "already in the scheme" if member else nominate(db, framework, scheme, person, actor)[1]
         elif member is None or member.status != "applied":
             why = "not an applicant waiting for a decision"
+        elif not consent.hr_may_act(person, member):
+            why = "no longer sharing their profile with HR"  # counted, not named
         else:
             why = move(db, framework, scheme, member, "shortlisted", actor=actor)
         done += why is None

@@ -106,16 +106,22 @@ def not_open_warning(scheme: Scheme, today: date | None = None) -> str | None:
         return "This scheme is a draft. People you invite cannot apply until you open it for applications."
     if scheme.status == "open" and today < scheme.opens_on:
         return f"Applications open on {_day(scheme.opens_on)}. People you invite can apply from then."
-    return f"Applications closed on {_day(scheme.closes_on)}. People you invite cannot apply."
+    if scheme.status == "open":
+        return f"Applications closed on {_day(scheme.closes_on)}. People you invite cannot apply."
+    return f"This scheme is {scheme.status}, so it is not taking applications. People you invite cannot apply."
 
 
 def not_open_for_person(scheme: Scheme, today: date | None = None) -> str:
     """Why someone invited to a scheme cannot apply to it today, in their words."""
     today = today or date.today()
-    if scheme.status == "draft" or (scheme.status == "open" and today < scheme.opens_on):
+    if scheme.status == "draft":
+        return "The HR team running it have not opened it for applications yet. Come back once they have."
+    if scheme.status == "open" and today < scheme.opens_on:
         return f"Applications open on {_day(scheme.opens_on)}. Come back then to apply."
-    if not open_for_applications(scheme, today):
+    if scheme.status == "open" and today > scheme.closes_on:
         return f"Applications closed on {_day(scheme.closes_on)}."
+    if not open_for_applications(scheme, today):
+        return "Applications have closed."
     return (
         "Your profile does not meet this scheme’s rules at the moment. "
         "Ask the HR team running it if you think it should."

@@ -107,6 +107,14 @@ def test_hr_are_warned_before_inviting_people_to_a_scheme_not_taking_application
     assert response.status_code == 200
     assert opens + ". Come back then to apply." in text_of(response.get_data(as_text=True))
     assert client.get(f"/schemes/{draft}/apply").status_code == 404  # not invited: nothing to say
+    mine = text_of(client.get("/schemes/my-applications").get_data(as_text=True))
+    assert "HR invited you. When you can apply" in mine  # no "Apply" link to a scheme not taking applications
+
+    sign_in(HR)
+    submit(f"/schemes/{draft}/candidates/{priya.id}/invite", {}, form_url=f"/schemes/{draft}/candidates")
+    sign_in(POLICY)
+    page = text_of(client.get(f"/schemes/{draft}/apply").get_data(as_text=True))
+    assert "have not opened it for applications yet" in page and "Applications open on" not in page
 
 
 def test_hr_cannot_invite_someone_outside_the_schemes_rules(seeded, client, sign_in, submit):

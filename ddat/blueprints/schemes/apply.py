@@ -10,7 +10,7 @@ from ...models import Scheme
 from ...permissions import signed_in
 from ...services import scheme_members as members
 from ...services.profiles import engine_profile
-from ...services.schemes import eligible_open_schemes, not_open_for_person
+from ...services.schemes import eligible_open_schemes, not_open_for_person, open_for_applications
 from ...vocabulary import MEMBER_STATUS_NAMES
 from ..profile.common import my_person
 from . import bp
@@ -60,6 +60,7 @@ def my_applications():
         applications=applications,
         status_names=MEMBER_STATUS_NAMES,
         may_withdraw=members.PERSON_MAY_WITHDRAW,
+        taking_applications={scheme.id for _, scheme in applications if open_for_applications(scheme)},
         withdrew_themselves=members.WITHDREW_THEMSELVES,
     )
 

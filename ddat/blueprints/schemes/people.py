@@ -74,6 +74,10 @@ def invite(scheme_id: int, person_id: int):
     person = person_in_scope(db.session(), current_user, person_id)
     if person is None:
         abort(404)
+    already = members.membership(db.session(), scheme, person)
+    if already is not None:
+        flash(f"Already in the scheme: {MEMBER_STATUS_NAMES[already.status].lower()}", "success")
+        return redirect(url_for("schemes.member", scheme_id=scheme.id, member_id=already.id))
     member, problem = members.nominate(db.session(), current.framework(), scheme, person, current_user)
     if member is None:
         flash(problem, "problem")
