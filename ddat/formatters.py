@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from pathways.disclosure import DEFAULT_THRESHOLD, MIN_ANSWERS
 from pathways.framework import in_sentence
+from pathways.grades import grades_in_words
 from pathways.scoring import DEFAULT_THRESHOLDS
 
 from . import permissions, vocabulary
@@ -49,6 +50,8 @@ def init_formatters(app: Flask) -> None:
     env.filters["grade"] = vocabulary.grade_name  # "G7" reads "Grade 7"; nothing reads "Not given"
     env.filters["profession"] = vocabulary.profession_name
     env.filters["audience"] = vocabulary.audience_name
+    env.filters["grades"] = lambda codes: grades_in_words(tuple(codes), vocabulary.GRADE_NAMES) or "Not known"
+    env.filters["grade_summary"] = lambda implication: implication.summary_in(vocabulary.GRADE_NAMES)
     env.filters["in_sentence"] = in_sentence  # "IT service manager" stays, "Data analyst" becomes "data analyst"
     env.tests["hidden"] = disclosure_labels.is_hidden
     env.globals.update(

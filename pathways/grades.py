@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .framework import Framework, RoleLevel
@@ -21,13 +22,22 @@ class GradeImplication:
 
     @property
     def summary(self) -> str:
+        return self.summary_in({})
+
+    def summary_in(self, names: Mapping[str, str]) -> str:
+        """The implication in words, each grade by its name in `names` (its code otherwise)."""
         kind = self.kind.capitalize()
         if self.steps is not None and abs(self.steps) > 1:
             kind += f", {abs(self.steps)} grades {'up' if self.steps > 0 else 'down'}"
         if not self.level_grades:
             return f"{kind} (no indicative grade is known for this level)"
         source = SOURCE_LABELS[self.source]
-        return f"{kind} (indicative grade {'/'.join(self.level_grades)}, {source})"
+        return f"{kind} (indicative grade {grades_in_words(self.level_grades, names)}, {source})"
+
+
+def grades_in_words(grades: tuple[str, ...], names: Mapping[str, str]) -> str:
+    """ "Grade 7 or Grade 6": a level's indicative grades are alternatives."""
+    return " or ".join(names.get(g, g) for g in grades)
 
 
 SOURCE_LABELS = {
@@ -37,12 +47,14 @@ SOURCE_LABELS = {
 }
 
 
-def indicative_grade_label(framework: Framework, data: TransferableData, level: RoleLevel) -> str:
+def indicative_grade_label(
+    framework: Framework, data: TransferableData, level: RoleLevel, names: Mapping[str, str] | None = None
+) -> str:
     """A level's indicative grade as every page states it, with where it comes from."""
     grades, source = indicative_grades(framework, data, level)
     if not grades:
         return "Not known"
-    return f"{'/'.join(grades)} ({SOURCE_LABELS[source]})"
+    return f"{grades_in_words(grades, names or {})} ({SOURCE_LABELS[source]})"
 
 
 def indicative_grades(framework: Framework, data: TransferableData, level: RoleLevel) -> tuple[tuple[str, ...], str]:

@@ -17,7 +17,7 @@ from ..viewmodels.dashboard_filters import grade_bands, month_choices, parse
 from ..viewmodels.family_view import MAX_SHOWN, family_view
 from ..viewmodels.heatmap import groups_by_columns
 from ..viewmodels.uptake import coverage_for_leaders
-from ..vocabulary import PROFESSION_NAMES
+from ..vocabulary import PROFESSION_NAMES, audience_name
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 MAX_TARGETS = 3
@@ -32,7 +32,7 @@ def _setup():
     options = {
         "departments": sorted(departments.items(), key=lambda kv: kv[1]),
         "professions": list(PROFESSION_NAMES.items()),
-        "bands": [(band, f"{band} ({', '.join(grades)})") for band, grades in grade_bands(framework).items()],
+        "bands": [(band, audience_name(grades)) for band, grades in grade_bands(framework).items()],
         "months": month_choices(date.today()),
     }
     return db_session, framework, filters, options

@@ -34,7 +34,7 @@ from pathways.scoring import scoring_model
 from ..caches.population import Population, current_population, everyone, headcounts
 from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
-from ..vocabulary import PROFESSION_NAMES
+from ..vocabulary import GRADE_NAMES, PROFESSION_NAMES
 from .dashboard_filters import Filters, in_range, mask, people_in, person_conditions
 from .disclosure_labels import NOT_APPLICABLE, csv_value, is_hidden
 from .uptake import MONTHS, STAGES, stage_per_item_and_person
@@ -135,7 +135,8 @@ def _groups(db: Session, population: Population, by: str, framework: Framework) 
         extra = [name for name in present if name not in every]  # kept, never silently dropped
         order = every + extra
         position = np.array([order.index(name) for name in present] or [0], dtype=np.int64)
-        labels = [PROFESSION_NAMES.get(name, name) for name in order] if by == "profession" else order
+        names = PROFESSION_NAMES if by == "profession" else GRADE_NAMES
+        labels = [names.get(name, name) for name in order]
         return position[codes], labels
     departments = dict(db.exec(select(Department.id, Department.name)).all())
     ids = sorted(departments, key=departments.get)

@@ -9,6 +9,7 @@ from pathways.grades import indicative_grade_label
 from pathways.matching import transferable_data
 
 from ..paging import Page
+from ..vocabulary import GRADE_NAMES
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def family_name(framework: Framework, slug: str) -> str:
 
 def grade_label(framework: Framework, level: RoleLevel) -> str:
     """The same indicative grade, and the same "estimated" where it is one, as the matches page."""
-    return indicative_grade_label(framework, transferable_data(framework), level)
+    return indicative_grade_label(framework, transferable_data(framework), level, GRADE_NAMES)
 
 
 def level_meanings(framework: Framework) -> dict[str, str]:

@@ -38,7 +38,7 @@ def test_role_page_lists_levels_in_order_with_skills(client, role, heading, firs
 
 def test_role_page_shows_indicative_grade_when_known(get_page):
     html = get_page("/framework/roles/data-analyst")
-    assert "Indicative grade: EO/HEO (from the framework)" in html
+    assert "Indicative grade: Executive Officer (EO) or Higher Executive Officer (HEO) (from the framework)" in html
 
 
 def test_senior_civil_service_role_lists_skills_without_levels(get_page):

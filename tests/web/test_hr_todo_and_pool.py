@@ -231,3 +231,16 @@ def test_learning_invitations_outside_the_audience_are_refused_with_a_reason(see
         from ddat.models import Invitation
 
         assert db.session().exec(select(Invitation).where(Invitation.person_id == priya.id)).first() is None
+
+
+def test_grades_and_professions_are_in_words_on_the_catalogue_scheme_and_matches_pages(seeded, client, sign_in):
+    scheme_id = make_scheme(seeded, grade_from="EO", grade_to="G7", professions=["policy", "operational_delivery"])
+    catalogue = parse(client.get("/masterclasses").get_data(as_text=True))
+    row = next(r for r in catalogue.select("tbody tr") if "permanent secretaries" in r.get_text())
+    assert "Permanent Secretary" in row.get_text() and ">PS<" not in str(row)
+    sign_in(HR)
+    overview = text_of(client.get(f"/schemes/{scheme_id}").get_data(as_text=True))
+    assert "Executive Officer (EO) to Grade 7" in overview and "Policy, Operational Delivery" in overview
+    sign_in(POLICY)
+    matches = text_of(client.get("/profile/matches").get_data(as_text=True))
+    assert "indicative grade " in matches and not re.search(r"indicative grade (G7|G6|SEO|HEO)\b", matches)
