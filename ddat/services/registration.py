@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..models import EmailConfirmation, OutboxMessage, Person, User
@@ -41,7 +42,11 @@ def register(db: Session, email: str, password: str, display_name: str) -> None:
     if user is None:
         user = User(email=email, password_hash="", role="civil_servant")
         db.add(user)
-        db.flush()
+        try:
+            db.flush()
+        except IntegrityError:  # the same address registered at this moment in another tab: use that account
+            db.rollback()
+            return register(db, email, password, display_name)
         audit.record(db, "account.created", actor=user, subject=user)
     db.add(EmailConfirmation(token_hash=_hash(token), user_id=user.id, display_name=display_name,
                              password_hash=password_hash, created_at=now, expires_at=now + LIFETIME))  # fmt: skip

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.client import signed_in_as
+from tests.client import registered, signed_in_as
 
 
 def test_the_start_page_says_what_a_visitor_can_do_and_starts_with_an_account(get_page):
@@ -50,10 +50,7 @@ def test_sign_in_goes_to_the_landing_page_unless_asked_for_another(seeded, clien
 
 
 def test_a_new_account_lands_on_the_task_list(seeded, submit, client):
-    submit(
-        "/register",
-        {"display_name": "Nia Newcomer", "email": "nia@example.gov.uk", "password": "orange-tractor-lighthouse"},
-    )
+    registered(client, "nia@example.gov.uk", "orange-tractor-lighthouse")
     assert client.get("/home").headers["Location"] == "/profile"
 
 
