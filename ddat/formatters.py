@@ -39,6 +39,12 @@ def option_tags(choices, selected) -> Markup:
     return Markup("".join(tags))
 
 
+def changing_an_answer() -> bool:
+    """Whether the page was opened from a Change link on "check your answers" (`?change=yes`):
+    its Back link and button then lead back there."""
+    return request.args.get("change") == "yes"
+
+
 def can(capability: permissions.Capability) -> bool:
     """Whether the signed-in person (or an anonymous visitor) has a capability."""
     return capability.held_by(current_user)
@@ -61,6 +67,7 @@ def init_formatters(app: Flask) -> None:
         shown=disclosure_labels.label,
         service_navigation=service_navigation,
         can=can,
+        changing_an_answer=changing_an_answer,
         RUN_LEARNING=permissions.RUN_LEARNING,
         RUN_SCHEMES=permissions.RUN_SCHEMES,
         SEE_AGGREGATES=permissions.SEE_AGGREGATES,

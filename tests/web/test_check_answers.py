@@ -74,6 +74,9 @@ def test_every_change_link_opens_its_own_question_and_saving_comes_back(seeded, 
     # The question is on the page the link opens, and saving it goes back to the check page.
     opened = client.get(links[hidden]).get_data(as_text=True)
     assert f'id="{field_name(last.skill)}"' in opened
+    page = BeautifulSoup(opened, "html.parser")
+    assert page.select_one(".govuk-back-link")["href"] == "/profile/check"  # back to where they came from
+    assert page.select_one("main button[type=submit]").get_text(strip=True) == "Save and go back to check your answers"
     saved = submit(links[hidden], {field_name(q.skill): "2" for q in PAGES[-1]}, form_url=links[hidden])
     assert saved.headers["Location"] == "/profile/check"
     with seeded.app_context():
