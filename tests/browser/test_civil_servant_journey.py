@@ -86,8 +86,9 @@ def test_register_assess_match_plan_download_and_delete(
     first_skill.get_by_role("link", name=re.compile("^Change")).click()
     expect(page).to_have_url(re.compile(r"change=yes#skill_"))
     question = page.locator("fieldset.govuk-fieldset", has_text=skill_name).first
+    expect(question.locator("legend")).to_be_in_viewport()  # the question, not only its answers, is in view
     question.get_by_label("Expert", exact=True).check()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Save and go back to check your answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.locator(".govuk-summary-list__row", has_text=skill_name).first).to_contain_text("Expert")
     page.get_by_role("button", name="Submit and see my matches").click()
