@@ -25,12 +25,13 @@ def recommendations_page(
     # One ranking with step-downs in: leaving them out keeps the others' order, and says how many were hidden.
     everything = recommend_roles(framework, profile, top=EVERY_ROLE, include_step_down=True, observed=observed)
     ranked = everything if include_step_down else [r for r in everything if r.grade.kind != STEP_DOWN]
-    hidden_step_downs = len(everything) - len(ranked)
 
     def keep(r: Recommendation) -> bool:
         return (not family or framework.roles[r.role].family == family) and (not readiness or r.readiness == readiness)
 
     shown = [r for r in ranked if keep(r)]
+    # Counted among the roles the filters would show, so ticking "include" shows that many more.
+    hidden_step_downs = sum(1 for r in everything if keep(r)) - len(shown)
     shown_page = Page.of(page, len(shown), ROLES_PER_PAGE)
     start = shown_page.offset
     return {

@@ -244,3 +244,14 @@ def test_grades_and_professions_are_in_words_on_the_catalogue_scheme_and_matches
     sign_in(POLICY)
     matches = text_of(client.get("/profile/matches").get_data(as_text=True))
     assert "indicative grade " in matches and not re.search(r"indicative grade (G7|G6|SEO|HEO)\b", matches)
+
+
+def test_the_count_of_roles_hidden_below_your_grade_is_of_the_roles_the_filter_shows(seeded, client, sign_in):
+    sign_in(POLICY)
+    for family in ("", "data"):
+        hidden_page = text_of(client.get(f"/profile/matches?family={family}").get_data(as_text=True))
+        shown = int(re.search(r"of (\d+) roles?", hidden_page).group(1))
+        found = re.search(r"(\d+) roles? (?:are|is) only below your grade and hidden", hidden_page)
+        hidden = int(found.group(1)) if found else 0
+        every = text_of(client.get(f"/profile/matches?family={family}&lower=yes").get_data(as_text=True))
+        assert int(re.search(r"of (\d+) roles?", every).group(1)) == shown + hidden, family
