@@ -47,6 +47,9 @@ class User(SQLModel, table=True):
     # made by single sign-on or the demo; None while a registration waits for its link (such an
     # account has no password yet and cannot be signed in to).
     email_confirmed_at: datetime | None = None
+    # Whether they want messages that are not essential (invitations to learning, say): their
+    # choice on /profile/data; account and booking messages always go.
+    optional_messages: bool = True
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property

@@ -67,6 +67,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "profile.pathway": SIGNED_IN,
     "profile.save_target": OWN_RECORD,  # needs a profile: people without one get 404
     "profile.my_data_page": SIGNED_IN,
+    "profile.message_choices": SIGNED_IN,
     "profile.download_csv": SIGNED_IN,
     "profile.download_json": SIGNED_IN,
     "profile.delete_account": SIGNED_IN,

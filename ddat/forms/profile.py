@@ -92,6 +92,26 @@ class InterestsForm(Form):
         return form
 
 
+class MessagesForm(Form):
+    optional_messages = RadioChoiceField(
+        "Do you want emails inviting you to learning?",
+        choices=select_choices([("yes", "Yes, email me invitations"), ("no", "No, I will look in the service")]),
+        widget=GovRadioInput(),
+        message="Select whether you want emails inviting you to learning",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    PREFIX = "messages"  # on the same page as the sharing form: its fields need ids of their own
+
+    @classmethod
+    def for_user(cls, user) -> "MessagesForm":
+        return cls(prefix=cls.PREFIX, data={"optional_messages": "yes" if user.optional_messages else "no"})
+
+    @classmethod
+    def sent(cls) -> "MessagesForm":
+        return cls(prefix=cls.PREFIX)
+
+
 class ConsentForm(Form):
     shares_with_hr = RadioChoiceField(
         "Can HR see your profile when they look for people for cohort schemes?",

@@ -36,7 +36,7 @@ def tell(db: Session, person: Person, template: str, personalisation: dict, path
     """A message to a person with an account (people known only from HR records have no
     address here), with their name and a link into the service."""
     user = db.get(User, person.user_id) if person.user_id else None
-    if user is None:
+    if user is None or (not MESSAGES[template].essential and not user.optional_messages):
         return None
     details = {"name": person.display_name, "link": link(path), **personalisation}
     return enqueue(db, template, user.email, details, user_id=user.id)

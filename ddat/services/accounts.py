@@ -46,6 +46,13 @@ def end_reset_links(db: Session, user: User) -> None:
     )
 
 
+def set_optional_messages(db: Session, user: User, wanted: bool) -> None:
+    user.optional_messages = wanted
+    db.add(user)
+    audit.record(db, "consent.messages_changed", actor=user, subject=user)
+    db.commit()
+
+
 def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
     end_reset_links(db, user)

@@ -45,6 +45,7 @@ EVENTS: dict[str, str] = {
     "auth.signed_in": "A person signed in",
     "auth.signed_out_everywhere": "A person signed out of every other device",
     "auth.sso_refused": "An organisation's sign-in was refused",
+    "consent.messages_changed": "A person chose whether to get emails that are not essential",
     "consent.shared_with_hr": "A person chose to share their profile with HR",
     "consent.withdrawn": "A person stopped sharing their profile with HR",
     "notification.sent": "A message was handed to GOV.UK Notify or the local mailbox (its words are not kept here)",

@@ -80,11 +80,13 @@ def upgrade() -> None:
     # Accounts made before confirmation existed count as confirmed.
     with op.batch_alter_table("user_account", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
         batch_op.add_column(sa.Column("email_confirmed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("optional_messages", sa.Boolean(), nullable=False, server_default=sa.true()))
     op.execute("UPDATE user_account SET email_confirmed_at = created_at")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("user_account", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
+        batch_op.drop_column("optional_messages")
         batch_op.drop_column("email_confirmed_at")
     op.drop_index("ix_email_confirmation_user_id", table_name="email_confirmation")
     op.drop_table("email_confirmation")

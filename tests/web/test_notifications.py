@@ -1,6 +1,7 @@
 """The outbox and its sender, through the real GOV.UK Notify client against a stand-in Notify
 on loopback (tests/notify_stub.py): nothing lost, nothing sent twice, whatever Notify does."""
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -340,3 +341,22 @@ def test_links_that_sign_someone_in_are_never_shown_to_admins_once_notify_is_set
     with app.app_context():
         viewed = db.session().exec(select(AuditEvent).where(AuditEvent.action == "admin.mailbox_viewed")).all()
     assert len(viewed) == 1
+
+
+def test_people_can_turn_off_invitation_emails_but_not_the_essential_ones(seeded, client, sign_in, submit):
+    from tests.factories import HR, OPS, VISUALISATION, add_session
+    from tests.web.steps import book
+
+    sign_in(OPS)
+    page = client.get("/profile/data").get_data(as_text=True)
+    assert 'name="messages-optional_messages"' in page
+    token = re.search(r'name="messages-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    choice = {"messages-optional_messages": "no", "messages-csrf_token": token}
+    done = client.post("/profile/data/messages", data=choice, follow_redirects=True)
+    assert "Your choice about emails has been saved" in done.get_data(as_text=True)
+    book(submit, VISUALISATION, add_session(seeded, VISUALISATION, days=10))
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(HR)
+    submit(f"/masterclasses/{VISUALISATION}/invite", {"people": OPS})
+    assert [m.template for m in _messages(seeded)] == ["place_confirmed"]  # the booking, not the invitation

@@ -9,9 +9,10 @@ from ... import current, db
 from ...auth import end_session
 from ...downloads import attachment
 from ...forms.common import ConfirmForm
-from ...forms.profile import ConsentForm
+from ...forms.profile import ConsentForm, MessagesForm
 from ...permissions import public, signed_in
 from ...services import my_data
+from ...services.accounts import set_optional_messages
 from ...services.my_data import delete_everything
 from ...services.profiles import set_sharing
 from . import bp
@@ -27,7 +28,18 @@ def my_data_page():
         set_sharing(db.session(), current_user, person, form.shares())
         flash("Your choice has been saved.", "success")
         return redirect(url_for("profile.my_data_page"))
-    return render_template("profile/data.html", person=person, form=form)
+    return render_template("profile/data.html", person=person, form=form, messages=MessagesForm.for_user(current_user))
+
+
+@bp.post("/data/messages")
+@signed_in
+def message_choices():
+    """Which messages the person gets: only the ones that are not essential can be turned off."""
+    form = MessagesForm.sent()
+    if form.validate_on_submit():
+        set_optional_messages(db.session(), current_user._get_current_object(), form.optional_messages.data == "yes")
+        flash("Your choice about emails has been saved.", "success")
+    return redirect(url_for("profile.my_data_page"))
 
 
 @bp.get("/data/download.json")
