@@ -94,6 +94,12 @@ MESSAGES = {
         "Your application to ((scheme)): ((decision))",
         "Dear ((name)),\n\n((decision_sentence))\n\n((reason))\n\nSee your applications:\n((link))\n\nDDaT Pathways",
     ),
+    "hr_weekly_digest": Message(
+        "New scheme applications this week: ((count))",
+        "Dear ((name)),\n\nThese applications to schemes you run came in over the last 7 days:\n\n((summary))\n\n"
+        "Review them:\n((link))\n\nDDaT Pathways",
+        essential=False,
+    ),
 }
 
 # What HR's decision says to the person, by the status it moves them to.

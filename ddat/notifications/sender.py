@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ..models import OutboxMessage
 from ..services import audit
 from .delivery import PermanentFailure, TemporaryFailure
+from .digests import queue_digests
 from .messages import MESSAGES
 from .reminders import queue_reminders
 
@@ -35,6 +36,7 @@ class Run:
     delivered: int = 0
     cleared: int = 0
     reminders: int = 0
+    digests: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -163,6 +165,7 @@ def run_once(db: Session, delivery, sender: str, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     run = Run()
     run.reminders = queue_reminders(db, now)
+    run.digests = queue_digests(db, now)
     for message_id in claim(db, sender, now):
         send_one(db, delivery, message_id, sender, now, run)
     read_delivery(db, delivery, now, run)

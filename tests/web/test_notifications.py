@@ -360,3 +360,22 @@ def test_people_can_turn_off_invitation_emails_but_not_the_essential_ones(seeded
     sign_in(HR)
     submit(f"/masterclasses/{VISUALISATION}/invite", {"people": OPS})
     assert [m.template for m in _messages(seeded)] == ["place_confirmed"]  # the booking, not the invitation
+
+
+def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, client, sign_in, submit, tmp_path):
+    from tests.factories import POLICY, make_scheme
+
+    scheme_id = make_scheme(seeded, name="Digest scheme")
+    sign_in(POLICY)
+    submit(f"/schemes/{scheme_id}/apply", {"statement": "I analyse evidence every day."})
+    mailbox = MailboxDelivery(tmp_path / "mailbox")
+    today = datetime.now(UTC)
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # the next Monday, within the week
+    tuesday = monday + timedelta(days=1)
+    assert _send(seeded, mailbox, tuesday - timedelta(days=7)).digests == 0  # not a Monday
+    assert _send(seeded, mailbox, monday).digests == 1  # central HR
+    assert _send(seeded, mailbox, monday + timedelta(hours=2)).digests == 0  # once a week
+    digest = next(m for m in _messages(seeded) if m.template == "hr_weekly_digest")
+    assert digest.to_address == "hr@example.gov.uk"
+    subject, body = MESSAGES["hr_weekly_digest"].render(digest.personalisation)
+    assert subject == "New scheme applications this week: 1" and "- Digest scheme: 1 new" in body
