@@ -124,10 +124,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 # What people type for what the framework calls it: abbreviations and methods by another name.
 # Each entry is searched as well as the word typed, never instead of it.
 SYNONYMS = {
-    "scrum": ("agile",),
+    "scrum": ("agile", "delivery manager"),
     "kanban": ("agile",),
     "lean": ("agile",),
-    "ux": ("user experience", "user centred", "user research"),
+    "ux": ("user experience", "user centred", "user research", "interaction designer", "service designer",
+           "content designer"),  # fmt: skip
     "ur": ("user research",),
     "ucd": ("user centred",),
     "ba": ("business analyst", "business analysis"),

@@ -114,7 +114,10 @@ def test_short_abbreviations_match_whole_words_only(get_page):
     "query, finds",
     [
         ("scrum", "Agile working"),
+        ("scrum", "Delivery manager"),
         ("ux", "Senior user researcher"),
+        ("ux", "Interaction designer"),
+        ("ux", "Service designer"),
         ("ur", "Head of user research"),
         ("ba", "Junior business analyst"),
         ("devops", "DevOps engineer"),
