@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/status",
     "/sign-in",
     "/register",
+    "/forgot-password",
 ]
 PAGES_BY_ROLE = {
     "policy.officer@example.gov.uk": [
@@ -62,7 +63,7 @@ PAGES_BY_ROLE = {
         "/dashboards/pipeline",
         "/dashboards/learning",
     ],
-    "admin@example.gov.uk": ["/admin/audit"],
+    "admin@example.gov.uk": ["/admin/audit", "/admin/mailbox"],
 }
 
 
