@@ -77,10 +77,13 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_email_confirmation_user_id", "email_confirmation", ["user_id"])
+    # Plain ADD COLUMN, not a batch copy of the table: copying it would reset SQLite's record of
+    # the highest id ever used, and ids named in the audit log must never be handed out again.
+    op.add_column("user_account", sa.Column("email_confirmed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.add_column(
+        "user_account", sa.Column("optional_messages", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
     # Accounts made before confirmation existed count as confirmed.
-    with op.batch_alter_table("user_account", schema=None, table_kwargs=NEVER_REUSED) as batch_op:
-        batch_op.add_column(sa.Column("email_confirmed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("optional_messages", sa.Boolean(), nullable=False, server_default=sa.true()))
     op.execute("UPDATE user_account SET email_confirmed_at = created_at")
 
 
