@@ -127,8 +127,14 @@ SYNONYMS = {
     "scrum": ("agile", "delivery manager"),
     "kanban": ("agile",),
     "lean": ("agile",),
-    "ux": ("user experience", "user centred", "user research", "interaction designer", "service designer",
-           "content designer"),  # fmt: skip
+    "ux": (
+        "user experience",
+        "user centred",
+        "user research",
+        "interaction designer",
+        "service designer",
+        "content designer",
+    ),
     "ur": ("user research",),
     "ucd": ("user centred",),
     "ba": ("business analyst", "business analysis"),
