@@ -48,6 +48,10 @@ def register(db: Session, email: str, password: str, display_name: str) -> None:
             db.rollback()
             return register(db, email, password, display_name)
         audit.record(db, "account.created", actor=user, subject=user)
+    # Only the newest link works: whoever registered the address before (perhaps someone else,
+    # with a password of their choosing) cannot have their link confirm it afterwards.
+    pending = and_(EmailConfirmation.user_id == user.id, EmailConfirmation.used_at.is_(None))
+    db.execute(update(EmailConfirmation).where(pending).values(used_at=now))
     db.add(EmailConfirmation(token_hash=_hash(token), user_id=user.id, display_name=display_name,
                              password_hash=password_hash, created_at=now, expires_at=now + LIFETIME))  # fmt: skip
     enqueue(db, "confirm_email", email, {"name": display_name, "link": link(f"/confirm-email/{token}")}, user.id)

@@ -93,6 +93,7 @@ def test_someone_registering_another_persons_address_first_cannot_choose_its_pas
     register(submit, password="owners-own-passphrase")  # the owner registers too
     owners_link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
     assert attackers_link != owners_link
+    assert client.get(attackers_link).status_code == 404  # a newer registration ends the older link at once
     client.get(owners_link)
     assert client.get(attackers_link).status_code == 404  # every other link stops working
     signed_in_as(app.test_client(), "new.person@example.gov.uk", "owners-own-passphrase")
