@@ -61,14 +61,10 @@ class RegisterForm(Form):
             raise ValidationError(problem)
 
 
-class ChangePasswordForm(Form):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
-    )
+class NewPasswordForm(Form):
+    """A form that sets a new password for the account with `email`, checked for strength."""
+
     new_password = new_password_field("New password", "Enter a new password")
-    submit = SubmitField("Change password", widget=GovSubmitInput())
 
     def __init__(self, email: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +74,20 @@ class ChangePasswordForm(Form):
         problem = password_problem(field.data or "", self.email)
         if problem:
             raise ValidationError(problem)
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    # Declared again after the current password, so the page and its error summary ask in that order.
+    new_password = new_password_field("New password", "Enter a new password")
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    def validate_new_password(self, field):
+        super().validate_new_password(field)
         if field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
 
@@ -91,15 +101,5 @@ class ForgotPasswordForm(Form):
     submit = SubmitField("Send a reset link", widget=GovSubmitInput())
 
 
-class ResetPasswordForm(Form):
-    new_password = new_password_field("New password", "Enter a new password")
+class ResetPasswordForm(NewPasswordForm):
     submit = SubmitField("Reset password", widget=GovSubmitInput())
-
-    def __init__(self, email: str, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.email = email
-
-    def validate_new_password(self, field):
-        problem = password_problem(field.data or "", self.email)
-        if problem:
-            raise ValidationError(problem)
