@@ -400,17 +400,14 @@ class PasswordReset(SQLModel, table=True):
 
 class EmailConfirmation(SQLModel, table=True):
     """The link that confirms a new account's email address: a hash of its token, usable once,
-    for a day, with the name and password given when registering. The password is the
-    account's only once the link is used, so someone who registers another person's address
-    first cannot choose the password that person's account ends up with."""
+    for a day. The page it opens asks for the account's name and password, so only someone
+    who can read the inbox chooses them."""
 
     __tablename__ = "email_confirmation"
     __table_args__ = NEVER_REUSED_IDS
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True, max_length=64)
     user_id: int = Field(foreign_key="user_account.id", index=True)
-    display_name: str = Field(max_length=200)
-    password_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=_now)
     expires_at: datetime
     used_at: datetime | None = None

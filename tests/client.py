@@ -50,12 +50,16 @@ def emailed_link(app, email: str, template: str) -> str:
 
 
 def registered(client: FlaskClient, email: str, password: str, name: str = "Nia Newcomer"):
-    """Register with the form and open the confirmation link emailed: the client is signed in
-    as the new account. Returns the confirmation link's response (a redirect to About you)."""
-    data = {"display_name": name, "email": email, "password": password}
+    """Register with the form, open the confirmation link emailed and choose a name and
+    password there: the client is signed in as the new account. Returns the answer to that
+    last form (a redirect to About you)."""
+    asked = client.post("/register", data=_with_csrf(client, "/register", {"email": email}))
+    assert asked.status_code == 200 and "Check your email" in asked.get_data(as_text=True), "registration refused"
+    link = emailed_link(client.application, " ".join(email.split()).lower(), "confirm_email")
+    return client.post(link, data=_with_csrf(client, link, {"display_name": name, "new_password": password}))
+
+
+def _with_csrf(client: FlaskClient, form_url: str, data: dict) -> dict:
     if client.application.config["WTF_CSRF_ENABLED"]:
-        data["csrf_token"] = CSRF_PATTERN.search(client.get("/register").get_data(as_text=True)).group(1)
-    answer = client.post("/register", data=data)
-    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True), "registration refused"
-    address = " ".join(email.split()).lower()
-    return client.get(emailed_link(client.application, address, "confirm_email"))
+        data["csrf_token"] = CSRF_PATTERN.search(client.get(form_url).get_data(as_text=True)).group(1)
+    return data

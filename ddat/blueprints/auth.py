@@ -9,7 +9,7 @@ from werkzeug.urls import iri_to_uri
 
 from .. import db
 from ..auth import authenticate, end_session, normalise_email, start_session
-from ..forms.account import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from ..forms.account import FinishAccountForm, ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from ..forms.common import ConfirmForm
 from ..limits import configured, email_key, limiter, sign_in_failed
 from ..permissions import public
@@ -93,24 +93,32 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         # The same answer whether or not the address has an account: only the email says.
-        registration.register(
-            db.session(), normalise_email(form.email.data), form.password.data, form.display_name.data
-        )
+        started = time.monotonic()
+        registration.register(db.session(), normalise_email(form.email.data))
+        _no_sooner_than(started)
         return render_template("auth/confirm_your_email.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
 
 
-@bp.get("/confirm-email/<token>")
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
 @public
+@limiter.limit(configured("RATELIMIT_SIGN_IN"), methods=["POST"])
 def confirm_email(token: str):
-    """The link in the confirmation email: the account works from now on, signed in here."""
-    confirmed = registration.confirm(db.session(), token)
-    if confirmed is None:
+    """The link in the confirmation email opens a page asking for a name and password: only
+    someone who can read the inbox chooses them. The account works from then on, signed in."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)
+    user = registration.account_for(db.session(), token)
+    if user is None:
         return render_template("auth/confirm_link_expired.html"), 404
-    user, display_name = confirmed
-    start_session(user)
-    session["display_name"] = display_name
-    return redirect(url_for("profile.about_you"))
+    form = FinishAccountForm(user.email)
+    if form.validate_on_submit():
+        if registration.finish(db.session(), token, form.new_password.data) is None:
+            return render_template("auth/confirm_link_expired.html"), 404
+        start_session(user)
+        session["display_name"] = form.display_name.data
+        return redirect(url_for("profile.about_you"))
+    return render_template("auth/finish_account.html", form=form, email=user.email)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

@@ -38,7 +38,6 @@ class SignInForm(Form):
 
 
 class RegisterForm(Form):
-    display_name = text("Full name", 200, required="Enter your full name")
     email = text(
         "Work email address",
         254,
@@ -52,13 +51,7 @@ class RegisterForm(Form):
             ),
         ],
     )
-    password = new_password_field("Create a password", "Enter a password")
-    submit = SubmitField("Create account", widget=GovSubmitInput())
-
-    def validate_password(self, field):
-        problem = password_problem(field.data or "", self.email.data or "")
-        if problem:
-            raise ValidationError(problem)
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class NewPasswordForm(Form):
@@ -90,6 +83,15 @@ class ChangePasswordForm(NewPasswordForm):
         super().validate_new_password(field)
         if field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
+
+
+class FinishAccountForm(NewPasswordForm):
+    """The page a confirmation link opens: the account's name and password."""
+
+    display_name = text("Full name", 200, required="Enter your full name")
+    # Declared again after the name, so the page and its error summary ask in that order.
+    new_password = new_password_field("Create a password", "Enter a password")
+    submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
 class ForgotPasswordForm(Form):

@@ -33,9 +33,10 @@ def fill(text: str, personalisation: dict) -> str:
 MESSAGES = {
     "confirm_email": Message(
         "Confirm your email address for DDaT Pathways",
-        "Dear ((name)),\n\nConfirm your email address to finish creating your DDaT Pathways account:\n((link))\n\n"
-        "The link works once, for 24 hours.\n\nIf you did not create an account, you do not need to do "
-        "anything: without confirming, no account can be used.\n\nDDaT Pathways",
+        "Someone asked to create a DDaT Pathways account with this email address. If it was you, confirm "
+        "your address and choose your password here:\n((link))\n\nThe link works once, for 24 hours.\n\n"
+        "If it was not you, you do not need to do anything: without the link, nobody can use the account.\n\n"
+        "DDaT Pathways",
         secret=True,
     ),
     "account_exists": Message(

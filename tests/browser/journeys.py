@@ -43,14 +43,20 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
     page.get_by_role("button", name="Sign in", exact=True).click()
 
 
-def register(page: Page, live_server: str, name: str, email: str) -> None:
+def register(page: Page, live_server: str, name: str, email: str, output_path=None) -> None:
+    """Register, open the confirmation link from the mailbox and choose a name and password;
+    with `output_path`, each page is checked and photographed on the way."""
     page.goto(f"{live_server}/register")
-    page.get_by_label("Full name").fill(name)
     page.get_by_label("Work email address").fill(email)
-    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     page.goto(live_server + emailed_link(page, live_server, email, "/confirm-email/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish creating your account")
+    if output_path is not None:
+        check_page(page, output_path, "register-finish-creating-your-account")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
 
 

@@ -24,7 +24,7 @@ def _mailbox_has(browser: Browser, live_server: str, subject: str) -> None:
 
 def test_invited_booked_told_of_a_move_then_a_password_reset(browser: Browser, live_server, output_path):
     mo = browser.new_page()
-    register(mo, live_server, "Mo Messages", EMAIL)
+    register(mo, live_server, "Mo Messages", EMAIL, output_path)
     mo.get_by_label("Policy", exact=True).check()
     mo.get_by_label("What is your substantive grade?").select_option("HEO")
     mo.get_by_label("Which department or agency do you work for?").select_option(label="HM Treasury")

@@ -11,26 +11,41 @@ from tests.client import CSRF_PATTERN, emailed_link, signed_in_as
 STRONG = "orange-tractor-lighthouse"
 
 
-def register(submit, email="new.person@example.gov.uk", password=STRONG, name="Nia Newcomer"):
-    return submit("/register", {"display_name": name, "email": email, "password": password})
+def register(submit, email="new.person@example.gov.uk"):
+    return submit("/register", {"email": email})
 
 
-def test_register_emails_a_link_that_creates_a_civil_servant_and_signs_them_in(app, client, submit):
+def finish(submit, link, password=STRONG, name="Nia Newcomer"):
+    """The page the confirmation link opens: name and password."""
+    return submit(link, {"display_name": name, "new_password": password})
+
+
+def account(app, email="new.person@example.gov.uk"):
+    with app.app_context():
+        return db.session().exec(select(User).where(User.email == email)).one()
+
+
+def test_register_emails_a_link_whose_page_sets_the_name_and_password_and_signs_in(app, client, submit):
     response = register(submit)
     assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
-    assert client.get("/profile").status_code == 302  # not signed in until the link is opened
-    with app.app_context():
-        user = db.session().exec(select(User).where(User.email == "new.person@example.gov.uk")).one()
+    assert client.get("/profile").status_code == 302  # not signed in until the link is used
+    user = account(app)
     assert user.role == "civil_servant" and user.email_confirmed_at is None and user.password_hash == ""
-    confirmed = client.get(emailed_link(app, "new.person@example.gov.uk", "confirm_email"))
-    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/profile/about")
-    with app.app_context():
-        user = db.session().exec(select(User).where(User.email == "new.person@example.gov.uk")).one()
+    link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
+    page = client.get(link)
+    assert page.status_code == 200 and "Finish creating your account" in page.get_data(as_text=True)
+    assert "new.person@example.gov.uk" in page.get_data(as_text=True)
+    assert account(app).email_confirmed_at is None  # opening the link alone changes nothing
+    finished = finish(submit, link)
+    assert finished.status_code == 302 and finished.headers["Location"].endswith("/profile/about")
+    user = account(app)
     assert user.email_confirmed_at is not None
     assert user.password_hash != STRONG and user.password_hash.startswith("scrypt:")
     assert client.get("/profile").status_code == 200
     with client.session_transaction() as browser:
         assert browser["display_name"] == "Nia Newcomer"  # the name given, for the profile about to be made
+    assert client.get(link).status_code == 404  # the link works once
+    signed_in_as(app.test_client(), "new.person@example.gov.uk", STRONG)
 
 
 @pytest.mark.parametrize(
@@ -46,20 +61,28 @@ def test_register_emails_a_link_that_creates_a_civil_servant_and_signs_them_in(a
         ("new.person-is-me-2026", "Password must not contain your email address"),
     ],
 )
-def test_weak_passwords_are_refused_and_the_form_keeps_what_was_typed(submit, password, message):
-    html = register(submit, password=password).get_data(as_text=True)
+def test_weak_passwords_are_refused_and_the_form_keeps_what_was_typed(app, submit, password, message):
+    register(submit)
+    link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
+    html = finish(submit, link, password=password).get_data(as_text=True)
     assert message in html
     assert "There is a problem" in html
-    assert 'value="new.person@example.gov.uk"' in html
     assert 'value="Nia Newcomer"' in html
+    assert account(app).password_hash == ""  # and the link still works
+    assert finish(submit, link).status_code == 302
 
 
-def test_register_errors_for_missing_fields_and_bad_email(submit):
-    html = submit("/register", {"display_name": "", "email": "not-an-email", "password": ""}).get_data(as_text=True)
-    assert "Enter your full name" in html
-    assert "Enter an email address in the correct format" in html
-    assert "Enter a password" in html
-    assert "<title>Error: " in html
+def test_register_and_finish_errors_for_missing_fields_and_bad_email(app, submit):
+    html = submit("/register", {"email": "not-an-email"}).get_data(as_text=True)
+    assert "Enter an email address in the correct format" in html and "<title>Error: " in html
+    assert "Enter your work email address" in submit("/register", {"email": ""}).get_data(as_text=True)
+    register(submit)
+    html = finish(submit, emailed_link(app, "new.person@example.gov.uk", "confirm_email"), "", "").get_data(
+        as_text=True
+    )
+    assert "Enter your full name" in html and "Enter a password" in html and "<title>Error: " in html
+    # The summary asks in the order the page does.
+    assert html.index('href="#display_name"') < html.index('href="#new_password"')
 
 
 def test_registering_an_address_that_has_an_account_answers_the_same_and_emails_its_owner(app, submit, client):
@@ -72,10 +95,10 @@ def test_registering_an_address_that_has_an_account_answers_the_same_and_emails_
         return regex.sub(addresses, "", response, flags=regex.IGNORECASE)
 
     register(submit)
-    client.get(emailed_link(app, "new.person@example.gov.uk", "confirm_email"))
+    finish(submit, emailed_link(app, "new.person@example.gov.uk", "confirm_email"))
     submit("/sign-out", {})
-    again = register(submit, email="NEW.person@example.gov.uk ", password="another-strong-passphrase")
-    fresh = register(submit, email="someone.else@example.gov.uk", password="another-strong-passphrase")
+    again = register(submit, email="NEW.person@example.gov.uk ")
+    fresh = register(submit, email="someone.else@example.gov.uk")
     assert again.status_code == fresh.status_code == 200
     assert page(again.get_data(as_text=True)) == page(fresh.get_data(as_text=True))
     assert "already exists" not in again.get_data(as_text=True)
@@ -87,15 +110,21 @@ def test_registering_an_address_that_has_an_account_answers_the_same_and_emails_
     signed_in_as(app.test_client(), "new.person@example.gov.uk", STRONG)  # the owner's password stands
 
 
-def test_someone_registering_another_persons_address_first_cannot_choose_its_password(app, submit, client):
-    register(submit, password="attacker-chosen-phrase")  # the attacker, who never sees the email
+def test_someone_registering_another_persons_address_chooses_nothing_about_the_account(app, submit, client):
+    from ddat.models import OutboxMessage
+
+    # The attacker, who never sees the email, can only ask for one to be sent; words they type
+    # beside the address reach nobody's inbox.
+    submit("/register", {"email": "new.person@example.gov.uk", "display_name": "Urgent: call 0800 000 000",
+                         "password": "attacker-chosen-phrase"})  # fmt: skip
     attackers_link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
-    register(submit, password="owners-own-passphrase")  # the owner registers too
+    register(submit)  # the owner registers too
     owners_link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
     assert attackers_link != owners_link
     assert client.get(attackers_link).status_code == 404  # a newer registration ends the older link at once
-    client.get(owners_link)
-    assert client.get(attackers_link).status_code == 404  # every other link stops working
+    # The owner, opening a link from their inbox (either one, had it still worked), chooses the password.
+    finish(submit, owners_link, password="owners-own-passphrase")
+    assert client.get(attackers_link).status_code == 404
     signed_in_as(app.test_client(), "new.person@example.gov.uk", "owners-own-passphrase")
     attacker = app.test_client()
     token = CSRF_PATTERN.search(attacker.get("/sign-in").get_data(as_text=True)).group(1)
@@ -104,6 +133,43 @@ def test_someone_registering_another_persons_address_first_cannot_choose_its_pas
         data={"email": "new.person@example.gov.uk", "password": "attacker-chosen-phrase", "csrf_token": token},
     )
     assert refused.status_code == 200 and "Enter a correct email address and password" in refused.get_data(as_text=True)
+    # Once the account exists, another registration emails its owner by the name they gave.
+    submit("/sign-out", {})
+    submit("/register", {"email": "new.person@example.gov.uk", "display_name": "Urgent: call 0800 000 000"})
+    with app.app_context():
+        messages = db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.template for m in messages] == ["confirm_email", "confirm_email", "account_exists"]
+    assert not any("0800" in str(m.personalisation) for m in messages)
+
+
+def test_a_confirmation_link_finishes_the_account_once_when_used_from_two_tabs(app, submit):
+    register(submit)
+    link = emailed_link(app, "new.person@example.gov.uk", "confirm_email")
+    first, second = app.test_client(), app.test_client()
+    tokens = [CSRF_PATTERN.search(tab.get(link).get_data(as_text=True)).group(1) for tab in (first, second)]
+    answers = [
+        tab.post(link, data={"display_name": "Nia", "new_password": password, "csrf_token": token})
+        for tab, token, password in zip((first, second), tokens, (STRONG, "another-strong-passphrase"), strict=True)
+    ]
+    assert [a.status_code for a in answers] == [302, 404]
+    signed_in_as(app.test_client(), "new.person@example.gov.uk", STRONG)
+
+
+def test_registration_emails_are_limited_per_account_even_after_sent_links_are_wiped(app, submit):
+    from ddat.models import OutboxMessage
+
+    for _ in range(3):
+        register(submit)
+    with app.app_context():
+        database = db.session()
+        for message in database.exec(select(OutboxMessage)):  # as the sender leaves them once Notify has them
+            message.to_address, message.personalisation = "", {}
+            database.add(message)
+        database.commit()
+    answer = register(submit)
+    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session().exec(select(OutboxMessage)).all()) == 3
 
 
 def test_sign_in_gives_the_same_message_for_unknown_email_and_wrong_password(seeded, submit):

@@ -1,0 +1,35 @@
+"""Confirmation links no longer carry a name and password from the registration form: the
+page a link opens asks for them
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-02 19:00:00
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Links made the old way would set a password someone else may have chosen: they stop working.
+    op.execute("UPDATE email_confirmation SET used_at = CURRENT_TIMESTAMP WHERE used_at IS NULL")
+    # Plain DROP COLUMN, not a batch copy, so SQLite keeps its record of ids already used.
+    op.drop_column("email_confirmation", "password_hash")
+    op.drop_column("email_confirmation", "display_name")
+
+
+def downgrade() -> None:
+    op.add_column(
+        "email_confirmation",
+        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=""),
+    )
+    op.add_column(
+        "email_confirmation",
+        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False, server_default=""),
+    )
