@@ -57,7 +57,16 @@ def register_commands(app: Flask) -> None:
 
         delivery, name = delivery_for(app.config), new_sender_name()
         while True:
-            run = run_once(db.session(), delivery, name)
+            try:
+                run = run_once(db.session(), delivery, name)
+            except Exception as error:  # a database that is busy or gone for a moment: try again
+                if not loop:
+                    raise click.ClickException(f"Sending stopped: {error}") from error
+                click.echo(f"Sending stopped for now, trying again in {every:g} s: {error}", err=True)
+                db.session().rollback()
+                db.session().close()
+                time.sleep(every)
+                continue
             if run.sent or run.failed or run.retrying:
                 click.echo(f"Sent {run.sent}, to retry {run.retrying}, failed {run.failed}")
             for error in run.errors[:5]:

@@ -1,7 +1,7 @@
 """Sending what is in the outbox, safely from several machines at once.
 
-A sender claims due messages one by one with a conditional update (status queued, or a
-claim that has run out), so two senders never hold the same message. It sends each with its
+A sender claims each due message just before sending it, with a conditional update (status
+queued, or a claim that has run out), so two senders never hold the same message. It sends each with its
 unique reference; before trying a message again it asks Notify whether an earlier attempt
 got through (a timeout can hide a success), so nothing is sent twice. 5xx, 429 and timeouts
 are tried again with a growing wait; 400 and 403 are recorded and not retried.
@@ -57,12 +57,13 @@ def _due(now: datetime):
     )
 
 
-def claim(db: Session, sender: str, now: datetime, limit: int = BATCH) -> list[int]:
-    """Take up to `limit` due messages for this sender; each is taken by one sender only, as
-    the update re-checks that it is still due when it runs."""
-    candidates = db.exec(select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)).all()
-    taken = []
-    for message_id in candidates:
+def claim_next(db: Session, sender: str, now: datetime) -> int | None:
+    """Take the next due message for this sender, just before sending it, so its lease runs
+    from the send itself; the update re-checks that it is still due, so only one sender wins."""
+    while True:
+        message_id = db.exec(select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(1)).first()
+        if message_id is None:
+            return None
         result = db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, _due(now))
@@ -75,8 +76,7 @@ def claim(db: Session, sender: str, now: datetime, limit: int = BATCH) -> list[i
         )
         db.commit()
         if result.rowcount == 1:
-            taken.append(message_id)
-    return taken
+            return message_id  # otherwise another sender took it a moment ago: look again
 
 
 def _finish(db: Session, message: OutboxMessage, sender: str, **values) -> bool:
@@ -96,6 +96,8 @@ def _finish(db: Session, message: OutboxMessage, sender: str, **values) -> bool:
 def send_one(db: Session, delivery, message_id: int, sender: str, now: datetime, run: Run) -> None:
     message = db.get(OutboxMessage, message_id)
     db.refresh(message)
+    if message.claimed_by != sender or message.status != "sending":
+        return  # no longer this sender's to send
     try:
         earlier = delivery.already_sent(message.reference) if message.attempts > 1 else None
         provider_id = earlier or delivery.send(message)
@@ -162,12 +164,20 @@ def clear_old_words(db: Session, now: datetime, run: Run) -> None:
 
 
 def run_once(db: Session, delivery, sender: str, now: datetime | None = None) -> Run:
-    now = now or datetime.now(UTC)
+    """One pass: queue reminders and digests that are due, send up to BATCH messages, read
+    delivery back and clear old words. `now` fixes the clock (for tests); otherwise each
+    message is claimed at the moment it is sent."""
+    clock = (lambda: now) if now else (lambda: datetime.now(UTC))
     run = Run()
-    run.reminders = queue_reminders(db, now)
-    run.digests = queue_digests(db, now)
-    for message_id in claim(db, sender, now):
-        send_one(db, delivery, message_id, sender, now, run)
+    run.reminders = queue_reminders(db, clock())
+    run.digests = queue_digests(db, clock())
+    for _ in range(BATCH):
+        moment = clock()
+        message_id = claim_next(db, sender, moment)
+        if message_id is None:
+            break
+        send_one(db, delivery, message_id, sender, moment, run)
+    now = clock()
     read_delivery(db, delivery, now, run)
     clear_old_words(db, now, run)
     return run

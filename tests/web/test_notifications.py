@@ -379,3 +379,75 @@ def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, clie
     assert digest.to_address == "hr@example.gov.uk"
     subject, body = MESSAGES["hr_weekly_digest"].render(digest.personalisation)
     assert subject == "New scheme applications this week: 1" and "- Digest scheme: 1 new" in body
+
+
+def test_a_sender_whose_claim_ran_out_leaves_the_message_to_the_sender_that_took_it(tmp_path, notify, delivery):
+    from ddat.notifications.sender import LEASE, Run, claim_next, send_one
+
+    app = fresh_app(tmp_path / "n.db")
+    (message_id,) = _queue(app)
+    start = datetime.now(UTC)
+    with app.app_context():
+        database = db.session()
+        assert claim_next(database, "sender-slow", start) == message_id
+        later = start + LEASE + timedelta(seconds=1)  # the slow sender stalled past its claim
+        assert claim_next(database, "sender-b", later) == message_id
+        send_one(database, delivery, message_id, "sender-b", later, Run())
+        slow = Run()
+        send_one(database, delivery, message_id, "sender-slow", later, slow)  # it wakes up
+    assert slow.sent == 0 and len(notify.sent) == 1
+    (message,) = _messages(app)
+    assert message.status == "sent" and message.attempts == 2
+
+
+def test_a_reminder_another_sender_wrote_at_the_same_moment_is_not_an_error(
+    seeded, client, sign_in, submit, tmp_path, monkeypatch
+):
+    from ddat.notifications import reminders
+    from tests.factories import POLICY, VISUALISATION, add_session
+    from tests.web.steps import book
+
+    session_id = add_session(seeded, VISUALISATION, days=5)
+    sign_in(POLICY)
+    book(submit, VISUALISATION, session_id)
+    in_four_days = datetime.now(UTC) + timedelta(days=4)
+    real_tell = reminders.tell_about_place
+
+    def other_sender_first(database, learning_session, registration, person, template):
+        # The other sender's run writes the same reminder just after this one looked for it.
+        with Session(seeded.extensions["db_engine"]) as other:
+            copy = real_tell(other, learning_session, registration, person, template)
+            copy.reference = reminders.reminder_reference(registration, learning_session)
+            other.commit()
+        return real_tell(database, learning_session, registration, person, template)
+
+    monkeypatch.setattr(reminders, "tell_about_place", other_sender_first)
+    with seeded.app_context():
+        assert reminders.queue_reminders(db.session(), in_four_days) == 0
+    monkeypatch.undo()
+    assert [m.template for m in _messages(seeded)] == ["place_confirmed", "session_reminder"]
+    assert _send(seeded, MailboxDelivery(tmp_path / "mailbox"), in_four_days).reminders == 0
+
+
+def test_the_sender_loop_keeps_going_when_the_database_is_busy_for_a_moment(tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from ddat.notifications import sender
+    from tests.cli import run
+
+    runs = []
+
+    def busy_then_stop(*_args):
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError("UPDATE outbox_message", {}, Exception("database is locked"))
+        raise SystemExit(7)  # ends the endless loop once it has tried again
+
+    app = fresh_app(tmp_path / "n.db")
+    monkeypatch.setattr(sender, "run_once", busy_then_stop)
+    result = run(app, "send-notifications", "--loop", "--every", "0")
+    assert result.exit_code == 7 and len(runs) == 2  # it tried again after the error
+    assert "Sending stopped for now, trying again in 0 s" in result.output and "database is locked" in result.output
+    runs.clear()
+    once = run(app, "send-notifications")  # without --loop: an error and a failing exit code, not a traceback
+    assert once.exit_code == 1 and "Sending stopped" in once.output
