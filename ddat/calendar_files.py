@@ -1,7 +1,9 @@
 """A booked place as a calendar file (iCalendar, RFC 5545) people add to Outlook or Google.
 
 The event's UID names the registration, and its SEQUENCE counts the session's changes, so a
-file downloaded after the session moves updates the same event rather than adding another."""
+file downloaded after the session moves updates the same event rather than adding another.
+Once the place is cancelled (by the person, or HR cancelling the session) the file cancels the
+event instead (RFC 5546 METHOD:CANCEL, one SEQUENCE higher), so calendars take it out."""
 
 from datetime import UTC, datetime
 
@@ -26,14 +28,16 @@ def place_calendar(
     calendar = Calendar()
     calendar.add("prodid", "-//DDaT Pathways//Learning places//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    cancelled = registration.status == "cancelled"
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"registration-{registration.id}@ddat-pathways")
-    event.add("sequence", times_changed(db, learning_session))
+    event.add("sequence", times_changed(db, learning_session) + cancelled)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", learning_session.starts_at.astimezone(UTC))
     event.add("dtend", learning_session.ends_at.astimezone(UTC))
-    event.add("summary", item.name)
+    event.add("summary", ("Cancelled: " if cancelled else "") + item.name)
     event.add("location", ("Online: " if learning_session.online else "") + learning_session.location)
     event.add("description", f"{item.name}, run by {item.provider}. Your booking: {link}")
     event.add("url", link)

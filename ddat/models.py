@@ -308,6 +308,10 @@ class LearningSession(SQLModel, table=True):
     location: str = Field(max_length=200)
     capacity: int
     created_at: datetime = Field(default_factory=_now)
+    # HR cancelling a session before it starts ends every place on it; the session stays, so
+    # the places it had and the people told about it can still be looked up.
+    cancelled_at: datetime | None = None
+    cancel_reason: str = Field(default="", max_length=500)
 
 
 class Invitation(SQLModel, table=True):

@@ -93,6 +93,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterclasses.new_session": LEARNING_OWNERS,
     "masterclasses.session_page": HR,
     "masterclasses.edit_session": LEARNING_OWNERS,
+    "masterclasses.cancel_session": LEARNING_OWNERS,
     "masterclasses.record_attendance": HR,
     "masterclasses.register_people": HR,
     "masterclasses.import_page": HR,
@@ -104,7 +105,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterclasses.my_learning": SIGNED_IN,
     "masterclasses.my_registration": OWN_RECORD,
     "masterclasses.cancel": OWN_RECORD,
-    "masterclasses.calendar_file": OWN_RECORD,  # a cancelled place 404s
+    "masterclasses.calendar_file": OWN_RECORD,  # a cancelled place's file cancels the event; a waiting one 404s
     "masterclasses.feedback": OWN_RECORD,
     "masterclasses.dispute": OWN_RECORD,  # a record that is not a completion redirects to the registration
     "dashboards.index": VIEWERS,
@@ -128,7 +129,12 @@ OTHER_DEPARTMENT = {
 
 
 # Learning another department owns (or central HR's): departmental HR may not change it.
-LEARNING_ITEM_CHANGES = {"masterclasses.edit_item", "masterclasses.new_session", "masterclasses.edit_session"}
+LEARNING_ITEM_CHANGES = {
+    "masterclasses.edit_item",
+    "masterclasses.new_session",
+    "masterclasses.edit_session",
+    "masterclasses.cancel_session",
+}
 
 
 def as_markdown(rules: dict[str, str]) -> str:

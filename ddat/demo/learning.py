@@ -57,7 +57,7 @@ def seed_learning(
     _session(db, masterclass, today + timedelta(days=30), "1 Drummond Gate, London", 12)
     others = db.exec(select(LearningItem).where(LearningItem.id != masterclass.id).order_by(LearningItem.id)).all()
     for other in others:
-        _session(db, other, today + timedelta(days=rng.randint(10, 60)), "Microsoft Teams link sent on registering", 40)
+        _session(db, other, today + timedelta(days=rng.randint(10, 60)), _place_for(other), 40)
         _past_attendance(db, framework, other, today - timedelta(days=rng.randint(40, 300)), rng)
     if others:
         _attendance_to_record(db, others[0], today - timedelta(days=RECORD_AFTER_DAYS), rng)
@@ -80,6 +80,22 @@ def seed_learning(
     done = {p.id for p in completed}
     db.add_all(Invitation(item_id=masterclass.id, person_id=p.id) for p in leaders if p.id not in done)
     db.flush()
+
+
+# Where a department's learning happens: government hubs for the sessions in a room.
+HUBS = (
+    "10 South Colonnade, Canary Wharf, London",
+    "Government Hub, 1 Central Square, Cardiff",
+    "Queen Elizabeth House, 1 Sibbald Walk, Edinburgh",
+    "Government Hub, 23 Stephenson Street, Birmingham",
+    "Three New Bailey, 4 Stanley Street, Salford",
+)
+
+
+def _place_for(item: LearningItem) -> str:
+    if item.format == "online":
+        return "Microsoft Teams (the trainer sends the joining link)"
+    return HUBS[item.id % len(HUBS)]
 
 
 def _permanent_secretaries(db: Session, departments, names: Iterator[str], numbers: Iterator[str]) -> list[Person]:

@@ -299,3 +299,15 @@ class CorrectionForm(Form):
         message="Select what happened",
     )
     submit = SubmitField("Correct the record", widget=GovSubmitInput())
+
+
+class CancelSessionForm(Form):
+    reason = text(
+        "Why is it cancelled? (optional)",
+        500,
+        optional=True,
+        called="The reason",
+        area=True,
+        description="Everyone with a place, or on the waiting list, gets an email with this.",
+    )
+    submit = SubmitField("Cancel the session", widget=GovSubmitInput())

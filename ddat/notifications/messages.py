@@ -80,6 +80,19 @@ MESSAGES = {
         "Where: ((where))\n\nCheck your booking, download the updated calendar file, or cancel your place:\n"
         "((link))\n\nDDaT Pathways",
     ),
+    "waiting_session_changed": Message(
+        "The session of ((learning)) you are waiting for has changed",
+        "Dear ((name)),\n\nThe session of ((learning)) whose waiting list you are on has changed. You are still "
+        "on the waiting list: we will email you if a place comes free.\n\nWhen: ((when))\nWhere: ((where))\n\n"
+        "If you no longer want a place, leave the waiting list:\n((link))\n\nDDaT Pathways",
+    ),
+    "session_cancelled": Message(
+        "Your session of ((learning)) on ((when)) is cancelled",
+        "Dear ((name)),\n\nThe session of ((learning)) on ((when)) has been cancelled, so your place (or your "
+        "place on its waiting list) has ended.\n\n((reason))\n\nIf you added it to your calendar, download "
+        "the calendar file again to remove it:\n((link))\n\nFind another session:\n((item_link))\n\n"
+        "DDaT Pathways",
+    ),
     "session_reminder": Message(
         "Reminder: ((learning)) on ((when))",
         "Dear ((name)),\n\nThis is a reminder that you have a place on ((learning)).\n\nWhen: ((when))\n"
@@ -93,7 +106,7 @@ MESSAGES = {
     ),
     "scheme_decision": Message(
         "Your application to ((scheme)): ((decision))",
-        "Dear ((name)),\n\n((decision_sentence))\n\n((reason))\n\nSee your applications:\n((link))\n\nDDaT Pathways",
+        "Dear ((name)),\n\n((decision_sentence))\n\nSee your applications:\n((link))\n\nDDaT Pathways",
     ),
     "hr_weekly_digest": Message(
         "New scheme applications this week: ((count))",

@@ -19,7 +19,8 @@ def enqueue(db: Session, template: str, to: str, personalisation: dict, user_id:
         reference=uuid.uuid4().hex,
         template=template,
         to_address=to,
-        personalisation={k: str(v) for k, v in personalisation.items()},
+        # Only what the template shows: nothing else about the person is kept with the message.
+        personalisation={name: str(personalisation[name]) for name in message.placeholders},
         user_id=user_id,
     )
     db.add(row)

@@ -68,6 +68,7 @@ EVENTS: dict[str, str] = {
     "learning.registered_by_hr": "HR registered a person for a session",
     "learning.session_added": "A session was added",
     "learning.session_changed": "A session was changed",
+    "learning.session_cancelled": "HR cancelled a session before it started, ending every place on it",
     "learning.session_exported": "HR downloaded a session's registrations",
     "learning.session_viewed": "HR viewed a session's registrations",
     "learning.walk_in_recorded": "HR recorded someone who came to a session without booking as attended",

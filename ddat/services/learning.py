@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from ..locks import lock
 from ..models import LIVE_REGISTRATION, Invitation, LearningItem, LearningSession, Person, Registration, User
-from ..notifications.outbox import tell
+from ..notifications.outbox import link, tell
 from ..permissions import department_scope
 from ..vocabulary import audience_name
 from . import audit
@@ -65,7 +65,9 @@ def catalogue(db: Session) -> list[tuple[LearningItem, LearningSession | None]]:
     """Every item with its next session, if one is planned."""
     items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
     upcoming = db.exec(
-        select(LearningSession).where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)
+        select(LearningSession)
+        .where(LearningSession.starts_at > uk_now(), LearningSession.cancelled_at.is_(None))
+        .order_by(LearningSession.starts_at)
     ).all()
     next_session: dict[int, LearningSession] = {}
     for learning_session in upcoming:
@@ -116,9 +118,35 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     audit.record(db, action, actor=user, subject=learning_session)
     promoted = promote_waiting(db, learning_session)
     if moved:
-        tell_everyone_booked(db, learning_session, "session_changed", skip={r.id for r in promoted})
+        tell_everyone_booked(db, learning_session, skip={r.id for r in promoted})
     db.commit()
     return promoted
+
+
+def cancel_session(db: Session, learning_session: LearningSession, reason: str, user: User) -> int:
+    """HR cancelling a session before it starts: every place and waiting-list place on it ends,
+    and each of those people is told, in the same commit. Returns how many were told."""
+    learning_session = lock(db, LearningSession, learning_session.id)  # bookings under way finish first
+    if learning_session.cancelled_at is not None or has_started(learning_session):
+        db.rollback()
+        raise SessionNotCancelled("This session has already been cancelled or has started")
+    now = datetime.now(UTC)
+    learning_session.cancelled_at, learning_session.cancel_reason = now, reason
+    db.add(learning_session)
+    told = 0
+    for registration, person in _people_on(db, learning_session):
+        registration.status = "cancelled"
+        registration.cancelled_at = registration.updated_at = now
+        db.add(registration)
+        told += tell_about_place(db, learning_session, registration, person, "session_cancelled") is not None
+    db.flush()
+    audit.record(db, "learning.session_cancelled", actor=user, subject=learning_session)
+    db.commit()
+    return told
+
+
+class SessionNotCancelled(Exception):
+    pass
 
 
 def _when_and_where(learning_session: LearningSession) -> dict:
@@ -149,7 +177,8 @@ def in_audience(item: LearningItem, person: Person | None) -> bool:
 
 
 def sessions_of(db: Session, item: LearningItem, upcoming: bool) -> list[LearningSession]:
-    query = select(LearningSession).where(LearningSession.item_id == item.id)
+    """The sessions to come, or those that have started; a cancelled one is in neither."""
+    query = select(LearningSession).where(LearningSession.item_id == item.id, LearningSession.cancelled_at.is_(None))
     if upcoming:
         return list(db.exec(query.where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)))
     return list(db.exec(query.where(LearningSession.starts_at <= uk_now()).order_by(LearningSession.starts_at.desc())))
@@ -219,6 +248,8 @@ def why_not_register(db: Session, item: LearningItem, learning_session: Learning
 
 
 def _refusal(db: Session, learning_session: LearningSession, person: Person) -> str | None:
+    if learning_session.cancelled_at is not None:
+        return "This session has been cancelled"
     if has_started(learning_session):
         return "This session has already taken place"
     existing = live_registration(db, learning_session.item_id, person.id)
@@ -374,17 +405,28 @@ def tell_about_place(
 ):
     """A message about the person's place, in the transaction that gives or changes it."""
     item = db.get(LearningItem, learning_session.item_id)
-    details = {"learning": item.name, "when": session_when(learning_session), "where": session_where(learning_session)}
+    details = {"learning": item.name, "when": session_when(learning_session), "where": session_where(learning_session),
+               "reason": learning_session.cancel_reason or "The HR team running it did not give a reason.",
+               "item_link": link(f"/masterclasses/{item.slug}")}  # fmt: skip
     return tell(db, person, template, details, f"/masterclasses/registrations/{registration.id}")
 
 
-def tell_everyone_booked(db: Session, learning_session: LearningSession, template: str, skip=frozenset()) -> None:
-    """Everyone holding a place, or waiting for one, hears that the session changed."""
-    rows = db.exec(
-        select(Registration, Person)
-        .join(Person, Person.id == Registration.person_id)
-        .where(Registration.session_id == learning_session.id, Registration.status.in_(("registered", "waiting")))
-    ).all()
-    for registration, person in rows:
+def _people_on(db: Session, learning_session: LearningSession) -> list[tuple[Registration, Person]]:
+    """Everyone holding a place at the session before it starts, or waiting for one."""
+    return list(
+        db.exec(
+            select(Registration, Person)
+            .join(Person, Person.id == Registration.person_id)
+            .where(Registration.session_id == learning_session.id, Registration.status.in_(("registered", "waiting")))
+            .order_by(Registration.id)
+        ).all()
+    )
+
+
+def tell_everyone_booked(db: Session, learning_session: LearningSession, skip=frozenset()) -> None:
+    """Everyone holding a place, or waiting for one, hears that the session moved, each in the
+    words for where they stand: a place (and its calendar file) or a place on the waiting list."""
+    for registration, person in _people_on(db, learning_session):
         if registration.id not in skip:
+            template = "waiting_session_changed" if registration.status == "waiting" else "session_changed"
             tell_about_place(db, learning_session, registration, person, template)

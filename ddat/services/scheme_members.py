@@ -237,10 +237,11 @@ def tell_decision(db: Session, framework: Framework, scheme: Scheme, member: Sch
         "starts_on": f"{scheme.starts_on:%-d %B %Y}",
         "placed_in": placed.name if placed else "",
     }
-    reason = f"The reason given: {member.reason}" if member.status == "declined" and member.reason else ""
     sentence = fill(sentence, details)
-    tell(db, person, "scheme_decision", {"scheme": scheme.name, "decision": headline, "decision_sentence": sentence,
-                                         "reason": reason}, "/schemes/my-applications")  # fmt: skip
+    if member.status == "declined" and member.reason:  # in the same placeholder, so no empty paragraph otherwise
+        sentence += f"\n\nThe reason given: {member.reason}"
+    tell(db, person, "scheme_decision", {"scheme": scheme.name, "decision": headline, "decision_sentence": sentence},
+         "/schemes/my-applications")  # fmt: skip
 
 
 def move_problems(

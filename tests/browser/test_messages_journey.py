@@ -88,3 +88,23 @@ def test_invited_booked_told_of_a_move_then_a_password_reset(browser: Browser, l
     other.get_by_role("textbox", name="Password").fill(NEW_PASSWORD)
     other.get_by_role("button", name="Sign in", exact=True).click()
     expect(other.get_by_role("link", name="Sign out")).to_be_visible()
+
+    # HR cancel the session: Mo is told, and the booking says so.
+    hr.goto(f"{live_server}/masterclasses")
+    hr.get_by_role("link", name=LEARNING).click()
+    hr.get_by_role("link", name=re.compile("^Manage session on")).first.click()
+    hr.get_by_role("link", name="Cancel this session").click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Are you sure you want to cancel this session?")
+    expect(hr.get_by_text("1 person is booked on this session.")).to_be_visible()
+    hr.get_by_label("Why is it cancelled? (optional)").fill("The trainer is unwell.")
+    check_page(hr, output_path, "messages-4-cancel-the-session")
+    hr.get_by_role("button", name="Cancel the session").click()
+    expect(hr.get_by_text("Session cancelled. 1 person was told by email.")).to_be_visible()
+    check_page(hr, output_path, "messages-5-session-cancelled")
+    _mailbox_has(browser, live_server, f"Your session of {LEARNING} on")
+    other.goto(booking)
+    expect(other.get_by_text("The HR team running it cancelled this session on")).to_be_visible()
+    check_page(other, output_path, "messages-6-place-cancelled")
+    with other.expect_download() as download:
+        other.get_by_role("link", name="download this calendar file (.ics) to take it out").click()
+    assert "METHOD:CANCEL" in open(download.value.path()).read()

@@ -237,6 +237,30 @@ def test_one_person_booking_four_sessions_of_one_item_at_once_gets_one_place(liv
         assert all("Already registered for a session" in text for text in refused)
 
 
+def test_a_session_cancelled_while_nineteen_people_book_it_leaves_no_place_and_tells_everyone_booked(live):
+    from ddat.models import OutboxMessage
+
+    for _ in range(ROUNDS):
+        _, slug, (session_id,) = live.new_item(sessions=1, capacity=10)
+        url = f"{live.base}/masterclasses/{slug}/sessions/{session_id}"
+        bookings = [(browser, f"{url}/book", {}) for browser in live.people[: PEOPLE - 1]]
+        answers = _race([*bookings, (_browser_like(live.hr), f"{url}/cancel", {"reason": "Room flooded"})])
+        assert answers[-1].status_code == 302
+        held = live.statuses(Registration, session_id=session_id)
+        assert set(held) <= {"cancelled"}  # no place or waiting-list place survives the cancellation
+        booked_first = sum(1 for a in answers[:-1] if a.status_code == 302)
+        assert held.get("cancelled", 0) == booked_first
+        assert all("This session has been cancelled" in a.text for a in answers[:-1] if a.status_code == 200)
+        with live.app.app_context():
+            told = db.session().exec(
+                select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.template == "session_cancelled",
+                    OutboxMessage.personalisation["learning"].as_string() == f"Race {slug.split('-')[-1]}",
+                )
+            ).one()  # fmt: skip
+        assert told == booked_first  # everyone whose booking landed first was told
+
+
 def test_a_session_signed_out_on_one_worker_is_ended_on_every_worker(live):
     browser = sign_in(live.base, HR, PASSWORD)
     copy = _browser_like(browser)

@@ -269,9 +269,11 @@ def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(se
     page = client.get(f"/masterclasses/registrations/{registration.id}").get_data(as_text=True)
     link = f"/masterclasses/registrations/{registration.id}/calendar.ics"
     assert f'href="{link}"' in page
-    first = client.get(link)
+    first = client.get(link)  # asked of "localhost": the file names the service's own address
     assert first.mimetype == "text/calendar"
     (event,) = Calendar.from_ical(first.data).walk("VEVENT")
+    booking = f"/masterclasses/registrations/{registration.id}"
+    assert str(event["url"]) == seeded.config["SERVICE_URL"].rstrip("/") + booking
     with seeded.app_context():
         stored = db.session().get(LearningSession, session_id)
         assert event.decoded("dtstart") == stored.starts_at.astimezone(UTC).replace(microsecond=0)
@@ -285,7 +287,12 @@ def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(se
         row.status = "cancelled"
         db.session().add(row)
         db.session().commit()
-    assert client.get(link).status_code == 404
+    # Once cancelled, the same event again, cancelling it, so a calendar takes it out.
+    calendar = Calendar.from_ical(client.get(link).data)
+    (cancelled,) = calendar.walk("VEVENT")
+    assert str(calendar["method"]) == "CANCEL" and str(cancelled["status"]) == "CANCELLED"
+    assert cancelled["uid"] == event["uid"] and int(cancelled["sequence"]) == 2
+    assert "calendar file (.ics) to take it out" in client.get(booking).get_data(as_text=True)
 
 
 def test_people_with_a_place_are_reminded_once_two_days_before(seeded, client, sign_in, submit, tmp_path):
@@ -351,6 +358,12 @@ def test_people_can_turn_off_invitation_emails_but_not_the_essential_ones(seeded
     page = client.get("/profile/data").get_data(as_text=True)
     assert 'name="messages-optional_messages"' in page
     token = re.search(r'name="messages-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    nonsense = client.post("/profile/data/messages", data={"messages-optional_messages": "sometimes",
+                                                           "messages-csrf_token": token})  # fmt: skip
+    refused = nonsense.get_data(as_text=True)
+    assert nonsense.status_code == 200 and "<title>Error: Your data" in refused
+    assert "Select whether you want emails inviting you to learning" in refused
+    assert 'href="#messages-optional_messages"' in refused
     choice = {"messages-optional_messages": "no", "messages-csrf_token": token}
     done = client.post("/profile/data/messages", data=choice, follow_redirects=True)
     assert "Your choice about emails has been saved" in done.get_data(as_text=True)

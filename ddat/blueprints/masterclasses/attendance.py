@@ -12,7 +12,7 @@ from ...services import learning, learning_corrections, session_people
 from ...services.learning_records import credited
 from ...vocabulary import REGISTRATION_STATUS_NAMES, level_name
 from . import bp
-from .common import item_or_404, session_or_404
+from .common import item_or_404, session_or_404, still_on
 
 
 def _session_url(slug: str, session_id: int) -> str:
@@ -23,7 +23,7 @@ def _session_url(slug: str, session_id: int) -> str:
 @requires(RUN_LEARNING)
 def walk_in(slug: str, session_id: int):
     item = item_or_404(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     if not learning.has_started(learning_session):  # before it, people are registered on the session page
         return redirect(_session_url(slug, session_id))
     form = WalkInForm()
@@ -52,7 +52,7 @@ def walk_in(slug: str, session_id: int):
 @requires(RUN_LEARNING)
 def correct_completion(slug: str, session_id: int, registration_id: int):
     item = item_or_404(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     found = {
         r.id: (r, p) for r, p, _ in session_people.registrations(db.session(), learning_session, current_user)
     }.get(registration_id)

@@ -1,4 +1,4 @@
-from flask import abort
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from ... import db
@@ -31,4 +31,13 @@ def session_or_404(item: LearningItem, session_id: int) -> LearningSession:
     learning_session = learning.session_of(db.session(), item, session_id)
     if learning_session is None:
         abort(404)
+    return learning_session
+
+
+def still_on(item: LearningItem, learning_session: LearningSession) -> LearningSession:
+    """The session, for a page that changes it or its people; a cancelled one goes back to its
+    page saying nothing can change."""
+    if learning_session.cancelled_at is not None:
+        flash("This session has been cancelled, so nothing about it can change.", "problem")
+        abort(redirect(url_for("masterclasses.session_page", slug=item.slug, session_id=learning_session.id)))
     return learning_session

@@ -8,6 +8,7 @@ from ... import current, db
 from ...calendar_files import place_calendar
 from ...forms.common import ConfirmForm
 from ...forms.learning import DisputeForm, FeedbackForm
+from ...notifications.outbox import link
 from ...permissions import SEE_EXACT_COUNTS, signed_in
 from ...services import learning, learning_outcomes, learning_records
 from ...viewmodels import my_learning as own_learning  # this module has views called my_learning and my_registration
@@ -76,12 +77,14 @@ def my_registration(registration_id: int):
 @bp.get("/registrations/<int:registration_id>/calendar.ics")
 @signed_in
 def calendar_file(registration_id: int):
-    """The place as a calendar event; downloaded again after a move, it updates the event."""
+    """The place as a calendar event; downloaded again after a move, it updates the event, and
+    after a cancellation it takes it out. Someone only waiting for a place has no event yet."""
     mine = _mine(registration_id)
-    if mine.registration.status == "cancelled":
+    if mine.registration.status == "waiting":
         abort(404)
-    link = url_for("masterclasses.my_registration", registration_id=registration_id, _external=True)
-    body = place_calendar(db.session(), mine.registration, mine.session, mine.item, link)
+    # The service's own address, as in emails: the Host header is the browser's to choose.
+    booking = link(url_for("masterclasses.my_registration", registration_id=registration_id))
+    body = place_calendar(db.session(), mine.registration, mine.session, mine.item, booking)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{mine.item.slug}.ics"'
     })  # fmt: skip

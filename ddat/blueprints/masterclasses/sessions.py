@@ -7,7 +7,7 @@ from flask_login import current_user
 from ... import current, db
 from ...downloads import attachment
 from ...forms.common import ConfirmForm, ImportForm
-from ...forms.learning import PeopleForm, ResolveForm, SessionForm
+from ...forms.learning import CancelSessionForm, PeopleForm, ResolveForm, SessionForm
 from ...imports.attendance_import import import_attendance
 from ...imports.csv_import import nothing_imported
 from ...limits import configured, limiter, user_key
@@ -19,7 +19,7 @@ from ...viewmodels.session_people import session_people as people_table
 from ...vocabulary import REGISTRATION_STATUS_NAMES, audience_name
 from ..viewing import record_view
 from . import bp
-from .common import item_or_404, may_change, owned_item_or_403, session_or_404
+from .common import item_or_404, may_change, owned_item_or_403, session_or_404, still_on
 
 MAX_PROBLEMS_LISTED = 20
 
@@ -41,7 +41,7 @@ def new_session(slug: str):
 @requires(RUN_LEARNING)
 def edit_session(slug: str, session_id: int):
     item = owned_item_or_403(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     form = SessionForm.for_session(learning_session)
     if form.validate_on_submit():
         answers = form.answers()
@@ -73,6 +73,35 @@ def _move_to_confirm(item, learning_session, answers: dict):
         seen=seen,
         answered=[(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "submit", "booked")],
     )
+
+
+@bp.route("/<slug>/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@requires(RUN_LEARNING)
+def cancel_session(slug: str, session_id: int):
+    """Cancelling a session that has not started, after seeing how many people it affects."""
+    item = owned_item_or_403(slug)
+    learning_session = still_on(item, session_or_404(item, session_id))
+    if learning.has_started(learning_session):
+        flash("This session has started, so it cannot be cancelled.", "problem")
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        try:
+            told = learning.cancel_session(db.session(), learning_session, form.reason.data or "", current_user)
+        except learning.SessionNotCancelled as refused:
+            flash(f"{refused}. Nothing was changed.", "problem")
+        else:
+            flash(f"Session cancelled. {_people(told)} told by email." if told else "Session cancelled.", "success")
+        return redirect(url_for("masterclasses.session_page", slug=slug, session_id=session_id))
+    booked, waiting = learning.people_booked(db.session(), learning_session.id)
+    return render_template(
+        "masterclasses/cancel_session.html", form=form, item=item, learning_session=learning_session,
+        booked=booked, waiting=waiting,
+    )  # fmt: skip
+
+
+def _people(count: int) -> str:
+    return "1 person was" if count == 1 else f"{count:,} people were"
 
 
 @bp.get("/<slug>/sessions/<int:session_id>")
@@ -124,7 +153,7 @@ def _render_session(item, learning_session, people_form: PeopleForm, problems=()
 @requires(RUN_LEARNING)
 def record_attendance(slug: str, session_id: int):
     item = item_or_404(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     chosen = {
         database_id(key.removeprefix("status-")): status
         for key, status in request.form.items()
@@ -168,7 +197,7 @@ def resolve_dispute(slug: str, session_id: int, registration_id: int):
 @requires(RUN_LEARNING)
 def register_people(slug: str, session_id: int):
     item = item_or_404(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     form = PeopleForm()
     if not form.validate_on_submit():
         return _render_session(item, learning_session, form)
@@ -195,7 +224,7 @@ def register_people(slug: str, session_id: int):
 @limiter.limit(configured("RATELIMIT_IMPORTS"), key_func=user_key, methods=["POST"])
 def import_page(slug: str, session_id: int):
     item = item_or_404(slug)
-    learning_session = session_or_404(item, session_id)
+    learning_session = still_on(item, session_or_404(item, session_id))
     form = ImportForm()
     result = None
     content = form.content() if form.validate_on_submit() else None

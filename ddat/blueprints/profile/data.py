@@ -39,7 +39,9 @@ def message_choices():
     if form.validate_on_submit():
         set_optional_messages(db.session(), current_user._get_current_object(), form.optional_messages.data == "yes")
         flash("Your choice about emails has been saved.", "success")
-    return redirect(url_for("profile.my_data_page"))
+        return redirect(url_for("profile.my_data_page"))
+    person = my_person()
+    return render_template("profile/data.html", person=person, form=ConsentForm.for_person(person), messages=form)
 
 
 @bp.get("/data/download.json")
