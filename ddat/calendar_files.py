@@ -7,7 +7,7 @@ event instead (RFC 5546 METHOD:CANCEL, one SEQUENCE higher), so calendars take i
 
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -23,7 +23,12 @@ def times_changed(db: Session, learning_session: LearningSession) -> int:
 
 
 def place_calendar(
-    db: Session, registration: Registration, learning_session: LearningSession, item: LearningItem, link: str
+    db: Session,
+    registration: Registration,
+    learning_session: LearningSession,
+    item: LearningItem,
+    link: str,
+    organiser_email: str,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//DDaT Pathways//Learning places//EN")
@@ -37,6 +42,9 @@ def place_calendar(
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", learning_session.starts_at.astimezone(UTC))
     event.add("dtend", learning_session.ends_at.astimezone(UTC))
+    organiser = vCalAddress(f"mailto:{organiser_email}")
+    organiser.params["cn"] = item.provider
+    event.add("organizer", organiser)
     event.add("summary", ("Cancelled: " if cancelled else "") + item.name)
     event.add("location", ("Online: " if learning_session.online else "") + learning_session.location)
     event.add("description", f"{item.name}, run by {item.provider}. Your booking: {link}")

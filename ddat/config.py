@@ -38,6 +38,9 @@ class Config:
     MAILBOX_DIR = os.environ.get("MAILBOX_DIR", str(INSTANCE / "mailbox"))
     # The address people reach the service at, for links in messages.
     SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
+    # Who calendar files name as the organiser of a session (calendars need one to match a
+    # cancellation to the event it cancels): the learning team's mailbox people can write to.
+    CALENDAR_ORGANISER_EMAIL = os.environ.get("CALENDAR_ORGANISER_EMAIL", "learning@example.gov.uk")
     # Registering and asking for a password reset answer no sooner than this, whether or not the
     # address has an account, so the time taken does not say which.
     ACCOUNT_ANSWER_SECONDS = 0.3

@@ -50,6 +50,9 @@ class User(SQLModel, table=True):
     # Whether they want messages that are not essential (invitations to learning, say): their
     # choice on /profile/data; account and booking messages always go.
     optional_messages: bool = True
+    # The name given when the account was made, for messages and About you until the person's
+    # profile (and its name) exists.
+    display_name: str = Field(default="", max_length=200)
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property

@@ -3,7 +3,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.urls import iri_to_uri
 
@@ -113,10 +113,9 @@ def confirm_email(token: str):
         return render_template("auth/confirm_link_expired.html"), 404
     form = FinishAccountForm(user.email)
     if form.validate_on_submit():
-        if registration.finish(db.session(), token, form.new_password.data) is None:
+        if registration.finish(db.session(), token, form.display_name.data, form.new_password.data) is None:
             return render_template("auth/confirm_link_expired.html"), 404
         start_session(user)
-        session["display_name"] = form.display_name.data
         return redirect(url_for("profile.about_you"))
     return render_template("auth/finish_account.html", form=form, email=user.email)
 

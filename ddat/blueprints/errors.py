@@ -19,7 +19,7 @@ PAGES = {
     413: ("The file is too big", "Go back and choose a smaller file."),
     429: (
         "Too many attempts",
-        "Wait 15 minutes and try again. We limit attempts to protect accounts from people guessing passwords.",
+        "Wait {wait} and try again. We limit how often this can be done, to protect accounts and inboxes.",
     ),
     # Two requests made the same new record at once (a double click, two HR users): the
     # database kept one, and the other is told rather than shown an error.
@@ -45,8 +45,12 @@ DATABASE_AWAY = (OperationalError, DisconnectionError, PendingRollbackError, Poo
 RETRY_AFTER_SECONDS = {503: 30}
 
 
-def _render(status: int):
+def _render(status: int, error=None):
     title, advice = PAGES[status]
+    if status == 429:  # how long the limit that was reached lasts: 15 minutes for sign-in, an hour for emails
+        window = getattr(getattr(error, "limit", None), "limit", None)
+        minutes = max(1, round(window.get_expiry() / 60)) if window is not None else 15
+        advice = advice.format(wait="an hour" if minutes == 60 else f"{minutes} minute" + ("s" if minutes > 1 else ""))
     page = render_template("errors/error.html", title=title, advice=advice, status=status)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS[status])} if status in RETRY_AFTER_SECONDS else {}
     return page, status, headers
@@ -80,7 +84,7 @@ def _signed_in_user(session_user_id: str | None):
 
 def register(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429):
-        app.register_error_handler(status, lambda _e, status=status: _render(status))
+        app.register_error_handler(status, lambda e, status=status: _render(status, e))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):

@@ -105,11 +105,19 @@ class MessagesForm(Form):
 
     @classmethod
     def for_user(cls, user) -> "MessagesForm":
-        return cls(prefix=cls.PREFIX, data={"optional_messages": "yes" if user.optional_messages else "no"})
+        form = cls(prefix=cls.PREFIX, data={"optional_messages": "yes" if user.optional_messages else "no"})
+        return form._asking(user)
 
     @classmethod
-    def sent(cls) -> "MessagesForm":
-        return cls(prefix=cls.PREFIX)
+    def sent(cls, user) -> "MessagesForm":
+        return cls(prefix=cls.PREFIX)._asking(user)
+
+    def _asking(self, user) -> "MessagesForm":
+        if user.role == "hr":  # the same choice covers HR's weekly digest: the question says so
+            self.optional_messages.label.text = (
+                "Do you want emails inviting you to learning, and your weekly digest of new scheme applications?"
+            )
+        return self
 
 
 class ConsentForm(Form):

@@ -177,7 +177,14 @@ class DecisionForm(Form):
 
     status = RadioChoiceField("What happens next?", widget=GovRadioInput(), message="Select what happens next")
     # Not optional: that would stop the check that declined or withdrawn has a reason.
-    reason = text("Reason (needed if declined or withdrawn)", 500, called="Reason", area=True)
+    reason = text(
+        "Reason (needed if declined or withdrawn)",
+        500,
+        called="Reason",
+        area=True,
+        description="Kept only for declined or withdrawn. The person sees it on their applications page and in "
+        "the email telling them.",
+    )
     placed_level = ChoiceField(
         "Role level they were placed in (if placed)",
         widget=GovSelect(),

@@ -77,21 +77,26 @@ MESSAGES = {
     "session_changed": Message(
         "Your session of ((learning)) has changed",
         "Dear ((name)),\n\nThe session of ((learning)) you are booked on has changed.\n\nWhen: ((when))\n"
-        "Where: ((where))\n\nCheck your booking, download the updated calendar file, or cancel your place:\n"
-        "((link))\n\nDDaT Pathways",
+        "Where: ((where))\n\nIt was: ((was))\n\nCheck your booking, download the updated calendar file, or "
+        "cancel your place:\n((link))\n\nDDaT Pathways",
     ),
     "waiting_session_changed": Message(
         "The session of ((learning)) you are waiting for has changed",
         "Dear ((name)),\n\nThe session of ((learning)) whose waiting list you are on has changed. You are still "
         "on the waiting list: we will email you if a place comes free.\n\nWhen: ((when))\nWhere: ((where))\n\n"
+        "It was: ((was))\n\n"
         "If you no longer want a place, leave the waiting list:\n((link))\n\nDDaT Pathways",
     ),
     "session_cancelled": Message(
         "Your session of ((learning)) on ((when)) is cancelled",
-        "Dear ((name)),\n\nThe session of ((learning)) on ((when)) has been cancelled, so your place (or your "
-        "place on its waiting list) has ended.\n\n((reason))\n\nIf you added it to your calendar, download "
-        "the calendar file again to remove it:\n((link))\n\nFind another session:\n((item_link))\n\n"
-        "DDaT Pathways",
+        "Dear ((name)),\n\nThe session of ((learning)) on ((when)) has been cancelled, so your place has "
+        "ended.\n\n((reason))\n\nIf you added it to your calendar, download the calendar file again from your "
+        "booking page to take it out:\n((link))\n\nFind another session:\n((item_link))\n\nDDaT Pathways",
+    ),
+    "waiting_session_cancelled": Message(
+        "The session of ((learning)) on ((when)) you were waiting for is cancelled",
+        "Dear ((name)),\n\nThe session of ((learning)) on ((when)) has been cancelled, so you are no longer on "
+        "its waiting list.\n\n((reason))\n\nFind another session:\n((item_link))\n\nDDaT Pathways",
     ),
     "session_reminder": Message(
         "Reminder: ((learning)) on ((when))",
@@ -101,8 +106,9 @@ MESSAGES = {
     ),
     "application_received": Message(
         "We have your application to ((scheme))",
-        "Dear ((name)),\n\nThank you for applying to ((scheme)). The HR team running it will look at applications "
-        "after they close on ((closes_on)).\n\nSee where your application has got to:\n((link))\n\nDDaT Pathways",
+        "Dear ((name)),\n\nThank you for applying to ((scheme)). Applications close on ((closes_on)); the HR team "
+        "running it may decide on yours before then, and we will email you when they do.\n\n"
+        "See where your application has got to:\n((link))\n\nDDaT Pathways",
     ),
     "scheme_decision": Message(
         "Your application to ((scheme)): ((decision))",
@@ -122,6 +128,8 @@ DECISION_SENTENCES = {
     "enrolled": ("you have a place", "You have a place on ((scheme)). It starts on ((starts_on))."),
     "declined": ("not successful", "Your application to ((scheme)) has not been successful this time."),
     "placed": ("placed in a role", "Congratulations: you have been placed as ((placed_in)) through ((scheme))."),
+    "completed": ("completed", "You have completed ((scheme)). The HR team will talk to you about what comes next."),
+    "withdrawn": ("withdrawn", "The HR team running ((scheme)) have withdrawn your application."),
 }
 
 

@@ -111,6 +111,8 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     moved = learning_session.id is not None and moves(
         learning_session, {**_when_and_where(learning_session), **answers}
     )
+    was = {has_place: f"{session_when(learning_session)}, {session_where(learning_session, has_place)}"
+           for has_place in (True, False)} if moved else {}  # fmt: skip
     for name, value in answers.items():
         setattr(learning_session, name, value)
     db.add(learning_session)
@@ -118,7 +120,7 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     audit.record(db, action, actor=user, subject=learning_session)
     promoted = promote_waiting(db, learning_session)
     if moved:
-        tell_everyone_booked(db, learning_session, skip={r.id for r in promoted})
+        tell_everyone_booked(db, learning_session, was, skip={r.id for r in promoted})
     db.commit()
     return promoted
 
@@ -135,10 +137,11 @@ def cancel_session(db: Session, learning_session: LearningSession, reason: str, 
     db.add(learning_session)
     told = 0
     for registration, person in _people_on(db, learning_session):
+        template = "waiting_session_cancelled" if registration.status == "waiting" else "session_cancelled"
         registration.status = "cancelled"
         registration.cancelled_at = registration.updated_at = now
         db.add(registration)
-        told += tell_about_place(db, learning_session, registration, person, "session_cancelled") is not None
+        told += tell_about_place(db, learning_session, registration, person, template) is not None
     db.flush()
     audit.record(db, "learning.session_cancelled", actor=user, subject=learning_session)
     db.commit()
@@ -182,6 +185,11 @@ def sessions_of(db: Session, item: LearningItem, upcoming: bool) -> list[Learnin
     if upcoming:
         return list(db.exec(query.where(LearningSession.starts_at > uk_now()).order_by(LearningSession.starts_at)))
     return list(db.exec(query.where(LearningSession.starts_at <= uk_now()).order_by(LearningSession.starts_at.desc())))
+
+
+def cancelled_sessions_of(db: Session, item: LearningItem) -> list[LearningSession]:
+    query = select(LearningSession).where(LearningSession.item_id == item.id, LearningSession.cancelled_at.is_not(None))
+    return list(db.exec(query.order_by(LearningSession.starts_at.desc())))
 
 
 def session_of(db: Session, item: LearningItem, session_id: int) -> LearningSession | None:
@@ -396,16 +404,27 @@ def _clock(at: datetime) -> str:
     return f"{at.hour % 12 or 12}{minutes}{'am' if at.hour < 12 else 'pm'}"
 
 
-def session_where(learning_session: LearningSession) -> str:
+def session_where(learning_session: LearningSession, has_place: bool = True) -> str:
+    """Where, as the pages write it; an online session's joining details only for people with a place."""
+    if learning_session.online and not has_place:
+        return "Online (the joining details come with your place)"
     return ("Online: " if learning_session.online else "") + learning_session.location
 
 
 def tell_about_place(
-    db: Session, learning_session: LearningSession, registration: Registration, person: Person, template: str
+    db: Session,
+    learning_session: LearningSession,
+    registration: Registration,
+    person: Person,
+    template: str,
+    was: dict[bool, str] | None = None,
 ):
-    """A message about the person's place, in the transaction that gives or changes it."""
+    """A message about the person's place, in the transaction that gives or changes it; `was`
+    is where and when a moved session was, as told to people with a place and without."""
     item = db.get(LearningItem, learning_session.item_id)
-    details = {"learning": item.name, "when": session_when(learning_session), "where": session_where(learning_session),
+    has_place = registration.status not in ("waiting", "cancelled")
+    details = {"learning": item.name, "when": session_when(learning_session),
+               "where": session_where(learning_session, has_place), "was": (was or {}).get(has_place, ""),
                "reason": learning_session.cancel_reason or "The HR team running it did not give a reason.",
                "item_link": link(f"/masterclasses/{item.slug}")}  # fmt: skip
     return tell(db, person, template, details, f"/masterclasses/registrations/{registration.id}")
@@ -423,10 +442,12 @@ def _people_on(db: Session, learning_session: LearningSession) -> list[tuple[Reg
     )
 
 
-def tell_everyone_booked(db: Session, learning_session: LearningSession, skip=frozenset()) -> None:
+def tell_everyone_booked(
+    db: Session, learning_session: LearningSession, was: dict[bool, str], skip=frozenset()
+) -> None:
     """Everyone holding a place, or waiting for one, hears that the session moved, each in the
     words for where they stand: a place (and its calendar file) or a place on the waiting list."""
     for registration, person in _people_on(db, learning_session):
         if registration.id not in skip:
             template = "waiting_session_changed" if registration.status == "waiting" else "session_changed"
-            tell_about_place(db, learning_session, registration, person, template)
+            tell_about_place(db, learning_session, registration, person, template, was)

@@ -36,7 +36,8 @@ def export(db: Session, user: User, framework: Framework) -> dict:
     """Everything held about the person, with skills and levels named as the pages name them
     next to the codes a program would use."""
     person = person_for(db, user)
-    data = {"account": {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}}
+    data = {"account": {"email": user.email, "name": user.display_name, "role": user.role,
+                        "created_at": user.created_at.isoformat()}}  # fmt: skip
     data["messages"] = _messages(db, user)
     if person is None:
         return data | {"profile": None, "assessments": [], "learning": [], "learning_invitations": [], "schemes": []}

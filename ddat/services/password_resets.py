@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ..models import PasswordReset, Person, User
 from ..notifications.outbox import enqueue, link
-from . import audit
+from . import audit, registration
 from .accounts import by_email, hash_password
 from .user_sessions import end_every_session
 
@@ -28,6 +28,9 @@ def request_reset(db: Session, email: str) -> None:
     """Email a reset link to the account with this (normalised) address, if there is one."""
     user = by_email(db, email)
     token = secrets.token_urlsafe(32)  # made either way, so both answers take as long
+    if user is not None and not user.password_hash and user.email_confirmed_at is None:
+        registration.register(db, email)  # registered, never confirmed: the confirmation link again
+        return
     if user is None or not user.password_hash:
         return  # no account, or one that signs in through its organisation: nothing to reset
     now = datetime.now(UTC)
@@ -42,7 +45,7 @@ def request_reset(db: Session, email: str) -> None:
             .values(used_at=now))  # fmt: skip  # only the newest link works
     db.add(PasswordReset(token_hash=_hash(token), user_id=user.id, created_at=now, expires_at=now + LIFETIME))
     person = db.exec(select(Person).where(Person.user_id == user.id)).first()
-    name = person.display_name if person else "DDaT Pathways user"
+    name = person.display_name if person else user.display_name or "DDaT Pathways user"
     enqueue(db, "password_reset", user.email, {"name": name, "link": link(f"/reset-password/{token}")}, user.id)
     audit.record(db, "auth.password_reset_requested", actor=user, subject=user)
     db.commit()

@@ -34,7 +34,7 @@ def register(db: Session, email: str) -> None:
     if user is not None and (user.email_confirmed_at is not None or user.password_hash):
         # Only the name the account holder gave: nothing typed on the form reaches their inbox.
         person = db.exec(select(Person).where(Person.user_id == user.id)).first()
-        details = {"name": person.display_name if person else user.email, "link": link("/sign-in"),
+        details = {"name": person.display_name if person else user.display_name or user.email, "link": link("/sign-in"),
                    "reset_link": link("/forgot-password")}  # fmt: skip
         enqueue(db, "account_exists", email, details, user_id=user.id)
         db.commit()
@@ -89,9 +89,9 @@ def _finished(user: User) -> bool:
     return user.email_confirmed_at is not None or bool(user.password_hash)
 
 
-def finish(db: Session, token: str, password: str) -> User | None:
-    """Use a confirmation link: the address is confirmed and the account has the password its
-    owner chose on the page the link opened. Committed. None if the link was used already
+def finish(db: Session, token: str, display_name: str, password: str) -> User | None:
+    """Use a confirmation link: the address is confirmed and the account has the name and
+    password its owner chose on the page the link opened. Committed. None if the link was used already
     (perhaps in another tab a moment ago) or has run out."""
     now = datetime.now(UTC)
     used = db.execute(
@@ -102,6 +102,7 @@ def finish(db: Session, token: str, password: str) -> User | None:
         db.rollback()
         return None
     user.email_confirmed_at, user.password_hash = now, hash_password(password)
+    user.display_name = display_name
     db.add(user)
     unused = and_(EmailConfirmation.user_id == user.id, EmailConfirmation.used_at.is_(None))
     db.execute(update(EmailConfirmation).where(unused).values(used_at=now))  # the other links stop working

@@ -238,7 +238,7 @@ def tell_decision(db: Session, framework: Framework, scheme: Scheme, member: Sch
         "placed_in": placed.name if placed else "",
     }
     sentence = fill(sentence, details)
-    if member.status == "declined" and member.reason:  # in the same placeholder, so no empty paragraph otherwise
+    if member.status in NEEDS_REASON and member.reason:  # in the same placeholder, so no empty paragraph otherwise
         sentence += f"\n\nThe reason given: {member.reason}"
     tell(db, person, "scheme_decision", {"scheme": scheme.name, "decision": headline, "decision_sentence": sentence},
          "/schemes/my-applications")  # fmt: skip

@@ -1,5 +1,6 @@
 """Confirmation links no longer carry a name and password from the registration form (the
-page a link opens asks for them), and HR can cancel a learning session
+page a link opens asks for them, and the name is kept on the account), and HR can cancel a
+learning session
 
 Revision ID: 0016
 Revises: 0015
@@ -22,6 +23,10 @@ def upgrade() -> None:
     # Plain DROP COLUMN, not a batch copy, so SQLite keeps its record of ids already used.
     op.drop_column("email_confirmation", "password_hash")
     op.drop_column("email_confirmation", "display_name")
+    op.add_column(
+        "user_account",
+        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=""),
+    )
     op.add_column("learning_session", sa.Column("cancelled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     op.add_column(
         "learning_session",
@@ -30,6 +35,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("user_account", "display_name")
     op.drop_column("learning_session", "cancel_reason")
     op.drop_column("learning_session", "cancelled_at")
     op.add_column(

@@ -188,11 +188,28 @@ def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, 
 
         member_id = db.session().exec(select(SchemeMember.id).where(SchemeMember.scheme_id == scheme_id)).one()
     url = f"/schemes/{scheme_id}/members/{member_id}"
+    submit(url, {"action": "decision", "status": "shortlisted", "reason": ""})
+    subject, body = MESSAGES["scheme_decision"].render(_messages(seeded)[-1].personalisation)
+    assert subject == "Your application to Data Analysis 2027: shortlisted"
+    assert "\n\n\n" not in body and "reason" not in body  # no empty paragraph where a reason would go
+    submit(url, {"action": "decision", "status": "withdrawn", "reason": "The scheme was paused"})
+    subject, body = MESSAGES["scheme_decision"].render(_messages(seeded)[-1].personalisation)
+    assert subject == "Your application to Data Analysis 2027: withdrawn"
+    assert "have withdrawn your application" in body and "The reason given: The scheme was paused" in body
+    scheme_id = make_scheme(seeded, name="Data Analysis 2028")
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(POLICY)
+    submit(f"/schemes/{scheme_id}/apply", {"statement": "I analyse evidence every day."})
+    sign_in(HR)
+    with seeded.app_context():
+        member_id = db.session().exec(select(SchemeMember.id).where(SchemeMember.scheme_id == scheme_id)).one()
+    url = f"/schemes/{scheme_id}/members/{member_id}"
     submit(url, {"action": "decision", "status": "declined", "reason": "The scheme needs Grade 6 analysts"})
     decision = _messages(seeded)[-1]
     assert decision.template == "scheme_decision" and decision.to_address == POLICY
     subject, body = MESSAGES["scheme_decision"].render(decision.personalisation)
-    assert subject == "Your application to Data Analysis 2027: not successful"
+    assert subject == "Your application to Data Analysis 2028: not successful"
     assert "The reason given: The scheme needs Grade 6 analysts" in body
 
 
@@ -249,6 +266,7 @@ def test_places_waiting_lists_promotions_moves_and_invitations_tell_people(seede
     moved = next(m for m in _messages(seeded) if m.template == "session_changed")
     assert moved.personalisation["when"] == f"{day:%-d %B %Y}, 10am to midday"
     assert moved.personalisation["where"] == "Online: Teams"
+    assert moved.personalisation["was"].endswith(", Room 1")  # and where it was before
 
     submit(f"/masterclasses/{VISUALISATION}/invite", {"people": "ops.officer@example.gov.uk"})
     assert (_messages(seeded)[-1].template, _messages(seeded)[-1].to_address) == ("learning_invitation", OPS)
@@ -292,6 +310,7 @@ def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(se
     (cancelled,) = calendar.walk("VEVENT")
     assert str(calendar["method"]) == "CANCEL" and str(cancelled["status"]) == "CANCELLED"
     assert cancelled["uid"] == event["uid"] and int(cancelled["sequence"]) == 2
+    assert str(cancelled["organizer"]) == "mailto:learning@example.gov.uk"  # RFC 5546 needs one to cancel
     assert "calendar file (.ics) to take it out" in client.get(booking).get_data(as_text=True)
 
 
@@ -376,7 +395,7 @@ def test_people_can_turn_off_invitation_emails_but_not_the_essential_ones(seeded
 
 
 def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, client, sign_in, submit, tmp_path):
-    from tests.factories import POLICY, make_scheme
+    from tests.factories import HR, POLICY, make_scheme
 
     scheme_id = make_scheme(seeded, name="Digest scheme")
     sign_in(POLICY)
@@ -389,6 +408,8 @@ def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, clie
     assert _send(seeded, mailbox, monday).digests == 1  # central HR
     assert _send(seeded, mailbox, monday + timedelta(hours=2)).digests == 0  # once a week
     digest = next(m for m in _messages(seeded) if m.template == "hr_weekly_digest")
+    sign_in(HR)  # the choice that turns the digest off says it does
+    assert "and your weekly digest of new scheme applications?" in client.get("/profile/data").get_data(as_text=True)
     assert digest.to_address == "hr@example.gov.uk"
     subject, body = MESSAGES["hr_weekly_digest"].render(digest.personalisation)
     assert subject == "New scheme applications this week: 1" and "- Digest scheme: 1 new" in body

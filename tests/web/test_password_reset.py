@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import OutboxMessage, PasswordReset, UserSession
-from tests.client import CSRF_PATTERN, signed_in_as
+from tests.client import CSRF_PATTERN, emailed_link, signed_in_as
 from tests.factories import POLICY, user_id
 from tests.pages import text_of
 
@@ -138,3 +138,15 @@ def test_no_answer_comes_before_the_floor_whether_or_not_an_account_exists(seede
             timings[kind].append(time.monotonic() - started)
     for kind, seconds in timings.items():
         assert min(seconds) >= 0.2, kind  # nothing answers before the floor, whichever it was
+
+
+def test_a_forgotten_password_for_an_address_never_confirmed_sends_the_confirmation_link_again(app, client, submit):
+    submit("/register", {"email": "half.done@example.gov.uk"})
+    answer = submit("/forgot-password", {"email": "half.done@example.gov.uk"})
+    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True)
+    with app.app_context():
+        sent = [m.template for m in db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert sent == ["confirm_email", "confirm_email"]
+    link = emailed_link(app, "half.done@example.gov.uk", "confirm_email")
+    finished = submit(link, {"display_name": "Hal Done", "new_password": "copper-meadow-lantern"})
+    assert finished.status_code == 302 and finished.headers["Location"].endswith("/profile/about")

@@ -37,6 +37,20 @@ def test_five_failures_lock_the_email_whether_or_not_it_has_an_account(limited, 
     assert attempt(client, "ops.officer@example.gov.uk", "pathways-demo-2026").status_code == 302
 
 
+def test_registering_too_often_from_one_network_address_says_how_long_to_wait(limited):
+    client = limited.test_client()
+    token = CSRF_PATTERN.search(client.get("/register").get_data(as_text=True)).group(1)
+    answers = [
+        client.post("/register", data={"email": f"cohort.{n}@example.gov.uk", "csrf_token": token}).status_code
+        for n in range(61)
+    ]
+    assert answers[:60] == [200] * 60  # a department's cohort registering from one shared address
+    assert answers[60] == 429
+    page = client.post("/register", data={"email": "one.more@example.gov.uk", "csrf_token": token})
+    assert "Wait an hour and try again" in page.get_data(as_text=True)
+    assert "guessing passwords" not in page.get_data(as_text=True)
+
+
 def test_successful_sign_ins_do_not_count_towards_the_lock(limited):
     client = limited.test_client()
     for _ in range(7):

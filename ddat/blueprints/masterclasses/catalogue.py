@@ -40,6 +40,7 @@ def item(slug: str):
         places_left={s.id: learning.places_left(s, taken.get(s.id, 0)) for s in upcoming},
         places_shown={s.id: learning.places_shown(s, taken.get(s.id, 0), exact=is_hr) for s in upcoming},
         past=learning.sessions_of(db.session(), item, upcoming=False) if current_user.is_authenticated else [],
+        cancelled=learning.cancelled_sessions_of(db.session(), item) if is_hr else [],
         person=person,
         in_audience=learning.in_audience(item, person),
         mine=mine,

@@ -1,7 +1,7 @@
 """A person's own learning: registering, cancelling, feedback, everything they have done,
 and disputing a completion recorded for them."""
 
-from flask import Response, abort, flash, get_flashed_messages, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, get_flashed_messages, redirect, render_template, url_for
 from flask_login import current_user
 
 from ... import current, db
@@ -84,7 +84,8 @@ def calendar_file(registration_id: int):
         abort(404)
     # The service's own address, as in emails: the Host header is the browser's to choose.
     booking = link(url_for("masterclasses.my_registration", registration_id=registration_id))
-    body = place_calendar(db.session(), mine.registration, mine.session, mine.item, booking)
+    organiser = current_app.config["CALENDAR_ORGANISER_EMAIL"]
+    body = place_calendar(db.session(), mine.registration, mine.session, mine.item, booking, organiser)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{mine.item.slug}.ics"'
     })  # fmt: skip
@@ -98,8 +99,9 @@ def cancel(registration_id: int):
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     form = ConfirmForm()
     if form.validate_on_submit():
+        was_waiting = mine.registration.status == "waiting"
         learning.cancel(db.session(), mine.registration)
-        flash("Your place has been cancelled.", "success")
+        flash("You have left the waiting list." if was_waiting else "Your place has been cancelled.", "success")
         return redirect(url_for("masterclasses.my_registration", registration_id=registration_id))
     return render_template("masterclasses/cancel.html", mine=mine, form=form)
 

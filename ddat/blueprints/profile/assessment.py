@@ -1,6 +1,6 @@
 """The task list and the self-assessment questions."""
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import current, db
@@ -57,7 +57,7 @@ def about_you():
         levels=explorer.level_choices(framework),
     )
     if form.validate_on_submit():
-        name = person.display_name if person else session.pop("display_name", None) or current_user.email
+        name = person.display_name if person else current_user.display_name or current_user.email
         svc.save_about_you(db.session(), current_user, name, form.answers())
         return redirect(_after_saving(url_for("profile.experience")))
     return render_template("profile/about.html", form=form)

@@ -35,7 +35,7 @@ def my_data_page():
 @signed_in
 def message_choices():
     """Which messages the person gets: only the ones that are not essential can be turned off."""
-    form = MessagesForm.sent()
+    form = MessagesForm.sent(current_user)
     if form.validate_on_submit():
         set_optional_messages(db.session(), current_user._get_current_object(), form.optional_messages.data == "yes")
         flash("Your choice about emails has been saved.", "success")
