@@ -56,7 +56,13 @@ MESSAGES = {
     "learning_invitation": Message(
         "You are invited to ((learning))",
         "Dear ((name)),\n\nYou are invited to take ((learning)), run by ((provider)).\n\n"
-        "Choose a session and book your place:\n((link))\n\nDDaT Pathways",
+        "((next_step))\n((link))\n\nDDaT Pathways",
+        essential=False,
+    ),
+    "session_for_invitation": Message(
+        "You can now book ((learning))",
+        "Dear ((name)),\n\nYou were invited to take ((learning)), and a session is now open for booking.\n\n"
+        "When: ((when))\nWhere: ((where))\n\nBook your place:\n((link))\n\nDDaT Pathways",
         essential=False,
     ),
     "place_confirmed": Message(

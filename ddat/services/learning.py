@@ -119,6 +119,8 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     db.flush()
     audit.record(db, action, actor=user, subject=learning_session)
     promoted = promote_waiting(db, learning_session)
+    if action == "learning.session_added" and not has_started(learning_session):
+        _tell_invited_without_a_place(db, learning_session)
     if moved:
         tell_everyone_booked(db, learning_session, was, skip={r.id for r in promoted})
     db.commit()
@@ -150,6 +152,25 @@ def cancel_session(db: Session, learning_session: LearningSession, reason: str, 
 
 class SessionNotCancelled(Exception):
     pass
+
+
+def _tell_invited_without_a_place(db: Session, learning_session: LearningSession) -> None:
+    """People invited to the learning who hold no place at any of its sessions hear that a
+    new session can be booked: an invitation never quietly leads nowhere."""
+    item = db.get(LearningItem, learning_session.item_id)
+    booked = select(Registration.person_id).where(
+        Registration.item_id == item.id, Registration.status.in_((*HOLDS_A_PLACE, "waiting"))
+    )
+    invited = db.exec(
+        select(Person)
+        .join(Invitation, Invitation.person_id == Person.id)
+        .where(Invitation.item_id == item.id, Person.id.not_in(booked))
+        .order_by(Person.id)
+    ).all()
+    details = {"learning": item.name, "when": session_when(learning_session),
+               "where": session_where(learning_session, has_place=False)}  # fmt: skip
+    for person in invited:
+        tell(db, person, "session_for_invitation", details, f"/masterclasses/{item.slug}")
 
 
 def _when_and_where(learning_session: LearningSession) -> dict:
@@ -380,10 +401,15 @@ def _invite(db: Session, item: LearningItem, people: list[Person], user: User) -
     invitations = [Invitation(item_id=item.id, person_id=p.id) for p in new]
     db.add_all(invitations)
     db.flush()
+    next_step = (
+        "Choose a session and book your place:"
+        if sessions_of(db, item, upcoming=True)
+        else "No sessions are planned yet: we will email you when one is. Until then, read about it here:"
+    )
     for invitation, person in zip(invitations, new, strict=True):
         audit.record(db, "learning.invited", actor=user, subject=invitation)
-        tell(db, person, "learning_invitation", {"learning": item.name, "provider": item.provider},
-             f"/masterclasses/{item.slug}")  # fmt: skip
+        tell(db, person, "learning_invitation", {"learning": item.name, "provider": item.provider,
+                                                 "next_step": next_step}, f"/masterclasses/{item.slug}")  # fmt: skip
     db.commit()
     return len(new)
 

@@ -18,7 +18,8 @@ from tests.notify_stub import API_KEY, running_notify
 from tests.support import fresh_app
 
 TEMPLATE_IDS = {name: f"00000000-0000-0000-0000-{n:012d}" for n, name in enumerate(MESSAGES, start=1)}
-INVITATION = {"name": "Pat", "learning": "Data masterclass", "provider": "ONS", "link": "http://x/m"}
+INVITATION = {"name": "Pat", "learning": "Data masterclass", "provider": "ONS", "link": "http://x/m",
+              "next_step": "Choose a session and book your place:"}  # fmt: skip
 
 
 @pytest.fixture
@@ -485,3 +486,33 @@ def test_the_sender_loop_keeps_going_when_the_database_is_busy_for_a_moment(tmp_
     runs.clear()
     once = run(app, "send-notifications")  # without --loop: an error and a failing exit code, not a traceback
     assert once.exit_code == 1 and "Sending stopped" in once.output
+
+
+def test_people_invited_before_any_session_is_planned_hear_when_one_is(seeded, client, sign_in, submit):
+    from ddat.models import User
+    from ddat.services import learning
+    from tests.factories import HR, OPS, POLICY, add_session
+    from tests.web.steps import book
+
+    with seeded.app_context():
+        hr = db.session().exec(select(User).where(User.email == HR)).one()
+        answers = {"name": "Writing for the web", "provider": "GDS Academy", "description": "", "audience": [],
+                   "format": "in_person", "duration_hours": 3, "skills": []}  # fmt: skip
+        slug = learning.save_item(db.session(), None, answers, hr).slug
+    sign_in(HR)
+    submit(f"/masterclasses/{slug}/invite", {"people": f"{POLICY}\n{OPS}"})
+    invitation = next(m for m in _messages(seeded) if m.template == "learning_invitation")
+    assert invitation.personalisation["next_step"].startswith("No sessions are planned yet: we will email you")
+    first = add_session(seeded, slug, days=10)  # added outside the form: nobody is told
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(POLICY)
+    book(submit, slug, first)  # Policy books it; Ops has no place yet
+    with client.session_transaction() as browser:
+        browser.clear()
+    sign_in(HR)
+    day = (datetime.now(UTC) + timedelta(days=20)).astimezone(learning.UK)
+    submit(f"/masterclasses/{slug}/sessions/new", {"day": [str(day.day), str(day.month), str(day.year)],
+           "starts": "10:00", "ends": "13:00", "online": "no", "location": "Room 3", "capacity": "10"})  # fmt: skip
+    told = [(m.template, m.to_address) for m in _messages(seeded) if m.template == "session_for_invitation"]
+    assert told == [("session_for_invitation", OPS)]  # the invited person still without a place, only
