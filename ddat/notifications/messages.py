@@ -34,7 +34,8 @@ MESSAGES = {
     "confirm_email": Message(
         "Confirm your email address for DDaT Pathways",
         "Someone asked to create a DDaT Pathways account with this email address. If it was you, confirm "
-        "your address and choose your password here:\n((link))\n\nThe link works once, for 24 hours.\n\n"
+        "your address and choose your password here:\n((link))\n\nThe link works once, for 24 hours. If you "
+        "asked more than once, use the newest email: only its link works.\n\n"
         "If it was not you, you do not need to do anything: without the link, nobody can use the account.\n\n"
         "DDaT Pathways",
         secret=True,
