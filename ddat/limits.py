@@ -20,7 +20,7 @@ DEFAULT_LIMITS = {
     "RATELIMIT_SIGN_IN": "30 per minute",  # per address
     "RATELIMIT_FAILED_SIGN_IN": "5 per 15 minutes",  # per email address, failures only
     # Per network address, which a whole department may share; each inbox is protected
-    # separately (3 registration or reset emails an hour per account).
+    # separately (3 registration emails and 3 reset emails an hour per account).
     "RATELIMIT_REGISTER": "60 per hour",
     "RATELIMIT_IMPORTS": "30 per hour",  # per user
     # Planning a pathway searches the framework for this person (up to about a second):

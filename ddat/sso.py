@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from .auth import normalise_email
 from .models import User, UserIdentity
 from .services import audit
+from .services.accounts import end_reset_links
 from .services.user_sessions import end_every_session
 from .sso_config import Provider
 
@@ -140,6 +141,7 @@ def _take_over_for_the_organisation(db: Session, user: User, issuer: str) -> Non
             "Your email address belongs to another account that your organisation signed in before. "
             "Ask your HR team to sort this out."
         )
+    end_reset_links(db, user)  # a reset link asked for earlier would give the account a password again
     if user.password_hash:
         user.password_hash = ""
         end_every_session(db, user)

@@ -106,7 +106,10 @@ def save_session(db: Session, learning_session: LearningSession, answers: dict, 
     """Create or change a session. More places go to the waiting list at once; fewer places
     never take a place from anyone who holds one. Returns the people given a place."""
     if learning_session.id is not None:
-        lock(db, LearningSession, learning_session.id)  # a capacity change waits for bookings under way
+        # A capacity change waits for bookings under way, and an edit for a cancellation under way.
+        if lock(db, LearningSession, learning_session.id).cancelled_at is not None:
+            db.rollback()
+            raise SessionCannotChange("This session has been cancelled, so nothing about it can change")
     action = "learning.session_changed" if learning_session.id else "learning.session_added"
     moved = learning_session.id is not None and moves(
         learning_session, {**_when_and_where(learning_session), **answers}
@@ -133,7 +136,7 @@ def cancel_session(db: Session, learning_session: LearningSession, reason: str, 
     learning_session = lock(db, LearningSession, learning_session.id)  # bookings under way finish first
     if learning_session.cancelled_at is not None or has_started(learning_session):
         db.rollback()
-        raise SessionNotCancelled("This session has already been cancelled or has started")
+        raise SessionCannotChange("This session has already been cancelled or has started")
     now = datetime.now(UTC)
     learning_session.cancelled_at, learning_session.cancel_reason = now, reason
     db.add(learning_session)
@@ -150,7 +153,7 @@ def cancel_session(db: Session, learning_session: LearningSession, reason: str, 
     return told
 
 
-class SessionNotCancelled(Exception):
+class SessionCannotChange(Exception):
     pass
 
 

@@ -103,6 +103,8 @@ def _messages(db: Session, user: User) -> list[dict]:
     messages = []
     for row in rows:
         subject, body = MESSAGES[row.template].render(row.personalisation) if not row.cleared_at else (None, None)
+        if MESSAGES[row.template].secret:  # a sign-in or reset link: whoever holds a session must not get it
+            body = "The words of this message hold a link that signs you in, so they are not in the download."
         messages.append(
             {
                 "message": row.template,

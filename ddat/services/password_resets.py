@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from ..locks import lock
 from ..models import PasswordReset, Person, User
 from ..notifications.outbox import enqueue, link
 from . import audit, registration
@@ -33,6 +34,7 @@ def request_reset(db: Session, email: str) -> None:
         return
     if user is None or not user.password_hash:
         return  # no account, or one that signs in through its organisation: nothing to reset
+    lock(db, User, user.id)  # requests at the same moment count one after another: the limit holds
     now = datetime.now(UTC)
     recent = db.exec(
         select(func.count())
@@ -80,6 +82,9 @@ def reset(db: Session, token: str, new_password: str) -> User | None:
         db.rollback()
         return None
     user = db.get(User, used[0])
+    if not user.password_hash:  # the account signs in through its organisation now: nothing to reset
+        db.rollback()
+        return None
     user.password_hash = hash_password(new_password)
     db.add(user)
     end_every_session(db, user)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..locks import lock
 from ..models import EmailConfirmation, OutboxMessage, Person, User
 from ..notifications.outbox import enqueue, link
 from . import audit
@@ -29,7 +30,10 @@ def register(db: Session, email: str) -> None:
     whoever registers someone else's address chooses nothing about the account it becomes."""
     token = secrets.token_urlsafe(32)
     user = by_email(db, email)
+    if user is not None:
+        user = lock(db, User, user.id)  # registrations at the same moment count one after another
     if user is not None and _emails_this_hour(db, user) >= EMAILS_PER_HOUR:  # the same answer, no more email
+        db.rollback()
         return
     if user is not None and (user.email_confirmed_at is not None or user.password_hash):
         # Only the name the account holder gave: nothing typed on the form reaches their inbox.
@@ -48,6 +52,7 @@ def register(db: Session, email: str) -> None:
         except IntegrityError:  # the same address registered at this moment in another tab: use that account
             db.rollback()
             return register(db, email)
+        user = lock(db, User, user.id)
         audit.record(db, "account.created", actor=user, subject=user)
     # Only the newest link works, so an address gets one way in at a time.
     pending = and_(EmailConfirmation.user_id == user.id, EmailConfirmation.used_at.is_(None))

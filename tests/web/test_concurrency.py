@@ -261,6 +261,26 @@ def test_a_session_cancelled_while_nineteen_people_book_it_leaves_no_place_and_t
         assert told == booked_first  # everyone whose booking landed first was told
 
 
+def test_twenty_reset_requests_at_once_send_one_account_no_more_than_three_emails(live):
+    from ddat.models import OutboxMessage
+    from ddat.services.password_resets import LINKS_PER_HOUR
+
+    email = "reset.race@example.gov.uk"
+    with live.app.app_context():
+        database = db.session()
+        database.add(User(email=email, password_hash=hash_password(PASSWORD), role="civil_servant"))
+        database.commit()
+    url = f"{live.base}/forgot-password"
+    answers = _race([(requests.Session(), url, {"email": email}) for _ in range(PEOPLE)])
+    assert [a.status_code for a in answers] == [200] * PEOPLE  # everyone told "Check your email"
+    with live.app.app_context():
+        sent = db.session().exec(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.template == "password_reset",
+                                                                  OutboxMessage.to_address == email)
+        ).one()  # fmt: skip
+    assert sent == LINKS_PER_HOUR  # the limit holds however many ask at the same moment
+
+
 def test_a_session_signed_out_on_one_worker_is_ended_on_every_worker(live):
     browser = sign_in(live.base, HR, PASSWORD)
     copy = _browser_like(browser)

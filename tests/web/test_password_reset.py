@@ -150,3 +150,15 @@ def test_a_forgotten_password_for_an_address_never_confirmed_sends_the_confirmat
     link = emailed_link(app, "half.done@example.gov.uk", "confirm_email")
     finished = submit(link, {"display_name": "Hal Done", "new_password": "copper-meadow-lantern"})
     assert finished.status_code == 302 and finished.headers["Location"].endswith("/profile/about")
+
+
+def test_the_data_download_never_holds_a_live_reset_link(app, client, submit):
+    from tests.client import registered
+
+    registered(client, "nia@example.gov.uk", "orange-tractor-lighthouse")
+    other = app.test_client()  # someone else asks for a reset for Nia's address
+    token = CSRF_PATTERN.search(other.get("/forgot-password").get_data(as_text=True)).group(1)
+    other.post("/forgot-password", data={"email": "nia@example.gov.uk", "csrf_token": token})
+    download = client.get("/profile/data/download.json").get_data(as_text=True)
+    assert "password_reset" in download and "/reset-password/" not in download
+    assert "/confirm-email/" not in download

@@ -156,3 +156,20 @@ def test_an_online_sessions_joining_link_goes_only_to_people_with_a_place(seeded
     assert joining not in client.get(f"/masterclasses/registrations/{waiting.id}").get_data(as_text=True)
     confirmed = next(m for m in _messages(seeded) if m.template == "place_confirmed")
     assert confirmed.personalisation["where"] == f"Online: {joining}"
+
+
+def test_an_edit_that_reaches_a_cancelled_session_changes_nothing(seeded, client, sign_in, submit):
+    import pytest
+
+    from ddat.models import User
+    from ddat.services import learning
+
+    session_id = add_session(seeded, VISUALISATION, days=10)
+    sign_in(HR)
+    submit(f"/masterclasses/{VISUALISATION}/sessions/{session_id}/cancel", {"reason": ""})
+    with seeded.app_context():  # an edit sent just before the cancellation, arriving after it
+        hr = db.session().exec(select(User).where(User.email == HR)).one()
+        stale = db.session().get(LearningSession, session_id)
+        with pytest.raises(learning.SessionCannotChange):
+            learning.save_session(db.session(), stale, {"location": "Edited after cancelling"}, hr)
+        assert db.session().get(LearningSession, session_id).location == "Room 1"

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from ddat import db
 from ddat.models import AuditEvent, User, UserIdentity
 from ddat.sso_config import providers_from_env
-from tests.client import CSRF_PATTERN, emailed_link
+from tests.client import CSRF_PATTERN, emailed_link, registered
 from tests.oidc_provider import department_using, running_provider
 from tests.support import fresh_app
 
@@ -250,6 +250,20 @@ def test_someone_who_registered_an_address_first_loses_the_account_to_its_owner(
         data={"email": "priya.owner@example.gov.uk", "password": "attacker-chosen-pw-1", "csrf_token": token},
     )
     assert again.status_code == 200 and "Enter a correct email address and password" in again.get_data(as_text=True)
+
+
+def test_a_reset_link_asked_for_before_the_organisation_took_the_account_over_stops_working(sso_app, idp):
+    # Someone holding the account's password (they registered the address first) asks for a reset link...
+    holder = sso_app.test_client()
+    registered(holder, "sam.owner@example.gov.uk", "holders-own-passphrase")
+    token = CSRF_PATTERN.search(holder.get("/forgot-password").get_data(as_text=True)).group(1)
+    holder.post("/forgot-password", data={"email": "sam.owner@example.gov.uk", "csrf_token": token})
+    link = emailed_link(sso_app, "sam.owner@example.gov.uk", "password_reset")
+    # ...then the organisation vouches for the real owner, and the password goes.
+    idp.add_user("sam-owner", email="sam.owner@example.gov.uk", email_verified=True)
+    _, response = signs_in(sso_app, idp, "sam-owner")
+    assert response.status_code == 302
+    assert holder.get(link).status_code == 404  # the link cannot give the account a password again
 
 
 def test_a_reused_address_does_not_inherit_the_previous_persons_account(sso_app, idp):

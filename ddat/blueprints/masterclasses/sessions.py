@@ -48,8 +48,12 @@ def edit_session(slug: str, session_id: int):
         confirmation = _move_to_confirm(item, learning_session, answers)
         if confirmation:
             return confirmation
-        learning.save_session(db.session(), learning_session, answers, current_user)
-        flash("Session changed.", "success")
+        try:
+            learning.save_session(db.session(), learning_session, answers, current_user)
+        except learning.SessionCannotChange as refused:  # cancelled while the form was being sent
+            flash(f"{refused}. Nothing was saved.", "problem")
+        else:
+            flash("Session changed.", "success")
         return redirect(url_for("masterclasses.session_page", slug=slug, session_id=learning_session.id))
     return render_template("masterclasses/session_form.html", form=form, item=item, learning_session=learning_session)
 
@@ -88,7 +92,7 @@ def cancel_session(slug: str, session_id: int):
     if form.validate_on_submit():
         try:
             told = learning.cancel_session(db.session(), learning_session, form.reason.data or "", current_user)
-        except learning.SessionNotCancelled as refused:
+        except learning.SessionCannotChange as refused:
             flash(f"{refused}. Nothing was changed.", "problem")
         else:
             flash(f"Session cancelled. {_people(told)} told by email." if told else "Session cancelled.", "success")
