@@ -89,6 +89,14 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set in production")
         return key
 
+    @property
+    def SERVICE_URL(self) -> str:
+        # Without it, every link in every email would lead to the server's own loopback address.
+        url = os.environ.get("SERVICE_URL")
+        if not url:
+            raise RuntimeError("SERVICE_URL must be set in production (the address people reach the service at)")
+        return url
+
 
 class TestConfig(LocalConfig):
     TESTING = True

@@ -57,6 +57,15 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
 
 
+def test_production_refuses_to_start_without_the_address_links_in_emails_lead_to(monkeypatch):
+    from ddat import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("SERVICE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SERVICE_URL must be set in production"):
+        create_app("production")
+
+
 BUSY = "Sorry, the service is busy"
 
 

@@ -38,6 +38,7 @@ def test_the_inline_script_carries_this_requests_nonce(client):
 
 def test_production_sends_hsts(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SERVICE_URL", "https://ddat-pathways.example.gov.uk")
     app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
