@@ -12,7 +12,8 @@ def _local_secret_key() -> str:
     # A per-checkout key so `make run` needs no set-up; production must set SECRET_KEY.
     key_file = INSTANCE / "secret_key"
     if not key_file.exists():
-        INSTANCE.mkdir(exist_ok=True)
+        INSTANCE.mkdir(mode=0o700, exist_ok=True)
+        key_file.touch(mode=0o600)  # whoever reads it can sign themselves in as anyone
         key_file.write_text(secrets.token_hex(32))
     return key_file.read_text().strip()
 

@@ -91,8 +91,11 @@ class MailboxDelivery:
 
     def send(self, message: OutboxMessage) -> str:
         subject, body = MESSAGES[message.template].render(message.personalisation)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        # The letters hold live sign-in and reset links: only the service's own user may read them.
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.chmod(0o700)
         path = self.folder / f"{message.id:08d}-{message.template}.txt"
+        path.touch(mode=0o600)
         path.write_text(f"To: {message.to_address}\nSubject: {subject}\nReference: {message.reference}\n\n{body}\n")
         return f"mailbox-{message.id}"
 

@@ -148,6 +148,7 @@ def test_without_a_key_messages_go_to_the_local_mailbox(tmp_path):
     mailbox = MailboxDelivery(tmp_path / "mailbox")
     assert _send(app, mailbox).sent == 1
     (letter,) = (tmp_path / "mailbox").glob("*.txt")
+    assert letter.stat().st_mode & 0o777 == 0o600 and (tmp_path / "mailbox").stat().st_mode & 0o777 == 0o700
     text = letter.read_text()
     assert "To: p0@example.gov.uk" in text and "Subject: You are invited to Data masterclass" in text
     assert "run by ONS" in text and "((" not in text
