@@ -62,3 +62,21 @@ def app_on_each_database(request, tmp_path) -> Flask:
         load_release(db.session())
     request.addfinalizer(app.extensions["db_engine"].dispose)
     return app
+
+
+def outbox(app: Flask) -> list:
+    """Every message the app has written to its outbox, oldest first."""
+    from sqlmodel import select
+
+    from ddat.models import OutboxMessage
+
+    with app.app_context():
+        return list(db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def run_sender(app: Flask, delivery, now=None, sender: str = "sender-a"):
+    """One pass of the outbox sender, as `flask send-notifications` runs it."""
+    from ddat.notifications.sender import run_once
+
+    with app.app_context():
+        return run_once(db.session(), delivery, sender, now)

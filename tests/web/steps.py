@@ -66,3 +66,10 @@ def run_import(app, session_id: int, content: bytes):
         )
         session.rollback()  # as the page does: a refused import leaves nothing behind
         return result
+
+
+def book_as(client, sign_in, submit, email: str, slug: str, session_id: int):
+    """A fresh browser session for the person, who books the session."""
+    signed_out(client)
+    sign_in(email)
+    return book(submit, slug, session_id)

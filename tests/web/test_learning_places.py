@@ -11,7 +11,7 @@ from ddat.models import LearningSession, Person, Registration
 from ddat.services.learning import UK
 from tests.factories import OPS, POLICY, VISUALISATION, add_session, person_of, registration_of
 from tests.pages import text_of
-from tests.web.steps import book
+from tests.web.steps import book, book_as
 
 
 def test_a_full_session_has_a_waiting_list_and_a_cancelled_place_goes_to_it(seeded, client, sign_in, submit):
@@ -75,10 +75,7 @@ def test_more_places_go_to_the_waiting_list_at_once(seeded, client, sign_in, sub
 def test_hr_cannot_give_a_waiting_person_a_place_beyond_the_places(seeded, client, sign_in, submit):
     session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
     for email in (POLICY, OPS):
-        with client.session_transaction() as browser:
-            browser.clear()
-        sign_in(email)
-        book(submit, VISUALISATION, session_id)
+        book_as(client, sign_in, submit, email, VISUALISATION, session_id)
     waiting = registration_of(seeded, session_id, OPS)
     assert waiting.status == "waiting"
     with client.session_transaction() as browser:

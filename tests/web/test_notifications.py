@@ -1,7 +1,6 @@
 """The outbox and its sender, through the real GOV.UK Notify client against a stand-in Notify
 on loopback (tests/notify_stub.py): nothing lost, nothing sent twice, whatever Notify does."""
 
-import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -9,13 +8,13 @@ import pytest
 from sqlmodel import Session, select
 
 from ddat import create_app, db
-from ddat.models import AuditEvent, OutboxMessage
+from ddat.models import AuditEvent
 from ddat.notifications.delivery import MailboxDelivery, NotifyDelivery
 from ddat.notifications.messages import MESSAGES
 from ddat.notifications.outbox import enqueue
 from ddat.notifications.sender import KEEP_WORDS, run_once
 from tests.notify_stub import API_KEY, running_notify
-from tests.support import fresh_app
+from tests.support import fresh_app, outbox, run_sender
 
 TEMPLATE_IDS = {name: f"00000000-0000-0000-0000-{n:012d}" for n, name in enumerate(MESSAGES, start=1)}
 INVITATION = {"name": "Pat", "learning": "Data masterclass", "provider": "ONS", "link": "http://x/m",
@@ -40,22 +39,12 @@ def _queue(app, count: int = 1) -> list[int]:
         return [r.id for r in rows]
 
 
-def _send(app, delivery, now=None, sender="sender-a"):
-    with app.app_context():
-        return run_once(db.session(), delivery, sender, now)
-
-
-def _messages(app) -> list[OutboxMessage]:
-    with app.app_context():
-        return list(db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
-
-
 def test_a_message_reaches_notify_with_its_template_personalisation_and_reference(tmp_path, notify, delivery):
     app = fresh_app(tmp_path / "n.db")
     _queue(app)
-    run = _send(app, delivery)
+    run = run_sender(app, delivery)
     assert run.sent == 1 and run.delivered == 1  # and Notify's delivery status was read back
-    (message,) = _messages(app)
+    (message,) = outbox(app)
     (received,) = notify.sent
     assert received["template_id"] == TEMPLATE_IDS["learning_invitation"]
     assert received["personalisation"] == INVITATION and received["reference"] == message.reference
@@ -71,7 +60,7 @@ def test_a_message_is_kept_only_if_the_change_that_causes_it_is(tmp_path):
     with app.app_context():
         enqueue(db.session(), "learning_invitation", "p@example.gov.uk", INVITATION)
         db.session().rollback()
-    assert _messages(app) == []
+    assert outbox(app) == []
     with app.app_context(), pytest.raises(ValueError, match="needs"):
         enqueue(db.session(), "learning_invitation", "p@example.gov.uk", {"name": "Pat"})
 
@@ -81,16 +70,16 @@ def test_server_errors_and_too_many_requests_are_tried_again_later_and_sent_once
     _queue(app)
     now = datetime.now(UTC)
     notify.answer_next_with(500)
-    assert _send(app, delivery, now).retrying == 1
-    (message,) = _messages(app)
+    assert run_sender(app, delivery, now).retrying == 1
+    (message,) = outbox(app)
     assert message.status == "queued" and "500" in message.error
-    assert _send(app, delivery, now + timedelta(seconds=5)).sent == 0  # not due yet: it waits 30 s
+    assert run_sender(app, delivery, now + timedelta(seconds=5)).sent == 0  # not due yet: it waits 30 s
     notify.answer_next_with(429, headers={"Retry-After": "120"})
-    assert _send(app, delivery, now + timedelta(seconds=31)).retrying == 1
-    (message,) = _messages(app)
+    assert run_sender(app, delivery, now + timedelta(seconds=31)).retrying == 1
+    (message,) = outbox(app)
     assert message.next_attempt_at.replace(tzinfo=UTC) == now + timedelta(seconds=31 + 120)
-    assert _send(app, delivery, now + timedelta(seconds=152)).sent == 1
-    assert len(notify.sent) == 1 and _messages(app)[0].attempts == 3
+    assert run_sender(app, delivery, now + timedelta(seconds=152)).sent == 1
+    assert len(notify.sent) == 1 and outbox(app)[0].attempts == 3
 
 
 def test_a_timeout_after_notify_took_the_message_does_not_send_it_twice(tmp_path, notify, delivery):
@@ -98,24 +87,24 @@ def test_a_timeout_after_notify_took_the_message_does_not_send_it_twice(tmp_path
     _queue(app)
     now = datetime.now(UTC)
     notify.accept_then_stall(2)  # longer than the client's 1 s
-    assert _send(app, delivery, now).retrying == 1
-    assert _send(app, delivery, now + timedelta(minutes=1)).sent == 1  # found by its reference
+    assert run_sender(app, delivery, now).retrying == 1
+    assert run_sender(app, delivery, now + timedelta(minutes=1)).sent == 1  # found by its reference
     assert len(notify.sent) == 1
-    assert _messages(app)[0].provider_id == notify.sent[0]["id"]
+    assert outbox(app)[0].provider_id == notify.sent[0]["id"]
 
 
 def test_a_bad_template_or_key_is_recorded_and_not_tried_again(tmp_path, notify):
     app = fresh_app(tmp_path / "n.db")
     _queue(app, 2)
     wrong_template = NotifyDelivery(API_KEY, notify.url, {**TEMPLATE_IDS, "learning_invitation": "nope"}, timeout=1)
-    run = _send(app, wrong_template)
+    run = run_sender(app, wrong_template)
     assert run.failed == 2 and run.sent == 0
-    assert {m.status for m in _messages(app)} == {"failed"}
-    assert all("400" in m.error and "Template not found" in m.error for m in _messages(app))
-    assert _send(app, wrong_template, datetime.now(UTC) + timedelta(days=1)).failed == 0  # never again
+    assert {m.status for m in outbox(app)} == {"failed"}
+    assert all("400" in m.error and "Template not found" in m.error for m in outbox(app))
+    assert run_sender(app, wrong_template, datetime.now(UTC) + timedelta(days=1)).failed == 0  # never again
     wrong_key = NotifyDelivery(API_KEY[:-4] + "ffff", notify.url, TEMPLATE_IDS, timeout=1)
     _queue(app)
-    assert _send(app, wrong_key).failed == 1 and "403" in _messages(app)[-1].error
+    assert run_sender(app, wrong_key).failed == 1 and "403" in outbox(app)[-1].error
     assert notify.sent == []
 
 
@@ -137,16 +126,16 @@ def test_two_senders_racing_for_the_same_outbox_send_each_message_once(tmp_path,
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(notify.references()) == sorted(m.reference for m in _messages(app))
+    assert sorted(notify.references()) == sorted(m.reference for m in outbox(app))
     assert len(notify.sent) == len(queued) == len(set(notify.references()))
-    assert {m.status for m in _messages(app)} == {"delivered"}
+    assert {m.status for m in outbox(app)} == {"delivered"}
 
 
 def test_without_a_key_messages_go_to_the_local_mailbox(tmp_path):
     app = fresh_app(tmp_path / "n.db")
     _queue(app)
     mailbox = MailboxDelivery(tmp_path / "mailbox")
-    assert _send(app, mailbox).sent == 1
+    assert run_sender(app, mailbox).sent == 1
     (letter,) = (tmp_path / "mailbox").glob("*.txt")
     assert letter.stat().st_mode & 0o777 == 0o600 and (tmp_path / "mailbox").stat().st_mode & 0o777 == 0o700
     text = letter.read_text()
@@ -158,10 +147,10 @@ def test_message_words_are_cleared_a_week_after_delivery(tmp_path):
     app = fresh_app(tmp_path / "n.db")
     _queue(app)
     mailbox = MailboxDelivery(tmp_path / "mailbox")
-    _send(app, mailbox)
-    assert _messages(app)[0].to_address
-    _send(app, mailbox, datetime.now(UTC) + KEEP_WORDS + timedelta(minutes=1))
-    (message,) = _messages(app)
+    run_sender(app, mailbox)
+    assert outbox(app)[0].to_address
+    run_sender(app, mailbox, datetime.now(UTC) + KEEP_WORDS + timedelta(minutes=1))
+    (message,) = outbox(app)
     assert message.to_address == "" and message.personalisation == {} and message.cleared_at
 
 
@@ -179,7 +168,7 @@ def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, 
     scheme_id = make_scheme(seeded, name="Data Analysis 2027")
     sign_in(POLICY)
     submit(f"/schemes/{scheme_id}/apply", {"statement": "I analyse evidence every day."})
-    (received,) = _messages(seeded)
+    (received,) = outbox(seeded)
     assert received.template == "application_received" and received.to_address == POLICY
     assert received.personalisation["scheme"] == "Data Analysis 2027"
     assert received.personalisation["link"].endswith("/schemes/my-applications")
@@ -191,11 +180,11 @@ def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, 
         member_id = db.session().exec(select(SchemeMember.id).where(SchemeMember.scheme_id == scheme_id)).one()
     url = f"/schemes/{scheme_id}/members/{member_id}"
     submit(url, {"action": "decision", "status": "shortlisted", "reason": ""})
-    subject, body = MESSAGES["scheme_decision"].render(_messages(seeded)[-1].personalisation)
+    subject, body = MESSAGES["scheme_decision"].render(outbox(seeded)[-1].personalisation)
     assert subject == "Your application to Data Analysis 2027: shortlisted"
     assert "\n\n\n" not in body and "reason" not in body  # no empty paragraph where a reason would go
     submit(url, {"action": "decision", "status": "withdrawn", "reason": "The scheme was paused"})
-    subject, body = MESSAGES["scheme_decision"].render(_messages(seeded)[-1].personalisation)
+    subject, body = MESSAGES["scheme_decision"].render(outbox(seeded)[-1].personalisation)
     assert subject == "Your application to Data Analysis 2027: withdrawn"
     assert "have withdrawn your application" in body and "The reason given: The scheme was paused" in body
     scheme_id = make_scheme(seeded, name="Data Analysis 2028")
@@ -208,7 +197,7 @@ def test_applying_and_hrs_decision_each_tell_the_person_with_the_reason(seeded, 
         member_id = db.session().exec(select(SchemeMember.id).where(SchemeMember.scheme_id == scheme_id)).one()
     url = f"/schemes/{scheme_id}/members/{member_id}"
     submit(url, {"action": "decision", "status": "declined", "reason": "The scheme needs Grade 6 analysts"})
-    decision = _messages(seeded)[-1]
+    decision = outbox(seeded)[-1]
     assert decision.template == "scheme_decision" and decision.to_address == POLICY
     subject, body = MESSAGES["scheme_decision"].render(decision.personalisation)
     assert subject == "Your application to Data Analysis 2028: not successful"
@@ -236,118 +225,6 @@ def test_docs_list_every_message_as_the_code_sends_it():
     assert as_markdown() in (Path(__file__).parents[2] / "docs" / "notifications.md").read_text()
 
 
-def test_places_waiting_lists_promotions_moves_and_invitations_tell_people(seeded, client, sign_in, submit):
-    from ddat.services.learning import UK
-    from tests.factories import HR, OPS, POLICY, VISUALISATION, add_session
-    from tests.web.steps import book
-
-    session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
-    for email in (POLICY, OPS):
-        with client.session_transaction() as browser:
-            browser.clear()
-        sign_in(email)
-        book(submit, VISUALISATION, session_id)
-    assert [(m.template, m.to_address) for m in _messages(seeded)] == [
-        ("place_confirmed", POLICY),
-        ("waiting_list", OPS),
-    ]
-    assert _messages(seeded)[0].personalisation["learning"] == "Working with data and visualisation"
-
-    with client.session_transaction() as browser:
-        browser.clear()
-    sign_in(HR)
-    url = f"/masterclasses/{VISUALISATION}/sessions/{session_id}/edit"
-    day = (datetime.now(UTC) + timedelta(days=11)).astimezone(UK)
-    answers = {"day": [str(day.day), str(day.month), str(day.year)], "starts": "10:00", "ends": "12:00",
-               "online": "yes", "location": "Teams", "capacity": "2"}  # fmt: skip
-    assert "Each of them will get an email" in submit(url, answers).get_data(as_text=True)
-    assert len(_messages(seeded)) == 2  # nothing is sent until HR confirm the move
-    submit(url, answers | {"booked": "1/1"})
-    told = [(m.template, m.to_address) for m in _messages(seeded)[2:]]
-    assert sorted(told) == [("promoted", OPS), ("session_changed", POLICY)]
-    moved = next(m for m in _messages(seeded) if m.template == "session_changed")
-    assert moved.personalisation["when"] == f"{day:%-d %B %Y}, 10am to midday"
-    assert moved.personalisation["where"] == "Online: Teams"
-    assert moved.personalisation["was"].endswith(", Room 1")  # and where it was before
-
-    submit(f"/masterclasses/{VISUALISATION}/invite", {"people": "ops.officer@example.gov.uk"})
-    assert (_messages(seeded)[-1].template, _messages(seeded)[-1].to_address) == ("learning_invitation", OPS)
-
-
-def test_a_place_downloads_as_a_calendar_event_that_the_next_download_updates(seeded, client, sign_in, submit):
-    from icalendar import Calendar
-
-    from ddat.models import LearningSession, Registration, User
-    from ddat.services import learning
-    from tests.factories import HR, POLICY, VISUALISATION, add_session, registration_of
-    from tests.web.steps import book
-
-    session_id = add_session(seeded, VISUALISATION, days=10)
-    sign_in(POLICY)
-    book(submit, VISUALISATION, session_id)
-    registration = registration_of(seeded, session_id, POLICY)
-    page = client.get(f"/masterclasses/registrations/{registration.id}").get_data(as_text=True)
-    link = f"/masterclasses/registrations/{registration.id}/calendar.ics"
-    assert f'href="{link}"' in page
-    first = client.get(link)  # asked of "localhost": the file names the service's own address
-    assert first.mimetype == "text/calendar"
-    (event,) = Calendar.from_ical(first.data).walk("VEVENT")
-    booking = f"/masterclasses/registrations/{registration.id}"
-    assert str(event["url"]) == seeded.config["SERVICE_URL"].rstrip("/") + booking
-    with seeded.app_context():
-        stored = db.session().get(LearningSession, session_id)
-        assert event.decoded("dtstart") == stored.starts_at.astimezone(UTC).replace(microsecond=0)
-        assert str(event["location"]) == "Room 1" and int(event["sequence"]) == 0
-        hr = db.session().exec(select(User).where(User.email == HR)).one()
-        learning.save_session(db.session(), stored, {"location": "Room 2"}, hr)
-    (moved,) = Calendar.from_ical(client.get(link).data).walk("VEVENT")
-    assert moved["uid"] == event["uid"] and int(moved["sequence"]) == 1 and str(moved["location"]) == "Room 2"
-    with seeded.app_context():
-        row = db.session().get(Registration, registration.id)
-        row.status = "cancelled"
-        db.session().add(row)
-        db.session().commit()
-    # Once cancelled, the same event again, cancelling it, so a calendar takes it out.
-    calendar = Calendar.from_ical(client.get(link).data)
-    (cancelled,) = calendar.walk("VEVENT")
-    assert str(calendar["method"]) == "CANCEL" and str(cancelled["status"]) == "CANCELLED"
-    assert cancelled["uid"] == event["uid"] and int(cancelled["sequence"]) == 2
-    assert str(cancelled["organizer"]) == "mailto:learning@example.gov.uk"  # RFC 5546 needs one to cancel
-    assert "calendar file (.ics) to take it out" in client.get(booking).get_data(as_text=True)
-
-
-def test_people_with_a_place_are_reminded_once_two_days_before(seeded, client, sign_in, submit, tmp_path):
-    from ddat.models import Registration
-    from tests.factories import POLICY, VISUALISATION, add_session, registration_of
-    from tests.web.steps import book
-
-    session_id = add_session(seeded, VISUALISATION, days=5)
-    sign_in(POLICY)
-    book(submit, VISUALISATION, session_id)
-    mailbox = MailboxDelivery(tmp_path / "mailbox")
-    _send(seeded, mailbox)  # the confirmation; the session is 5 days away: no reminder yet
-    assert [m.template for m in _messages(seeded)] == ["place_confirmed"]
-    in_four_days = datetime.now(UTC) + timedelta(days=4)
-    assert _send(seeded, mailbox, in_four_days).reminders == 1
-    assert _send(seeded, mailbox, in_four_days + timedelta(hours=1)).reminders == 0  # once only
-    reminder = _messages(seeded)[-1]
-    assert reminder.template == "session_reminder" and reminder.status in ("sent", "delivered")
-    # Someone who cancelled is not reminded; a place booked within the two days needs none.
-    with seeded.app_context():
-        row = db.session().get(Registration, registration_of(seeded, session_id, POLICY).id)
-        row.status = "cancelled"
-        db.session().add(row)
-        db.session().commit()
-    soon = add_session(seeded, VISUALISATION, days=1)
-    with client.session_transaction() as browser:
-        browser.clear()
-    sign_in("ops.officer@example.gov.uk")
-    book(submit, VISUALISATION, soon)
-    assert registration_of(seeded, soon, "ops.officer@example.gov.uk").status == "registered"
-    assert _send(seeded, mailbox, in_four_days).reminders == 0
-    assert _send(seeded, mailbox).reminders == 0
-
-
 def test_links_that_sign_someone_in_are_never_shown_to_admins_once_notify_is_set_up(tmp_path, notify):
     from ddat.services import password_resets
     from tests.client import signed_in_as
@@ -362,38 +239,13 @@ def test_links_that_sign_someone_in_are_never_shown_to_admins_once_notify_is_set
     admin = signed_in_as(app.test_client(), "admin@example.gov.uk")
     before = admin.get("/admin/mailbox").get_data(as_text=True)
     assert "/reset-password/" not in before and "Not shown: this message holds a link" in before
-    _send(app, NotifyDelivery(API_KEY, notify.url, TEMPLATE_IDS, timeout=1))
-    (message,) = _messages(app)
+    run_sender(app, NotifyDelivery(API_KEY, notify.url, TEMPLATE_IDS, timeout=1))
+    (message,) = outbox(app)
     assert message.personalisation == {} and message.cleared_at  # Notify has it: no copy of the link
     assert "/reset-password/" in notify.sent[0]["personalisation"]["link"]
     with app.app_context():
         viewed = db.session().exec(select(AuditEvent).where(AuditEvent.action == "admin.mailbox_viewed")).all()
     assert len(viewed) == 1
-
-
-def test_people_can_turn_off_invitation_emails_but_not_the_essential_ones(seeded, client, sign_in, submit):
-    from tests.factories import HR, OPS, VISUALISATION, add_session
-    from tests.web.steps import book
-
-    sign_in(OPS)
-    page = client.get("/profile/data").get_data(as_text=True)
-    assert 'name="messages-optional_messages"' in page
-    token = re.search(r'name="messages-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    nonsense = client.post("/profile/data/messages", data={"messages-optional_messages": "sometimes",
-                                                           "messages-csrf_token": token})  # fmt: skip
-    refused = nonsense.get_data(as_text=True)
-    assert nonsense.status_code == 200 and "<title>Error: Your data" in refused
-    assert "Select whether you want emails inviting you to learning" in refused
-    assert 'href="#messages-optional_messages"' in refused
-    choice = {"messages-optional_messages": "no", "messages-csrf_token": token}
-    done = client.post("/profile/data/messages", data=choice, follow_redirects=True)
-    assert "Your choice about emails has been saved" in done.get_data(as_text=True)
-    book(submit, VISUALISATION, add_session(seeded, VISUALISATION, days=10))
-    with client.session_transaction() as browser:
-        browser.clear()
-    sign_in(HR)
-    submit(f"/masterclasses/{VISUALISATION}/invite", {"people": OPS})
-    assert [m.template for m in _messages(seeded)] == ["place_confirmed"]  # the booking, not the invitation
 
 
 def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, client, sign_in, submit, tmp_path):
@@ -406,10 +258,10 @@ def test_hr_get_a_weekly_digest_of_new_applications_once_on_mondays(seeded, clie
     today = datetime.now(UTC)
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # the next Monday, within the week
     tuesday = monday + timedelta(days=1)
-    assert _send(seeded, mailbox, tuesday - timedelta(days=7)).digests == 0  # not a Monday
-    assert _send(seeded, mailbox, monday).digests == 1  # central HR
-    assert _send(seeded, mailbox, monday + timedelta(hours=2)).digests == 0  # once a week
-    digest = next(m for m in _messages(seeded) if m.template == "hr_weekly_digest")
+    assert run_sender(seeded, mailbox, tuesday - timedelta(days=7)).digests == 0  # not a Monday
+    assert run_sender(seeded, mailbox, monday).digests == 1  # central HR
+    assert run_sender(seeded, mailbox, monday + timedelta(hours=2)).digests == 0  # once a week
+    digest = next(m for m in outbox(seeded) if m.template == "hr_weekly_digest")
     sign_in(HR)  # the choice that turns the digest off says it does
     assert "and your weekly digest of new scheme applications?" in client.get("/profile/data").get_data(as_text=True)
     assert digest.to_address == "hr@example.gov.uk"
@@ -432,37 +284,8 @@ def test_a_sender_whose_claim_ran_out_leaves_the_message_to_the_sender_that_took
         slow = Run()
         send_one(database, delivery, message_id, "sender-slow", later, slow)  # it wakes up
     assert slow.sent == 0 and len(notify.sent) == 1
-    (message,) = _messages(app)
+    (message,) = outbox(app)
     assert message.status == "sent" and message.attempts == 2
-
-
-def test_a_reminder_another_sender_wrote_at_the_same_moment_is_not_an_error(
-    seeded, client, sign_in, submit, tmp_path, monkeypatch
-):
-    from ddat.notifications import reminders
-    from tests.factories import POLICY, VISUALISATION, add_session
-    from tests.web.steps import book
-
-    session_id = add_session(seeded, VISUALISATION, days=5)
-    sign_in(POLICY)
-    book(submit, VISUALISATION, session_id)
-    in_four_days = datetime.now(UTC) + timedelta(days=4)
-    real_tell = reminders.tell_about_place
-
-    def other_sender_first(database, learning_session, registration, person, template):
-        # The other sender's run writes the same reminder just after this one looked for it.
-        with Session(seeded.extensions["db_engine"]) as other:
-            copy = real_tell(other, learning_session, registration, person, template)
-            copy.reference = reminders.reminder_reference(registration, learning_session)
-            other.commit()
-        return real_tell(database, learning_session, registration, person, template)
-
-    monkeypatch.setattr(reminders, "tell_about_place", other_sender_first)
-    with seeded.app_context():
-        assert reminders.queue_reminders(db.session(), in_four_days) == 0
-    monkeypatch.undo()
-    assert [m.template for m in _messages(seeded)] == ["place_confirmed", "session_reminder"]
-    assert _send(seeded, MailboxDelivery(tmp_path / "mailbox"), in_four_days).reminders == 0
 
 
 def test_the_sender_loop_keeps_going_when_the_database_is_busy_for_a_moment(tmp_path, monkeypatch):
@@ -487,33 +310,3 @@ def test_the_sender_loop_keeps_going_when_the_database_is_busy_for_a_moment(tmp_
     runs.clear()
     once = run(app, "send-notifications")  # without --loop: an error and a failing exit code, not a traceback
     assert once.exit_code == 1 and "Sending stopped" in once.output
-
-
-def test_people_invited_before_any_session_is_planned_hear_when_one_is(seeded, client, sign_in, submit):
-    from ddat.models import User
-    from ddat.services import learning
-    from tests.factories import HR, OPS, POLICY, add_session
-    from tests.web.steps import book
-
-    with seeded.app_context():
-        hr = db.session().exec(select(User).where(User.email == HR)).one()
-        answers = {"name": "Writing for the web", "provider": "GDS Academy", "description": "", "audience": [],
-                   "format": "in_person", "duration_hours": 3, "skills": []}  # fmt: skip
-        slug = learning.save_item(db.session(), None, answers, hr).slug
-    sign_in(HR)
-    submit(f"/masterclasses/{slug}/invite", {"people": f"{POLICY}\n{OPS}"})
-    invitation = next(m for m in _messages(seeded) if m.template == "learning_invitation")
-    assert invitation.personalisation["next_step"].startswith("No sessions are planned yet: we will email you")
-    first = add_session(seeded, slug, days=10)  # added outside the form: nobody is told
-    with client.session_transaction() as browser:
-        browser.clear()
-    sign_in(POLICY)
-    book(submit, slug, first)  # Policy books it; Ops has no place yet
-    with client.session_transaction() as browser:
-        browser.clear()
-    sign_in(HR)
-    day = (datetime.now(UTC) + timedelta(days=20)).astimezone(learning.UK)
-    submit(f"/masterclasses/{slug}/sessions/new", {"day": [str(day.day), str(day.month), str(day.year)],
-           "starts": "10:00", "ends": "13:00", "online": "no", "location": "Room 3", "capacity": "10"})  # fmt: skip
-    told = [(m.template, m.to_address) for m in _messages(seeded) if m.template == "session_for_invitation"]
-    assert told == [("session_for_invitation", OPS)]  # the invited person still without a place, only

@@ -6,24 +6,17 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from ddat import db
-from ddat.models import AuditEvent, LearningSession, OutboxMessage
+from ddat.models import AuditEvent, LearningSession
 from ddat.services.learning import UK
 from tests.factories import HR, OPS, POLICY, VISUALISATION, add_session, registration_of
-from tests.web.steps import book
-
-
-def _messages(app) -> list[OutboxMessage]:
-    with app.app_context():
-        return list(db.session().exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+from tests.support import outbox
+from tests.web.steps import book, book_as
 
 
 def _one_booked_one_waiting(seeded, client, sign_in, submit) -> int:
     session_id = add_session(seeded, VISUALISATION, days=10, capacity=1)
     for email in (POLICY, OPS):
-        with client.session_transaction() as browser:
-            browser.clear()
-        sign_in(email)
-        book(submit, VISUALISATION, session_id)
+        book_as(client, sign_in, submit, email, VISUALISATION, session_id)
     with client.session_transaction() as browser:
         browser.clear()
     return session_id
@@ -36,12 +29,12 @@ def test_cancelling_a_session_ends_every_place_and_tells_each_person_why(seeded,
     assert "Cancel this session" in client.get(url).get_data(as_text=True)
     asking = client.get(f"{url}/cancel").get_data(as_text=True)
     assert "1 person is booked on this session. 1 person is on its waiting list." in asking
-    assert len(_messages(seeded)) == 2  # nothing happens until HR confirm
+    assert len(outbox(seeded)) == 2  # nothing happens until HR confirm
     done = submit(f"{url}/cancel", {"reason": "The trainer is unwell."}, follow=True).get_data(as_text=True)
     assert "Session cancelled. 2 people were told by email." in done and "Cancelled" in done
     assert "The trainer is unwell." in done and "Cancel this session" not in done
     assert "Register these people" not in done
-    told = {m.to_address: m for m in _messages(seeded)[2:]}
+    told = {m.to_address: m for m in outbox(seeded)[2:]}
     assert {email: m.template for email, m in told.items()} == {
         POLICY: "session_cancelled",
         OPS: "waiting_session_cancelled",  # no place, no calendar event: the words for someone waiting
@@ -83,7 +76,7 @@ def test_the_person_sees_the_cancellation_and_cannot_book_the_session_again(seed
     assert "Find another session of Working with data and visualisation" in page
     assert "You’re on the waiting list" not in page and "You’re registered" not in page
     assert "calendar file (.ics) to take it out" in page  # they had a place, so perhaps an event
-    (message,) = [m for m in _messages(seeded) if m.template == "session_cancelled" and m.to_address == POLICY]
+    (message,) = [m for m in outbox(seeded) if m.template == "session_cancelled" and m.to_address == POLICY]
     assert message.personalisation["reason"] == "The HR team running it did not give a reason."
     refused = book(submit, VISUALISATION, session_id).get_data(as_text=True)
     assert "This session has been cancelled" in refused
@@ -109,7 +102,7 @@ def test_people_waiting_for_a_place_are_told_of_a_move_as_people_still_waiting(s
     answers = {"day": [str(day.day), str(day.month), str(day.year)], "starts": "10:00", "ends": "12:00",
                "online": "no", "location": "Room 9", "capacity": "1"}  # fmt: skip
     submit(url, answers | {"booked": "1/1"})
-    told = {m.to_address: m.template for m in _messages(seeded)[2:]}
+    told = {m.to_address: m.template for m in outbox(seeded)[2:]}
     assert told == {POLICY: "session_changed", OPS: "waiting_session_changed"}
     with client.session_transaction() as browser:
         browser.clear()
@@ -154,7 +147,7 @@ def test_an_online_sessions_joining_link_goes_only_to_people_with_a_place(seeded
     waiting = registration_of(seeded, session_id, OPS)
     assert waiting.status == "waiting"
     assert joining not in client.get(f"/masterclasses/registrations/{waiting.id}").get_data(as_text=True)
-    confirmed = next(m for m in _messages(seeded) if m.template == "place_confirmed")
+    confirmed = next(m for m in outbox(seeded) if m.template == "place_confirmed")
     assert confirmed.personalisation["where"] == f"Online: {joining}"
 
 
