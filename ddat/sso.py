@@ -82,12 +82,20 @@ def account_signing_in(db: Session, provider: Provider, claims: Mapping) -> User
     """`account_for`, written: when the same person signing in in another tab at the same
     moment got there first, their account is the answer."""
     try:
-        user = account_for(db, provider, claims)
+        user = _named(account_for(db, provider, claims), claims)
         db.flush()
         return user
     except IntegrityError:
         db.rollback()
-        return account_for(db, provider, claims)
+        return _named(account_for(db, provider, claims), claims)
+
+
+def _named(user: User, claims: Mapping) -> User:
+    """The name the organisation knows the person by, for messages and the profile, unless the
+    account has one already."""
+    if claims.get("name") and not user.display_name:
+        user.display_name = str(claims["name"])[:200]
+    return user
 
 
 def account_for(db: Session, provider: Provider, claims: Mapping) -> User:

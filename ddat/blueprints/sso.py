@@ -65,8 +65,6 @@ def callback(provider_slug: str):
         return _problem(provider, refused.reason, refused.status)
     next_page = session.get(_NEXT) or url_for("pages.landing")
     start_session(user)
-    if claims.get("name"):
-        session["display_name"] = str(claims["name"])[:100]  # offered on "about you", as on registering
     audit.record_now(db_session, "auth.signed_in", actor=user, subject=("identity_provider", provider.slug))
     return redirect(next_page)
 

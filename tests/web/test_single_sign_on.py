@@ -266,6 +266,25 @@ def test_a_reset_link_asked_for_before_the_organisation_took_the_account_over_st
     assert holder.get(link).status_code == 404  # the link cannot give the account a password again
 
 
+def test_the_name_the_organisation_gives_is_the_accounts_and_the_profiles(sso_app, idp):
+    from ddat.models import Department, Person
+
+    idp.add_user("rae-named", email="rae.named@example.gov.uk", email_verified=True, name="Rae Named")
+    client, _ = signs_in(sso_app, idp, "rae-named")
+    with sso_app.app_context():
+        assert db.session().exec(select(User.display_name).where(User.email == "rae.named@example.gov.uk")).one() == (
+            "Rae Named"
+        )
+        department = db.session().exec(select(Department.id)).first()
+    token = CSRF_PATTERN.search(client.get("/profile/about").get_data(as_text=True)).group(1)
+    saved = client.post("/profile/about", data={"profession": "policy", "grade": "HEO", "department": str(department),
+                                                "csrf_token": token})  # fmt: skip
+    assert saved.status_code == 302
+    with sso_app.app_context():
+        rae = db.session().exec(select(User.id).where(User.email == "rae.named@example.gov.uk")).one()
+        assert db.session().exec(select(Person.display_name).where(Person.user_id == rae)).one() == "Rae Named"
+
+
 def test_a_reused_address_does_not_inherit_the_previous_persons_account(sso_app, idp):
     idp.add_user("first-holder", email="j.smith@example.gov.uk", email_verified=True)
     signs_in(sso_app, idp, "first-holder")
