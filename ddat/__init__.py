@@ -102,9 +102,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         health,
         masterclasses,
         pages,
+        people,
         profile,
         schemes,
         sso,
+        team,
     )
 
     app.register_blueprint(framework.bp)
@@ -118,6 +120,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(masterclasses.bp)
     app.register_blueprint(dashboards.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(team.bp)
+    app.register_blueprint(people.bp)
     errors.register(app)
 
     from .cli import register_commands

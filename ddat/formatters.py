@@ -53,6 +53,7 @@ def can(capability: permissions.Capability) -> bool:
 def init_formatters(app: Flask) -> None:
     env = app.jinja_env
     env.filters["uk"] = to_uk
+    env.filters["uk_date"] = lambda when: f"{to_uk(when):%-d %B %Y}" if when else ""  # "2 December 2026"
     env.filters["grade"] = vocabulary.grade_name  # "G7" reads "Grade 7"; nothing reads "Not given"
     env.filters["profession"] = vocabulary.profession_name
     env.filters["audience"] = vocabulary.audience_name

@@ -4,11 +4,14 @@ Built here rather than in the layout template so the rule "people only see links
 they may open" sits beside the capabilities it uses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import g, url_for
 
+from . import db
 from .permissions import ADMINISTER, RUN_SCHEMES, SEE_AGGREGATES, Capability
+from .services.line_managers import manages_or_is_asked
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Section:
     active_endpoints: tuple[str, ...] = ()
     blueprint: str | None = None
     needs: Capability | None = None  # None: anyone who sees this group of sections
+    # Shown only to people this says yes for (line managers), when a capability cannot say it.
+    shown_to: Callable[[object], bool] | None = None
 
     def is_active(self, endpoint: str | None, blueprint: str | None) -> bool:
         return endpoint in self.active_endpoints or (self.blueprint is not None and blueprint == self.blueprint)
@@ -37,6 +42,7 @@ PUBLIC_SECTIONS = (
 )
 SIGNED_IN_SECTIONS = (
     Section("Your profile", "profile.index", blueprint="profile"),
+    Section("Your team", "team.index", blueprint="team", shown_to=lambda user: is_line_manager(user)),
     Section("Schemes", "schemes.index", blueprint="schemes", needs=RUN_SCHEMES),
     Section("Dashboards", "dashboards.index", blueprint="dashboards", needs=SEE_AGGREGATES),
     Section("Audit log", "admin.audit_log", blueprint="admin", needs=ADMINISTER),
@@ -48,7 +54,21 @@ def sections_for(user) -> list[Section]:
     """The sections this user sees, in order."""
     if not user.is_authenticated:
         return [*PUBLIC_SECTIONS, *SIGNED_OUT_SECTIONS]
-    return [*PUBLIC_SECTIONS, *(s for s in SIGNED_IN_SECTIONS if s.needs is None or s.needs.held_by(user))]
+    return [
+        *PUBLIC_SECTIONS,
+        *(
+            s
+            for s in SIGNED_IN_SECTIONS
+            if (s.needs is None or s.needs.held_by(user)) and (s.shown_to is None or s.shown_to(user))
+        ),
+    ]
+
+
+def is_line_manager(user) -> bool:
+    """Whether someone manages anyone, or is asked to: one small query, once per request."""
+    if "is_line_manager" not in g:
+        g.is_line_manager = manages_or_is_asked(db.session(), user)
+    return g.is_line_manager
 
 
 def service_navigation(user, endpoint: str | None, blueprint: str | None) -> list[dict]:

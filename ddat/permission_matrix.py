@@ -22,6 +22,9 @@ ADMIN = _rule("sign in", "403", "403", "403", "403", "ok")
 # Changing learning: its owners and central HR. The matrix's item is central HR's, so
 # departmental HR may not change it (they can still run its sessions for their own people).
 LEARNING_OWNERS = _rule("sign in", "403", "403", "ok", "403", "ok")
+# Something asked of a line manager (a request, a report's profile): nobody else, HR included,
+# can tell it exists.
+NOT_ASKED = _rule("sign in", "404", "404", "404", "404", "404")
 # A civil servant's own record; everyone else, including HR, gets "not found".
 OWN_RECORD = _rule("sign in", "ok", "404", "404", "404", "404")
 
@@ -71,6 +74,19 @@ MATRIX: dict[str, dict[str, str]] = {
     "profile.download_csv": SIGNED_IN,
     "profile.download_json": SIGNED_IN,
     "profile.delete_account": SIGNED_IN,
+    "profile.line_manager": SIGNED_IN,  # people without a profile start with About you
+    "profile.manager_sharing": SIGNED_IN,
+    "profile.remove_line_manager": SIGNED_IN,  # nobody to remove redirects back
+    "profile.confirmation": SIGNED_IN,
+    "profile.ask_for_confirmation": SIGNED_IN,  # refused without a line manager: back to the page
+    "profile.withdraw_confirmation": SIGNED_IN,
+    "profile.reply_to_confirmation": SIGNED_IN,  # only the person's own answered request; others redirect
+    "team.index": SIGNED_IN,  # their own direct reports only; nobody's, for people who manage no one
+    "team.skills": SIGNED_IN,
+    "team.answer_request": NOT_ASKED,
+    "team.confirm": NOT_ASKED,
+    "team.report_profile": NOT_ASKED,
+    "people.set_line_manager": HR,  # departmental HR: their own department's people
     "schemes.index": HR,
     "schemes.new": HR,
     "schemes.overview": HR,

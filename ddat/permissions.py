@@ -33,6 +33,8 @@ RUN_LEARNING = Capability("run learning", frozenset({"hr", "admin"}))
 SEE_EXACT_COUNTS = Capability("see exact counts", frozenset({"hr", "admin"}))
 # See the organisation's aggregates: dashboards and learning uptake.
 SEE_AGGREGATES = Capability("see aggregates", frozenset({"hr", "leader", "admin"}))
+# Keep people's records: who line-manages whom (within `department_scope`).
+KEEP_PEOPLE_RECORDS = Capability("keep people records", frozenset({"hr", "admin"}))
 # Administer the service: the audit log.
 ADMINISTER = Capability("administer", frozenset({"admin"}))
 

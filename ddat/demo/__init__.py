@@ -17,6 +17,7 @@ from ..caches import population
 from ..models import Assessment, Department, Person, SkillRating, User
 from ..services.framework import current_framework
 from .learning import seed_learning
+from .line_managers import seed_demo_team, seed_line_managers
 from .people import ratings_for
 from .schemes import seed_schemes
 
@@ -67,6 +68,8 @@ DEMO_ACCOUNTS = [
     ("leader@example.gov.uk", "leader", None, None, None),
     ("admin@example.gov.uk", "admin", None, None, None),
     ("perm.sec@example.gov.uk", "civil_servant", "Pat Permanent", "policy", "PS"),
+    # Line manages the two demo civil servants (ddat/demo/line_managers.py).
+    ("line.manager@example.gov.uk", "civil_servant", "Lena Marsh", "policy", "G6"),
 ]
 
 # The two civil servant demo accounts start with a submitted self-assessment, so their
@@ -165,7 +168,11 @@ def seed(db: Session, people: int, seed: int, progress: Callable[[int], None] | 
     # Synthetic staff numbers carry on from the people already there, so re-seeding never clashes.
     numbers = (f"CS{n:07d}" for n in itertools.count(db.exec(select(func.count()).select_from(Person)).one() + 1))
     _ensure_demo_accounts(db, departments, framework, numbers)
+    seed_demo_team(db)
+    first_new = db.exec(select(func.max(Person.id))).one() or 0
     rating_count = _add_people(db, people, departments, framework, rng, numbers, progress or (lambda _added: None))
+    new_people = db.exec(select(Person.id).where(Person.id > first_new, Person.user_id.is_(None))).all()
+    seed_line_managers(db, framework, list(new_people), rng)
     names = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in itertools.count())
     seed_learning(db, framework, departments, names, numbers, rng)
     seed_schemes(db, framework, rng)

@@ -142,9 +142,18 @@ def field_name(skill: str) -> str:
     return "skill_" + skill.replace("-", "_")
 
 
-def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], optional=False) -> Form:
+def example_name(skill: str) -> str:
+    return "example_" + skill.replace("-", "_")
+
+
+EXAMPLE_LENGTH = 1000
+
+
+def skills_form(
+    questions: list[tuple[str, str, str]], levels: dict[str, int], optional=False, examples: dict | None = None
+) -> Form:
     """A page of skill questions, (skill slug, question, short name), each with five levels,
-    starting at the given level of each skill that has one.
+    starting at the given level of each skill that has one, and a box for an example of it.
 
     Required questions are radios; optional ones (other DDaT skills) are compact selects
     that start at "Not yet".
@@ -159,6 +168,10 @@ def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], o
                 skill: 0 if self[field_name(skill)].data == NO_CHANCE_CHOICE else int(self[field_name(skill)].data)
                 for skill, _, _ in questions
             }
+
+        def examples(self) -> dict[str, str]:
+            """The example given for each skill asked about ("" for none)."""
+            return {skill: self[example_name(skill)].data or "" for skill, _, _ in questions}
 
         def no_chance(self) -> set[str]:
             """The skills answered "not had the chance to show this"."""
@@ -178,4 +191,14 @@ def skills_form(questions: list[tuple[str, str, str]], levels: dict[str, int], o
             choices = select_choices([*level_choices(), (NO_CHANCE_CHOICE, NO_CHANCE_NAME)])
             field = RadioChoiceField(question, choices=choices, widget=GovRadioInput(), message=message)
         setattr(SkillsForm, field_name(skill), field)
-    return SkillsForm(data={field_name(skill): str(level) for skill, level in levels.items()})
+        example = text(
+            f"An example of {name[0].lower()}{name[1:]} in your work (optional)",
+            EXAMPLE_LENGTH,
+            optional=True,
+            called=f"Your example of {name[0].lower()}{name[1:]}",
+            count=True,
+        )
+        setattr(SkillsForm, example_name(skill), example)
+    data = {field_name(skill): str(level) for skill, level in levels.items()}
+    data |= {example_name(skill): words for skill, words in (examples or {}).items()}
+    return SkillsForm(data=data)

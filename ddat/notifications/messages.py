@@ -127,6 +127,30 @@ MESSAGES = {
         "Review them:\n((link))\n\nDDaT Pathways",
         essential=False,
     ),
+    "line_manager_named": Message(
+        "((report)) has named you as their line manager",
+        "Dear ((name)),\n\n((report)) has named you as their line manager in DDaT Pathways. If you are, accept; "
+        "if you are not, refuse:\n((link))\n\nOnce you accept, they can ask you to confirm their skills, and you "
+        "will see only what they ask you to confirm or choose to share with you.\n\nDDaT Pathways",
+    ),
+    "confirmation_requested": Message(
+        "((report)) has asked you to confirm their skills",
+        "Dear ((name)),\n\n((report)) has asked you to confirm the ((skills)) skills in their self-assessment. "
+        "For each one you can confirm it, change the level with a reason, or say you cannot judge it.\n\n"
+        "Confirm their skills:\n((link))\n\nDDaT Pathways",
+    ),
+    "confirmation_completed": Message(
+        "Your line manager has answered your request to confirm your skills",
+        "Dear ((name)),\n\n((manager)) has answered your request: ((summary)). Confirmed skills now count as "
+        "confirmed in your matches and pathways.\n\nSee what they said, and reply if you want to:\n((link))"
+        "\n\nDDaT Pathways",
+    ),
+    "confirmation_due": Message(
+        "Your skills confirmation is due",
+        "Dear ((name)),\n\n((count)) of your skills were confirmed by your line manager on ((confirmed_on)). "
+        "A confirmation is current for 2 years, so they now count as your own rating again.\n\n"
+        "Ask your line manager to confirm them again:\n((link))\n\nDDaT Pathways",
+    ),
 }
 
 # What HR's decision says to the person, by the status it moves them to.

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..models import OutboxMessage
 from ..services import audit
+from ..services.confirmations import expire as expire_confirmations
 from .delivery import PermanentFailure, TemporaryFailure
 from .digests import queue_digests
 from .messages import MESSAGES
@@ -37,6 +38,7 @@ class Run:
     cleared: int = 0
     reminders: int = 0
     digests: int = 0
+    expired: int = 0  # confirmed ratings that reached 2 years
     errors: list[str] = field(default_factory=list)
 
 
@@ -171,6 +173,7 @@ def run_once(db: Session, delivery, sender: str, now: datetime | None = None) ->
     run = Run()
     run.reminders = queue_reminders(db, clock())
     run.digests = queue_digests(db, clock())
+    run.expired = expire_confirmations(db, clock())
     for _ in range(BATCH):
         moment = clock()
         message_id = claim_next(db, sender, moment)

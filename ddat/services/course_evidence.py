@@ -158,6 +158,7 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
         {"person_id": pid, "framework_version": framework.version, "started_at": now, "submitted_at": now}
         for pid, _ in changes
     ]
+    kept = _details(db, [pid for pid, _ in changes])
     ids = db.execute(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows).scalars().all()
     ratings = [
         {
@@ -168,6 +169,7 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
             "evidence": evidence,
             "framework_version": framework.version,
             "rated_at": now,
+            **_carried(kept.get((pid, skill)), level, evidence),
         }
         for (pid, after), aid in zip(changes, ids, strict=True)
         for skill, (level, evidence) in after.items()
@@ -183,6 +185,35 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
     # matrix is marked stale here, once for the whole batch.
     population.bump(db)
     db.expire_all()  # Person objects in the session must see their new current assessment
+
+
+def _details(db: Session, person_ids: list[int]) -> dict[tuple[int, str], tuple]:
+    """Each current rating's example and confirmation, by (person, skill), where it has either."""
+    found = {}
+    for i in range(0, len(person_ids), CHUNK):
+        rows = db.exec(
+            select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence,
+                   SkillRating.example, SkillRating.confirmed_by_person_id, SkillRating.confirmed_at,
+                   SkillRating.self_level)
+            .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
+            .where(Person.id.in_(person_ids[i : i + CHUNK]))
+            .where((SkillRating.example != "") | SkillRating.confirmed_at.is_not(None))
+        )  # fmt: skip
+        for pid, skill, *details in rows:
+            found[(pid, skill)] = tuple(details)
+    return found
+
+
+def _carried(details: tuple | None, level: int, evidence: str) -> dict:
+    """What a new version keeps of a rating: its example always; its confirmation only while the
+    rating is still the one confirmed (learning may have raised it since)."""
+    if details is None:
+        return {"example": "", "confirmed_by_person_id": None, "confirmed_at": None, "self_level": None}
+    held, was, example, confirmed_by, confirmed_at, self_level = details
+    if (held, was) != (level, evidence):
+        confirmed_by = confirmed_at = self_level = None
+    return {"example": example, "confirmed_by_person_id": confirmed_by, "confirmed_at": confirmed_at,
+            "self_level": self_level}  # fmt: skip
 
 
 def _into_drafts(db: Session, framework: Framework, person_ids: list[int], evidenced) -> None:

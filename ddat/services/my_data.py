@@ -8,9 +8,11 @@ from ..csv_files import csv_text
 from ..db import forget_deleted_rows
 from ..models import (
     Assessment,
+    ConfirmationRequest,
     Department,
     EmailConfirmation,
     Invitation,
+    LineManagement,
     MemberNote,
     Milestone,
     OutboxMessage,
@@ -18,6 +20,7 @@ from ..models import (
     Person,
     Registration,
     SchemeMember,
+    SkillConfirmation,
     SkillRating,
     User,
     UserIdentity,
@@ -25,7 +28,7 @@ from ..models import (
 from ..notifications.messages import MESSAGES
 from ..viewmodels.my_learning import my_invitations, my_registrations
 from ..vocabulary import LEVEL_NAMES
-from . import audit
+from . import audit, line_managers
 from .learning_outcomes import give_up_places
 from .profiles import assessment_history, open_draft, person_for, ratings_of
 from .scheme_members import my_applications
@@ -58,12 +61,24 @@ def export(db: Session, user: User, framework: Framework) -> dict:
                     "level_name": LEVEL_NAMES.get(r.level, str(r.level)),
                     "evidence": r.evidence,
                     "rated_at": r.rated_at.isoformat(),
+                    "example": r.example,
+                    "confirmed_at": r.confirmed_at.isoformat() if r.confirmed_at else None,
+                    "your_level_before_your_manager_changed_it": r.self_level,
                 }
                 for r in ratings_of(db, a.id)
             ],
         }
         for a in _all_assessments(db, person)
     ]
+    manager = line_managers.manager_of(db, person)
+    data["line_manager"] = manager.display_name if manager else None
+    data["shares_with_line_manager"] = person.shares_with_manager
+    data["confirmations"] = [
+        {"skill": c.skill, "your_level": c.self_level, "decision": c.decision, "confirmed_level": c.confirmed_level,
+         "reason": c.reason, "decided_at": c.decided_at.isoformat()}
+        for c in db.exec(select(SkillConfirmation).where(SkillConfirmation.person_id == person.id)
+                         .order_by(SkillConfirmation.id)).all()
+    ]  # fmt: skip
     data["learning"] = [
         {
             "learning": mine.item.name,
@@ -168,6 +183,10 @@ def delete_everything(db: Session, user: User) -> None:
         db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
         db.exec(delete(Registration).where(Registration.person_id == person.id))
         db.exec(delete(Invitation).where(Invitation.person_id == person.id))
+        line_managers.forget(db, person)
+        db.exec(delete(SkillConfirmation).where(SkillConfirmation.person_id == person.id))
+        db.exec(delete(ConfirmationRequest).where(ConfirmationRequest.person_id == person.id))
+        db.exec(delete(LineManagement).where(LineManagement.report_id == person.id))
         db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
         db.exec(delete(Assessment).where(Assessment.person_id == person.id))
         db.delete(person)

@@ -62,6 +62,17 @@ def set_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
     db.commit()
 
 
+def set_manager_sharing(db: Session, user: User, person: Person, shares: bool) -> None:
+    """Whether the person's line manager may see their profile without being asked to confirm
+    it: a choice apart from HR's, audited, and in force at once."""
+    if shares != person.shares_with_manager:
+        action = "consent.shared_with_manager" if shares else "consent.manager_sharing_withdrawn"
+        audit.record(db, action, actor=user, subject=person)
+    person.shares_with_manager = shares
+    db.add(person)
+    db.commit()
+
+
 def set_target(db: Session, person: Person, target: str) -> None:
     """The role or role level the person is aiming for, shown on their pathway."""
     person.target_level = target
@@ -133,17 +144,16 @@ def draft_assessment(db: Session, person: Person, framework: Framework) -> Asses
     if person.current_assessment_id:
         for rating in ratings_of(db, person.current_assessment_id):
             db.add(
-                SkillRating(
-                    person_id=person.id,
-                    assessment_id=draft.id,
-                    skill=rating.skill,
-                    level=rating.level,
-                    evidence=rating.evidence,
-                    framework_version=framework.version,
-                )
+                # The example and any confirmation go with the rating into the new version.
+                copied(rating, assessment_id=draft.id, framework_version=framework.version)
             )
     db.commit()
     return draft
+
+
+def copied(rating: SkillRating, **changes) -> SkillRating:
+    """A new rating row like `rating` (its example and any confirmation too), with `changes`."""
+    return SkillRating(**(rating.model_dump(exclude={"id"}) | changes))
 
 
 def working_answers(db: Session, person: Person) -> dict[str, int]:
@@ -152,6 +162,13 @@ def working_answers(db: Session, person: Person) -> dict[str, int]:
     draft = open_draft(db, person)
     working = draft.id if draft else person.current_assessment_id
     return answers_of(db, working) if working else {}
+
+
+def working_examples(db: Session, person: Person) -> dict[str, str]:
+    """The examples the person has written, on the answers they are working on."""
+    draft = open_draft(db, person)
+    working = draft.id if draft else person.current_assessment_id
+    return {r.skill: r.example for r in ratings_of(db, working) if r.example} if working else {}
 
 
 def ratings_of(db: Session, assessment_id: int) -> list[SkillRating]:
@@ -188,15 +205,17 @@ def save_answers(
     answers: dict[str, int],
     record_not_yet: bool = True,
     no_chance: set[str] = frozenset(),
+    examples: dict[str, str] | None = None,
 ) -> None:
-    """Record a page of answers on the draft.
+    """Record a page of answers (and, if given, the person's example for each) on the draft.
 
     Level 0 is "not yet". For the transferable questions it is kept as an answer (so the
     question counts as answered); for optional skills it just removes any rating. Skills in
     `no_chance` are level 0 with NO_CHANCE evidence: answered, held at no level, and not a
     "not yet".
     """
-    if _same_as_submitted(db, person, answers, record_not_yet, no_chance):
+    examples = {skill: text.strip() for skill, text in (examples or {}).items()}
+    if _same_as_submitted(db, person, answers, record_not_yet, no_chance, examples):
         return  # saving a page unchanged must not start a draft (and reopen "check your answers")
     draft = draft_assessment(db, person, framework)
     # The same page sent twice at once: the second waits and then updates what the first wrote
@@ -212,7 +231,11 @@ def save_answers(
         if rating is None:
             rating = SkillRating(person_id=person.id, assessment_id=draft.id, skill=skill, level=level)
         elif rating.level != level or (rating.evidence == NO_CHANCE) != (skill in no_chance):
-            rating.evidence = "self"  # a changed answer is the person's own, whatever backed the old one
+            # A changed answer is the person's own, whatever backed (or confirmed) the old one.
+            rating.evidence, rating.self_level = "self", None
+            rating.confirmed_by_person_id, rating.confirmed_at = None, None
+        if skill in examples:
+            rating.example = examples[skill]
         if skill in no_chance:
             rating.evidence = NO_CHANCE
         rating.level = level
@@ -224,7 +247,7 @@ def save_answers(
     db.commit()
 
 
-def _same_as_submitted(db: Session, person: Person, answers: dict[str, int], record_not_yet, no_chance) -> bool:
+def _same_as_submitted(db: Session, person: Person, answers: dict, record_not_yet, no_chance, examples) -> bool:
     """Whether these answers are already the person's submitted ones, with no draft open."""
     if not person.current_assessment_id or open_draft(db, person):
         return False
@@ -235,6 +258,8 @@ def _same_as_submitted(db: Session, person: Person, answers: dict[str, int], rec
             if rating is not None:
                 return False
         elif rating is None or rating.level != level or (rating.evidence == NO_CHANCE) != (skill in no_chance):
+            return False
+        elif skill in examples and rating.example != examples[skill]:
             return False
     return True
 

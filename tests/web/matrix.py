@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from ddat import db, demo
-from ddat.models import LearningItem, LearningSession, Person, Registration, SchemeMember, User
+from ddat.models import (
+    ConfirmationRequest,
+    LearningItem,
+    LearningSession,
+    LineManagement,
+    Person,
+    Registration,
+    SchemeMember,
+    User,
+)
 from tests.client import signed_in_as
 from tests.factories import make_scheme
 from tests.oidc_provider import department_using
@@ -55,13 +64,18 @@ def matrix_world(database_file, identity_provider):
                                     source="self")  # fmt: skip
         session.add(registration)
         session.commit()
-        ids = {"member": member.id, "session": past.id, "registration": registration.id, "slug": item.slug}
+        link = session.exec(select(LineManagement).where(LineManagement.report_id == person_id)).one()
+        asked = ConfirmationRequest(person_id=person_id, assessment_id=assessment_id, link_id=link.id)
+        session.add(asked)
+        session.commit()
+        ids = {"member": member.id, "session": past.id, "registration": registration.id, "slug": item.slug,
+               "link": link.id, "request": asked.id}  # fmt: skip
     values = {
         "role_slug": "data-analyst", "level_slug": "senior-data-analyst", "skill_slug": "data-visualisation",
         "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
         "registration_id": ids["registration"], "provider_slug": "test-department",
         "scheme_id": ours, "member_id": ids["member"], "person_id": person_id, "assessment_id": assessment_id,
-        "token": "never-sent",
+        "token": "never-sent", "link_id": ids["link"], "request_id": ids["request"],
     }  # fmt: skip
     return app, values, theirs
 

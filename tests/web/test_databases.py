@@ -16,7 +16,8 @@ EXPECTED_TABLES = {
     "alembic_version", "framework_release", "department", "user_account", "person", "skill_rating", "assessment",
     "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone", "learning_item",
     "learning_session", "learning_invitation", "learning_registration", "user_identity", "user_session",
-    "outbox_message", "password_reset", "email_confirmation",
+    "outbox_message", "password_reset", "email_confirmation", "line_management", "confirmation_request",
+    "skill_confirmation",
 }  # fmt: skip
 
 

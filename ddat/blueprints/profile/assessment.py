@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ... import current, db
 from ...forms.common import ConfirmForm
-from ...forms.profile import AboutYouForm, ExperienceForm, InterestsForm, field_name, skills_form
+from ...forms.profile import AboutYouForm, ExperienceForm, InterestsForm, example_name, field_name, skills_form
 from ...permissions import signed_in
 from ...services import profiles as svc
 from ...viewmodels import explorer
@@ -99,9 +99,12 @@ def skills_page(page: int):
         for q in questions
         if q.skill in answered or q.skill in suggested
     }
-    form = skills_form([(q.skill, q.question, q.name) for q in questions], levels)
+    examples = svc.working_examples(db.session(), person)
+    form = skills_form([(q.skill, q.question, q.name) for q in questions], levels, examples=examples)
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, framework, form.answers(), no_chance=form.no_chance())
+        svc.save_answers(
+            db.session(), person, framework, form.answers(), no_chance=form.no_chance(), examples=form.examples()
+        )
         if page < len(pages):
             return redirect(_after_saving(url_for("profile.skills_page", page=page + 1)))
         return redirect(_after_saving(url_for("profile.index")))
@@ -118,6 +121,7 @@ def skills_page(page: int):
         },
         hints={str(level): hint for level, hint in LEVEL_HINTS.items()} | {NO_CHANCE_CHOICE: NO_CHANCE_HINT},
         field_name=field_name,
+        example_name=example_name,
     )
 
 
@@ -155,13 +159,23 @@ def other_skills_family(family: str):
         abort(404)
     answered = svc.working_answers(db.session(), person)
     form = skills_form(
-        [(s.slug, s.name, s.name) for s in skills], {s.slug: answered.get(s.slug, 0) for s in skills}, optional=True
+        [(s.slug, s.name, s.name) for s in skills],
+        {s.slug: answered.get(s.slug, 0) for s in skills},
+        optional=True,
+        examples=svc.working_examples(db.session(), person),
     )
     if form.validate_on_submit():
-        svc.save_answers(db.session(), person, framework, form.answers(), record_not_yet=False)
+        svc.save_answers(
+            db.session(), person, framework, form.answers(), record_not_yet=False, examples=form.examples()
+        )
         return redirect(_after_saving(url_for("profile.index")))
     return render_template(
-        "profile/other_skills_family.html", form=form, skills=skills, family=names[family], field_name=field_name
+        "profile/other_skills_family.html",
+        form=form,
+        skills=skills,
+        family=names[family],
+        field_name=field_name,
+        example_name=example_name,
     )
 
 

@@ -114,6 +114,9 @@ class Person(SQLModel, table=True):
     # Capabilities the person says they have shown, as "framework/kind/id" lines: the
     # crosswalk turns them into suggested ratings.
     experience: str = Field(default="", max_length=4000)
+    # Whether their line manager may see their profile and team view when no confirmation is
+    # asked for: a choice of its own, apart from HR's, and off until they make it.
+    shares_with_manager: bool = False
     # Role families the person says interest them: the optional skills questions start there.
     work_interests: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     target_level: str | None = Field(default=None, max_length=120)
@@ -156,6 +159,14 @@ class SkillRating(SQLModel, table=True):
     evidence: str = Field(default="self", max_length=12)
     framework_version: str = Field(max_length=80)
     rated_at: datetime = Field(default_factory=_now)
+    # What the person did and what came of it, in their words: kept with this version.
+    example: str = Field(default="", max_length=1000)
+    # Who confirmed the level (a line manager's profile) and when; `evidence` is "validated"
+    # while the confirmation is current and "self" again once it has expired (services/confirmations.py).
+    confirmed_by_person_id: int | None = None  # not a foreign key: the record outlives the manager's account
+    confirmed_at: datetime | None = None
+    # The person's own level when their manager set a different one (`level`).
+    self_level: int | None = None
 
 
 class UserIdentity(SQLModel, table=True):
@@ -458,3 +469,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     delivered_at: datetime | None = None
     cleared_at: datetime | None = None  # when the address and personalisation were removed
+
+
+# Line managers and their confirmations of skills: in a module of their own, kept with these tables.
+from .confirmations import ConfirmationRequest, LineManagement, SkillConfirmation  # noqa: E402, F401

@@ -1,0 +1,46 @@
+"""HR keeping people's records: setting who line-manages whom, for their own department's people
+(everyone, for central HR)."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import db
+from ..forms.line_managers import SetManagerForm
+from ..models import Person
+from ..permissions import KEEP_PEOPLE_RECORDS, department_scope, requires
+from ..services import line_managers
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def _in_scope(staff_number: str) -> Person | None:
+    person = db.session().exec(select(Person).where(Person.staff_number == staff_number.strip().upper())).first()
+    scope = department_scope(current_user)
+    return person if person is not None and (scope is None or person.department_id == scope) else None
+
+
+@bp.route("/line-managers", methods=["GET", "POST"])
+@requires(KEEP_PEOPLE_RECORDS)
+def set_line_manager():
+    form = SetManagerForm()
+    if form.validate_on_submit():
+        report, manager = _in_scope(form.report.data), _manager(form.manager.data)
+        if report is None:
+            form.report.errors = ["Enter the staff number of someone in your department"]
+        if manager is None:
+            form.manager.errors = ["Enter the staff number of someone in DDaT Pathways"]
+        if report is not None and manager is not None:
+            try:
+                line_managers.set_by_hr(db.session(), current_user, report, manager)
+            except line_managers.LinkRefused as refused:
+                form.manager.errors = [str(refused)]
+            else:
+                flash(f"{manager.display_name} is now {report.display_name}’s line manager.", "success")
+                return redirect(url_for("people.set_line_manager"))
+    return render_template("people/line_managers.html", form=form)
+
+
+def _manager(staff_number: str) -> Person | None:
+    # A line manager may work in another department (a loan, a shared service), so any profile.
+    return db.session().exec(select(Person).where(Person.staff_number == staff_number.strip().upper())).first()

@@ -1,0 +1,129 @@
+"""The person's side of line management: naming their manager, what the manager may see, and
+asking them to confirm their skills."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ... import current, db
+from ...forms.common import ConfirmForm
+from ...forms.line_managers import ManagerSharingForm, NameManagerForm, ReplyForm
+from ...permissions import signed_in
+from ...services import confirmations, line_managers
+from ...services.profiles import set_manager_sharing
+from ...viewmodels import confirmation_views
+from . import bp
+from .common import my_person, start_with_about_you
+
+
+def _page(person, form=None, sharing=None, status=200):
+    session = db.session()
+    return (
+        render_template(
+            "profile/line_manager.html",
+            person=person,
+            link=line_managers.open_link(session, person),
+            manager=line_managers.manager_of(session, person),
+            form=form or NameManagerForm(),
+            sharing=sharing or ManagerSharingForm.for_person(person),
+        ),
+        status,
+    )
+
+
+@bp.route("/line-manager", methods=["GET", "POST"])
+@signed_in
+def line_manager():
+    person = my_person()
+    if person is None:
+        return start_with_about_you()
+    form = NameManagerForm()
+    if form.validate_on_submit():
+        try:
+            line_managers.name_manager(db.session(), current_user, person, form.email.data)
+        except line_managers.LinkRefused as refused:
+            form.email.errors = [str(refused)]
+            return _page(person, form=form)
+        flash(f"We have asked {form.email.data} to accept being your line manager.", "success")
+        return redirect(url_for("profile.line_manager"))
+    return _page(person, form=form)
+
+
+@bp.post("/line-manager/sharing")
+@signed_in
+def manager_sharing():
+    person = my_person()
+    if person is None:
+        return start_with_about_you()
+    sharing = ManagerSharingForm.sent()
+    if sharing.validate_on_submit():
+        set_manager_sharing(db.session(), current_user, person, sharing.shares.data == "yes")
+        flash("Your choice about your line manager has been saved.", "success")
+        return redirect(url_for("profile.line_manager"))
+    return _page(person, sharing=sharing)
+
+
+@bp.route("/line-manager/remove", methods=["GET", "POST"])
+@signed_in
+def remove_line_manager():
+    person = my_person()
+    found = line_managers.open_link(db.session(), person) if person else None
+    if found is None:
+        return redirect(url_for("profile.line_manager"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        line_managers.remove(db.session(), current_user, person)
+        flash("You no longer have a line manager in DDaT Pathways. They cannot see anything of yours.", "success")
+        return redirect(url_for("profile.line_manager"))
+    manager = line_managers.manager_of(db.session(), person)
+    return render_template("profile/remove_line_manager.html", form=form, link=found, manager=manager)
+
+
+@bp.get("/confirmation")
+@signed_in
+def confirmation():
+    person = my_person()
+    if person is None:
+        return start_with_about_you()
+    view = confirmation_views.my_confirmation(db.session(), person, current.framework())
+    return render_template("profile/confirmation.html", view=view, form=ConfirmForm(), reply=ReplyForm())
+
+
+@bp.post("/confirmation/ask")
+@signed_in
+def ask_for_confirmation():
+    person = my_person()
+    if person is None:
+        return start_with_about_you()
+    try:
+        confirmations.ask(db.session(), current_user, person)
+    except confirmations.Refused as refused:
+        flash(str(refused), "problem")
+        return redirect(url_for("profile.confirmation"))
+    flash("We have asked your line manager to confirm your skills.", "success")
+    return redirect(url_for("profile.confirmation"))
+
+
+@bp.post("/confirmation/withdraw")
+@signed_in
+def withdraw_confirmation():
+    person = my_person()
+    if person is not None and ConfirmForm().validate_on_submit():
+        if confirmations.withdraw(db.session(), current_user, person):
+            flash("You have withdrawn your request. Your line manager can no longer see it.", "success")
+    return redirect(url_for("profile.confirmation"))
+
+
+@bp.post("/confirmation/<int:request_id>/reply")
+@signed_in
+def reply_to_confirmation(request_id: int):
+    person = my_person()
+    if person is None:
+        return start_with_about_you()
+    reply = ReplyForm()
+    if reply.validate_on_submit():
+        if not confirmations.respond(db.session(), current_user, person, request_id, reply.reply.data or ""):
+            return redirect(url_for("profile.confirmation"))
+        flash("You have accepted your line manager's answers.", "success")
+        return redirect(url_for("profile.confirmation"))
+    view = confirmation_views.my_confirmation(db.session(), person, current.framework())
+    return render_template("profile/confirmation.html", view=view, form=ConfirmForm(), reply=reply)

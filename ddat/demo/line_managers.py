@@ -1,0 +1,83 @@
+"""Demo line managers: the demo line manager manages the two demo civil servants, and most
+synthetic people have a line manager of a higher grade in their own department (so no chain
+loops), about a third of whom confirmed their report's skills within the last 2 years."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, select
+
+from pathways import Framework
+
+from ..caches import population
+from ..models import LineManagement, Person, SkillRating, User
+
+DEMO_MANAGER = "line.manager@example.gov.uk"
+DEMO_REPORTS = ("policy.officer@example.gov.uk", "ops.officer@example.gov.uk")
+# The operations officer lets their manager see their profile; the policy officer has not
+# decided yet, so the manager sees nothing of theirs until they ask for a confirmation.
+SHARING_WITH_MANAGER = ("ops.officer@example.gov.uk",)
+CONFIRMED_SHARE = 0.35
+
+
+def _person_of(db: Session, email: str) -> Person | None:
+    return db.exec(select(Person).join(User, User.id == Person.user_id).where(User.email == email)).first()
+
+
+def seed_demo_team(db: Session) -> None:
+    manager = _person_of(db, DEMO_MANAGER)
+    if manager is None:
+        return
+    now = datetime.now(UTC)
+    for email in DEMO_REPORTS:
+        report = _person_of(db, email)
+        has_one = db.exec(
+            select(LineManagement.id).where(LineManagement.report_id == report.id, LineManagement.ended_at.is_(None))
+        ).first()
+        if report is None or has_one:
+            continue
+        db.add(LineManagement(report_id=report.id, manager_email=DEMO_MANAGER, manager_id=manager.id, source="hr",
+                              created_at=now - timedelta(days=200), accepted_at=now - timedelta(days=200)))  # fmt: skip
+        report.shares_with_manager = email in SHARING_WITH_MANAGER
+        db.add(report)
+    db.flush()
+
+
+def seed_line_managers(db: Session, framework: Framework, person_ids: list[int], rng: random.Random) -> None:
+    """Line managers for these (synthetic) people from their department's higher grades, and
+    confirmed ratings for a share of them."""
+    if not person_ids:
+        return
+    order = {code: i for i, code in enumerate(framework.grade_codes)}
+    rows = db.exec(select(Person.id, Person.department_id, Person.grade, Person.current_assessment_id)).all()
+    by_department: dict[int, list[tuple[int, int]]] = {}
+    for pid, department, grade, _ in rows:
+        by_department.setdefault(department, []).append((order.get(grade, 0), pid))
+    wanted = set(person_ids)
+    now = datetime.now(UTC)
+    links, confirmed = [], []
+    for pid, department, grade, assessment in rows:
+        if pid not in wanted:
+            continue
+        above = [other for rank, other in by_department[department] if rank > order.get(grade, 0)]
+        if not above:
+            continue
+        manager = rng.choice(above)
+        since = now - timedelta(days=rng.randint(30, 1500))
+        links.append({"report_id": pid, "manager_email": "", "manager_id": manager, "source": "hr",
+                      "created_at": since, "accepted_at": since})  # fmt: skip
+        if assessment and rng.random() < CONFIRMED_SHARE:
+            when = now - timedelta(days=rng.randint(10, 700))
+            confirmed.append({"aid": assessment, "by": manager, "at": max(when, since)})
+    if links:
+        db.execute(insert(LineManagement), links)
+    if confirmed:
+        ratings = SkillRating.__table__
+        db.connection().execute(
+            update(ratings)
+            .where(ratings.c.assessment_id == bindparam("aid"), ratings.c.level > 0)
+            .values(evidence="validated", confirmed_by_person_id=bindparam("by"), confirmed_at=bindparam("at")),
+            confirmed,
+        )
+        population.bump(db)  # bulk statements: the ORM's flush events never see them

@@ -1,0 +1,267 @@
+"""Who line-manages whom. A person names their manager by email and the manager accepts, or HR
+sets it. At most one open link per person (the database says so); nobody manages themselves
+(the database says so too) or anyone above them in their own chain (checked here, with every
+change to links taking turns, so two links made at once cannot close a loop)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..models import ChangeCounter, ConfirmationRequest, LineManagement, Person, User
+from ..notifications.outbox import enqueue, link
+from . import audit
+
+# Every change to who manages whom takes this lock first (a counter row, so it always exists).
+SERIAL = "line_management"
+# Naming someone emails them; this many a day is plenty for a real change of manager.
+NAMINGS_PER_DAY = 3
+
+
+class LinkRefused(ValueError):
+    """A change that would break the rules, with the words to show the person."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _take_turns(db: Session) -> None:
+    if db.get(ChangeCounter, SERIAL) is None:
+        try:
+            with db.begin_nested():
+                db.execute(insert(ChangeCounter).values(name=SERIAL, value=0))
+        except IntegrityError:
+            pass  # another request made it at the same moment
+    _lock_counter(db)
+
+
+def _lock_counter(db: Session) -> None:
+    # As `ddat.locks.lock`, for a row named rather than numbered.
+    db.flush()
+    connection = db.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    db.exec(select(ChangeCounter).where(ChangeCounter.name == SERIAL).with_for_update()).one()
+
+
+def open_link(db: Session, person: Person) -> LineManagement | None:
+    """The person's line manager, or the one they are waiting for."""
+    return db.exec(
+        select(LineManagement).where(LineManagement.report_id == person.id, LineManagement.ended_at.is_(None))
+    ).first()
+
+
+def manager_of(db: Session, person: Person) -> Person | None:
+    found = open_link(db, person)
+    return db.get(Person, found.manager_id) if found and found.accepted_at and found.manager_id else None
+
+
+def _managers_above(db: Session, person_id: int) -> set[int]:
+    """Everyone above a person in their chain of line managers."""
+    above: set[int] = set()
+    current = person_id
+    while True:
+        manager = db.exec(
+            select(LineManagement.manager_id).where(
+                LineManagement.report_id == current,
+                LineManagement.ended_at.is_(None),
+                LineManagement.accepted_at.is_not(None),
+            )
+        ).first()
+        if manager is None or manager in above:
+            return above
+        above.add(manager)
+        current = manager
+
+
+def _check(db: Session, report: Person, manager: Person) -> None:
+    if manager.id == report.id:
+        raise LinkRefused("You cannot be your own line manager")
+    if report.id in _managers_above(db, manager.id):
+        raise LinkRefused(f"{report.display_name} is above {manager.display_name} in their line management chain")
+
+
+def _end(db: Session, found: LineManagement, reason: str, actor) -> None:
+    """End a link and any confirmation asked through it: the manager's access ends with it."""
+    found.ended_at, found.end_reason = now(), reason
+    db.add(found)
+    asked = db.exec(
+        select(ConfirmationRequest).where(
+            ConfirmationRequest.link_id == found.id,
+            ConfirmationRequest.completed_at.is_(None),
+            ConfirmationRequest.withdrawn_at.is_(None),
+        )
+    ).all()
+    for request in asked:
+        request.withdrawn_at = found.ended_at
+        db.add(request)
+    audit.record(db, "line_manager.ended", actor=actor, subject=found)
+
+
+def name_manager(db: Session, user: User, person: Person, email: str) -> LineManagement:
+    """Ask someone to be the person's line manager, ending the link they had. The answer is the
+    same whether or not the address has an account: the request waits for whoever signs in with it."""
+    email = email.strip().lower()
+    if email == user.email.lower():
+        raise LinkRefused("You cannot be your own line manager")
+    _take_turns(db)
+    since = now() - timedelta(days=1)
+    named_today = db.exec(
+        select(func.count())
+        .select_from(LineManagement)
+        .where(
+            LineManagement.report_id == person.id,
+            LineManagement.source == "named",
+            LineManagement.created_at >= since,
+        )
+    ).one()
+    if named_today >= NAMINGS_PER_DAY:
+        db.rollback()
+        raise LinkRefused(f"You have named a line manager {NAMINGS_PER_DAY} times today. Try again tomorrow")
+    manager_user = db.exec(select(User).where(func.lower(User.email) == email)).first()
+    manager = db.exec(select(Person).where(Person.user_id == manager_user.id)).first() if manager_user else None
+    if manager is not None:
+        try:
+            _check(db, person, manager)
+        except LinkRefused:
+            db.rollback()
+            raise
+    current = open_link(db, person)
+    if current is not None:
+        _end(db, current, "replaced", user)
+        db.flush()
+    named = LineManagement(report_id=person.id, manager_email=email, manager_id=manager.id if manager else None,
+                           source="named")  # fmt: skip
+    db.add(named)
+    db.flush()
+    audit.record(db, "line_manager.named", actor=user, subject=named)
+    if manager_user is not None and manager_user.email_confirmed_at is not None:
+        enqueue(db, "line_manager_named", manager_user.email,
+                {"name": manager.display_name if manager else manager_user.display_name or "colleague",
+                 "report": person.display_name, "link": link("/team")}, user_id=manager_user.id)  # fmt: skip
+    db.commit()
+    return named
+
+
+def waiting_for(db: Session, user: User, manager: Person | None) -> list[tuple[LineManagement, Person]]:
+    """People asking this account to be their line manager."""
+    asks = LineManagement.manager_email == user.email.lower()
+    if manager is not None:
+        asks = asks | (LineManagement.manager_id == manager.id)
+    return list(
+        db.exec(
+            select(LineManagement, Person)
+            .join(Person, Person.id == LineManagement.report_id)
+            .where(asks, LineManagement.ended_at.is_(None), LineManagement.accepted_at.is_(None))
+            .order_by(LineManagement.created_at)
+        ).all()
+    )
+
+
+def _waiting(db: Session, user: User, manager: Person | None, link_id: int) -> LineManagement | None:
+    return next((found for found, _ in waiting_for(db, user, manager) if found.id == link_id), None)
+
+
+def answer(db: Session, user: User, manager: Person, link_id: int, accepted: bool) -> LineManagement | None:
+    """The manager accepting or refusing; None if the request is not theirs or no longer waiting."""
+    if _waiting(db, user, manager, link_id) is None:
+        return None
+    _take_turns(db)
+    found = _waiting(db, user, manager, link_id)  # still waiting, now that changes take turns
+    if found is None:
+        db.rollback()
+        return None
+    report = db.get(Person, found.report_id)
+    if not accepted:
+        found.ended_at, found.end_reason = now(), "refused"
+        audit.record(db, "line_manager.refused", actor=user, subject=found)
+    else:
+        try:
+            _check(db, report, manager)
+        except LinkRefused:
+            db.rollback()
+            raise
+        found.manager_id, found.accepted_at = manager.id, now()
+        audit.record(db, "line_manager.accepted", actor=user, subject=found)
+    db.add(found)
+    db.commit()
+    return found
+
+
+def remove(db: Session, user: User, person: Person) -> bool:
+    """The person ending the link to their manager (or withdrawing their request)."""
+    _take_turns(db)
+    current = open_link(db, person)
+    if current is None:
+        db.rollback()
+        return False
+    _end(db, current, "removed", user)
+    db.commit()
+    return True
+
+
+def set_by_hr(db: Session, user: User, report: Person, manager: Person) -> LineManagement:
+    """HR recording a person's line manager: in place at once, ending any other."""
+    _take_turns(db)
+    try:
+        _check(db, report, manager)
+    except LinkRefused:
+        db.rollback()
+        raise
+    current = open_link(db, report)
+    if current is not None and current.manager_id == manager.id and current.accepted_at:
+        db.rollback()
+        return current
+    if current is not None:
+        _end(db, current, "set_by_hr", user)
+        db.flush()
+    manager_user = db.get(User, manager.user_id) if manager.user_id else None
+    found = LineManagement(report_id=report.id, manager_email=manager_user.email.lower() if manager_user else "",
+                           manager_id=manager.id, source="hr", accepted_at=now())  # fmt: skip
+    db.add(found)
+    db.flush()
+    audit.record(db, "line_manager.set_by_hr", actor=user, subject=found)
+    db.commit()
+    return found
+
+
+def reports_of(db: Session, manager: Person) -> list[tuple[LineManagement, Person]]:
+    """The manager's direct reports, by name."""
+    return list(
+        db.exec(
+            select(LineManagement, Person)
+            .join(Person, Person.id == LineManagement.report_id)
+            .where(
+                LineManagement.manager_id == manager.id,
+                LineManagement.ended_at.is_(None),
+                LineManagement.accepted_at.is_not(None),
+            )
+            .order_by(Person.display_name, Person.id)
+        ).all()
+    )
+
+
+def forget(db: Session, person: Person) -> None:
+    """Before a person's profile is deleted: links to them as a report go, and links where they
+    are the manager end, keeping their reports' record that they had one."""
+    for found in db.exec(select(LineManagement).where(LineManagement.manager_id == person.id)).all():
+        if found.ended_at is None:
+            _end(db, found, "removed", None)
+        found.manager_id = None
+        db.add(found)
+
+
+def manages_or_is_asked(db: Session, user: User) -> bool:
+    """Whether this account line-manages anyone or is asked to: for the navigation."""
+    mine = select(Person.id).where(Person.user_id == user.id).scalar_subquery()
+    return (
+        db.exec(
+            select(LineManagement.id)
+            .where(LineManagement.ended_at.is_(None))
+            .where((LineManagement.manager_id == mine) | (LineManagement.manager_email == user.email.lower()))
+            .limit(1)
+        ).first()
+        is not None
+    )
