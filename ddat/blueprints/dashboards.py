@@ -13,7 +13,7 @@ from ..downloads import attachment
 from ..permissions import SEE_AGGREGATES, requires
 from ..services.schemes import department_names
 from ..viewmodels import dashboards as svc
-from ..viewmodels.dashboard_filters import grade_bands, month_choices, parse
+from ..viewmodels.dashboard_filters import EVIDENCE_CHOICES, grade_bands, month_choices, parse
 from ..viewmodels.family_view import MAX_SHOWN, family_view
 from ..viewmodels.heatmap import groups_by_columns
 from ..viewmodels.uptake import coverage_for_leaders
@@ -34,6 +34,7 @@ def _setup():
         "professions": list(PROFESSION_NAMES.items()),
         "bands": [(band, audience_name(grades)) for band, grades in grade_bands(framework).items()],
         "months": month_choices(date.today()),
+        "evidence": EVIDENCE_CHOICES,
     }
     return db_session, framework, filters, options
 
@@ -66,6 +67,8 @@ def skills():
     by = _by()
     size = svc.filtered_size(svc.current_population(db_session, framework), filters, framework)
     tables = [] if svc.too_few(size) else [svc.skills_table(db_session, framework, filters, by, family)]
+    if tables and not family:
+        tables.append(svc.confirmations_table(db_session, framework, filters, by))
     # A family's skills read a skill to a row, beside the groups the leader chooses to compare;
     # the download keeps every group.
     view = family_view(tables[0], request.args.getlist("show")) if family and tables else None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from pathways import Framework, codes_from_rows
+from pathways.profile import EVIDENCE_WEIGHTS, evidence_weight_of
 
 from ..models import Assessment, ChangeCounter, Person, SkillRating
 
@@ -284,6 +285,16 @@ def _coded(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
     names = tuple(sorted(set(values)))
     lookup = {name: i for i, name in enumerate(names)}
     return names, np.fromiter((lookup[v] for v in values), dtype=np.int16, count=len(values))
+
+
+def confirmed_codes(population: Population) -> np.ndarray:
+    """The matrix with only the ratings a line manager currently confirms (expired ones are
+    `self` again), kept with the matrix it came from."""
+    codes = population.codes
+    validated = EVIDENCE_WEIGHTS["validated"]
+    return population.derived(
+        ("confirmed codes",), lambda: np.where(evidence_weight_of(codes) == validated, codes, 0).astype(np.int8)
+    )
 
 
 def clear_cache() -> None:

@@ -80,7 +80,10 @@ def _check(db: Session, report: Person, manager: Person) -> None:
     if manager.id == report.id:
         raise LinkRefused("You cannot be your own line manager")
     if report.id in _managers_above(db, manager.id):
-        raise LinkRefused(f"{report.display_name} is above {manager.display_name} in their line management chain")
+        raise LinkRefused(
+            f"{report.display_name} is above {manager.display_name} in the line management chain, so "
+            f"{manager.display_name} cannot be their line manager"
+        )
 
 
 def _end(db: Session, found: LineManagement, reason: str, actor) -> None:

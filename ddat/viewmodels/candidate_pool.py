@@ -15,9 +15,10 @@ from pathways import Framework, match
 from pathways.grades import grade_implication
 from pathways.matching import transferable_data
 from pathways.people_matrix import profile_from_codes
-from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, scoring_model, shown_fit
+from pathways.profile import Profile
+from pathways.scoring import DEFAULT_THRESHOLDS, READINESS_BANDS, confidence_band, scoring_model, shown_fit
 
-from ..caches.population import Population, current_population, sharing_with_hr
+from ..caches.population import Population, confirmed_codes, current_population, sharing_with_hr
 from ..csv_files import csv_text
 from ..models import Person, Scheme, SchemeMember, User
 from ..paging import Page
@@ -40,6 +41,10 @@ class PoolFilter:
     department_id: int | None = None
     grade: str | None = None
     search: str = ""
+    # Only people with a current confirmation by their line manager of a skill the target needs.
+    confirmed_only: bool = False
+    # "fit", or "confirmed": by the fit counting only skills a line manager confirmed.
+    sort: str = "fit"
 
     def as_args(self) -> dict[str, str]:
         """The filter as query-string arguments, for links that keep it."""
@@ -49,6 +54,8 @@ class PoolFilter:
             "department": str(self.department_id or ""),
             "grade": self.grade or "",
             "q": self.search,
+            "evidence": "confirmed" if self.confirmed_only else "",
+            "sort": "" if self.sort == "fit" else self.sort,
         }
 
 
@@ -97,6 +104,19 @@ def specialist_fits_for(population: Population, framework: Framework, target: st
     return population.derived(("specialist fit", target), lambda: model.specialist_fits(population.codes, target))
 
 
+def confirmed_fits_for(population: Population, framework: Framework, target: str) -> np.ndarray:
+    """Everyone's fit for a level counting only confirmed skills."""
+    model = scoring_model(framework)
+    return population.derived(
+        ("confirmed fit", target), lambda: model.score_level(confirmed_codes(population), target)[0]
+    )
+
+
+def confidence_for(population: Population, framework: Framework, target: str) -> np.ndarray:
+    model = scoring_model(framework)
+    return population.derived(("confidence", target), lambda: model.score_level(population.codes, target)[1])
+
+
 def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: PoolFilter) -> Ranking:
     """Everyone in the pool for one target, narrowed as chosen, best fit first (ties by person id)."""
     target = chosen.target
@@ -112,9 +132,13 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: 
         keep &= np.isin(population.grades[rows], Population.codes_of(population.grade_names, [chosen.grade]))
     if chosen.search.strip():
         keep &= np.isin(population.person_ids[rows], _matching_people(db, chosen.search))
-    rows, fits = rows[keep], fits[keep]
+    confirmed = confirmed_fits_for(population, framework, target)[rows]
+    if chosen.confirmed_only:
+        keep &= confirmed > 0
+    rows, fits, confirmed = rows[keep], fits[keep], confirmed[keep]
     ids = population.person_ids[rows]
-    order = np.lexsort((ids, -fits))
+    # Ties by person id, so a page never shuffles between requests.
+    order = np.lexsort((ids, -fits, -confirmed)) if chosen.sort == "confirmed" else np.lexsort((ids, -fits))
     return Ranking(ids[order], rows[order], population)
 
 
@@ -146,6 +170,8 @@ def explain(
             continue
         profile = profile_from_codes(framework, ranking.codes(start + offset), person.grade, person.profession)
         result = match(framework, profile, target)
+        needed = [r.skill for r in level.requirements]
+        held = [profile.rating(skill) for skill in needed if profile.rating(skill) is not None]
         rows.append(
             {
                 "person": person,
@@ -155,6 +181,20 @@ def explain(
                 "gaps": [gap_view(framework, g) for g in result.biggest_gaps[:3]],
                 "grade": grade_implication(framework, data, level, person.grade),
                 "status": statuses.get(person_id),
+                "confidence": confidence_band(result.confidence),
+                "held": len(held),
+                "confirmed": sum(1 for rating in held if rating.evidence == "validated"),
+                "confirmed_fit": shown_fit(
+                    match(
+                        framework,
+                        Profile(
+                            tuple(r for r in profile.ratings if r.evidence == "validated"),
+                            person.grade,
+                            person.profession,
+                        ),
+                        target,
+                    ).fit
+                ),
             }
         )
     return rows
@@ -189,6 +229,8 @@ def pool_csv(db, framework, scheme, user, chosen: PoolFilter) -> str:
     ranking = rank(db, framework, scheme, user, chosen)
     header = ["Rank", "Staff number", "Name", "Department", "Profession", "Grade", "Fit %", "Readiness"]
     header += ["Grade change", "Biggest gap 1", "Biggest gap 2", "Biggest gap 3", "Scheme status"]
+    header += ["Confidence", "Skills needed that they hold", "Of those, confirmed by their line manager"]
+    header += ["Fit on confirmed skills %"]
     header += ["Profession code", "Grade code", "Scheme status code"]
 
     departments = department_names(db)
@@ -207,6 +249,7 @@ def pool_csv(db, framework, scheme, user, chosen: PoolFilter) -> str:
                     + [row["readiness"].capitalize(), row["grade"].kind.capitalize()]
                     + (gaps + ["", "", ""])[:3]
                     + [MEMBER_STATUS_NAMES.get(row["status"], "")]
+                    + [row["confidence"].capitalize(), row["held"], row["confirmed"], row["confirmed_fit"]]
                     + [person.profession or "", person.grade or "", row["status"] or ""]
                 )
 

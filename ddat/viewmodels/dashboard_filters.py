@@ -16,7 +16,10 @@ from ..vocabulary import PROFESSION_NAMES
 
 # Filters that narrow who is counted; removing any one of them gives a wider view a leader can
 # also see, which disclosure control compares against.
-POPULATION_FILTERS = ("department", "profession", "band")
+# "evidence" narrows which ratings count rather than who: its wider view (every rating) is one
+# a leader can also see, so it is compared against in the same way.
+POPULATION_FILTERS = ("department", "profession", "band", "evidence")
+EVIDENCE_CHOICES = [("confirmed", "Only skills confirmed by a line manager")]
 MONTHS_BACK = 36
 
 
@@ -25,6 +28,7 @@ class Filters:
     department: int | None = None
     profession: str | None = None
     band: str | None = None
+    evidence: str | None = None  # "confirmed": count only skills a line manager currently confirms
     since: date | None = None  # first day of a month
     until: date | None = None  # first day of a month, counted whole
 
@@ -71,6 +75,7 @@ def parse(args, framework: Framework, department_ids: set[int]) -> Filters:
         department=department_id if department_id in department_ids else None,
         profession=profession if profession in PROFESSION_NAMES else None,
         band=band if band in grade_bands(framework) else None,
+        evidence="confirmed" if args.get("evidence") == "confirmed" else None,
         since=since,
         until=until,
     )

@@ -31,7 +31,7 @@ from pathways.disclosure import (
 )
 from pathways.scoring import scoring_model
 
-from ..caches.population import Population, current_population, everyone, headcounts
+from ..caches.population import Population, confirmed_codes, current_population, everyone, headcounts
 from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from ..vocabulary import GRADE_NAMES, PROFESSION_NAMES
@@ -146,8 +146,12 @@ def _groups(db: Session, population: Population, by: str, framework: Framework) 
 
 
 def _counter(population, framework, groups, names, indicators) -> Callable[[Filters], dict[str, list[int]]]:
+    """Counts by group of each indicator: an array, or a function of the filters giving one
+    (when the evidence filter changes what the indicators are worked out from)."""
+
     def count(filters: Filters) -> dict[str, list[int]]:
-        counts = count_by_group(groups, len(names), mask(population, filters, framework), indicators)
+        chosen = indicators(filters) if callable(indicators) else indicators
+        counts = count_by_group(groups, len(names), mask(population, filters, framework), chosen)
         return {names[g]: counts[g].tolist() for g in range(len(names))}
 
     return count
@@ -155,6 +159,28 @@ def _counter(population, framework, groups, names, indicators) -> Callable[[Filt
 
 def filtered_size(population: Population, filters: Filters, framework: Framework) -> int:
     return int(mask(population, filters, framework).sum())
+
+
+def _codes(population: Population, filters: Filters) -> np.ndarray:
+    """The skills matrix the filters count: every rating, or only confirmed ones."""
+    return confirmed_codes(population) if filters.evidence == "confirmed" else population.codes
+
+
+def confirmations_table(db: Session, framework: Framework, filters: Filters, by: str) -> Table:
+    """How many people have a skill confirmed by their line manager in the last 2 years."""
+    population = current_population(db, framework)
+    confirmed = population.derived(
+        ("has a confirmation",), lambda: (confirmed_codes(population) > 0).any(axis=1)[np.newaxis, :]
+    )
+    groups, names = _groups(db, population, by, framework)
+    shown, total = protect(_counter(population, framework, groups, names, confirmed), filters, mode="base")
+    return Table(
+        "People with a skill confirmed by their line manager in the last 2 years",
+        GROUPINGS[by],
+        ["People", "With a current confirmation"],
+        list(shown.items()),
+        total,
+    )
 
 
 def skills_table(db: Session, framework: Framework, filters: Filters, by: str, family: str | None) -> Table:
@@ -169,7 +195,11 @@ def skills_table(db: Session, framework: Framework, filters: Filters, by: str, f
         columns = [(f.name, needed[f.slug]) for f in families]
         links = [f.slug for f in families]
     skill_groups = tuple(tuple(skills) for _, skills in columns)
-    indicators = population.derived(("holders", skill_groups), lambda: holders(model, population.codes, skill_groups))
+
+    def indicators(f: Filters) -> np.ndarray:
+        codes = _codes(population, f)
+        return population.derived(("holders", skill_groups, f.evidence), lambda: holders(model, codes, skill_groups))
+
     groups, names = _groups(db, population, by, framework)
     shown, total = protect(_counter(population, framework, groups, names, indicators), filters, mode="base")
     caption = "People holding each skill at working level or above" if family else (
@@ -185,7 +215,11 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
     population = current_population(db, framework)
     model = scoring_model(framework)
     groups, names = _groups(db, population, by, framework)
-    bands = population.derived(("readiness", target), lambda: readiness_bands(model, population.codes, target))
+
+    def bands(f: Filters) -> np.ndarray:
+        codes = _codes(population, f)
+        return population.derived(("readiness", target, f.evidence), lambda: readiness_bands(model, codes, target))
+
     shown, total = protect(_counter(population, framework, groups, names, bands), filters, mode="partition")
     readiness = Table(
         f"Readiness for {framework.role_levels[target].name.lower()}",
@@ -194,9 +228,15 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
         list(shown.items()),
         total,
     )
-    skills, below = population.derived(("gaps", target), lambda: gaps(model, population.codes, target))
+
+    def gaps_of(f: Filters):
+        codes = _codes(population, f)
+        return population.derived(("gaps", target, f.evidence), lambda: gaps(model, codes, target))
+
+    skills, _ = gaps_of(filters)
     everyone = np.zeros(len(population.codes), dtype=np.int64)
-    gap_shown, gap_total = protect(_counter(population, framework, everyone, ["Everyone"], below), filters, mode="base")
+    below = _counter(population, framework, everyone, ["Everyone"], lambda f: gaps_of(f)[1])
+    gap_shown, gap_total = protect(below, filters, mode="base")
     counts = gap_total[1:] if gap_total else []
     order = sorted(range(len(skills)), key=lambda i: 0 if is_hidden(counts[i]) else -counts[i])[:TOP_GAPS]
     common = Table(

@@ -60,9 +60,9 @@ def test_seed_demo_creates_demo_accounts_and_people(app):
     with app.app_context():
         emails = set(db.session().exec(select(User.email)).all())
     assert emails == {email for email, *_ in DEMO_ACCOUNTS}
-    # Plus the three civil servant demo accounts, and a permanent secretary for each of the
-    # 17 departments the permanent secretary demo account is not in.
-    assert count(app, Person) == 40 + 3 + 17
+    # Plus the four civil servant demo accounts (one the line manager), and a permanent
+    # secretary for each of the 17 departments the permanent secretary demo account is not in.
+    assert count(app, Person) == 40 + 4 + 17
     assert count(app, SkillRating) > 40
     with app.app_context():
         leaders = db.session().exec(select(Person.department_id).where(Person.grade == "PS")).all()
@@ -73,7 +73,7 @@ def test_seed_demo_if_empty_does_not_duplicate(app):
     run(app, "seed-demo", "--people", "10")
     result = run(app, "seed-demo", "--people", "10", "--if-empty")
     assert "nothing added" in result.output
-    assert count(app, Person) == 10 + 3 + 17
+    assert count(app, Person) == 10 + 4 + 17
 
 
 def snapshot(app):

@@ -37,6 +37,8 @@ def _pool_filter(scheme, framework) -> pool.PoolFilter:
         department_id=database_id(department),
         grade=grade if grade in framework.grade_codes else None,
         search=(request.args.get("q") or "").strip()[:100],
+        confirmed_only=request.args.get("evidence") == "confirmed",
+        sort="confirmed" if request.args.get("sort") == "confirmed" else "fit",
     )
 
 
@@ -112,7 +114,7 @@ def act_on_selected(scheme_id: int):
 
 def _kept_filter() -> dict[str, str]:
     """The pool's filter, sent back with a form so the page HR return to is the one they left."""
-    names = ("target", "readiness", "department", "grade", "q", "page")
+    names = ("target", "readiness", "department", "grade", "q", "evidence", "sort", "page")
     return {k: v[:100] for k in names if (v := request.form.get(k))}  # no longer than the pool reads
 
 

@@ -1,0 +1,388 @@
+"""Line managers confirming skills: the relationship's rules, who may see what, examples kept
+through versions, confirmations as evidence, expiry, and the pool and dashboards counting them."""
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from ddat import db
+from ddat.models import AuditEvent, ConfirmationRequest, LineManagement, Person, SkillRating
+from ddat.services import confirmations
+from tests.client import signed_in_as
+from tests.factories import TARGET, make_scheme, person_of
+from tests.support import outbox
+
+MANAGER = "line.manager@example.gov.uk"
+POLICY = "policy.officer@example.gov.uk"
+OPS = "ops.officer@example.gov.uk"
+HR = "hr@example.gov.uk"
+
+
+def as_user(app, email):
+    client = signed_in_as(app.test_client(), email)
+    client.application.config["WTF_CSRF_ENABLED"] = False
+    return client
+
+
+@pytest.fixture
+def team(seeded):
+    seeded.config["WTF_CSRF_ENABLED"] = False
+    return seeded
+
+
+def text_of(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def current_ratings(app, email) -> dict[str, SkillRating]:
+    with app.app_context():
+        person = person_of(app, email)
+        rows = db.session().exec(select(SkillRating).where(SkillRating.assessment_id == person.current_assessment_id))
+        return {r.skill: r for r in rows}
+
+
+def ask(app, email=POLICY) -> int:
+    response = as_user(app, email).post("/profile/confirmation/ask")
+    assert response.status_code == 302
+    with app.app_context():
+        person = person_of(app, email)
+        return (
+            db.session()
+            .exec(select(ConfirmationRequest.id).where(ConfirmationRequest.person_id == person.id))
+            .all()[-1]
+        )
+
+
+def answer_all(app, request_id: int, manager=MANAGER, **special) -> object:
+    """The manager confirming every skill, except those in `special` (skill: form values)."""
+    client = as_user(app, manager)
+    page = client.get(f"/team/confirmations/{request_id}")
+    assert page.status_code == 200
+    data = {}
+    for skill in re.findall(r'name="decision_([a-z_]+)"', page.get_data(as_text=True)):
+        data[f"decision_{skill}"] = "confirmed"
+    for skill, values in special.items():
+        data.update({f"{name}_{skill}": value for name, value in values.items()})
+    return client.post(f"/team/confirmations/{request_id}", data=data)
+
+
+# --- the relationship -----------------------------------------------------------------------
+
+
+def test_nobody_can_name_themselves_as_their_line_manager(team):
+    response = as_user(team, POLICY).post("/profile/line-manager", data={"email": POLICY.upper()})
+    assert response.status_code == 200
+    assert "You cannot be your own line manager" in text_of(response)
+
+
+def test_a_manager_cannot_accept_managing_their_own_manager(team):
+    # The line manager (managing the policy officer) names the policy officer as their own manager.
+    manager = as_user(team, MANAGER)
+    response = manager.post("/profile/line-manager", data={"email": POLICY})
+    assert "Lena Marsh is above Priya Policy" in text_of(response)
+    with team.app_context():
+        me = person_of(team, MANAGER)
+        waiting = (
+            db.session()
+            .exec(select(LineManagement).where(LineManagement.report_id == me.id, LineManagement.ended_at.is_(None)))
+            .first()
+        )
+    assert waiting is None, "naming someone below you in your own chain is refused at once"
+
+
+def test_a_loop_made_through_two_requests_waiting_is_refused_when_the_second_is_accepted(team):
+    policy, ops = as_user(team, POLICY), as_user(team, OPS)
+    # Each names the other while neither request is accepted: both are allowed to wait.
+    policy.post("/profile/line-manager", data={"email": OPS})
+    ops.post("/profile/line-manager", data={"email": POLICY})
+    with team.app_context():
+        ops_manages_policy = (
+            db.session().exec(select(LineManagement.id).where(LineManagement.manager_email == OPS)).one()
+        )
+        policy_manages_ops = (
+            db.session().exec(select(LineManagement.id).where(LineManagement.manager_email == POLICY)).one()
+        )
+    assert policy.post(f"/team/requests/{policy_manages_ops}", data={"answer": "yes"}).status_code == 302
+    response = ops.post(f"/team/requests/{ops_manages_policy}", data={"answer": "yes"})
+    assert response.status_code == 200
+    assert "Priya Policy is above Owen Operations" in text_of(response)
+    with team.app_context():
+        assert db.session().get(LineManagement, ops_manages_policy).accepted_at is None
+
+
+def test_refusing_a_request_leaves_the_person_without_a_manager(team):
+    as_user(team, OPS).post("/profile/line-manager/remove")
+    as_user(team, OPS).post("/profile/line-manager", data={"email": POLICY})
+    with team.app_context():
+        link_id = db.session().exec(select(LineManagement.id).where(LineManagement.manager_email == POLICY)).one()
+    assert ("line_manager_named", POLICY) in [(m.template, m.to_address) for m in outbox(team)]
+    assert as_user(team, POLICY).post(f"/team/requests/{link_id}", data={"answer": "no"}).status_code == 302
+    with team.app_context():
+        found = db.session().get(LineManagement, link_id)
+        assert (found.end_reason, found.accepted_at) == ("refused", None)
+    assert "Tell us who your line manager is" in text_of(as_user(team, OPS).get("/profile/line-manager"))
+
+
+def test_someone_not_asked_cannot_answer_a_request(team):
+    as_user(team, OPS).post("/profile/line-manager", data={"email": POLICY})
+    with team.app_context():
+        link_id = db.session().exec(select(LineManagement.id).where(LineManagement.manager_email == POLICY)).one()
+    for email in (MANAGER, HR, "admin@example.gov.uk"):
+        assert as_user(team, email).post(f"/team/requests/{link_id}", data={"answer": "yes"}).status_code == 404
+
+
+def test_changing_manager_ends_the_old_managers_access_at_once(team):
+    request_id = ask(team)
+    with team.app_context():
+        policy_id = person_of(team, POLICY).id
+    manager = as_user(team, MANAGER)
+    assert manager.get(f"/team/confirmations/{request_id}").status_code == 200
+    assert manager.get(f"/team/people/{policy_id}").status_code == 200
+    as_user(team, POLICY).post("/profile/line-manager", data={"email": OPS})
+    assert manager.get(f"/team/confirmations/{request_id}").status_code == 404
+    assert manager.get(f"/team/people/{policy_id}").status_code == 404
+    assert "Priya Policy" not in text_of(manager.get("/team"))
+    with team.app_context():
+        assert db.session().get(ConfirmationRequest, request_id).withdrawn_at is not None
+
+
+def test_hr_set_a_line_manager_only_for_their_own_people(team):
+    with team.app_context():
+        ops, manager = person_of(team, OPS), person_of(team, MANAGER)
+    hr = as_user(team, HR)
+    as_user(team, OPS).post("/profile/line-manager/remove")
+    response = hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number})
+    assert response.status_code == 302
+    with team.app_context():
+        link = (
+            db.session()
+            .exec(select(LineManagement).where(LineManagement.report_id == ops.id, LineManagement.ended_at.is_(None)))
+            .one()
+        )
+        assert (link.manager_id, link.source, link.accepted_at is not None) == (manager.id, "hr", True)
+    same = hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": ops.staff_number})
+    assert "You cannot be your own line manager" in text_of(same)
+    assert as_user(team, POLICY).get("/people/line-managers").status_code == 403
+
+
+# --- what managers see ----------------------------------------------------------------------
+
+
+def test_a_manager_sees_a_report_only_once_asked_or_shared(team):
+    with team.app_context():
+        policy_id, ops_id = person_of(team, POLICY).id, person_of(team, OPS).id
+        stranger = db.session().exec(select(Person.id).where(Person.user_id.is_(None))).first()
+    manager = as_user(team, MANAGER)
+    assert manager.get(f"/team/people/{policy_id}").status_code == 404  # never shared, never asked
+    assert manager.get(f"/team/people/{ops_id}").status_code == 200  # shares with their manager
+    assert manager.get(f"/team/people/{stranger}").status_code == 404  # not a report at all
+    page = text_of(manager.get("/team"))
+    assert "Not shared with you" in page
+    ask(team)
+    assert manager.get(f"/team/people/{policy_id}").status_code == 200
+    as_user(team, POLICY).post("/profile/confirmation/withdraw")
+    assert manager.get(f"/team/people/{policy_id}").status_code == 404
+
+
+def test_stopping_sharing_with_the_manager_ends_their_view(team):
+    with team.app_context():
+        ops_id = person_of(team, OPS).id
+    manager = as_user(team, MANAGER)
+    assert manager.get(f"/team/people/{ops_id}").status_code == 200
+    as_user(team, OPS).post("/profile/line-manager/sharing", data={"sharing-shares": "no"})
+    assert manager.get(f"/team/people/{ops_id}").status_code == 404
+    assert "Owen Operations" not in text_of(manager.get("/team/skills"))
+    with team.app_context():
+        actions = db.session().exec(select(AuditEvent.action)).all()
+    assert "consent.manager_sharing_withdrawn" in actions
+
+
+def test_other_people_cannot_answer_a_request(team):
+    request_id = ask(team)
+    for email in (OPS, HR, "leader@example.gov.uk", "admin@example.gov.uk", POLICY):
+        client = as_user(team, email)
+        assert client.get(f"/team/confirmations/{request_id}").status_code == 404
+        assert client.post(f"/team/confirmations/{request_id}", data={}).status_code == 404
+
+
+# --- examples, confirmations and their effect -----------------------------------------------
+
+
+def test_examples_are_kept_through_versions_and_shown_to_the_manager(team):
+    policy = as_user(team, POLICY)
+    page = policy.get("/profile/skills/1").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(skill_[a-z_]+)" type="radio" value="(\d)" checked', page))
+    skill = next(iter(fields))
+    example_field = "example_" + skill.removeprefix("skill_")
+    data = {**fields, example_field: "Led the evidence review for the 2026 spending bid"}
+    for name in re.findall(r'name="(skill_[a-z_]+)"', page):
+        data.setdefault(name, "2")
+    assert policy.post("/profile/skills/1", data=data).status_code == 302
+    assert policy.post("/profile/check", data={}).status_code == 302
+    slug = skill.removeprefix("skill_").replace("_", "-")
+    assert current_ratings(team, POLICY)[slug].example.startswith("Led the evidence review")
+    # A new draft starts from the submitted version, example included.
+    assert "Led the evidence review" in policy.get("/profile/skills/1").get_data(as_text=True)
+    request_id = ask(team)
+    assert "Led the evidence review" in text_of(as_user(team, MANAGER).get(f"/team/confirmations/{request_id}"))
+
+
+def test_confirming_two_and_changing_one_makes_validated_evidence(team):
+    before = current_ratings(team, POLICY)
+    request_id = ask(team)
+    changed = "data-visualisation"  # the policy officer said awareness
+    response = answer_all(team, request_id, **{
+        changed.replace("-", "_"): {"decision": "adjusted", "level": "2", "reason": "Built the team's dashboards"},
+        "planning": {"decision": "cannot_judge"},
+    })  # fmt: skip
+    assert response.status_code == 302
+    after = current_ratings(team, POLICY)
+    assert after[changed].level == 2 and after[changed].self_level == 1 and after[changed].evidence == "validated"
+    assert after["planning"].evidence == "self"
+    confirmed = [s for s, r in after.items() if r.evidence == "validated" and s != changed]
+    assert len(confirmed) == len([r for r in before.values() if r.level > 0]) - 2
+    assert all(after[s].level == before[s].level and after[s].confirmed_at for s in confirmed)
+    page = text_of(as_user(team, POLICY).get("/profile/confirmation"))
+    assert "Changed" in page and "Built the team's dashboards" in page and "Could not judge" in page
+    assert ("confirmation_completed", POLICY) in [(m.template, m.to_address) for m in outbox(team)]
+    # The person accepts with a reply.
+    reply = as_user(team, POLICY).post(f"/profile/confirmation/{request_id}/reply", data={"reply": "Thanks"})
+    assert reply.status_code == 302
+    with team.app_context():
+        actions = db.session().exec(select(AuditEvent.action)).all()
+    for action in ("confirmation.requested", "confirmation.confirmed", "confirmation.adjusted",
+                   "confirmation.cannot_judge", "confirmation.completed", "confirmation.responded"):  # fmt: skip
+        assert action in actions
+
+
+def test_a_change_of_level_needs_a_different_level_and_a_reason(team):
+    request_id = ask(team)
+    response = answer_all(team, request_id, planning={"decision": "adjusted", "level": "2", "reason": ""})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Select a level other than working" in page
+    assert "Say why you changed the level of planning" in page
+    with team.app_context():
+        assert db.session().get(ConfirmationRequest, request_id).completed_at is None
+
+
+def test_confirmation_raises_confidence_and_changing_the_answer_makes_it_self_again(team):
+    from ddat.services.profiles import engine_profile
+    from pathways import load_framework, match
+
+    framework = load_framework()
+
+    def confidence():
+        with team.app_context():
+            return match(framework, engine_profile(db.session(), person_of(team, POLICY)), "data-analyst").confidence
+
+    before = confidence()
+    answer_all(team, ask(team))
+    assert confidence() > before
+    assert "Confirmed until" in text_of(as_user(team, POLICY).get("/profile/confirmation"))
+
+
+def test_a_confirmation_expires_after_two_years_and_the_person_is_told(team):
+    answer_all(team, ask(team))
+    confirmed_at = next(r.confirmed_at for r in current_ratings(team, POLICY).values() if r.confirmed_at)
+    with team.app_context():
+        assert confirmations.expire(db.session(), confirmed_at + timedelta(days=729)) == 0
+        assert confirmations.expire(db.session(), confirmations.years_after(confirmed_at, 2)) > 0
+        assert confirmations.expire(db.session(), confirmations.years_after(confirmed_at, 2)) == 0
+    after = current_ratings(team, POLICY)
+    assert all(r.evidence != "validated" for r in after.values())
+    assert [m.template for m in outbox(team)].count("confirmation_due") == 1
+    assert "Confirmation due" in text_of(as_user(team, POLICY).get("/profile/confirmation"))
+
+
+def test_the_pool_filters_and_sorts_by_confirmed_skills(team):
+    scheme = make_scheme(team)
+    answer_all(team, ask(team))
+    hr = as_user(team, HR)
+    page = text_of(hr.get(f"/schemes/{scheme}/candidates?target={TARGET}&evidence=confirmed"))
+    assert "Priya Policy" in page
+    assert "confidence" in page and "needed skills they hold confirmed" in page
+    with team.app_context():
+        people = db.session().exec(select(Person).where(Person.shares_with_hr)).all()
+        confirmed_names = {
+            p.display_name
+            for p in people
+            if p.current_assessment_id
+            and db.session()
+            .exec(
+                select(SkillRating.id).where(
+                    SkillRating.assessment_id == p.current_assessment_id, SkillRating.evidence == "validated"
+                )
+            )
+            .first()
+        }
+    names = re.findall(r'<span class="govuk-visually-hidden">Select ([^<]+)</span>', hr.get(
+        f"/schemes/{scheme}/candidates?target={TARGET}&evidence=confirmed").get_data(as_text=True))  # fmt: skip
+    assert names and set(names) <= {n.replace("'", "&#39;") for n in confirmed_names} | confirmed_names
+    sorted_page = hr.get(f"/schemes/{scheme}/candidates?target={TARGET}&sort=confirmed").get_data(as_text=True)
+    first = re.findall(r"Fit on confirmed skills: (\d+)%", sorted_page)
+    assert first and int(first[0]) == max(int(x) for x in first)
+
+
+def test_hr_never_see_confirmations_of_people_who_do_not_share_with_hr(team):
+    scheme = make_scheme(team)
+    answer_all(team, ask(team))
+    as_user(team, POLICY).post("/profile/data", data={"shares_with_hr": "no"})
+    page = text_of(as_user(team, HR).get(f"/schemes/{scheme}/candidates?target={TARGET}&q=Priya"))
+    assert "Priya Policy" not in page
+
+
+def test_leaders_can_count_confirmed_skills_only(team):
+    leader = as_user(team, "leader@example.gov.uk")
+    every = leader.get("/dashboards/skills?by=grade&format=csv").get_data(as_text=True)
+    confirmed = leader.get("/dashboards/skills?by=grade&evidence=confirmed&format=csv").get_data(as_text=True)
+    assert "With a current confirmation" in every
+    assert every != confirmed
+    page = text_of(leader.get("/dashboards/skills?evidence=confirmed"))
+    assert "counts only skills a line manager confirmed" in page
+
+
+def test_asking_twice_at_once_keeps_one_open_request(team):
+    first, second = ask(team), ask(team)
+    assert first == second
+    with team.app_context():
+        person = person_of(team, POLICY)
+        open_ones = (
+            db.session()
+            .exec(
+                select(ConfirmationRequest).where(
+                    ConfirmationRequest.person_id == person.id, ConfirmationRequest.completed_at.is_(None)
+                )
+            )
+            .all()
+        )
+    assert len(open_ones) == 1
+    assert [m.template for m in outbox(team)].count("confirmation_requested") == 1
+
+
+def test_naming_a_manager_is_limited_to_three_a_day(team):
+    client = as_user(team, OPS)
+    for _ in range(3):
+        assert client.post("/profile/line-manager", data={"email": POLICY}).status_code == 302
+    refused = client.post("/profile/line-manager", data={"email": POLICY})
+    assert "3 times today" in text_of(refused)
+
+
+def test_deleting_a_managers_account_ends_their_links(team):
+    with team.app_context():
+        policy_id = person_of(team, POLICY).id
+    as_user(team, MANAGER).post("/profile/data/delete", data={})
+    page = text_of(as_user(team, POLICY).get("/profile/line-manager"))
+    assert "Tell us who your line manager is" in page
+    with team.app_context():
+        assert (
+            db.session()
+            .exec(
+                select(LineManagement).where(LineManagement.report_id == policy_id, LineManagement.ended_at.is_(None))
+            )
+            .first()
+            is None
+        )
