@@ -15,7 +15,7 @@ from pathways.scoring import DEFAULT_THRESHOLDS
 
 from . import permissions, vocabulary
 from .fragments import rendered_once
-from .navigation import service_navigation
+from .navigation import is_line_manager, service_navigation
 from .services.learning import to_uk
 from .viewmodels import disclosure_labels
 
@@ -67,6 +67,7 @@ def init_formatters(app: Flask) -> None:
         option_tags=option_tags,
         shown=disclosure_labels.label,
         service_navigation=service_navigation,
+        is_line_manager=is_line_manager,
         can=can,
         changing_an_answer=changing_an_answer,
         RUN_LEARNING=permissions.RUN_LEARNING,
