@@ -6,6 +6,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.journeys import check_page, sign_in
 
+REASON = "She built the team's dashboards from scratch this year"
 EXAMPLE = "Built the weekly performance dashboard the directorate board uses"
 
 
@@ -43,7 +44,7 @@ def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Br
     changed = manager.get_by_role("group", name="Data visualisation")
     changed.get_by_label("Change the level").check()
     manager.get_by_label("The level you think data visualisation is at").select_option(label="Working")
-    manager.get_by_label("Why you changed data visualisation").fill("She built the team's dashboards from scratch this year")
+    manager.get_by_label("Why you changed data visualisation").fill(REASON)
     check_page(manager, output_path, "confirm-4-answers")
     manager.get_by_role("button", name="Send your answers").click()
     expect(manager.get_by_role("alert", name="Success")).to_contain_text("Your answers have been sent to Priya Policy")
@@ -58,7 +59,7 @@ def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Br
 
     officer.goto(f"{live_server}/profile/confirmation")
     answers = officer.get_by_role("table").first
-    expect(answers).to_contain_text("She built the team's dashboards from scratch this year")
+    expect(answers).to_contain_text(REASON)
     expect(answers).to_contain_text("Changed")
     expect(officer.get_by_role("table").nth(1)).to_contain_text("Confirmed until")
     officer.get_by_label("Anything to say to your line manager? (optional)").fill("Thank you")
