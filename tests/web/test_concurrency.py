@@ -326,3 +326,49 @@ def test_one_new_account_registered_four_times_at_once_is_one_account_and_no_err
         assert all("Check your email" in a.text for a in answers)
         with live.app.app_context():
             assert len(db.session().exec(select(User).where(User.email == email)).all()) == 1
+
+
+def test_twenty_namings_of_a_line_manager_at_once_leave_one_open_and_no_more_than_three_a_day(live):
+    from ddat.models import LineManagement
+
+    me, person_id = live.people[6], live.person_ids[6]
+    url = f"{live.base}/profile/line-manager"
+    managers = [f"racer.{n}@example.gov.uk" for n in range(PEOPLE) if n != 6][:20]
+    answers = _race([(_browser_like(me), url, {"email": email}) for email in managers])
+    assert sum(1 for a in answers if a.status_code == 302) == 3  # the rest are told to try tomorrow
+    with live.app.app_context():
+        session = db.session()
+        open_links = session.exec(
+            select(LineManagement).where(LineManagement.report_id == person_id, LineManagement.ended_at.is_(None))
+        ).all()
+        named = session.exec(select(LineManagement).where(LineManagement.report_id == person_id)).all()
+    assert len(open_links) == 1
+    assert len(named) == 3
+
+
+def test_two_people_accepting_to_manage_each_other_at_once_make_no_loop(live):
+    from ddat.models import LineManagement
+
+    (a, a_id), (b, b_id) = (live.people[7], live.person_ids[7]), (live.people[8], live.person_ids[8])
+    for browser, manager in ((a, "racer.8@example.gov.uk"), (b, "racer.7@example.gov.uk")):
+        page = f"{live.base}/profile/line-manager"
+        token = csrf_token(browser.get(page, timeout=60).text)
+        assert browser.post(page, data={"email": manager, "csrf_token": token}, timeout=60).status_code == 200
+    with live.app.app_context():
+        session = db.session()
+        b_manages_a = session.exec(select(LineManagement.id).where(LineManagement.report_id == a_id)).one()
+        a_manages_b = session.exec(select(LineManagement.id).where(LineManagement.report_id == b_id)).one()
+    jobs = [(_browser_like(b), f"{live.base}/team/requests/{b_manages_a}", {"answer": "yes"}) for _ in range(10)]
+    jobs += [(_browser_like(a), f"{live.base}/team/requests/{a_manages_b}", {"answer": "yes"}) for _ in range(10)]
+    _race(jobs)
+    with live.app.app_context():
+        accepted = (
+            db.session()
+            .exec(
+                select(LineManagement).where(
+                    LineManagement.report_id.in_([a_id, b_id]), LineManagement.accepted_at.is_not(None)
+                )
+            )
+            .all()
+        )
+    assert len(accepted) == 1

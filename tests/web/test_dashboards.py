@@ -144,6 +144,7 @@ def test_every_group_is_listed_whatever_the_filters(big):
     leader = signed_in_as(big.test_client(), "leader@example.gov.uk")
     for department in (1, 2, 3):
         rows = csv_rows(leader, f"/dashboards/skills?by=grade&department={department}")
+        rows = [r for r in rows if r[0] == rows[0][0]]  # the skills table; who has a confirmation follows it
         from ddat.vocabulary import GRADE_NAMES
 
         assert [r[1] for r in rows[:-1]] == list(GRADE_NAMES.values())  # every grade, in words, in order

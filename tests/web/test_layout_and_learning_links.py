@@ -148,7 +148,8 @@ def test_heatmap_names_and_headings_are_shown_in_full_inside_their_scrolling_box
     heatmap = document.select_one(".app-heatmap")
     assert heatmap.select_one(".app-table-scroll[role=region][tabindex='0'] [role=img]")
     assert heatmap.select_one("svg") is None  # SVG text cannot wrap, so long names were cut
-    departments = [text(th) for th in document.select("table tbody th[scope=row]")][:-1]  # not "All"
+    skills_table = document.select("table")[0]  # the table of who has a current confirmation follows it
+    departments = [text(th) for th in skills_table.select("tbody th[scope=row]")][:-1]  # not "All"
     assert texts(heatmap, ".app-heatmap__name") == departments
     assert "Ministry of Housing, Communities and Local Government" in departments
     assert texts(heatmap, ".app-heatmap__heading") == [
