@@ -66,6 +66,8 @@ def sections_for(user) -> list[Section]:
 
 def is_line_manager(user) -> bool:
     """Whether someone manages anyone, or is asked to: one small query, once per request."""
+    if g.get("without_database"):  # an error page drawn from memory: the link can wait
+        return False
     if "is_line_manager" not in g:
         g.is_line_manager = manages_or_is_asked(db.session(), user)
     return g.is_line_manager

@@ -67,6 +67,7 @@ def _render_without_database(status: int):
     session.clear()
     session.update(came_with or {})
     g._login_user = _signed_in_user(session.get("_user_id"))
+    g.without_database = True  # the navigation must not ask it who manages whom
     return _render(status)
 
 
