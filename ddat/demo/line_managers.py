@@ -19,6 +19,7 @@ DEMO_REPORTS = ("policy.officer@example.gov.uk", "ops.officer@example.gov.uk")
 # decided yet, so the manager sees nothing of theirs until they ask for a confirmation.
 SHARING_WITH_MANAGER = ("ops.officer@example.gov.uk",)
 CONFIRMED_SHARE = 0.35
+SHARING_SHARE = 0.5  # of synthetic reports who let their manager see their profile
 
 
 def _person_of(db: Session, email: str) -> Person | None:
@@ -56,7 +57,7 @@ def seed_line_managers(db: Session, framework: Framework, person_ids: list[int],
         by_department.setdefault(department, []).append((order.get(grade, 0), pid))
     wanted = set(person_ids)
     now = datetime.now(UTC)
-    links, confirmed = [], []
+    links, confirmed, sharing = [], [], []
     for pid, department, grade, assessment in rows:
         if pid not in wanted:
             continue
@@ -67,11 +68,18 @@ def seed_line_managers(db: Session, framework: Framework, person_ids: list[int],
         since = now - timedelta(days=rng.randint(30, 1500))
         links.append({"report_id": pid, "manager_email": "", "manager_id": manager, "source": "hr",
                       "created_at": since, "accepted_at": since})  # fmt: skip
+        if rng.random() < SHARING_SHARE:
+            sharing.append({"pid": pid})
         if assessment and rng.random() < CONFIRMED_SHARE:
             when = now - timedelta(days=rng.randint(10, 700))
             confirmed.append({"aid": assessment, "by": manager, "at": max(when, since)})
     if links:
         db.execute(insert(LineManagement), links)
+    if sharing:
+        people = Person.__table__
+        db.connection().execute(
+            update(people).where(people.c.id == bindparam("pid")).values(shares_with_manager=True), sharing
+        )
     if confirmed:
         ratings = SkillRating.__table__
         db.connection().execute(

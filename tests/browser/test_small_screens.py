@@ -41,6 +41,8 @@ PAGES_BY_ROLE = {
         "/profile/matches/senior-data-analyst",
         "/profile/pathway?to=chief-data-officer",
         "/profile/data",
+        "/profile/line-manager",
+        "/profile/confirmation",
         "/masterclasses/mine",
         "/schemes/my-applications",
         "/account",
@@ -54,7 +56,9 @@ PAGES_BY_ROLE = {
         "{scheme}/edit",
         f"{MASTERCLASS}/uptake",
         "{session}",
+        "/people/line-managers",
     ],
+    "line.manager@example.gov.uk": ["/team", "/team/skills?level=data-analyst"],
     "leader@example.gov.uk": [
         "/dashboards",
         "/dashboards/skills",

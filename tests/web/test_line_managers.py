@@ -289,12 +289,14 @@ def test_a_confirmation_expires_after_two_years_and_the_person_is_told(team):
     answer_all(team, ask(team))
     confirmed_at = next(r.confirmed_at for r in current_ratings(team, POLICY).values() if r.confirmed_at)
     with team.app_context():
-        assert confirmations.expire(db.session(), confirmed_at + timedelta(days=729)) == 0
+        confirmations.expire(db.session(), confirmed_at + timedelta(days=729))  # other people's may end
+    assert any(r.evidence == "validated" for r in current_ratings(team, POLICY).values())
+    with team.app_context():
         assert confirmations.expire(db.session(), confirmations.years_after(confirmed_at, 2)) > 0
         assert confirmations.expire(db.session(), confirmations.years_after(confirmed_at, 2)) == 0
     after = current_ratings(team, POLICY)
     assert all(r.evidence != "validated" for r in after.values())
-    assert [m.template for m in outbox(team)].count("confirmation_due") == 1
+    assert [m.to_address for m in outbox(team) if m.template == "confirmation_due"].count(POLICY) == 1
     assert "Confirmation due" in text_of(as_user(team, POLICY).get("/profile/confirmation"))
 
 
