@@ -112,11 +112,6 @@ def confirmed_fits_for(population: Population, framework: Framework, target: str
     )
 
 
-def confidence_for(population: Population, framework: Framework, target: str) -> np.ndarray:
-    model = scoring_model(framework)
-    return population.derived(("confidence", target), lambda: model.score_level(population.codes, target)[1])
-
-
 def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: PoolFilter) -> Ranking:
     """Everyone in the pool for one target, narrowed as chosen, best fit first (ties by person id)."""
     target = chosen.target
@@ -132,7 +127,9 @@ def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: 
         keep &= np.isin(population.grades[rows], Population.codes_of(population.grade_names, [chosen.grade]))
     if chosen.search.strip():
         keep &= np.isin(population.person_ids[rows], _matching_people(db, chosen.search))
-    confirmed = confirmed_fits_for(population, framework, target)[rows]
+    # Worked out only when asked for: it is a second scoring of everyone.
+    by_confirmed = chosen.confirmed_only or chosen.sort == "confirmed"
+    confirmed = confirmed_fits_for(population, framework, target)[rows] if by_confirmed else np.zeros(len(rows))
     if chosen.confirmed_only:
         keep &= confirmed > 0
     rows, fits, confirmed = rows[keep], fits[keep], confirmed[keep]
