@@ -28,6 +28,7 @@ def page_of(response, where: str, status: int = 200, *, errors: bool = False) ->
     if errors:
         assert summary is not None, f"{where} shows no error summary"
         assert title.startswith("Error: "), f"{where} shows errors but its title {title!r} does not say so"
+        assert not title.startswith("Error: Error:"), f"{where} says Error twice in its title {title!r}"
     else:
         assert summary is None, f"{where} shows an error summary: {text(summary)!r}"
     return document

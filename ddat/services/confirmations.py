@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..notifications.outbox import enqueue, link, tell
-from . import audit
+from . import audit, line_managers
 from .profiles import copied, open_draft, ratings_of
 
 CURRENT_FOR_YEARS = 2
@@ -90,14 +90,23 @@ def _active_link(db: Session, person: Person) -> LineManagement | None:
 
 def ask(db: Session, user: User, person: Person) -> ConfirmationRequest:
     """Ask the person's line manager to confirm their current submitted assessment."""
+    # Taking turns with changes to links, so a link ended at the same moment cannot be asked.
+    line_managers.take_turns(db)
     manager_link = _active_link(db, person)
     if manager_link is None:
+        db.rollback()
         raise Refused("You need a line manager who has accepted your request before you can ask them")
     if not person.current_assessment_id or not rated(db, person.current_assessment_id):
+        db.rollback()
         raise Refused("Submit your skills assessment before asking your line manager to confirm it")
     existing = open_request(db, person)
-    if existing is not None:
+    if existing is not None and existing.link_id == manager_link.id:
+        db.rollback()
         return existing
+    if existing is not None:  # asked through a link that has since ended
+        existing.withdrawn_at = now()
+        db.add(existing)
+        db.flush()
     asked = ConfirmationRequest(person_id=person.id, assessment_id=person.current_assessment_id,
                                 link_id=manager_link.id)  # fmt: skip
     db.add(asked)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from ..models import ChangeCounter, ConfirmationRequest, LineManagement, Person, User
 from ..notifications.outbox import enqueue, link
 from . import audit
+from .framework import current_framework
 
 # Every change to who manages whom takes this lock first (a counter row, so it always exists).
 SERIAL = "line_management"
@@ -27,7 +28,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _take_turns(db: Session) -> None:
+def take_turns(db: Session) -> None:
+    """Wait for any other change to links (or request made through them) to finish."""
     if db.get(ChangeCounter, SERIAL) is None:
         try:
             with db.begin_nested():
@@ -80,9 +82,28 @@ def _check(db: Session, report: Person, manager: Person) -> None:
     if manager.id == report.id:
         raise LinkRefused("You cannot be your own line manager")
     if report.id in _managers_above(db, manager.id):
+        # No names: the person naming learns only that the address is someone in their own chain.
+        raise LinkRefused("Someone you line-manage, directly or through your team, cannot be your line manager")
+
+
+def _check_acceptance(db: Session, report: Person, manager: Person) -> None:
+    """A link the people make themselves needs the manager to be in the report's department, at
+    their grade or above, so a second account cannot confirm someone's skills; HR can record
+    any other arrangement (a loan, a shared service)."""
+    if report.id in _managers_above(db, manager.id):
         raise LinkRefused(
-            f"{report.display_name} is above {manager.display_name} in the line management chain, so "
-            f"{manager.display_name} cannot be their line manager"
+            f"{report.display_name} is above you in the line management chain, so you cannot be their line manager"
+        )
+    if manager.department_id != report.department_id:
+        raise LinkRefused(
+            f"Your profile says you work in a different department from {report.display_name}. If you do "
+            "line-manage them, ask HR to record it"
+        )
+    order = {code: rank for rank, code in enumerate(current_framework(db).grade_codes)}
+    if order.get(manager.grade, -1) < order.get(report.grade, len(order)):
+        raise LinkRefused(
+            f"Your profile says your grade is below {report.display_name}’s. If you do line-manage them, "
+            "check the grade in your profile or ask HR to record it"
         )
 
 
@@ -109,7 +130,7 @@ def name_manager(db: Session, user: User, person: Person, email: str) -> LineMan
     email = email.strip().lower()
     if email == user.email.lower():
         raise LinkRefused("You cannot be your own line manager")
-    _take_turns(db)
+    take_turns(db)
     since = now() - timedelta(days=1)
     named_today = db.exec(
         select(func.count())
@@ -171,7 +192,7 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
     """The manager accepting or refusing; None if the request is not theirs or no longer waiting."""
     if _waiting(db, user, manager, link_id) is None:
         return None
-    _take_turns(db)
+    take_turns(db)
     found = _waiting(db, user, manager, link_id)  # still waiting, now that changes take turns
     if found is None:
         db.rollback()
@@ -182,7 +203,7 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
         audit.record(db, "line_manager.refused", actor=user, subject=found)
     else:
         try:
-            _check(db, report, manager)
+            _check_acceptance(db, report, manager)
         except LinkRefused:
             db.rollback()
             raise
@@ -195,7 +216,7 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
 
 def remove(db: Session, user: User, person: Person) -> bool:
     """The person ending the link to their manager (or withdrawing their request)."""
-    _take_turns(db)
+    take_turns(db)
     current = open_link(db, person)
     if current is None:
         db.rollback()
@@ -207,7 +228,7 @@ def remove(db: Session, user: User, person: Person) -> bool:
 
 def set_by_hr(db: Session, user: User, report: Person, manager: Person) -> LineManagement:
     """HR recording a person's line manager: in place at once, ending any other."""
-    _take_turns(db)
+    take_turns(db)
     try:
         _check(db, report, manager)
     except LinkRefused:

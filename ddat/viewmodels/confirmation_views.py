@@ -125,9 +125,12 @@ def answer_rows(db: Session, framework: Framework, asked: ConfirmationRequest) -
 
 def visible(db: Session, manager: Person, report: Person) -> bool:
     """Whether this manager may see this person's profile now."""
-    if line_managers.manager_of(db, report) is None or line_managers.manager_of(db, report).id != manager.id:
+    link = line_managers.open_link(db, report)
+    if link is None or link.accepted_at is None or link.manager_id != manager.id:
         return False
-    return report.shares_with_manager or confirmations.open_request(db, report) is not None
+    asked = confirmations.open_request(db, report)
+    # A request made through an earlier link is never a way in for the next manager.
+    return report.shares_with_manager or (asked is not None and asked.link_id == link.id)
 
 
 def team(db: Session, manager: Person) -> list[dict]:

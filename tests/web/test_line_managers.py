@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from ddat import db
 from ddat.models import AuditEvent, ConfirmationRequest, LineManagement, Person, SkillRating
-from ddat.services import confirmations
+from ddat.services import confirmations, line_managers
 from tests.client import signed_in_as
 from tests.factories import TARGET, make_scheme, person_of
 from tests.support import outbox
@@ -82,7 +82,9 @@ def test_a_manager_cannot_accept_managing_their_own_manager(team):
     # The line manager (managing the policy officer) names the policy officer as their own manager.
     manager = as_user(team, MANAGER)
     response = manager.post("/profile/line-manager", data={"email": POLICY})
-    assert "Lena Marsh is above Priya Policy" in text_of(response)
+    message = text_of(response)
+    assert "Someone you line-manage, directly or through your team, cannot be your line manager" in message
+    assert "Priya" not in message, "the refusal does not say whose address it is"
     with team.app_context():
         me = person_of(team, MANAGER)
         waiting = (
@@ -108,7 +110,7 @@ def test_a_loop_made_through_two_requests_waiting_is_refused_when_the_second_is_
     assert policy.post(f"/team/requests/{policy_manages_ops}", data={"answer": "yes"}).status_code == 302
     response = ops.post(f"/team/requests/{ops_manages_policy}", data={"answer": "yes"})
     assert response.status_code == 200
-    assert "Priya Policy is above Owen Operations" in text_of(response)
+    assert "Priya Policy is above you in the line management chain" in text_of(response)
     with team.app_context():
         assert db.session().get(LineManagement, ops_manages_policy).accepted_at is None
 
@@ -124,6 +126,71 @@ def test_refusing_a_request_leaves_the_person_without_a_manager(team):
         found = db.session().get(LineManagement, link_id)
         assert (found.end_reason, found.accepted_at) == ("refused", None)
     assert "Tell us who your line manager is" in text_of(as_user(team, OPS).get("/profile/line-manager"))
+
+
+def waiting_link(app, email: str) -> int:
+    with app.app_context():
+        return (
+            db.session()
+            .exec(
+                select(LineManagement.id).where(
+                    LineManagement.manager_email == email, LineManagement.accepted_at.is_(None)
+                )
+            )
+            .one()
+        )
+
+
+def test_a_second_account_below_your_grade_cannot_accept_being_your_manager(team):
+    # Owen (EO) asked to line-manage Priya (G7): a link people make themselves needs a manager at
+    # the report's grade or above, so nobody confirms their own skills through a junior account.
+    as_user(team, POLICY).post("/profile/line-manager", data={"email": OPS})
+    response = as_user(team, OPS).post(f"/team/requests/{waiting_link(team, OPS)}", data={"answer": "yes"})
+    assert response.status_code == 200
+    assert "Your profile says your grade is below Priya Policy’s" in text_of(response)
+    with team.app_context():
+        assert db.session().get(LineManagement, waiting_link(team, OPS)).accepted_at is None
+
+
+def test_a_manager_in_another_department_cannot_accept_but_hr_can_record_it(team):
+    as_user(team, POLICY).post("/profile/line-manager", data={"email": MANAGER})
+    with team.app_context():
+        session = db.session()
+        lena, priya = person_of(team, MANAGER), person_of(team, POLICY)
+        other = session.exec(select(Person.department_id).where(Person.department_id != priya.department_id)).first()
+        lena.department_id = other
+        session.add(lena)
+        session.commit()
+    response = as_user(team, MANAGER).post(f"/team/requests/{waiting_link(team, MANAGER)}", data={"answer": "yes"})
+    assert "Your profile says you work in a different department from Priya Policy" in text_of(response)
+    hr = as_user(team, "admin@example.gov.uk")  # central: sees both departments
+    recorded = hr.post("/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number})
+    assert recorded.status_code == 302
+    with team.app_context():
+        assert line_managers.manager_of(db.session(), person_of(team, POLICY)).id == lena.id
+
+
+def test_a_request_made_through_an_ended_link_never_opens_the_profile_to_the_next_manager(team):
+    # As if the person asked at the very moment they removed their manager.
+    request_id = ask(team)
+    with team.app_context():
+        session = db.session()
+        ended = session.get(LineManagement, session.get(ConfirmationRequest, request_id).link_id)
+        ended.ended_at = confirmations.now()
+        session.add(ended)
+        session.commit()
+        priya = person_of(team, POLICY)
+        assert session.get(ConfirmationRequest, request_id).withdrawn_at is None
+    as_user(team, POLICY).post("/profile/line-manager", data={"email": MANAGER})
+    as_user(team, MANAGER).post(f"/team/requests/{waiting_link(team, MANAGER)}", data={"answer": "yes"})
+    manager = as_user(team, MANAGER)
+    assert manager.get(f"/team/people/{priya.id}").status_code == 404
+    assert manager.get(f"/team/confirmations/{request_id}").status_code == 404
+    asked_again = ask(team)
+    assert asked_again != request_id
+    assert manager.get(f"/team/confirmations/{asked_again}").status_code == 200
+    with team.app_context():
+        assert db.session().get(ConfirmationRequest, request_id).withdrawn_at is not None
 
 
 def test_someone_not_asked_cannot_answer_a_request(team):
