@@ -30,7 +30,17 @@ def set_line_manager():
             form.report.errors = ["Enter the staff number of someone in your department"]
         if manager is None:
             form.manager.errors = ["Enter the staff number of someone in DDaT Pathways"]
-        if report is not None and manager is not None:
+        refused = line_managers.refusal_for_hr(db.session(), report, manager) if report and manager else None
+        if refused:
+            form.manager.errors = [refused]
+        elif report is not None and manager is not None and form.checked.data != "yes":
+            session = db.session()
+            return render_template(
+                "people/check_line_manager.html", form=form, report=report, manager=manager,
+                current=line_managers.manager_of(session, report),
+                unusual=line_managers.unusual(session, report, manager),
+            )  # fmt: skip
+        elif report is not None and manager is not None:
             try:
                 line_managers.set_by_hr(db.session(), current_user, report, manager)
             except line_managers.LinkRefused as refused:
@@ -38,7 +48,7 @@ def set_line_manager():
             else:
                 flash(f"{manager.display_name} is now {report.display_name}’s line manager.", "success")
                 return redirect(url_for("people.set_line_manager"))
-    return render_template("people/line_managers.html", form=form)
+    return render_template("people/line_managers.html", form=form, central=department_scope(current_user) is None)
 
 
 def _manager(staff_number: str) -> Person | None:

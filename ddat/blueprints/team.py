@@ -66,7 +66,7 @@ def answer_request(link_id: int):
 
 
 def _request_form(rows):
-    return confirm_form([(r["slug"], r["skill"], r["level"]) for r in rows])
+    return confirm_form([(r["slug"], r["skill"], r["level"]) for r in rows], {r["slug"] for r in rows if r["mine"]})
 
 
 @bp.route("/confirmations/<int:request_id>", methods=["GET", "POST"])
@@ -75,9 +75,12 @@ def confirm(request_id: int):
     session, me, framework = db.session(), _me(), current.framework()
     found = confirmations.asked_of_me(session, me, request_id) if me else None
     if found is None:
-        abort(404)  # not theirs, answered or withdrawn: the same answer
+        closed = confirmations.closed_for_me(session, me, request_id) if me else None
+        if closed is None:
+            abort(404)  # not theirs, or no longer their report: the same answer
+        return render_template("team/request_closed.html", asked=closed[0], report=closed[1])
     asked, report = found
-    rows = views.request_rows(session, framework, asked)
+    rows = views.request_rows(session, framework, asked, me)
     form = _request_form(rows)
     if form.validate_on_submit():
         decisions = {
@@ -85,7 +88,10 @@ def confirm(request_id: int):
             for skill, (decision, level, reason) in form.decisions().items()
         }
         if confirmations.decide(session, current_user, me, request_id, decisions) is None:
-            abort(404)
+            closed = confirmations.closed_for_me(session, me, request_id)
+            if closed is None:
+                abort(404)
+            return render_template("team/request_closed.html", asked=closed[0], report=closed[1])
         flash(f"Your answers have been sent to {report.display_name}.", "success")
         return redirect(url_for("team.index"))
     return render_template(

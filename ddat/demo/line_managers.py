@@ -1,6 +1,6 @@
 """Demo line managers: the demo line manager manages the two demo civil servants, and most
 synthetic people have a line manager of a higher grade in their own department (so no chain
-loops), about a third of whom confirmed their report's skills within the last 2 years."""
+loops), about a third of whom confirmed their report's skills, some over 2 years ago."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -12,6 +12,7 @@ from pathways import Framework
 
 from ..caches import population
 from ..models import LineManagement, Person, SkillRating, User
+from ..services import confirmations
 
 DEMO_MANAGER = "line.manager@example.gov.uk"
 DEMO_REPORTS = ("policy.officer@example.gov.uk", "ops.officer@example.gov.uk")
@@ -71,8 +72,12 @@ def seed_line_managers(db: Session, framework: Framework, person_ids: list[int],
         if rng.random() < SHARING_SHARE:
             sharing.append({"pid": pid})
         if assessment and rng.random() < CONFIRMED_SHARE:
-            when = now - timedelta(days=rng.randint(10, 700))
-            confirmed.append({"aid": assessment, "by": manager, "at": max(when, since)})
+            # Some confirmations are due again (over 2 years old: the person's own rating once
+            # more) or soon due, as in a team that has used the service for a while.
+            when = max(now - timedelta(days=rng.randint(10, 850)), since)
+            stale = confirmations.expires_at(when) <= now
+            evidence = "self" if stale else "validated"
+            confirmed.append({"aid": assessment, "by": manager, "at": when, "evidence": evidence})
     if links:
         db.execute(insert(LineManagement), links)
     if sharing:
@@ -85,7 +90,9 @@ def seed_line_managers(db: Session, framework: Framework, person_ids: list[int],
         db.connection().execute(
             update(ratings)
             .where(ratings.c.assessment_id == bindparam("aid"), ratings.c.level > 0)
-            .values(evidence="validated", confirmed_by_person_id=bindparam("by"), confirmed_at=bindparam("at")),
+            .values(
+                evidence=bindparam("evidence"), confirmed_by_person_id=bindparam("by"), confirmed_at=bindparam("at")
+            ),
             confirmed,
         )
         population.bump(db)  # bulk statements: the ORM's flush events never see them

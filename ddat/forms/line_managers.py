@@ -2,8 +2,10 @@
 and HR recording who manages whom."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
-from wtforms import SubmitField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import Email
+
+from pathways.framework import in_sentence
 
 from ..vocabulary import LEVEL_NAMES
 from .account import plain_email
@@ -15,9 +17,9 @@ YES_NO = {"yes", "no"}
 
 class NameManagerForm(Form):
     email = text(
-        "Your line manager's work email address",
+        "Your line manager’s work email address",
         254,
-        required="Enter your line manager's work email address",
+        required="Enter your line manager’s work email address",
         called="Email address",
         validators=[
             plain_email,
@@ -60,15 +62,17 @@ class AnswerLinkForm(Form):
 
 
 class ReplyForm(Form):
-    reply = text("Anything to say to your line manager? (optional)", 1000, optional=True, called="Your reply",
+    reply = text("Reply to your line manager (optional)", 1000, optional=True, called="Your reply",
                  count=True)  # fmt: skip
-    submit = SubmitField("Accept and send", widget=GovSubmitInput())
+    submit = SubmitField("Send", widget=GovSubmitInput())
 
 
 class SetManagerForm(Form):
     report = text("Staff number of the person", 20, required="Enter the staff number of the person")
     manager = text("Staff number of their line manager", 20, required="Enter the staff number of their line manager")
-    submit = SubmitField("Set line manager", widget=GovSubmitInput())
+    # "yes" once HR have seen the check page (who the person has now, anything unusual).
+    checked = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 DECISION_CHOICES = [
@@ -90,9 +94,10 @@ def reason_name(skill: str) -> str:
     return "reason_" + skill.replace("-", "_")
 
 
-def confirm_form(ratings: list[tuple[str, str, int]]) -> Form:
+def confirm_form(ratings: list[tuple[str, str, int]], confirming: set[str] = frozenset()) -> Form:
     """The manager's answer about each rated skill, (slug, name, the person's level): confirm,
-    change it (to a different level, with a reason) or cannot judge."""
+    change it (to a different level, with a reason) or cannot judge. Skills in `confirming`
+    (this manager's own confirmation, still current) start at "Confirm this level"."""
 
     class ConfirmSkillsForm(Form):
         submit = SubmitField("Send your answers", widget=GovSubmitInput())
@@ -104,14 +109,14 @@ def confirm_form(ratings: list[tuple[str, str, int]]) -> Form:
                     continue
                 level, reason = self[level_field_name(skill)], self[reason_name(skill)]
                 if not level.data:
-                    level.errors = [*level.errors, f"Select the level you think {name[0].lower()}{name[1:]} is at"]
+                    level.errors = [*level.errors, f"Select the level you think {in_sentence(name)} is at"]
                     valid = False
                 elif level.data == str(held):
                     level.errors = [*level.errors, f"Select a level other than {LEVEL_NAMES[held].lower()}, or "
                                                    "choose ‘Confirm this level’"]  # fmt: skip
                     valid = False
                 if not reason.data:
-                    reason.errors = [*reason.errors, f"Say why you changed the level of {name[0].lower()}{name[1:]}"]
+                    reason.errors = [*reason.errors, f"Say why you changed the level of {in_sentence(name)}"]
                     valid = False
             return valid
 
@@ -125,7 +130,7 @@ def confirm_form(ratings: list[tuple[str, str, int]]) -> Form:
             return found
 
     for skill, name, _ in ratings:
-        lower = f"{name[0].lower()}{name[1:]}"
+        lower = in_sentence(name)
         setattr(ConfirmSkillsForm, decision_name(skill), RadioChoiceField(
             name, choices=select_choices(DECISION_CHOICES), widget=GovRadioInput(),
             message=f"Select whether you confirm the level of {lower}"))  # fmt: skip
@@ -135,4 +140,4 @@ def confirm_form(ratings: list[tuple[str, str, int]]) -> Form:
             choose_message=f"Select the level you think {lower} is at"))  # fmt: skip
         setattr(ConfirmSkillsForm, reason_name(skill), text(
             "Why you changed it", 500, optional=True, called=f"The reason for {lower}", area=True))  # fmt: skip
-    return ConfirmSkillsForm()
+    return ConfirmSkillsForm(data={decision_name(skill): "confirmed" for skill in confirming})

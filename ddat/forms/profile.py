@@ -3,6 +3,8 @@
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import SubmitField
 
+from pathways.framework import in_sentence
+
 from ..vocabulary import NO_CHANCE_CHOICE, NO_CHANCE_NAME, PROFESSION_NAMES, grade_name, level_choices
 from .base import Form
 from .fields import ChoiceField, MultiChoiceField, RadioChoiceField, select_choices, text
@@ -178,7 +180,7 @@ def skills_form(
             return {skill for skill, _, _ in questions if self[field_name(skill)].data == NO_CHANCE_CHOICE}
 
     for skill, question, name in questions:
-        message = f"Select your level for {name[0].lower()}{name[1:]}"
+        message = f"Select your level for {in_sentence(name)}"
         if optional:
             field = ChoiceField(
                 question,
@@ -192,10 +194,10 @@ def skills_form(
             field = RadioChoiceField(question, choices=choices, widget=GovRadioInput(), message=message)
         setattr(SkillsForm, field_name(skill), field)
         example = text(
-            f"An example of {name[0].lower()}{name[1:]} in your work (optional)",
+            f"An example of {in_sentence(name)} in your work (optional)",
             EXAMPLE_LENGTH,
             optional=True,
-            called=f"Your example of {name[0].lower()}{name[1:]}",
+            called=f"Your example of {in_sentence(name)}",
             count=True,
         )
         setattr(SkillsForm, example_name(skill), example)

@@ -16,13 +16,21 @@ class LineManagement(SQLModel, table=True):
 
     __tablename__ = "line_management"
     __table_args__ = (
-        # At most one line manager, or one waiting to accept, per person, however requests race.
+        # At most one line manager, and one named manager waiting to accept, per person, however
+        # requests race: the current manager stays until the new one accepts.
         Index(
-            "uq_line_management_one_open",
+            "uq_line_management_one_manager",
             "report_id",
             unique=True,
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
+            sqlite_where=text("ended_at IS NULL AND accepted_at IS NOT NULL"),
+            postgresql_where=text("ended_at IS NULL AND accepted_at IS NOT NULL"),
+        ),
+        Index(
+            "uq_line_management_one_waiting",
+            "report_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL AND accepted_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL AND accepted_at IS NULL"),
         ),
         CheckConstraint("manager_id IS NULL OR manager_id != report_id", name="ck_line_management_not_self"),
         NEVER_REUSED_IDS,

@@ -145,6 +145,17 @@ MESSAGES = {
         "confirmed in your matches and pathways.\n\nSee what they said, and reply if you want to:\n((link))"
         "\n\nDDaT Pathways",
     ),
+    "confirmation_replied": Message(
+        "((report)) has replied to your answers about their skills",
+        "Dear ((name)),\n\n((report)) has replied to the answers you gave about their skills. Read their "
+        "reply in your team view:\n((link))\n\nDDaT Pathways",
+    ),
+    "line_manager_recorded": Message(
+        "HR have recorded your line manager",
+        "Dear ((name)),\n\nHR have recorded ((manager)) as your line manager in DDaT Pathways. They can "
+        "confirm the skills in your self-assessment when you ask them to.\n\nIf this is wrong, contact your "
+        "HR team. See your line manager:\n((link))\n\nDDaT Pathways",
+    ),
     "confirmation_due": Message(
         "Your skills confirmation is due",
         "Dear ((name)),\n\n((count)) of your skills were confirmed by your line manager on ((confirmed_on)). "

@@ -61,7 +61,7 @@ EVENTS: dict[str, str] = {
     "confirmation.adjusted": "A line manager confirmed a skill at a different level, with a reason",
     "confirmation.cannot_judge": "A line manager said they could not judge a skill",
     "confirmation.completed": "A line manager answered a request to confirm skills",
-    "confirmation.responded": "A person accepted or replied to their line manager's answers",
+    "confirmation.responded": "A person accepted or replied to their line manager’s answers",
     "confirmation.expired": "A person's confirmed skills reached 2 years and count as their own rating again",
     "confirmation.team_viewed": "A line manager viewed a report's profile",
     "notification.sent": "A message was handed to GOV.UK Notify or the local mailbox (its words are not kept here)",

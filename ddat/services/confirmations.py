@@ -168,6 +168,26 @@ def asked_of_me(db: Session, manager: Person, request_id: int) -> tuple[Confirma
     return next(((r, p) for r, p in asked_of(db, manager) if r.id == request_id), None)
 
 
+def outcome_of(db: Session, assessment_id: int) -> ConfirmationRequest | None:
+    """The request whose answers made this version of an assessment, if a manager's did."""
+    return db.exec(
+        select(ConfirmationRequest).where(ConfirmationRequest.outcome_assessment_id == assessment_id)
+    ).first()
+
+
+def closed_for_me(db: Session, manager: Person, request_id: int) -> tuple[ConfirmationRequest, Person] | None:
+    """A request once asked of this manager by someone still their report, now answered or
+    withdrawn: so they can be told why it is no longer there, rather than shown 'not found'."""
+    asked = db.get(ConfirmationRequest, request_id)
+    if asked is None or (asked.completed_at is None and asked.withdrawn_at is None):
+        return None
+    report = db.get(Person, asked.person_id)
+    link = line_managers.current_link(db, report) if report else None
+    if link is None or link.id != asked.link_id or link.manager_id != manager.id:
+        return None
+    return asked, report
+
+
 def decide(
     db: Session, user: User, manager: Person, request_id: int, decisions: dict[str, Decision]
 ) -> ConfirmationRequest | None:
@@ -262,13 +282,26 @@ def answers_to(db: Session, asked: ConfirmationRequest) -> list[SkillConfirmatio
 
 
 def respond(db: Session, user: User, person: Person, request_id: int, reply: str) -> bool:
-    """The person accepting the answers, with an optional reply to their manager."""
-    asked = db.get(ConfirmationRequest, request_id)
-    if asked is None or asked.person_id != person.id or asked.completed_at is None:
+    """The person accepting the answers, or replying to their manager about them: once."""
+    if db.get(ConfirmationRequest, request_id) is None:
+        return False
+    asked = lock(db, ConfirmationRequest, request_id)
+    if asked.person_id != person.id or asked.completed_at is None or asked.responded_at:
+        db.rollback()
         return False
     asked.response, asked.responded_at = reply.strip(), now()
     db.add(asked)
     audit.record(db, "confirmation.responded", actor=user, subject=asked)
+    link_then = db.get(LineManagement, asked.link_id)
+    still = line_managers.current_link(db, person)
+    manager = (
+        db.get(Person, still.manager_id) if still and link_then and still.manager_id == link_then.manager_id else None
+    )
+    manager_user = db.get(User, manager.user_id) if manager and manager.user_id else None
+    if asked.response and manager_user is not None:
+        enqueue(db, "confirmation_replied", manager_user.email,
+                {"name": manager.display_name, "report": person.display_name, "link": link("/team")},
+                user_id=manager_user.id)  # fmt: skip
     db.commit()
     return True
 

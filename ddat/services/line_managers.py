@@ -48,16 +48,31 @@ def _lock_counter(db: Session) -> None:
     db.exec(select(ChangeCounter).where(ChangeCounter.name == SERIAL).with_for_update()).one()
 
 
-def open_link(db: Session, person: Person) -> LineManagement | None:
-    """The person's line manager, or the one they are waiting for."""
+def current_link(db: Session, person: Person) -> LineManagement | None:
+    """The person's line manager's link (accepted and not ended)."""
     return db.exec(
-        select(LineManagement).where(LineManagement.report_id == person.id, LineManagement.ended_at.is_(None))
+        select(LineManagement).where(
+            LineManagement.report_id == person.id,
+            LineManagement.ended_at.is_(None),
+            LineManagement.accepted_at.is_not(None),
+        )
+    ).first()
+
+
+def waiting_link(db: Session, person: Person) -> LineManagement | None:
+    """The manager the person has named, until they accept or refuse."""
+    return db.exec(
+        select(LineManagement).where(
+            LineManagement.report_id == person.id,
+            LineManagement.ended_at.is_(None),
+            LineManagement.accepted_at.is_(None),
+        )
     ).first()
 
 
 def manager_of(db: Session, person: Person) -> Person | None:
-    found = open_link(db, person)
-    return db.get(Person, found.manager_id) if found and found.accepted_at and found.manager_id else None
+    found = current_link(db, person)
+    return db.get(Person, found.manager_id) if found and found.manager_id else None
 
 
 def _managers_above(db: Session, person_id: int) -> set[int]:
@@ -78,12 +93,43 @@ def _managers_above(db: Session, person_id: int) -> set[int]:
         current = manager
 
 
-def _check(db: Session, report: Person, manager: Person) -> None:
+def _check(db: Session, report: Person, manager: Person, by_hr: bool = False) -> None:
     if manager.id == report.id:
-        raise LinkRefused("You cannot be your own line manager")
+        raise LinkRefused("Nobody can be their own line manager" if by_hr else "You cannot be your own line manager")
     if report.id in _managers_above(db, manager.id):
+        if by_hr:
+            raise LinkRefused(
+                f"{report.display_name} line-manages {manager.display_name}, directly or through their team, "
+                f"so {manager.display_name} cannot be their line manager"
+            )
         # No names: the person naming learns only that the address is someone in their own chain.
         raise LinkRefused("Someone you line-manage, directly or through your team, cannot be your line manager")
+
+
+def refusal_for_hr(db: Session, report: Person, manager: Person) -> str | None:
+    """Why HR cannot record this link (before they check it), or None."""
+    try:
+        _check(db, report, manager, by_hr=True)
+    except LinkRefused as refused:
+        return str(refused)
+    return None
+
+
+def unusual(db: Session, report: Person, manager: Person) -> list[str]:
+    """What HR should know before recording this link: the rules a link people make themselves
+    must meet, which HR may set aside."""
+    elsewhere, lower = _mismatch(db, report, manager)
+    return [note for note, applies in (
+        (f"{manager.display_name} works in a different department from {report.display_name}.", elsewhere),
+        (f"{manager.display_name}’s grade is below {report.display_name}’s.", lower),
+    ) if applies]  # fmt: skip
+
+
+def _mismatch(db: Session, report: Person, manager: Person) -> tuple[bool, bool]:
+    """Whether the manager works in another department, and whether their grade is below the report's."""
+    order = {code: rank for rank, code in enumerate(current_framework(db).grade_codes)}
+    lower = order.get(manager.grade, -1) < order.get(report.grade, len(order))
+    return manager.department_id != report.department_id, lower
 
 
 def _check_acceptance(db: Session, report: Person, manager: Person) -> None:
@@ -94,13 +140,13 @@ def _check_acceptance(db: Session, report: Person, manager: Person) -> None:
         raise LinkRefused(
             f"{report.display_name} is above you in the line management chain, so you cannot be their line manager"
         )
-    if manager.department_id != report.department_id:
+    elsewhere, lower = _mismatch(db, report, manager)
+    if elsewhere:
         raise LinkRefused(
             f"Your profile says you work in a different department from {report.display_name}. If you do "
             "line-manage them, ask HR to record it"
         )
-    order = {code: rank for rank, code in enumerate(current_framework(db).grade_codes)}
-    if order.get(manager.grade, -1) < order.get(report.grade, len(order)):
+    if lower:
         raise LinkRefused(
             f"Your profile says your grade is below {report.display_name}’s. If you do line-manage them, "
             "check the grade in your profile or ask HR to record it"
@@ -122,6 +168,14 @@ def _end(db: Session, found: LineManagement, reason: str, actor) -> None:
         request.withdrawn_at = found.ended_at
         db.add(request)
     audit.record(db, "line_manager.ended", actor=actor, subject=found)
+
+
+def _new_manager(db: Session, report: Person, actor) -> None:
+    """Sharing with a line manager was agreed for that manager: a new one starts without it."""
+    if report.shares_with_manager:
+        report.shares_with_manager = False
+        db.add(report)
+        audit.record(db, "consent.manager_sharing_withdrawn", actor=actor, subject=report)
 
 
 def name_manager(db: Session, user: User, person: Person, email: str) -> LineManagement:
@@ -152,10 +206,15 @@ def name_manager(db: Session, user: User, person: Person, email: str) -> LineMan
         except LinkRefused:
             db.rollback()
             raise
-    current = open_link(db, person)
-    if current is not None:
-        _end(db, current, "replaced", user)
+    # The current manager stays until the one named accepts: a mistyped address loses nothing.
+    waiting = waiting_link(db, person)
+    if waiting is not None:
+        _end(db, waiting, "replaced", user)
         db.flush()
+    current = current_link(db, person)
+    if current is not None and manager is not None and current.manager_id == manager.id:
+        db.rollback()
+        raise LinkRefused(f"{manager.display_name} is already your line manager")
     named = LineManagement(report_id=person.id, manager_email=email, manager_id=manager.id if manager else None,
                            source="named")  # fmt: skip
     db.add(named)
@@ -207,6 +266,11 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
         except LinkRefused:
             db.rollback()
             raise
+        current = current_link(db, report)
+        if current is not None:
+            _end(db, current, "replaced", user)
+            db.flush()
+            _new_manager(db, report, user)
         found.manager_id, found.accepted_at = manager.id, now()
         audit.record(db, "line_manager.accepted", actor=user, subject=found)
     db.add(found)
@@ -214,14 +278,16 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
     return found
 
 
-def remove(db: Session, user: User, person: Person) -> bool:
-    """The person ending the link to their manager (or withdrawing their request)."""
+def remove(db: Session, user: User, person: Person, waiting: bool = False) -> bool:
+    """The person ending the link to their manager, or (`waiting`) withdrawing the request they made."""
     take_turns(db)
-    current = open_link(db, person)
-    if current is None:
+    found = waiting_link(db, person) if waiting else current_link(db, person)
+    if found is None:
         db.rollback()
         return False
-    _end(db, current, "removed", user)
+    _end(db, found, "removed", user)
+    if not waiting:
+        _new_manager(db, person, user)
     db.commit()
     return True
 
@@ -230,23 +296,31 @@ def set_by_hr(db: Session, user: User, report: Person, manager: Person) -> LineM
     """HR recording a person's line manager: in place at once, ending any other."""
     take_turns(db)
     try:
-        _check(db, report, manager)
+        _check(db, report, manager, by_hr=True)
     except LinkRefused:
         db.rollback()
         raise
-    current = open_link(db, report)
-    if current is not None and current.manager_id == manager.id and current.accepted_at:
+    current = current_link(db, report)
+    if current is not None and current.manager_id == manager.id:
         db.rollback()
         return current
+    for found in (current, waiting_link(db, report)):
+        if found is not None:
+            _end(db, found, "set_by_hr", user)
+            db.flush()
     if current is not None:
-        _end(db, current, "set_by_hr", user)
-        db.flush()
+        _new_manager(db, report, user)
     manager_user = db.get(User, manager.user_id) if manager.user_id else None
     found = LineManagement(report_id=report.id, manager_email=manager_user.email.lower() if manager_user else "",
                            manager_id=manager.id, source="hr", accepted_at=now())  # fmt: skip
     db.add(found)
     db.flush()
     audit.record(db, "line_manager.set_by_hr", actor=user, subject=found)
+    report_user = db.get(User, report.user_id) if report.user_id else None
+    if report_user is not None and report_user.email_confirmed_at is not None:
+        enqueue(db, "line_manager_recorded", report_user.email,
+                {"name": report.display_name, "manager": manager.display_name, "link": link("/profile/line-manager")},
+                user_id=report_user.id)  # fmt: skip
     db.commit()
     return found
 

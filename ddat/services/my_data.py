@@ -35,6 +35,10 @@ from .scheme_members import my_applications
 from .user_sessions import end_every_session
 
 
+def _iso(when) -> str | None:
+    return when.isoformat() if when else None
+
+
 def export(db: Session, user: User, framework: Framework) -> dict:
     """Everything held about the person, with skills and levels named as the pages name them
     next to the codes a program would use."""
@@ -78,6 +82,12 @@ def export(db: Session, user: User, framework: Framework) -> dict:
          "reason": c.reason, "decided_at": c.decided_at.isoformat()}
         for c in db.exec(select(SkillConfirmation).where(SkillConfirmation.person_id == person.id)
                          .order_by(SkillConfirmation.id)).all()
+    ]  # fmt: skip
+    data["confirmation_requests"] = [
+        {"requested_at": r.requested_at.isoformat(), "answered_at": _iso(r.completed_at),
+         "withdrawn_at": _iso(r.withdrawn_at), "your_reply": r.response or None, "replied_at": _iso(r.responded_at)}
+        for r in db.exec(select(ConfirmationRequest).where(ConfirmationRequest.person_id == person.id)
+                         .order_by(ConfirmationRequest.id)).all()
     ]  # fmt: skip
     data["learning"] = [
         {

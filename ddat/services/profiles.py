@@ -4,6 +4,7 @@ own records: nothing here takes another person's id from a request."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -13,6 +14,7 @@ from pathways.matching import transferable_data
 from ..locks import lock
 from ..models import (
     Assessment,
+    ConfirmationRequest,
     Department,
     Person,
     SkillRating,
@@ -272,6 +274,13 @@ def submit_assessment(db: Session, person: Person) -> Assessment | None:
     person.current_assessment_id = draft.id
     person.updated_at = draft.submitted_at
     db.add_all([draft, person])
+    # A request to the line manager still open is about the person's latest answers.
+    db.exec(
+        update(ConfirmationRequest)
+        .where(ConfirmationRequest.person_id == person.id, ConfirmationRequest.completed_at.is_(None),
+               ConfirmationRequest.withdrawn_at.is_(None))
+        .values(assessment_id=draft.id)
+    )  # fmt: skip
     db.commit()
     return draft
 

@@ -181,6 +181,7 @@ def explain(
                 "confidence": confidence_band(result.confidence),
                 "held": len(held),
                 "confirmed": sum(1 for rating in held if rating.evidence == "validated"),
+                "from_learning": sum(1 for rating in held if rating.evidence == "course"),
                 "confirmed_fit": shown_fit(
                     match(
                         framework,

@@ -13,7 +13,7 @@ from pathways import Framework, match
 
 from ..models import ConfirmationRequest, Person, SkillRating
 from ..services import confirmations, line_managers
-from ..services.profiles import engine_profile, ratings_of
+from ..services.profiles import engine_profile, open_draft, ratings_of
 from ..vocabulary import LEVEL_NAMES, level_name
 
 DECISION_WORDS = {"confirmed": "Confirmed", "adjusted": "Changed", "cannot_judge": "Could not judge"}
@@ -48,6 +48,11 @@ class Standing:
     until: datetime | None = None
 
     @property
+    def to_manager(self) -> str:
+        """The same, as the line manager reads it."""
+        return "Waiting for you to confirm" if self.state == "waiting" else self.words
+
+    @property
     def words(self) -> str:
         return {
             "waiting": "Waiting for their line manager",
@@ -74,7 +79,7 @@ def standing(db: Session, person: Person, when: datetime | None = None) -> Stand
 
 
 def my_confirmation(db: Session, person: Person, framework: Framework) -> dict:
-    manager_link = line_managers.open_link(db, person)
+    manager_link = line_managers.current_link(db, person) or line_managers.waiting_link(db, person)
     manager = line_managers.manager_of(db, person)
     asked = confirmations.open_request(db, person)
     answered = confirmations.latest_answered(db, person)
@@ -83,6 +88,7 @@ def my_confirmation(db: Session, person: Person, framework: Framework) -> dict:
         "link": manager_link,
         "manager": manager,
         "assessed": any(r.level > 0 for r in current),
+        "draft": open_draft(db, person) is not None,
         "asked": asked,
         "answered": answered,
         "answers": answer_rows(db, framework, answered) if answered else [],
@@ -98,12 +104,23 @@ def my_confirmation(db: Session, person: Person, framework: Framework) -> dict:
         ],  # fmt: skip
         "standing": standing(db, person),
         "manager_name": _manager_name(db, answered),
+        # A reply goes to the manager who answered only while they are still the line manager.
+        "reply_reaches": bool(answered and manager and _answered_by(db, answered) == manager.id),
     }
 
 
+def _answered_by(db: Session, answered: ConfirmationRequest) -> int | None:
+    answers = confirmations.answers_to(db, answered)
+    return answers[0].decided_by_id if answers else None
+
+
+def answered_by_name(db: Session, answered: ConfirmationRequest) -> str:
+    return _manager_name(db, answered)
+
+
 def _manager_name(db: Session, answered: ConfirmationRequest | None) -> str:
-    answers = confirmations.answers_to(db, answered) if answered else []
-    who = db.get(Person, answers[0].decided_by_id) if answers and answers[0].decided_by_id else None
+    who_id = _answered_by(db, answered) if answered else None
+    who = db.get(Person, who_id) if who_id else None
     return who.display_name if who else "Your former line manager"
 
 
@@ -125,8 +142,8 @@ def answer_rows(db: Session, framework: Framework, asked: ConfirmationRequest) -
 
 def visible(db: Session, manager: Person, report: Person) -> bool:
     """Whether this manager may see this person's profile now."""
-    link = line_managers.open_link(db, report)
-    if link is None or link.accepted_at is None or link.manager_id != manager.id:
+    link = line_managers.current_link(db, report)
+    if link is None or link.manager_id != manager.id:
         return False
     asked = confirmations.open_request(db, report)
     # A request made through an earlier link is never a way in for the next manager.
@@ -136,9 +153,16 @@ def visible(db: Session, manager: Person, report: Person) -> bool:
 def team(db: Session, manager: Person) -> list[dict]:
     """The manager's direct reports, each with what the manager may know of them."""
     rows = []
-    for _, report in line_managers.reports_of(db, manager):
+    for found, report in line_managers.reports_of(db, manager):
         seen = visible(db, manager, report)
-        rows.append({"person": report, "visible": seen, "standing": standing(db, report) if seen else None})
+        # The manager's own answers are theirs to see, shared or not: when they answered, the
+        # reply, and when the confirmation they gave falls due.
+        answered = confirmations.latest_answered(db, report)
+        mine = answered if answered and answered.link_id == found.id else None
+        rows.append({
+            "person": report, "visible": seen, "answered": mine,
+            "standing": standing(db, report) if seen or mine else None,
+        })  # fmt: skip
     return rows
 
 
@@ -157,13 +181,21 @@ def report_profile(db: Session, framework: Framework, report: Person) -> list[di
     ]  # fmt: skip
 
 
-def request_rows(db: Session, framework: Framework, asked: ConfirmationRequest) -> list[dict]:
-    """What the manager is asked about: each rated skill with the person's level and example."""
-    return [
-        {"slug": r.skill, "skill": skill_name(framework, r.skill), "level": r.level, "level_name": level_name(r.level),
-         "example": r.example, "status": rating_status(r)}
-        for r in sorted(confirmations.rated(db, asked.assessment_id), key=lambda r: skill_name(framework, r.skill))
-    ]  # fmt: skip
+def request_rows(db: Session, framework: Framework, asked: ConfirmationRequest, manager: Person) -> list[dict]:
+    """What the manager is asked about: each rated skill with the person's level and example, what
+    the person themselves said where a manager changed it, and whether this manager's own
+    confirmation of it is still current (`mine`)."""
+    rows = []
+    for r in sorted(confirmations.rated(db, asked.assessment_id), key=lambda r: skill_name(framework, r.skill)):
+        current = r.evidence == confirmations.VALIDATED and confirmations.is_current(r.confirmed_at)
+        rows.append({
+            "slug": r.skill, "skill": skill_name(framework, r.skill),
+            "level": r.level, "level_name": level_name(r.level),
+            "self_level_name": level_name(r.self_level) if r.self_level and r.self_level != r.level else "",
+            "example": r.example, "status": rating_status(r),
+            "mine": current and r.confirmed_by_person_id == manager.id,
+        })  # fmt: skip
+    return rows
 
 
 def skills_matrix(db: Session, framework: Framework, reports: list[Person]) -> dict:

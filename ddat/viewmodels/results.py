@@ -45,7 +45,19 @@ def match_detail(
         "missing": [gap_view(framework, g, no_chance) for g in result.missing],
         "specialist": [gap_view(framework, g, no_chance) for g in result.specialist_gaps],
         "meanings": level_meanings(framework),
+        "evidence": _evidence_of_needed(profile, level),
     }
+
+
+def _evidence_of_needed(profile: Profile, level) -> dict[str, int]:
+    """How the needed skills the person holds are evidenced: line manager, learning or their own word."""
+    held = [profile.rating(r.skill) for r in level.requirements if profile.rating(r.skill) is not None]
+    counts = {"held": len(held), "validated": 0, "course": 0}
+    for rating in held:
+        if rating.evidence in counts:
+            counts[rating.evidence] += 1
+    counts["own"] = counts["held"] - counts["validated"] - counts["course"]
+    return counts
 
 
 # A reload, the CSV after the page, the back button: the same plan, searched for once.

@@ -7,12 +7,20 @@ import re
 from playwright.sync_api import Browser, expect
 
 from tests.browser.journeys import check_page, sign_in
+from tests.factories import person_named
 
 REASON = "She built the team's dashboards from scratch this year"
 EXAMPLE = "Built the weekly performance dashboard the directorate board uses"
 
 
-def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Browser, live_server, output_path):
+def staff_number(app, name: str) -> str:
+    with app.app_context():
+        return person_named(app, name).staff_number
+
+
+def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(
+    browser: Browser, live_server, live_app, output_path
+):
     officer = browser.new_page()
     sign_in(officer, live_server, "policy.officer@example.gov.uk")
     # The page with her data skills: two questions she had not answered yet, she has not had the chance to show.
@@ -50,6 +58,12 @@ def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Br
     check_page(manager, output_path, "confirm-4-answers")
     manager.get_by_role("button", name="Send your answers").click()
     expect(manager.get_by_role("alert", name="Success")).to_contain_text("Your answers have been sent to Priya Policy")
+    answered_url = manager.url
+    manager.go_back()
+    manager.reload()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("This request is no longer open")
+    check_page(manager, output_path, "confirm-4b-request-answered")
+    manager.goto(answered_url)
     manager.get_by_role("link", name="See your team’s skills and commonest gaps").click()
     manager.get_by_label("Role level").select_option("data-analyst")
     manager.get_by_role("button", name="Show gaps").click()
@@ -64,10 +78,13 @@ def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Br
     expect(answers).to_contain_text(REASON)
     expect(answers).to_contain_text("Changed")
     expect(officer.get_by_role("table").nth(1)).to_contain_text("Confirmed until")
-    officer.get_by_label("Anything to say to your line manager? (optional)").fill("Thank you")
+    officer.get_by_label("Reply to Lena Marsh (optional)").fill("Thank you: I will build the next one too")
     check_page(officer, output_path, "confirm-6-answers-seen")
-    officer.get_by_role("button", name="Accept and send").click()
-    expect(officer.get_by_role("alert", name="Success")).to_contain_text("You have accepted")
+    officer.get_by_role("button", name="Send").click()
+    expect(officer.get_by_role("alert", name="Success")).to_contain_text("We have sent your reply to your line manager")
+    manager.goto(f"{live_server}/team")
+    expect(manager.get_by_role("table").first).to_contain_text("“Thank you: I will build the next one too”")
+    check_page(manager, output_path, "confirm-6b-reply-seen")
 
     hr = browser.new_page()
     sign_in(hr, live_server, "hr@example.gov.uk")
@@ -79,5 +96,16 @@ def test_a_line_manager_confirms_skills_and_hr_find_confirmed_people(browser: Br
     hr.get_by_label("Name or staff number").fill("Priya")
     hr.get_by_role("button", name="Apply filters").click()
     expect(hr.get_by_role("table")).to_contain_text("Priya Policy")
-    expect(hr.get_by_role("table")).to_contain_text("needed skills they hold confirmed")
+    expect(hr.get_by_role("table")).to_contain_text("confirmed by their line manager")
     check_page(hr, output_path, "confirm-7-pool-confirmed")
+
+    # HR check a change of line manager before making it, then think better of it.
+    hr.goto(f"{live_server}/people/line-managers")
+    hr.get_by_label("Staff number of the person").fill(staff_number(live_app, "Owen Operations"))
+    hr.get_by_label("Staff number of their line manager").fill(staff_number(live_app, "Priya Policy"))
+    hr.get_by_role("button", name="Continue").click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Make Priya Policy Owen Operations’s line manager?")
+    expect(hr.locator(".govuk-summary-list")).to_contain_text("Lena Marsh")
+    check_page(hr, output_path, "confirm-8-hr-check-line-manager")
+    hr.get_by_role("link", name="Cancel").click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Set a line manager")

@@ -19,6 +19,7 @@ MANAGER = "line.manager@example.gov.uk"
 POLICY = "policy.officer@example.gov.uk"
 OPS = "ops.officer@example.gov.uk"
 HR = "hr@example.gov.uk"
+PERM_SEC = "perm.sec@example.gov.uk"
 
 
 def as_user(app, email):
@@ -153,6 +154,7 @@ def test_a_second_account_below_your_grade_cannot_accept_being_your_manager(team
 
 
 def test_a_manager_in_another_department_cannot_accept_but_hr_can_record_it(team):
+    as_user(team, POLICY).post("/profile/line-manager/remove")
     as_user(team, POLICY).post("/profile/line-manager", data={"email": MANAGER})
     with team.app_context():
         session = db.session()
@@ -164,7 +166,12 @@ def test_a_manager_in_another_department_cannot_accept_but_hr_can_record_it(team
     response = as_user(team, MANAGER).post(f"/team/requests/{waiting_link(team, MANAGER)}", data={"answer": "yes"})
     assert "Your profile says you work in a different department from Priya Policy" in text_of(response)
     hr = as_user(team, "admin@example.gov.uk")  # central: sees both departments
-    recorded = hr.post("/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number})
+    check = text_of(hr.post("/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number}))
+    assert "Lena Marsh works in a different department from Priya Policy" in check
+    assert "Line manager now None" in check
+    recorded = hr.post(
+        "/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number, "checked": "yes"}
+    )
     assert recorded.status_code == 302
     with team.app_context():
         assert line_managers.manager_of(db.session(), person_of(team, POLICY)).id == lena.id
@@ -208,7 +215,13 @@ def test_changing_manager_ends_the_old_managers_access_at_once(team):
     manager = as_user(team, MANAGER)
     assert manager.get(f"/team/confirmations/{request_id}").status_code == 200
     assert manager.get(f"/team/people/{policy_id}").status_code == 200
-    as_user(team, POLICY).post("/profile/line-manager", data={"email": OPS})
+    as_user(team, POLICY).post("/profile/line-manager", data={"email": PERM_SEC})
+    # Lena stays the line manager until the one named accepts: a mistyped address loses nothing.
+    assert manager.get(f"/team/people/{policy_id}").status_code == 200
+    assert "Lena Marsh stays your line manager until they accept" in text_of(
+        as_user(team, POLICY).get("/profile/line-manager")
+    )
+    as_user(team, PERM_SEC).post(f"/team/requests/{waiting_link(team, PERM_SEC)}", data={"answer": "yes"})
     assert manager.get(f"/team/confirmations/{request_id}").status_code == 404
     assert manager.get(f"/team/people/{policy_id}").status_code == 404
     assert "Priya Policy" not in text_of(manager.get("/team"))
@@ -221,7 +234,13 @@ def test_hr_set_a_line_manager_only_for_their_own_people(team):
         ops, manager = person_of(team, OPS), person_of(team, MANAGER)
     hr = as_user(team, HR)
     as_user(team, OPS).post("/profile/line-manager/remove")
-    response = hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number})
+    check = text_of(
+        hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number})
+    )
+    assert "Make Lena Marsh Owen Operations’s line manager?" in check and "Line manager now None" in check
+    response = hr.post(
+        "/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number, "checked": "yes"}
+    )
     assert response.status_code == 302
     with team.app_context():
         link = (
@@ -230,8 +249,10 @@ def test_hr_set_a_line_manager_only_for_their_own_people(team):
             .one()
         )
         assert (link.manager_id, link.source, link.accepted_at is not None) == (manager.id, "hr", True)
-    same = hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": ops.staff_number})
-    assert "You cannot be your own line manager" in text_of(same)
+    same = hr.post(
+        "/people/line-managers", data={"report": ops.staff_number, "manager": ops.staff_number, "checked": "yes"}
+    )
+    assert "Nobody can be their own line manager" in text_of(same)
     assert as_user(team, POLICY).get("/people/line-managers").status_code == 403
 
 
@@ -267,6 +288,29 @@ def test_stopping_sharing_with_the_manager_ends_their_view(team):
     assert "consent.manager_sharing_withdrawn" in actions
 
 
+def test_sharing_with_a_line_manager_does_not_pass_to_the_next_one(team):
+    # Owen shares with Lena; HR record Priya (not asked, not shared with) as his manager instead.
+    with team.app_context():
+        owen, priya = person_of(team, OPS), person_of(team, POLICY)
+        assert owen.shares_with_manager
+    as_user(team, POLICY).post("/profile/line-manager/remove")
+    hr = as_user(team, HR)
+    assert (
+        hr.post(
+            "/people/line-managers", data={"report": owen.staff_number, "manager": priya.staff_number, "checked": "yes"}
+        ).status_code
+        == 302
+    )
+    assert as_user(team, POLICY).get(f"/team/people/{owen.id}").status_code == 404
+    assert as_user(team, MANAGER).get(f"/team/people/{owen.id}").status_code == 404
+    with team.app_context():
+        assert not person_of(team, OPS).shares_with_manager
+        withdrawn = (
+            db.session().exec(select(AuditEvent).where(AuditEvent.action == "consent.manager_sharing_withdrawn")).all()
+        )
+        assert [e.object_id for e in withdrawn] == [str(owen.id)]
+
+
 def test_other_people_cannot_answer_a_request(team):
     request_id = ask(team)
     for email in (OPS, HR, "leader@example.gov.uk", "admin@example.gov.uk", POLICY):
@@ -297,6 +341,25 @@ def test_examples_are_kept_through_versions_and_shown_to_the_manager(team):
     assert "Led the evidence review" in text_of(as_user(team, MANAGER).get(f"/team/confirmations/{request_id}"))
 
 
+def test_unsubmitted_changes_are_pointed_out_and_submitting_them_updates_an_open_request(team):
+    policy = as_user(team, POLICY)
+    page = policy.get("/profile/skills/1").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(skill_[a-z_]+)" type="radio" value="(\d)" checked', page))
+    skill = next(iter(fields))
+    data = {**fields, "example_" + skill.removeprefix("skill_"): "Ran the consultation on the new guidance"}
+    for name in re.findall(r'name="(skill_[a-z_]+)"', page):
+        data.setdefault(name, fields.get(name, "2"))
+    assert policy.post("/profile/skills/1", data=data).status_code == 302
+    warning = text_of(policy.get("/profile/confirmation"))
+    assert "You have changed your answers since you last submitted them" in warning
+    request_id = ask(team)
+    manager = as_user(team, MANAGER)
+    assert "Ran the consultation" not in text_of(manager.get(f"/team/confirmations/{request_id}"))
+    assert policy.post("/profile/check", data={}).status_code == 302
+    assert "Ran the consultation on the new guidance" in text_of(manager.get(f"/team/confirmations/{request_id}"))
+    assert "You have changed your answers" not in text_of(policy.get("/profile/confirmation"))
+
+
 def test_confirming_two_and_changing_one_makes_validated_evidence(team):
     before = current_ratings(team, POLICY)
     request_id = ask(team)
@@ -325,6 +388,53 @@ def test_confirming_two_and_changing_one_makes_validated_evidence(team):
         assert action in actions
 
 
+def test_a_reply_reaches_the_manager_once(team):
+    request_id = ask(team)
+    answer_all(team, request_id, planning={"decision": "adjusted", "level": "1", "reason": "Not yet led a plan"})
+    policy = as_user(team, POLICY)
+    assert "Reply to Lena Marsh (optional)" in text_of(policy.get("/profile/confirmation"))
+    policy.post(f"/profile/confirmation/{request_id}/reply", data={"reply": "I planned the spending review bid"})
+    assert ("confirmation_replied", MANAGER) in [(m.template, m.to_address) for m in outbox(team)]
+    team_page = text_of(as_user(team, MANAGER).get("/team"))
+    assert "They replied on" in team_page and "“I planned the spending review bid”" in team_page
+    # A second reply does not overwrite the first.
+    policy.post(f"/profile/confirmation/{request_id}/reply", data={"reply": "Never mind"})
+    with team.app_context():
+        assert db.session().get(ConfirmationRequest, request_id).response == "I planned the spending review bid"
+    assert "Never mind" not in text_of(as_user(team, MANAGER).get("/team"))
+
+
+def test_asking_again_shows_the_manager_what_they_confirmed_and_starts_from_it(team):
+    request_id = ask(team)
+    answer_all(team, request_id, data_visualisation={"decision": "adjusted", "level": "2", "reason": "Dashboards"})
+    again = ask(team)
+    page = as_user(team, MANAGER).get(f"/team/confirmations/{again}").get_data(as_text=True)
+    words = text_of(as_user(team, MANAGER).get(f"/team/confirmations/{again}"))
+    assert "a line manager changed it from their own answer, awareness" in words
+    checked = re.findall(r'name="(decision_[a-z_]+)" type="radio" value="confirmed" checked', page)
+    assert "decision_data_visualisation" in checked and len(checked) == len(current_ratings(team, POLICY)) - sum(
+        1 for r in current_ratings(team, POLICY).values() if r.level == 0
+    )
+
+
+def test_a_manager_answering_a_withdrawn_request_is_told_why(team):
+    request_id = ask(team)
+    manager = as_user(team, MANAGER)
+    assert manager.get(f"/team/confirmations/{request_id}").status_code == 200
+    as_user(team, POLICY).post("/profile/confirmation/withdraw")
+    sent = manager.post(f"/team/confirmations/{request_id}", data={"decision_planning": "confirmed"})
+    assert sent.status_code == 200
+    assert "Priya Policy withdrew their request" in text_of(sent)
+
+
+def test_hr_recording_a_manager_tells_the_person(team):
+    with team.app_context():
+        ops, priya = person_of(team, OPS), person_of(team, POLICY)
+    as_user(team, HR).post("/people/line-managers", data={"report": ops.staff_number, "manager": priya.staff_number,
+                                                          "checked": "yes"})  # fmt: skip
+    assert ("line_manager_recorded", OPS) in [(m.template, m.to_address) for m in outbox(team)]
+
+
 def test_a_change_of_level_needs_a_different_level_and_a_reason(team):
     request_id = ask(team)
     response = answer_all(team, request_id, planning={"decision": "adjusted", "level": "2", "reason": ""})
@@ -347,9 +457,17 @@ def test_confirmation_raises_confidence_and_changing_the_answer_makes_it_self_ag
             return match(framework, engine_profile(db.session(), person_of(team, POLICY)), "data-analyst").confidence
 
     before = confidence()
+    mine = as_user(team, POLICY)
+    assert re.search(
+        r"that you have: 0 confirmed by your line manager, \d+ your own",
+        text_of(mine.get("/profile/matches/data-analyst")),
+    )
     answer_all(team, ask(team))
     assert confidence() > before
-    assert "Confirmed until" in text_of(as_user(team, POLICY).get("/profile/confirmation"))
+    assert "Confirmed until" in text_of(mine.get("/profile/confirmation"))
+    held = re.search(r"Of the (\d+) skills this level needs that you have: (\d+) confirmed by your line manager\.",
+                     text_of(mine.get("/profile/matches/data-analyst")))  # fmt: skip
+    assert held and held.group(1) == held.group(2)
 
 
 def test_a_confirmation_expires_after_two_years_and_the_person_is_told(team):
@@ -373,7 +491,8 @@ def test_the_pool_filters_and_sorts_by_confirmed_skills(team):
     hr = as_user(team, HR)
     page = text_of(hr.get(f"/schemes/{scheme}/candidates?target={TARGET}&evidence=confirmed"))
     assert "Priya Policy" in page
-    assert "confidence" in page and "needed skills they hold confirmed" in page
+    held = re.search(r"Priya Policy.*?Of the (\d+) needed skills they hold: (\d+) confirmed by their line", page)
+    assert held and held.group(1) == held.group(2), "every skill Priya holds was confirmed"
     with team.app_context():
         people = db.session().exec(select(Person).where(Person.shares_with_hr)).all()
         confirmed_names = {

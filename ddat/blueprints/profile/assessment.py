@@ -7,8 +7,9 @@ from ... import current, db
 from ...forms.common import ConfirmForm
 from ...forms.profile import AboutYouForm, ExperienceForm, InterestsForm, example_name, field_name, skills_form
 from ...permissions import signed_in
+from ...services import confirmations, line_managers
 from ...services import profiles as svc
-from ...viewmodels import explorer
+from ...viewmodels import confirmation_views, explorer
 from ...viewmodels.results import pathway_targets, target_name
 from ...vocabulary import LEVEL_HINTS, NO_CHANCE_CHOICE, NO_CHANCE_HINT, NO_CHANCE_NAME, PROFESSION_NAMES, level_name
 from . import bp
@@ -257,8 +258,10 @@ def assessment(assessment_id: int):
         for s in sorted(set(answers) | set(earlier), key=name)
         if (earlier.get(s) or 0) != (answers.get(s) or 0)
     ]
+    outcome = confirmations.outcome_of(db.session(), this.id)
     return render_template(
         "profile/assessment.html",
+        from_manager=confirmation_views.answered_by_name(db.session(), outcome) if outcome else None,
         assessment=this,
         number=len(history) - position,
         current=this.id == person.current_assessment_id,
@@ -275,4 +278,4 @@ def submitted():
     person = my_person()
     if person is None or not person.current_assessment_id:
         return redirect(url_for("profile.index"))
-    return render_template("profile/submitted.html")
+    return render_template("profile/submitted.html", manager=line_managers.manager_of(db.session(), person))

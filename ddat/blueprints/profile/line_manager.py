@@ -1,7 +1,7 @@
 """The person's side of line management: naming their manager, what the manager may see, and
 asking them to confirm their skills."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import current, db
@@ -21,7 +21,8 @@ def _page(person, form=None, sharing=None, status=200):
         render_template(
             "profile/line_manager.html",
             person=person,
-            link=line_managers.open_link(session, person),
+            link=line_managers.current_link(session, person),
+            waiting=line_managers.waiting_link(session, person),
             manager=line_managers.manager_of(session, person),
             form=form or NameManagerForm(),
             sharing=sharing or ManagerSharingForm.for_person(person),
@@ -65,16 +66,26 @@ def manager_sharing():
 @bp.route("/line-manager/remove", methods=["GET", "POST"])
 @signed_in
 def remove_line_manager():
+    """Removing the line manager, or (?request=waiting) withdrawing a request to a new one."""
     person = my_person()
-    found = line_managers.open_link(db.session(), person) if person else None
+    waiting = request.args.get("request") == "waiting"
+    session = db.session()
+    found = None
+    if person is not None:
+        found = line_managers.waiting_link(session, person) if waiting else line_managers.current_link(session, person)
     if found is None:
         return redirect(url_for("profile.line_manager"))
+    manager = None if waiting else line_managers.manager_of(session, person)
     form = ConfirmForm()
     if form.validate_on_submit():
-        line_managers.remove(db.session(), current_user, person)
-        flash("You no longer have a line manager in DDaT Pathways. They cannot see anything of yours.", "success")
+        line_managers.remove(session, current_user, person, waiting=waiting)
+        if waiting:
+            flash(f"You have withdrawn your request to {found.manager_email}.", "success")
+        else:
+            flash(
+                f"{manager.display_name} is no longer your line manager. They cannot see anything of yours.", "success"
+            )
         return redirect(url_for("profile.line_manager"))
-    manager = line_managers.manager_of(db.session(), person)
     return render_template("profile/remove_line_manager.html", form=form, link=found, manager=manager)
 
 
@@ -121,9 +132,15 @@ def reply_to_confirmation(request_id: int):
         return start_with_about_you()
     reply = ReplyForm()
     if reply.validate_on_submit():
-        if not confirmations.respond(db.session(), current_user, person, request_id, reply.reply.data or ""):
+        text = (reply.reply.data or "").strip()
+        if not confirmations.respond(db.session(), current_user, person, request_id, text):
             return redirect(url_for("profile.confirmation"))
-        flash("You have accepted your line manager's answers.", "success")
+        flash(
+            "We have sent your reply to your line manager."
+            if text
+            else "You have accepted your line manager’s answers.",
+            "success",
+        )
         return redirect(url_for("profile.confirmation"))
     view = confirmation_views.my_confirmation(db.session(), person, current.framework())
     return render_template("profile/confirmation.html", view=view, form=ConfirmForm(), reply=reply)
