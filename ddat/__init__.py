@@ -9,6 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .api import init_api
 from .auth import init_auth
 from .config import CONFIGS, ROOT
 from .db import init_db
@@ -122,6 +123,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(people.bp)
+    init_api(app, csrf)
     errors.register(app)
 
     from .cli import register_commands

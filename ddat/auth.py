@@ -2,13 +2,13 @@
 
 import unicodedata
 
-from flask import Flask, current_app, session
+from flask import Flask, abort, current_app, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
 from .models import User
-from .services import accounts, user_sessions
+from .services import accounts, profiles, user_sessions
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
@@ -76,8 +76,9 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 def authenticate(email: str, password: str) -> User | None:
     user = accounts.by_email(db.session(), normalise_email(email))
-    if user is None or not user.password_hash:
-        # No account, or one that signs in through its organisation only: the same cost and answer.
+    if user is None or not user.password_hash or user.left_at is not None:
+        # No account, one that signs in through its organisation only, or one closed because
+        # the HR system says its owner left: the same cost and answer.
         check_password_hash(_DUMMY_HASH, password)
         return None
     return user if accounts.password_matches(user, password) else None
@@ -85,8 +86,11 @@ def authenticate(email: str, password: str) -> User | None:
 
 def start_session(user: User) -> None:
     """Sign this browser in with a new session of its own, committed."""
+    if user.left_at is not None:  # the HR system says they left (single sign-on may still know them)
+        abort(403)
     # A fresh session on sign-in, so nothing set before it (including by an attacker) survives.
     session.clear()
+    profiles.claim_hr_record(db.session(), user)
     user._session_token = user_sessions.start(db.session(), user, current_app.permanent_session_lifetime)
     login_user(user)
     session.permanent = True

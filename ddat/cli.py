@@ -13,6 +13,7 @@ from . import backup, db, demo
 from .auth import normalise_email
 from .imports.attendance_import import import_attendance
 from .imports.csv_import import ImportResult
+from .imports.people_import import import_people
 from .imports.scheme_import import import_members
 from .migrate import upgrade_to_head
 from .models import ROLES, LearningSession
@@ -188,3 +189,15 @@ def register_commands(app: Flask) -> None:
         framework = current_framework(db_session)  # as for scheme members: every department's people
         result = import_attendance(db_session, framework, found, audit.COMMAND_LINE, csv_file.read_bytes(), scope=None)
         _report(result)
+
+    @app.cli.command("import-people")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_people_command(csv_file: Path):
+        """Keep people's records from an HR system's CSV (staff_number, email, name, grade, department,
+        profession, line_manager, left): all rows or none."""
+        db_session = db.session()
+        result = import_people(db_session, current_framework(db_session), audit.COMMAND_LINE, csv_file.read_bytes(),
+                               scope=None)  # fmt: skip
+        _report(result)
+        if result.ok and result.left:
+            click.echo(f"Marked {result.left} as left.")

@@ -103,7 +103,7 @@ class TestConfig(LocalConfig):
     TESTING = True
     # The suite signs in hundreds of times from one address; tests of the limits set real ones.
     RATELIMIT_SIGN_IN = RATELIMIT_FAILED_SIGN_IN = RATELIMIT_REGISTER = RATELIMIT_IMPORTS = "100000 per minute"
-    RATELIMIT_PATHWAYS = "100000 per minute"
+    RATELIMIT_PATHWAYS = RATELIMIT_API = "100000 per minute"
     SECRET_KEY = "test-secret-key"
     ACCOUNT_ANSWER_SECONDS = 0  # the tests that time it set it
     OIDC_PROVIDERS = ()  # tests configure their own provider

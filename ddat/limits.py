@@ -26,6 +26,9 @@ DEFAULT_LIMITS = {
     # Planning a pathway searches the framework for this person (up to about a second):
     # far more than anyone reads, few enough that one account cannot keep a server busy.
     "RATELIMIT_PATHWAYS": "60 per minute",  # per user
+    # An HR system sends a batch of up to 10,000 people per call: this many calls is far more
+    # than a nightly or hourly feed needs, and stops a runaway client.
+    "RATELIMIT_API": "300 per minute",  # per API client
 }
 
 

@@ -25,6 +25,8 @@ LEARNING_OWNERS = _rule("sign in", "403", "403", "ok", "403", "ok")
 # Something asked of a line manager (a request, a report's profile): nobody else, HR included,
 # can tell it exists.
 NOT_ASKED = _rule("sign in", "404", "404", "404", "404", "404")
+# Only an API client's token will do: a browser's session, whoever it is, gets 401.
+API_CLIENT = _rule(*["401"] * 6)
 # A civil servant's own record; everyone else, including HR, gets "not found".
 OWN_RECORD = _rule("sign in", "ok", "404", "404", "404", "404")
 
@@ -86,7 +88,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "team.answer_request": NOT_ASKED,
     "team.confirm": NOT_ASKED,
     "team.report_profile": NOT_ASKED,
-    "people.set_line_manager": HR,  # departmental HR: their own department's people
+    "people.set_line_manager": HR,
+    "people.import_page": HR,  # departmental HR: their own department's people
     "schemes.index": HR,
     "schemes.new": HR,
     "schemes.overview": HR,
@@ -131,6 +134,17 @@ MATRIX: dict[str, dict[str, str]] = {
     "dashboards.learning": VIEWERS,
     "admin.audit_log": ADMIN,
     "admin.mailbox": ADMIN,
+    "admin.api_clients_list": ADMIN,
+    "admin.new_api_client": ADMIN,
+    "admin.revoke_api_client": ADMIN,
+    # The API: the framework and its documentation are public; the rest needs an API client's
+    # token, whoever is signed in (tests/web/test_api_clients.py checks each scope).
+    "api-docs.openapi_json": PUBLIC,
+    "api_docs.docs": PUBLIC,
+    "api_framework.framework": PUBLIC,
+    "api_framework.versions": PUBLIC,
+    "api_framework.changes": _rule(*["422"] * 6),  # without ?from=: a problem naming the missing field
+    "api_people.feed": API_CLIENT,
 }
 
 # Another department's scheme (or its members) is "not found" for departmental HR.

@@ -63,6 +63,11 @@ def public(view: Callable) -> Callable:
     return _declare("public", view)
 
 
+def api_client(scope: str, view: Callable) -> Callable:
+    """An API client holding `scope` (ddat/api/clients.py checks the token)."""
+    return _declare(f"api:{scope}", view)
+
+
 def signed_in(view: Callable) -> Callable:
     """Anyone with an account; their own data only (services scope every query to them)."""
     return _declare("signed_in", login_required(view))

@@ -1,13 +1,20 @@
-"""Administration: searching the audit log, and reading the messages the service sends."""
+"""Administration: searching the audit log, reading the messages the service sends, and the
+clients allowed to use the API."""
 
-from flask import Blueprint, current_app, render_template, request
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlmodel import select
 
 from .. import db
 from ..downloads import attachment
+from ..forms.api_clients import ApiClientForm
+from ..forms.common import ConfirmForm
+from ..models import ApiClient, Department
 from ..paging import page_number
 from ..permissions import ADMINISTER, requires
-from ..services import audit
+from ..services import api_clients, audit
 from ..viewmodels import audit_search as svc
 from ..viewmodels import outbox as outbox_view
 
@@ -38,3 +45,46 @@ def mailbox():
     page = outbox_view.messages_page(db.session(), page_number(request.args.get("page")), show_secrets)
     audit.record_now(db.session(), "admin.mailbox_viewed", actor=current_user)
     return render_template("admin/mailbox.html", local=local, **page)
+
+
+def _departments() -> list[tuple[int, str]]:
+    return [(d.id, d.name) for d in db.session().exec(select(Department).order_by(Department.name)).all()]
+
+
+@bp.get("/api-clients")
+@requires(ADMINISTER)
+def api_clients_list():
+    session = db.session()
+    names = dict(_departments())
+    return render_template("admin/api_clients.html", clients=api_clients.all_clients(session), departments=names,
+                           usable=api_clients.is_usable)  # fmt: skip
+
+
+@bp.route("/api-clients/new", methods=["GET", "POST"])
+@requires(ADMINISTER)
+def new_api_client():
+    form = ApiClientForm.with_departments(_departments())
+    if request.method == "GET":
+        form.expires_on.data = api_clients.default_expiry().date()
+    if form.validate_on_submit():
+        department = int(form.department.data) if form.department.data else None
+        expires = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=UTC)
+        client, token = api_clients.create(db.session(), current_user, form.name.data, form.scopes.data, department,
+                                           expires)  # fmt: skip
+        # The token is shown on this response only: it is never stored, and not put in the session.
+        return render_template("admin/api_client_created.html", client=client, token=token)
+    return render_template("admin/api_client_new.html", form=form)
+
+
+@bp.route("/api-clients/<int:client_id>/revoke", methods=["GET", "POST"])
+@requires(ADMINISTER)
+def revoke_api_client(client_id: int):
+    client = db.session().get(ApiClient, client_id)
+    if client is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if api_clients.revoke(db.session(), current_user, client_id):
+            flash(f"{client.name} can no longer use the API.", "success")
+        return redirect(url_for("admin.api_clients_list"))
+    return render_template("admin/api_client_revoke.html", client=client, form=form)

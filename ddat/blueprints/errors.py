@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import db
+from ..api.problems import from_http_exception, is_api_request, problem
 
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Check the address or go back and try again."),
@@ -46,6 +47,8 @@ RETRY_AFTER_SECONDS = {503: 30}
 
 
 def _render(status: int, error=None):
+    if is_api_request():
+        return from_http_exception(error) if error is not None and hasattr(error, "code") else problem(status)
     title, advice = PAGES[status]
     if status == 429:  # how long the limit that was reached lasts: 15 minutes for sign-in, an hour for emails
         window = getattr(getattr(error, "limit", None), "limit", None)
@@ -61,6 +64,10 @@ def _render_without_database(status: int):
     its work is kept, and the page is drawn from memory, as asking the database again could
     fail the same way and leave only the web server's bare error page."""
     db.discard_session()
+    if is_api_request():
+        return problem(
+            status, headers={"Retry-After": str(RETRY_AFTER_SECONDS[status])} if status in RETRY_AFTER_SECONDS else None
+        )
     # Nor is what it put in the browser's session (signing in, a message to show next): the
     # browser keeps the session it came with.
     came_with = current_app.session_interface.open_session(current_app, request)
@@ -110,4 +117,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def other_http_error(e):
+        if is_api_request():
+            return from_http_exception(e)
         return _render(e.code if e.code in PAGES else 400)

@@ -65,8 +65,12 @@ def answer_request(link_id: int):
     return render_template("team/answer_request.html", form=form, report=found[1])
 
 
-def _request_form(rows):
-    return confirm_form([(r["slug"], r["skill"], r["level"]) for r in rows], {r["slug"] for r in rows if r["mine"]})
+NAMES = {"decision": decision_name, "level": level_field_name, "reason": reason_name}
+
+
+def _request_form(rows, asked, fresh: bool = False):
+    ratings = [(r["slug"], r["skill"], r["level"]) for r in rows]
+    return confirm_form(ratings, {r["slug"] for r in rows if r["mine"]}, asked.assessment_id, fresh)
 
 
 @bp.route("/confirmations/<int:request_id>", methods=["GET", "POST"])
@@ -81,13 +85,28 @@ def confirm(request_id: int):
         return render_template("team/request_closed.html", asked=closed[0], report=closed[1])
     asked, report = found
     rows = views.request_rows(session, framework, asked, me)
-    form = _request_form(rows)
+    form = _request_form(rows, asked)
+
+    def answers_changed():
+        asked_now, _ = confirmations.asked_of_me(session, me, request_id)
+        rows_now = views.request_rows(session, framework, asked_now, me)
+        again = _request_form(rows_now, asked_now, fresh=True)
+        return render_template("team/confirm.html", form=again, report=report, asked=asked_now, rows=rows_now,
+                               changed=True, names=NAMES)  # fmt: skip
+
+    # Answers about a version the person has since replaced are never taken, valid or not.
+    if form.is_submitted() and form.shown_version() != asked.assessment_id:
+        return answers_changed()
     if form.validate_on_submit():
         decisions = {
             skill: confirmations.Decision(decision, level, reason)
             for skill, (decision, level, reason) in form.decisions().items()
         }
-        if confirmations.decide(session, current_user, me, request_id, decisions) is None:
+        try:
+            decided = confirmations.decide(session, current_user, me, request_id, decisions, form.shown_version())
+        except confirmations.AnswersChanged:  # submitted between this check and the decision
+            return answers_changed()
+        if decided is None:
             closed = confirmations.closed_for_me(session, me, request_id)
             if closed is None:
                 abort(404)
@@ -100,7 +119,7 @@ def confirm(request_id: int):
         report=report,
         asked=asked,
         rows=rows,
-        names={"decision": decision_name, "level": level_field_name, "reason": reason_name},
+        names=NAMES,
     )
 
 

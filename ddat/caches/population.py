@@ -217,7 +217,7 @@ def everyone(db: Session) -> Population:
     `codes`): for filtering people that SQL found by id without joining every one of them to
     the person table. Cached under the ratings counter, which is also bumped whenever a
     person is added or removed or changes department, profession or grade."""
-    query = select(Person.id, Person.department_id, Person.profession, Person.grade)
+    query = select(Person.id, Person.department_id, Person.profession, Person.grade).where(Person.left_at.is_(None))
     return _cached("everyone", (str(db.get_bind().url), counter(db)), lambda: _attributes(db, query))
 
 
@@ -238,8 +238,9 @@ def _headcounts(people: Population) -> dict[tuple[int, str, str], int]:
 
 
 def _build(db: Session, framework: Framework) -> Population:
+    # People who have left (the HR system says so) are kept a while, but counted nowhere.
     assessed = select(Person.id, Person.department_id, Person.profession, Person.grade).where(
-        Person.current_assessment_id.is_not(None)
+        Person.current_assessment_id.is_not(None), Person.left_at.is_(None)
     )
     people = _attributes(db, assessed)
     return replace(people, codes=current_codes(db, framework, people.person_ids))
@@ -253,7 +254,7 @@ def current_codes(db: Session, framework: Framework, person_ids: np.ndarray, onl
     query = (
         select(SkillRating.person_id, SkillRating.skill, SkillRating.level, SkillRating.evidence)
         .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
-        .where(SkillRating.level > 0)
+        .where(SkillRating.level > 0, Person.left_at.is_(None))
     )
     if only_these:
         query = query.where(Person.id.in_(person_ids.tolist()))

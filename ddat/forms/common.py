@@ -34,3 +34,7 @@ class ImportForm(Form):
             self.file.errors.append(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
             return None
         return content
+
+
+class PeopleImportForm(ImportForm):
+    submit = SubmitField("Import people", widget=GovSubmitInput())

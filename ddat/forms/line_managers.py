@@ -94,13 +94,20 @@ def reason_name(skill: str) -> str:
     return "reason_" + skill.replace("-", "_")
 
 
-def confirm_form(ratings: list[tuple[str, str, int]], confirming: set[str] = frozenset()) -> Form:
+def confirm_form(
+    ratings: list[tuple[str, str, int]], confirming: set[str] = frozenset(), version: int = 0, fresh: bool = False
+) -> Form:
     """The manager's answer about each rated skill, (slug, name, the person's level): confirm,
     change it (to a different level, with a reason) or cannot judge. Skills in `confirming`
     (this manager's own confirmation, still current) start at "Confirm this level"."""
 
     class ConfirmSkillsForm(Form):
+        # The version of the assessment the page showed: answers about an older one are refused.
+        shown = HiddenField()
         submit = SubmitField("Send your answers", widget=GovSubmitInput())
+
+        def shown_version(self) -> int:
+            return int(self.shown.data) if (self.shown.data or "").isdigit() else 0
 
         def validate(self, extra_validators=None) -> bool:
             valid = super().validate(extra_validators)
@@ -140,4 +147,7 @@ def confirm_form(ratings: list[tuple[str, str, int]], confirming: set[str] = fro
             choose_message=f"Select the level you think {lower} is at"))  # fmt: skip
         setattr(ConfirmSkillsForm, reason_name(skill), text(
             "Why you changed it", 500, optional=True, called=f"The reason for {lower}", area=True))  # fmt: skip
-    return ConfirmSkillsForm(data={decision_name(skill): "confirmed" for skill in confirming})
+    form = ConfirmSkillsForm(data={decision_name(skill): "confirmed" for skill in confirming})
+    if fresh or not form.is_submitted():  # what this page shows; a sent form keeps what it was shown
+        form.shown.data = str(version)
+    return form

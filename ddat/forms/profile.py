@@ -56,6 +56,11 @@ class AboutYouForm(Form):
         form.current_level.choices = [("", "I do not work in a DDaT role")] + levels
         return form
 
+    def keep_hr_record(self, person) -> None:
+        """Profession, grade and department as the HR system fed them (ddat/services/people_feed.py)."""
+        self.profession.data, self.grade.data = person.profession, person.grade
+        self.department.data = str(person.department_id)
+
     def answers(self) -> dict:
         return {name: self[name].data for name in self.QUESTIONS}
 

@@ -39,6 +39,7 @@ class ImportResult:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
+    left: int = 0  # people the HR system says have left (the people feed)
 
     @property
     def ok(self) -> bool:

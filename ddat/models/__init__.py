@@ -53,11 +53,13 @@ class User(SQLModel, table=True):
     # The name given when the account was made, for messages and About you until the person's
     # profile (and its name) exists.
     display_name: str = Field(default="", max_length=200)
+    # When the HR system said this person left: the account can no longer be signed in to.
+    left_at: datetime | None = None
 
     # Flask-Login's user interface, kept here so the rules live on the user.
     @property
     def is_active(self) -> bool:
-        return True
+        return self.left_at is None
 
     @property
     def is_authenticated(self) -> bool:
@@ -117,6 +119,12 @@ class Person(SQLModel, table=True):
     # Whether their line manager may see their profile and team view when no confirmation is
     # asked for: a choice of its own, apart from HR's, and off until they make it.
     shares_with_manager: bool = False
+    # Kept by the HR system through the people feed (ddat/services/people_feed.py): when it last
+    # did, and the work email it gave (the account with that address is this person's).
+    # While set, the person cannot change their grade, department or profession themselves.
+    hr_record_at: datetime | None = None
+    hr_email: str | None = Field(default=None, unique=True, index=True, max_length=254)
+    left_at: datetime | None = None  # when the HR system said they left
     # Role families the person says interest them: the optional skills questions start there.
     work_interests: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     target_level: str | None = Field(default=None, max_length=120)
@@ -471,5 +479,7 @@ class OutboxMessage(SQLModel, table=True):
     cleared_at: datetime | None = None  # when the address and personalisation were removed
 
 
-# Line managers and their confirmations of skills: in a module of their own, kept with these tables.
+# In modules of their own, kept with these tables: clients of the JSON API, and line managers
+# with their confirmations of skills.
+from .api import ApiClient  # noqa: E402, F401
 from .confirmations import ConfirmationRequest, LineManagement, SkillConfirmation  # noqa: E402, F401

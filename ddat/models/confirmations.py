@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from . import NEVER_REUSED_IDS, _now
 
-LINK_END_REASONS = ("refused", "replaced", "removed", "set_by_hr")
+LINK_END_REASONS = ("refused", "replaced", "removed", "set_by_hr", "left")
 
 
 class LineManagement(SQLModel, table=True):
@@ -41,7 +41,7 @@ class LineManagement(SQLModel, table=True):
     # again if the manager deletes their account).
     manager_email: str = Field(index=True, max_length=254)
     manager_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    source: str = Field(max_length=12)  # named (by the person) or hr
+    source: str = Field(max_length=12)  # named (by the person), hr, or feed (the HR system)
     created_at: datetime = Field(default_factory=_now)
     accepted_at: datetime | None = None
     ended_at: datetime | None = None

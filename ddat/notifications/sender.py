@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from ..models import OutboxMessage
 from ..services import audit
 from ..services.confirmations import expire as expire_confirmations
+from ..services.leavers import delete_leavers
 from .delivery import PermanentFailure, TemporaryFailure
 from .digests import queue_digests
 from .messages import MESSAGES
@@ -39,6 +40,7 @@ class Run:
     reminders: int = 0
     digests: int = 0
     expired: int = 0  # confirmed ratings that reached 2 years
+    leavers_deleted: int = 0  # people who left more than the retention period ago
     errors: list[str] = field(default_factory=list)
 
 
@@ -174,6 +176,7 @@ def run_once(db: Session, delivery, sender: str, now: datetime | None = None) ->
     run.reminders = queue_reminders(db, clock())
     run.digests = queue_digests(db, clock())
     run.expired = expire_confirmations(db, clock())
+    run.leavers_deleted = delete_leavers(db, clock())
     for _ in range(BATCH):
         moment = clock()
         message_id = claim_next(db, sender, moment)

@@ -88,14 +88,18 @@ def _active_link(db: Session, person: Person) -> LineManagement | None:
     ).first()
 
 
-def ask(db: Session, user: User, person: Person) -> ConfirmationRequest:
-    """Ask the person's line manager to confirm their current submitted assessment."""
+def ask(db: Session, user: User, person: Person, meant_for: int | None = None) -> ConfirmationRequest:
+    """Ask the person's line manager to confirm their current submitted assessment. `meant_for`
+    is the link the person's page named: if their manager has changed since, nothing is asked."""
     # Taking turns with changes to links, so a link ended at the same moment cannot be asked.
     line_managers.take_turns(db)
     manager_link = _active_link(db, person)
     if manager_link is None:
         db.rollback()
         raise Refused("You need a line manager who has accepted your request before you can ask them")
+    if meant_for is not None and manager_link.id != meant_for:
+        db.rollback()
+        raise Refused("Your line manager has changed since you opened the page. Check who you are asking")
     if not person.current_assessment_id or not rated(db, person.current_assessment_id):
         db.rollback()
         raise Refused("Submit your skills assessment before asking your line manager to confirm it")
@@ -188,16 +192,25 @@ def closed_for_me(db: Session, manager: Person, request_id: int) -> tuple[Confir
     return asked, report
 
 
+class AnswersChanged(Refused):
+    """The person submitted new answers after the manager's page was drawn."""
+
+
 def decide(
-    db: Session, user: User, manager: Person, request_id: int, decisions: dict[str, Decision]
+    db: Session, user: User, manager: Person, request_id: int, decisions: dict[str, Decision], shown: int
 ) -> ConfirmationRequest | None:
-    """The manager's answers; None if the request is not theirs or no longer open."""
+    """The manager's answers about the version of the assessment they were shown (`shown`);
+    None if the request is not theirs or no longer open, AnswersChanged if the person has
+    submitted another version since, so nobody confirms a level they never saw."""
     if asked_of_me(db, manager, request_id) is None:
         return None
     asked = lock(db, ConfirmationRequest, request_id)
     if asked_of_me(db, manager, request_id) is None:  # answered, withdrawn or the link ended meanwhile
         db.rollback()
         return None
+    if asked.assessment_id != shown:
+        db.rollback()
+        raise AnswersChanged("They have changed their answers since you opened this page")
     person = lock(db, Person, asked.person_id)  # the person's own changes wait for this version
     when = now()
     answered = {}

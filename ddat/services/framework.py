@@ -38,6 +38,23 @@ def current_framework(db: Session) -> Framework:
     return _parsed[version]
 
 
+def releases(db: Session) -> list[FrameworkRelease]:
+    """Every stored release, oldest first (the last is current), without their documents."""
+    rows = db.exec(select(FrameworkRelease.id, FrameworkRelease.version, FrameworkRelease.loaded_at)
+                   .order_by(FrameworkRelease.id)).all()  # fmt: skip
+    return [FrameworkRelease(id=i, version=v, document=b"", loaded_at=at) for i, v, at in rows]
+
+
+def framework_of(db: Session, version: str) -> Framework | None:
+    """A stored release by its version, parsed once."""
+    if version not in _parsed:
+        document = db.exec(select(FrameworkRelease.document).where(FrameworkRelease.version == version)).first()
+        if document is None:
+            return None
+        _parsed[version] = parse_framework(document)
+    return _parsed[version]
+
+
 def load_release(db: Session, path: Path = FRAMEWORK_FILE) -> tuple[bool, str, FrameworkChanges]:
     """Store a framework export as the current release, unless it is already current.
 

@@ -108,6 +108,8 @@ def _check(db: Session, report: Person, manager: Person, by_hr: bool = False) ->
 
 def refusal_for_hr(db: Session, report: Person, manager: Person) -> str | None:
     """Why HR cannot record this link (before they check it), or None."""
+    if manager_of(db, report) is not None and manager_of(db, report).id == manager.id:
+        return f"{manager.display_name} is already {report.display_name}’s line manager"
     try:
         _check(db, report, manager, by_hr=True)
     except LinkRefused as refused:
@@ -153,7 +155,7 @@ def _check_acceptance(db: Session, report: Person, manager: Person) -> None:
         )
 
 
-def _end(db: Session, found: LineManagement, reason: str, actor) -> None:
+def end_link(db: Session, found: LineManagement, reason: str, actor) -> None:
     """End a link and any confirmation asked through it: the manager's access ends with it."""
     found.ended_at, found.end_reason = now(), reason
     db.add(found)
@@ -170,8 +172,9 @@ def _end(db: Session, found: LineManagement, reason: str, actor) -> None:
     audit.record(db, "line_manager.ended", actor=actor, subject=found)
 
 
-def _new_manager(db: Session, report: Person, actor) -> None:
-    """Sharing with a line manager was agreed for that manager: a new one starts without it."""
+def new_manager(db: Session, report: Person, actor) -> None:
+    """Sharing with a line manager was agreed for that manager: a new one, or none, starts
+    without it."""
     if report.shares_with_manager:
         report.shares_with_manager = False
         db.add(report)
@@ -209,7 +212,7 @@ def name_manager(db: Session, user: User, person: Person, email: str) -> LineMan
     # The current manager stays until the one named accepts: a mistyped address loses nothing.
     waiting = waiting_link(db, person)
     if waiting is not None:
-        _end(db, waiting, "replaced", user)
+        end_link(db, waiting, "replaced", user)
         db.flush()
     current = current_link(db, person)
     if current is not None and manager is not None and current.manager_id == manager.id:
@@ -268,9 +271,9 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
             raise
         current = current_link(db, report)
         if current is not None:
-            _end(db, current, "replaced", user)
+            end_link(db, current, "replaced", user)
             db.flush()
-            _new_manager(db, report, user)
+        new_manager(db, report, user)
         found.manager_id, found.accepted_at = manager.id, now()
         audit.record(db, "line_manager.accepted", actor=user, subject=found)
     db.add(found)
@@ -285,9 +288,9 @@ def remove(db: Session, user: User, person: Person, waiting: bool = False) -> bo
     if found is None:
         db.rollback()
         return False
-    _end(db, found, "removed", user)
+    end_link(db, found, "removed", user)
     if not waiting:
-        _new_manager(db, person, user)
+        new_manager(db, person, user)
     db.commit()
     return True
 
@@ -306,10 +309,9 @@ def set_by_hr(db: Session, user: User, report: Person, manager: Person) -> LineM
         return current
     for found in (current, waiting_link(db, report)):
         if found is not None:
-            _end(db, found, "set_by_hr", user)
+            end_link(db, found, "set_by_hr", user)
             db.flush()
-    if current is not None:
-        _new_manager(db, report, user)
+    new_manager(db, report, user)
     manager_user = db.get(User, manager.user_id) if manager.user_id else None
     found = LineManagement(report_id=report.id, manager_email=manager_user.email.lower() if manager_user else "",
                            manager_id=manager.id, source="hr", accepted_at=now())  # fmt: skip
@@ -346,7 +348,10 @@ def forget(db: Session, person: Person) -> None:
     are the manager end, keeping their reports' record that they had one."""
     for found in db.exec(select(LineManagement).where(LineManagement.manager_id == person.id)).all():
         if found.ended_at is None:
-            _end(db, found, "removed", None)
+            end_link(db, found, "removed", None)
+            report = db.get(Person, found.report_id)
+            if report is not None:
+                new_manager(db, report, None)
         found.manager_id = None
         db.add(found)
 

@@ -183,24 +183,33 @@ def delete_everything(db: Session, user: User) -> None:
     """Hard-delete the person's profile, assessments, ratings and account."""
     person = person_for(db, user)
     if person:
-        give_up_places(db, person)
-        person.current_assessment_id = None
-        db.add(person)
-        db.flush()
-        memberships = select(SchemeMember.id).where(SchemeMember.person_id == person.id)
-        db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
-        db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
-        db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
-        db.exec(delete(Registration).where(Registration.person_id == person.id))
-        db.exec(delete(Invitation).where(Invitation.person_id == person.id))
-        line_managers.forget(db, person)
-        db.exec(delete(SkillConfirmation).where(SkillConfirmation.person_id == person.id))
-        db.exec(delete(ConfirmationRequest).where(ConfirmationRequest.person_id == person.id))
-        db.exec(delete(LineManagement).where(LineManagement.report_id == person.id))
-        db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
-        db.exec(delete(Assessment).where(Assessment.person_id == person.id))
-        db.delete(person)
-        db.flush()
+        delete_person(db, person)
+    _delete_account(db, user)
+
+
+def delete_person(db: Session, person: Person) -> None:
+    """Hard-delete a profile and everything held with it, in the caller's transaction."""
+    give_up_places(db, person)
+    person.current_assessment_id = None
+    db.add(person)
+    db.flush()
+    memberships = select(SchemeMember.id).where(SchemeMember.person_id == person.id)
+    db.exec(delete(MemberNote).where(MemberNote.member_id.in_(memberships)))
+    db.exec(delete(Milestone).where(Milestone.member_id.in_(memberships)))
+    db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
+    db.exec(delete(Registration).where(Registration.person_id == person.id))
+    db.exec(delete(Invitation).where(Invitation.person_id == person.id))
+    line_managers.forget(db, person)
+    db.exec(delete(SkillConfirmation).where(SkillConfirmation.person_id == person.id))
+    db.exec(delete(ConfirmationRequest).where(ConfirmationRequest.person_id == person.id))
+    db.exec(delete(LineManagement).where(LineManagement.report_id == person.id))
+    db.exec(delete(SkillRating).where(SkillRating.person_id == person.id))
+    db.exec(delete(Assessment).where(Assessment.person_id == person.id))
+    db.delete(person)
+    db.flush()
+
+
+def _delete_account(db: Session, user: User) -> None:
     db.exec(delete(UserIdentity).where(UserIdentity.user_id == user.id))
     db.exec(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     db.exec(delete(EmailConfirmation).where(EmailConfirmation.user_id == user.id))

@@ -38,6 +38,24 @@ def departments(db: Session) -> list[Department]:
     return list(db.exec(select(Department).order_by(Department.name)).all())
 
 
+def hr_record(db: Session, person: Person) -> dict:
+    """What the HR system says of the person, in words, for the pages that show it."""
+    department = db.get(Department, person.department_id)
+    return {"profession": person.profession, "grade": person.grade, "department": department.name if department else "",
+            "updated": person.hr_record_at}  # fmt: skip
+
+
+def claim_hr_record(db: Session, user: User) -> None:
+    """An account with no profile takes the record the HR system made for its email address."""
+    if person_for(db, user) is not None:
+        return
+    waiting = db.exec(select(Person).where(Person.hr_email == user.email.lower(), Person.user_id.is_(None))).first()
+    if waiting is not None:
+        waiting.user_id = user.id
+        db.add(waiting)
+        db.commit()
+
+
 def save_about_you(db: Session, user: User, name: str, answers: dict) -> Person:
     person = person_for(db, user) or Person(
         user_id=user.id, display_name=name, department_id=0, profession="", grade=""

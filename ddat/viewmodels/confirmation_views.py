@@ -79,9 +79,12 @@ def standing(db: Session, person: Person, when: datetime | None = None) -> Stand
 
 
 def my_confirmation(db: Session, person: Person, framework: Framework) -> dict:
-    manager_link = line_managers.current_link(db, person) or line_managers.waiting_link(db, person)
+    accepted = line_managers.current_link(db, person)
+    manager_link = accepted or line_managers.waiting_link(db, person)
     manager = line_managers.manager_of(db, person)
     asked = confirmations.open_request(db, person)
+    if asked is not None and (accepted is None or asked.link_id != accepted.id):
+        asked = None  # made through a link that has since ended: asking again replaces it
     answered = confirmations.latest_answered(db, person)
     current = ratings_of(db, person.current_assessment_id) if person.current_assessment_id else []
     return {
@@ -153,12 +156,12 @@ def visible(db: Session, manager: Person, report: Person) -> bool:
 def team(db: Session, manager: Person) -> list[dict]:
     """The manager's direct reports, each with what the manager may know of them."""
     rows = []
-    for found, report in line_managers.reports_of(db, manager):
+    for _, report in line_managers.reports_of(db, manager):
         seen = visible(db, manager, report)
         # The manager's own answers are theirs to see, shared or not: when they answered, the
         # reply, and when the confirmation they gave falls due.
         answered = confirmations.latest_answered(db, report)
-        mine = answered if answered and answered.link_id == found.id else None
+        mine = answered if answered and _answered_by(db, answered) == manager.id else None
         rows.append({
             "person": report, "visible": seen, "answered": mine,
             "standing": standing(db, report) if seen or mine else None,

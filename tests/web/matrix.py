@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from ddat import db, demo
 from ddat.models import (
+    ApiClient,
     ConfirmationRequest,
     LearningItem,
     LearningSession,
@@ -68,14 +69,18 @@ def matrix_world(database_file, identity_provider):
         asked = ConfirmationRequest(person_id=person_id, assessment_id=assessment_id, link_id=link.id)
         session.add(asked)
         session.commit()
+        client = ApiClient(key_id="matrix", secret_hash="0" * 64, name="An HR system", scopes=["people:write"],
+                           expires_at=datetime.now(UTC) + timedelta(days=30))  # fmt: skip
+        session.add(client)
+        session.commit()
         ids = {"member": member.id, "session": past.id, "registration": registration.id, "slug": item.slug,
-               "link": link.id, "request": asked.id}  # fmt: skip
+               "link": link.id, "request": asked.id, "client": client.id}  # fmt: skip
     values = {
         "role_slug": "data-analyst", "level_slug": "senior-data-analyst", "skill_slug": "data-visualisation",
         "family": "data", "page": 1, "filename": "app.css", "slug": ids["slug"], "session_id": ids["session"],
         "registration_id": ids["registration"], "provider_slug": "test-department",
         "scheme_id": ours, "member_id": ids["member"], "person_id": person_id, "assessment_id": assessment_id,
-        "token": "never-sent", "link_id": ids["link"], "request_id": ids["request"],
+        "token": "never-sent", "link_id": ids["link"], "request_id": ids["request"], "client_id": ids["client"],
     }  # fmt: skip
     return app, values, theirs
 

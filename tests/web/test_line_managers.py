@@ -46,7 +46,11 @@ def current_ratings(app, email) -> dict[str, SkillRating]:
 
 
 def ask(app, email=POLICY) -> int:
-    response = as_user(app, email).post("/profile/confirmation/ask")
+    """The person pressing "Ask … to confirm your skills" on their confirmation page."""
+    client = as_user(app, email)
+    page = client.get("/profile/confirmation").get_data(as_text=True)
+    link = re.search(r'name="link" value="(\d+)"', page)
+    response = client.post("/profile/confirmation/ask", data={"link": link.group(1) if link else ""})
     assert response.status_code == 302
     with app.app_context():
         person = person_of(app, email)
@@ -62,7 +66,7 @@ def answer_all(app, request_id: int, manager=MANAGER, **special) -> object:
     client = as_user(app, manager)
     page = client.get(f"/team/confirmations/{request_id}")
     assert page.status_code == 200
-    data = {}
+    data = {"shown": re.search(r'name="shown" type="hidden" value="(\d+)"', page.get_data(as_text=True)).group(1)}
     for skill in re.findall(r'name="decision_([a-z_]+)"', page.get_data(as_text=True)):
         data[f"decision_{skill}"] = "confirmed"
     for skill, values in special.items():
@@ -168,7 +172,7 @@ def test_a_manager_in_another_department_cannot_accept_but_hr_can_record_it(team
     hr = as_user(team, "admin@example.gov.uk")  # central: sees both departments
     check = text_of(hr.post("/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number}))
     assert "Lena Marsh works in a different department from Priya Policy" in check
-    assert "Line manager now None" in check
+    assert "Line manager now No line manager" in check
     recorded = hr.post(
         "/people/line-managers", data={"report": priya.staff_number, "manager": lena.staff_number, "checked": "yes"}
     )
@@ -237,7 +241,7 @@ def test_hr_set_a_line_manager_only_for_their_own_people(team):
     check = text_of(
         hr.post("/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number})
     )
-    assert "Make Lena Marsh Owen Operations’s line manager?" in check and "Line manager now None" in check
+    assert "Make Lena Marsh Owen Operations’s line manager?" in check and "Line manager now No line manager" in check
     response = hr.post(
         "/people/line-managers", data={"report": ops.staff_number, "manager": manager.staff_number, "checked": "yes"}
     )
@@ -353,6 +357,7 @@ def test_unsubmitted_changes_are_pointed_out_and_submitting_them_updates_an_open
     warning = text_of(policy.get("/profile/confirmation"))
     assert "You have changed your answers since you last submitted them" in warning
     request_id = ask(team)
+    assert "You have changed your answers since you last submitted them" in text_of(policy.get("/profile/confirmation"))
     manager = as_user(team, MANAGER)
     assert "Ran the consultation" not in text_of(manager.get(f"/team/confirmations/{request_id}"))
     assert policy.post("/profile/check", data={}).status_code == 302
@@ -574,3 +579,65 @@ def test_deleting_a_managers_account_ends_their_links(team):
             .first()
             is None
         )
+
+
+def test_sharing_ends_when_the_manager_deletes_their_account(team):
+    with team.app_context():
+        assert person_of(team, OPS).shares_with_manager
+    as_user(team, MANAGER).post("/profile/data/delete", data={})
+    with team.app_context():
+        owen, priya = person_of(team, OPS), person_of(team, POLICY)
+        assert not owen.shares_with_manager, "the consent was for the manager who has gone"
+    as_user(team, HR).post("/people/line-managers", data={"report": owen.staff_number, "manager": priya.staff_number,
+                                                          "checked": "yes"})  # fmt: skip
+    assert as_user(team, POLICY).get(f"/team/people/{owen.id}").status_code == 404
+
+
+def test_a_manager_cannot_confirm_a_level_they_were_not_shown(team):
+    request_id = ask(team)
+    manager = as_user(team, MANAGER)
+    page = manager.get(f"/team/confirmations/{request_id}").get_data(as_text=True)
+    shown = re.search(r'name="shown" type="hidden" value="(\d+)"', page).group(1)
+    data = {f"decision_{s}": "confirmed" for s in re.findall(r'name="decision_([a-z_]+)"', page)}
+    # Meanwhile the officer raises a level and submits it.
+    policy = as_user(team, POLICY)
+    skills = policy.get("/profile/skills/1").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(skill_[a-z_]+)" type="radio" value="(\d)" checked', skills))
+    raised = next(name for name, level in fields.items() if level != "4")
+    answers = {**fields, raised: "4"}
+    for name in re.findall(r'name="(skill_[a-z_]+)"', skills):
+        answers.setdefault(name, "2")
+    assert policy.post("/profile/skills/1", data=answers).status_code == 302
+    assert policy.post("/profile/check", data={}).status_code == 302
+    stale = manager.post(f"/team/confirmations/{request_id}", data={**data, "shown": shown})
+    assert stale.status_code == 200 and "changed their answers since you opened this page" in text_of(stale)
+    slug = raised.removeprefix("skill_").replace("_", "-")
+    assert current_ratings(team, POLICY)[slug].evidence == "self", "nothing was confirmed"
+    assert answer_all(team, request_id).status_code == 302
+    assert current_ratings(team, POLICY)[slug].evidence == "validated"
+
+
+def test_an_ask_meant_for_a_former_manager_asks_nobody(team):
+    client = as_user(team, POLICY)
+    page = client.get("/profile/confirmation").get_data(as_text=True)
+    lenas = re.search(r'name="link" value="(\d+)"', page).group(1)
+    with team.app_context():
+        priya, pat = person_of(team, POLICY), person_of(team, PERM_SEC)
+    as_user(team, HR).post("/people/line-managers", data={"report": priya.staff_number, "manager": pat.staff_number,
+                                                          "checked": "yes"})  # fmt: skip
+    client.post("/profile/confirmation/ask", data={"link": lenas})
+    assert "Your line manager has changed since you opened the page" in text_of(client.get("/profile/confirmation"))
+    assert count_requests(team) == 0
+
+
+def count_requests(app) -> int:
+    with app.app_context():
+        return len(db.session().exec(select(ConfirmationRequest.id)).all())
+
+
+def test_hr_are_told_when_the_manager_is_already_recorded(team):
+    with team.app_context():
+        priya, lena = person_of(team, POLICY), person_of(team, MANAGER)
+    page = as_user(team, HR).post("/people/line-managers", data={"report": priya.staff_number,
+                                                                  "manager": lena.staff_number})  # fmt: skip
+    assert "Lena Marsh is already Priya Policy’s line manager" in text_of(page)

@@ -57,11 +57,15 @@ def about_you():
         departments=svc.departments(db.session()),
         levels=explorer.level_choices(framework),
     )
+    from_hr = person is not None and person.hr_record_at is not None
+    if from_hr:  # the HR record's answers stand, whatever the browser sent
+        form.keep_hr_record(person)
     if form.validate_on_submit():
         name = person.display_name if person else current_user.display_name or current_user.email
         svc.save_about_you(db.session(), current_user, name, form.answers())
         return redirect(_after_saving(url_for("profile.experience")))
-    return render_template("profile/about.html", form=form)
+    hr_record = svc.hr_record(db.session(), person) if from_hr else None
+    return render_template("profile/about.html", form=form, hr_record=hr_record)
 
 
 @bp.route("/experience", methods=["GET", "POST"])

@@ -57,6 +57,9 @@ def manager_sharing():
         return start_with_about_you()
     sharing = ManagerSharingForm.sent()
     if sharing.validate_on_submit():
+        # Sharing is with the manager the person has now: with none, there is nobody to share with.
+        if sharing.shares.data == "yes" and line_managers.manager_of(db.session(), person) is None:
+            return redirect(url_for("profile.line_manager"))
         set_manager_sharing(db.session(), current_user, person, sharing.shares.data == "yes")
         flash("Your choice about your line manager has been saved.", "success")
         return redirect(url_for("profile.line_manager"))
@@ -78,13 +81,13 @@ def remove_line_manager():
     manager = None if waiting else line_managers.manager_of(session, person)
     form = ConfirmForm()
     if form.validate_on_submit():
-        line_managers.remove(session, current_user, person, waiting=waiting)
-        if waiting:
-            flash(f"You have withdrawn your request to {found.manager_email}.", "success")
-        else:
-            flash(
-                f"{manager.display_name} is no longer your line manager. They cannot see anything of yours.", "success"
-            )
+        name = found.manager_email if waiting or manager is None else manager.display_name
+        # False when another request (a second press of the button) ended it first: nothing to say.
+        if line_managers.remove(session, current_user, person, waiting=waiting):
+            if waiting:
+                flash(f"You have withdrawn your request to {name}.", "success")
+            else:
+                flash(f"{name} is no longer your line manager. They cannot see anything of yours.", "success")
         return redirect(url_for("profile.line_manager"))
     return render_template("profile/remove_line_manager.html", form=form, link=found, manager=manager)
 
@@ -106,7 +109,8 @@ def ask_for_confirmation():
     if person is None:
         return start_with_about_you()
     try:
-        confirmations.ask(db.session(), current_user, person)
+        meant_for = request.form.get("link", "")
+        confirmations.ask(db.session(), current_user, person, int(meant_for) if meant_for.isdigit() else -1)
     except confirmations.Refused as refused:
         flash(str(refused), "problem")
         return redirect(url_for("profile.confirmation"))
@@ -134,6 +138,7 @@ def reply_to_confirmation(request_id: int):
     if reply.validate_on_submit():
         text = (reply.reply.data or "").strip()
         if not confirmations.respond(db.session(), current_user, person, request_id, text):
+            flash("You have already replied to these answers.", "problem")
             return redirect(url_for("profile.confirmation"))
         flash(
             "We have sent your reply to your line manager."

@@ -1,0 +1,61 @@
+"""Who is calling the API: a client's bearer token, checked for its scope, counted against its
+rate limit and audited on every call."""
+
+from functools import wraps
+
+from flask import g, request
+from flask_limiter.util import get_remote_address
+from flask_smorest import abort
+
+from .. import db
+from ..limits import configured, limiter
+from ..permissions import api_client
+from ..services import api_clients, audit
+
+API_CLIENT = audit.Actor(None, "api_client")
+
+
+def _token() -> str:
+    kind, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if kind.lower() == "bearer" else ""
+
+
+def client_key() -> str:
+    """Rate limits count per client (the token's public key id), or per address without one."""
+    token = _token()
+    key_id = token.removeprefix(api_clients.PREFIX).partition("_")[0] if token.startswith(api_clients.PREFIX) else ""
+    return f"api:{key_id}" if key_id else f"api-address:{get_remote_address()}"
+
+
+def requires_scope(scope: str, event: str | None = None):
+    """An operation for clients with `scope`: 401 without a valid token, 403 without the scope.
+    `event` names the audit event each successful call records."""
+    if scope not in api_clients.SCOPES:
+        raise ValueError(scope)
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            session = db.session()
+            client = api_clients.client_for(session, _token())
+            if client is None:
+                abort(401, message="Send a valid, unexpired API token: Authorization: Bearer <token>")
+            if scope not in client.scopes:
+                abort(403, message=f"This client does not have the {scope} scope")
+            g.api_client = client
+            client.last_used_at = api_clients.now()
+            session.add(client)
+            if event:
+                audit.record(session, event, actor=API_CLIENT, subject=client)
+            session.commit()
+            return view(*args, **kwargs)
+
+        # Outermost, so calls without a valid token count too.
+        return api_client(scope, limiter.limit(configured("RATELIMIT_API"), key_func=client_key)(guarded))
+
+    return decorator
+
+
+def client_department() -> int | None:
+    """The calling client's department, or None for a central client."""
+    return g.api_client.department_id

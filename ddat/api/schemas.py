@@ -1,0 +1,127 @@
+"""The shapes the API reads and writes (marshmallow), which are also its OpenAPI document."""
+
+from marshmallow import Schema, fields, validate
+
+from ..services.people_feed import MAX_ROWS
+
+
+class FieldProblemSchema(Schema):
+    pointer = fields.String(required=True, metadata={"description": "JSON pointer to the field, e.g. /people/3/grade"})
+    detail = fields.String(required=True)
+
+
+class ProblemSchema(Schema):
+    """Problem details (RFC 9457)."""
+
+    type = fields.String(required=True, metadata={"example": "about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.List(fields.Nested(FieldProblemSchema))
+
+
+# --- the framework ----------------------------------------------------------------------------
+
+
+class VersionSchema(Schema):
+    version = fields.String(required=True)
+    loaded_at = fields.DateTime(required=True)
+    current = fields.Boolean(required=True)
+
+
+class VersionQuerySchema(Schema):
+    version = fields.String(metadata={"description": "A framework version; the current one if not given"})
+
+
+class RequirementSchema(Schema):
+    skill = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(["awareness", "working", "practitioner", "expert"]))
+
+
+class RoleLevelSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    order = fields.Integer(required=True)
+    typical_grade = fields.String(allow_none=True)
+    requirements = fields.List(fields.Nested(RequirementSchema), required=True)
+
+
+class RoleSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    family = fields.String(required=True)
+    summary = fields.String(required=True)
+    url = fields.String(required=True)
+    levels = fields.List(fields.Nested(RoleLevelSchema), required=True)
+    skills_without_levels = fields.List(fields.String(), required=True)
+
+
+class FamilySchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+class SkillSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    summary = fields.String(required=True)
+    url = fields.String(required=True)
+
+
+class FrameworkSchema(Schema):
+    version = fields.String(required=True)
+    name = fields.String(required=True)
+    licence_url = fields.String(required=True)
+    attribution = fields.String(required=True)
+    proficiency_levels = fields.List(fields.String(), required=True)
+    grades = fields.List(fields.String(), required=True)
+    families = fields.List(fields.Nested(FamilySchema), required=True)
+    roles = fields.List(fields.Nested(RoleSchema), required=True)
+    skills = fields.List(fields.Nested(SkillSchema), required=True)
+
+
+class ChangeQuerySchema(Schema):
+    from_version = fields.String(required=True, data_key="from")
+    to_version = fields.String(data_key="to", metadata={"description": "The current version if not given"})
+
+
+class ChangesSchema(Schema):
+    added = fields.List(fields.String(), required=True)
+    removed = fields.List(fields.String(), required=True)
+    changed = fields.List(fields.String(), required=True)
+
+
+class FrameworkChangesSchema(Schema):
+    from_version = fields.String(required=True, data_key="from")
+    to_version = fields.String(required=True, data_key="to")
+    roles = fields.Nested(ChangesSchema, required=True)
+    levels = fields.Nested(ChangesSchema, required=True)
+    skills = fields.Nested(ChangesSchema, required=True)
+
+
+# --- the people feed -------------------------------------------------------------------------
+
+
+class FeedPersonSchema(Schema):
+    staff_number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    email = fields.String(validate=validate.Length(max=254), metadata={"description": "Work email address"})
+    name = fields.String(validate=validate.Length(max=200))
+    grade = fields.String(validate=validate.Length(max=8), metadata={"example": "HEO"})
+    department = fields.String(validate=validate.Length(max=200), metadata={"description": "Name or abbreviation"})
+    profession = fields.String(validate=validate.Length(max=40), metadata={"example": "operational_delivery"})
+    line_manager = fields.String(
+        allow_none=True, validate=validate.Length(max=20), metadata={"description": "The line manager's staff number"}
+    )
+    left = fields.Boolean(load_default=False, metadata={"description": "True when the person has left"})
+
+
+class FeedBatchSchema(Schema):
+    people = fields.List(fields.Nested(FeedPersonSchema), required=True, validate=validate.Length(min=1, max=MAX_ROWS))
+
+
+class FeedResultSchema(Schema):
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    left = fields.Integer(required=True)
