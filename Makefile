@@ -77,6 +77,7 @@ bench: install bench-deps
 	$(PY) -m bench.schemes
 	$(PY) -m bench.learning
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.people_feed
 	$(PY) -m bench.load
 
 ## Ten minutes of mixed reads and writes from several signed-in users through gunicorn.

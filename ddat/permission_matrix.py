@@ -143,6 +143,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api_docs.docs": PUBLIC,
     "api_framework.framework": PUBLIC,
     "api_framework.versions": PUBLIC,
+    "api_framework.case": PUBLIC,
     "api_framework.changes": _rule(*["422"] * 6),  # without ?from=: a problem naming the missing field
     "api_people.feed": API_CLIENT,
 }

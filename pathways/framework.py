@@ -182,6 +182,11 @@ def parse_framework(raw: bytes, source: str = "ddat_framework.json") -> Framewor
 
 
 def _version_of(document: Any, raw: bytes) -> str:
+    """The export's date and a hash of its bytes; or the version it names (a CASE package names
+    the version it was exported from, so importing it gives that version back)."""
+    named = document.get("framework", {}).get("version") if isinstance(document, dict) else None
+    if isinstance(named, str) and named.strip():
+        return named.strip()
     generated = document.get("framework", {}).get("generated_at") if isinstance(document, dict) else None
     return f"{generated or 'undated'}+{hashlib.sha256(raw).hexdigest()[:8]}"
 

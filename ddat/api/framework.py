@@ -3,15 +3,23 @@ ETag (a version never changes once loaded), so a client that has it gets 304 Not
 
 import hashlib
 
-from flask import request
+from flask import current_app, request
 from flask_smorest import Blueprint, abort
 
 from pathways import Framework, diff_frameworks
+from pathways.case import to_case
 
 from .. import db
 from ..permissions import public
 from ..services import framework as releases
-from .schemas import ChangeQuerySchema, FrameworkChangesSchema, FrameworkSchema, VersionQuerySchema, VersionSchema
+from .schemas import (
+    CasePackageSchema,
+    ChangeQuerySchema,
+    FrameworkChangesSchema,
+    FrameworkSchema,
+    VersionQuerySchema,
+    VersionSchema,
+)
 
 bp = Blueprint("api_framework", __name__, url_prefix="/api/v1/framework", description="The DDaT Capability Framework")
 
@@ -90,3 +98,23 @@ def changes(from_version: str, to_version: str | None = None):
     part = lambda c: {"added": list(c.added), "removed": list(c.removed), "changed": list(c.changed)}  # noqa: E731
     return {"from_version": old.version, "to_version": new.version,
             "roles": part(found.roles), "levels": part(found.levels), "skills": part(found.skills)}  # fmt: skip
+
+
+@bp.route("/case")
+@public
+@bp.arguments(VersionQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, CasePackageSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.alt_response(304, description="Not modified: the version named by If-None-Match")
+def case(version: str | None = None):
+    """The framework as a 1EdTech CASE 1.1 package (CFPackage).
+
+    Role families, roles, role levels and skills are CFItems; a requirement is an `isRelatedTo`
+    association from a role level to a skill, in the association grouping of its proficiency.
+    Valid against 1EdTech's published CFPackage JSON Schema."""
+    found = framework_or_404(version)
+    etag = etag_for("case", found.version)
+    if not_modified(etag):
+        return "", 304, {"ETag": etag}
+    loaded = next((r.loaded_at for r in releases.releases(db.session()) if r.version == found.version), None)
+    changed_at = loaded.isoformat() if loaded else "1970-01-01T00:00:00+00:00"
+    return to_case(found, current_app.config["SERVICE_URL"], changed_at), 200, {"ETag": etag}

@@ -19,7 +19,8 @@ def rows_of(batch: dict) -> list[people_feed.FeedRow]:
             grade=(p.get("grade") or "").strip().upper(),
             department=(p.get("department") or "").strip(),
             profession=(p.get("profession") or "").strip(),
-            line_manager=(p.get("line_manager") or "").strip().upper(),
+            # Not given: kept as it is; null or "": no line manager.
+            line_manager=(p.get("line_manager") or "").strip().upper() if "line_manager" in p else None,
             left=bool(p.get("left")),
         )
         for p in batch["people"]

@@ -100,6 +100,18 @@ class FrameworkChangesSchema(Schema):
     skills = fields.Nested(ChangesSchema, required=True)
 
 
+class CasePackageSchema(Schema):
+    """A CASE 1.1 CFPackage: its parts as 1EdTech's CFPackage JSON Schema defines them."""
+
+    class Meta:
+        unknown = "include"
+
+    CFDocument = fields.Dict(required=True)
+    CFItems = fields.List(fields.Dict(), required=True)
+    CFAssociations = fields.List(fields.Dict(), required=True)
+    CFDefinitions = fields.Dict(required=True)
+
+
 # --- the people feed -------------------------------------------------------------------------
 
 

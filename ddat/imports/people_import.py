@@ -25,7 +25,9 @@ def rows_from(records: list[dict | None]) -> tuple[list[people_feed.FeedRow], li
         rows.append(people_feed.FeedRow(
             staff_number=record.get("staff_number", "").upper(), email=record.get("email", "").lower(),
             name=record.get("name", ""), grade=record.get("grade", "").upper(), department=record.get("department", ""),
-            profession=record.get("profession", ""), line_manager=record.get("line_manager", "").upper(),
+            profession=record.get("profession", ""),
+            # A file without the column keeps everyone's line manager; an empty cell means none.
+            line_manager=record["line_manager"].upper() if "line_manager" in record else None,
             left=record.get("left", "").strip().lower() in YES,
         ))  # fmt: skip
         numbers.append(offset + 2)

@@ -4,6 +4,9 @@ changes nothing. Shared by the API (POST /api/v1/people), HR's CSV upload and th
 
 Fields the feed sets (name, work email, grade, department, profession, line manager) are the
 HR record: while a person has one (`Person.hr_record_at`), they cannot change them themselves.
+
+Batches are up to 10,000 people, so the work is done in a few statements, not a few per person:
+lookups by chunks of ids, line management changes and audit events as bulk statements.
 """
 
 import re
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, select
 
 from pathways import Framework
@@ -25,6 +28,7 @@ MAX_ROWS = 10_000
 STAFF_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 CHUNK = 500  # ids per IN (...) query, well inside every database's limit
 FEED = "feed"  # LineManagement.source for links the HR system made
+MAX_CHAIN = 200  # longer line management chains than this are taken to be loops
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class FeedRow:
     grade: str = ""
     department: str = ""
     profession: str = ""
-    line_manager: str = ""  # the manager's staff number, or "" for none
+    # The manager's staff number; "" for none; None when the row does not say (kept as it is).
+    line_manager: str | None = None
     left: bool = False
 
 
@@ -88,15 +93,25 @@ class _Lookups:
                 self.users[user.email.lower()] = user
             for person in db.exec(select(Person).where(Person.hr_email.in_(chunk))).all():
                 self.by_hr_email[person.hr_email] = person
-        user_ids = [u.id for u in self.users.values()]
         self.person_of_user: dict[int, Person] = {}
-        for chunk in _chunks(user_ids):
+        for chunk in _chunks([u.id for u in self.users.values()]):
             for person in db.exec(select(Person).where(Person.user_id.in_(chunk))).all():
                 self.person_of_user[person.user_id] = person
         self.departments: dict[str, int] = {}
         for department in db.exec(select(Department)).all():
             self.departments[department.name.casefold()] = department.id
             self.departments.setdefault(department.abbreviation.casefold(), department.id)
+        # The people's current line managers: report id -> (link id, manager id), plain values
+        # that the bulk statements later cannot leave stale.
+        self.links: dict[int, tuple[int, int | None]] = {}
+        for chunk in _chunks([p.id for p in self.people.values()]):
+            for link_id, report_id, manager_id in db.exec(select(
+                LineManagement.id, LineManagement.report_id, LineManagement.manager_id
+            ).where(
+                LineManagement.report_id.in_(chunk), LineManagement.ended_at.is_(None),
+                LineManagement.accepted_at.is_not(None),
+            )).all():  # fmt: skip
+                self.links[report_id] = (link_id, manager_id)
 
 
 def _profession(value: str) -> str | None:
@@ -107,15 +122,42 @@ def _profession(value: str) -> str | None:
     return None
 
 
-def check(db: Session, framework: Framework, rows: list[FeedRow], department_scope: int | None) -> list[FeedError]:
-    """Every problem in the batch, or none. `department_scope`: a departmental client's
-    department, whose people alone it may feed."""
+def apply(
+    db: Session, framework: Framework, rows: list[FeedRow], actor, department_scope: int | None = None
+) -> FeedResult:
+    """Check the batch and, if it has no problems, make it so in one transaction.
+    `department_scope`: a departmental client's department, whose people alone it may feed."""
     if len(rows) > MAX_ROWS:
-        return [FeedError(0, "", f"Send {MAX_ROWS:,} people or fewer in one batch")]
+        return FeedResult(errors=[FeedError(0, "", f"Send {MAX_ROWS:,} people or fewer in one batch")])
+    # Links change here too: nothing else may change them between the check and the writing.
+    line_managers.take_turns(db)
     found = _Lookups(db, rows)
+    errors = _check(db, framework, rows, found, department_scope)
+    if errors:
+        db.rollback()
+        return FeedResult(errors=errors)
+    result, when = FeedResult(), now()
+    left = [found.people[r.staff_number] for r in rows if r.left and found.people[r.staff_number].left_at is None]
+    for person in left:
+        _leave(db, person, when, actor)
+    db.flush()
+    created, changed = _write_people(db, [r for r in rows if not r.left], found, when)
+    relinked = _line_managers(db, rows, found, when, actor)
+    changed |= relinked - created
+    _stamp(db, changed | created, when)
+    _audit(db, actor, created, changed, {p.id for p in left})
+    if created or changed or left:
+        population.bump(db)
+    db.commit()
+    result.created, result.updated, result.left = len(created), len(changed), len(left)
+    result.unchanged = len(rows) - result.created - result.updated - result.left
+    return result
+
+
+def _check(db, framework, rows, found: _Lookups, department_scope) -> list[FeedError]:
     errors: list[FeedError] = []
-    seen_numbers: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
+    seen_numbers: set[str] = set()
+    seen_emails: set[str] = set()
     in_batch = {r.staff_number for r in rows}
     for i, row in enumerate(rows):
 
@@ -128,7 +170,7 @@ def check(db: Session, framework: Framework, rows: list[FeedRow], department_sco
         if row.staff_number in seen_numbers:
             problem("staff_number", f"Staff number {row.staff_number} is in the batch more than once")
             continue
-        seen_numbers[row.staff_number] = i
+        seen_numbers.add(row.staff_number)
         existing = found.people.get(row.staff_number)
         if department_scope is not None and existing is not None and existing.department_id != department_scope:
             problem("staff_number", f"Staff number {row.staff_number} is not one of your department’s people")
@@ -141,10 +183,9 @@ def check(db: Session, framework: Framework, rows: list[FeedRow], department_sco
         if row.email:
             if row.email in seen_emails:
                 problem("email", f"Email address {row.email} is in the batch more than once")
-            seen_emails[row.email] = i
-            owner = found.by_hr_email.get(row.email)
+            seen_emails.add(row.email)
             user = found.users.get(row.email)
-            holder = owner or (found.person_of_user.get(user.id) if user else None)
+            holder = found.by_hr_email.get(row.email) or (found.person_of_user.get(user.id) if user else None)
             if holder is not None and holder.staff_number not in (None, row.staff_number):
                 problem("email", f"Email address {row.email} belongs to staff number {holder.staff_number}")
         if row.line_manager:
@@ -152,9 +193,7 @@ def check(db: Session, framework: Framework, rows: list[FeedRow], department_sco
                 problem("line_manager", "Nobody can be their own line manager")
             elif row.line_manager not in found.people and row.line_manager not in in_batch:
                 problem("line_manager", f"Line manager’s staff number {row.line_manager} is not known")
-    if not errors:
-        errors += _loops(db, rows, found)
-    return errors
+    return errors or _loops(db, rows, found)
 
 
 def _check_details(row, existing, found, framework, department_scope, problem) -> None:
@@ -164,7 +203,7 @@ def _check_details(row, existing, found, framework, department_scope, problem) -
         problem("name", "Name must be 200 characters or fewer")
     if existing is None and not row.email:
         problem("email", "Enter the person’s work email address")
-    if row.email:
+    if row.email and (existing is None or row.email != existing.hr_email):  # an address kept is checked already
         try:
             validate_email(row.email, check_deliverability=False)
         except EmailNotValidError:
@@ -181,167 +220,153 @@ def _check_details(row, existing, found, framework, department_scope, problem) -
 
 
 def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[FeedError]:
-    """Line management loops the batch would make, with everyone's current managers."""
-    number_of = {p.id: n for n, p in found.people.items()}
-    manager_of: dict[str, str] = {}
-    for report_id, manager_id in db.exec(
-        select(LineManagement.report_id, LineManagement.manager_id).where(
-            LineManagement.ended_at.is_(None), LineManagement.accepted_at.is_not(None)
-        )
-    ).all():
-        report, manager = number_of.get(report_id), number_of.get(manager_id)
-        if report and manager:
-            manager_of[report] = manager
+    """Line management loops the batch would make. People are followed up their chain (the
+    batch's managers where it gives one, the stored ones otherwise), read as they are reached."""
+    said: dict[str, str | None] = {}  # staff number: their manager's, as the batch says
     for row in rows:
         if row.left:
-            manager_of.pop(row.staff_number, None)
-        elif row.line_manager:
-            manager_of[row.staff_number] = row.line_manager
-        else:
-            manager_of.pop(row.staff_number, None)
+            said[row.staff_number] = None
+        elif row.line_manager is not None:
+            said[row.staff_number] = row.line_manager or None
+    new_links = {i for i, r in enumerate(rows) if r.line_manager and not r.left and _differs(r, found)}
+    if not new_links:
+        return []
+    stored: dict[str, str | None] = {}
+
+    def manager_of(number: str) -> str | None:
+        if number in said:
+            return said[number]
+        if number not in stored:
+            person = found.people.get(number) or db.exec(select(Person).where(Person.staff_number == number)).first()
+            link = line_managers.current_link(db, person) if person else None
+            manager = db.get(Person, link.manager_id) if link and link.manager_id else None
+            stored[number] = manager.staff_number if manager else None
+        return stored[number]
+
     errors = []
     for i, row in enumerate(rows):
-        seen, current = {row.staff_number}, manager_of.get(row.staff_number)
-        while current is not None:
-            if current in seen:
+        if i not in new_links:
+            continue
+        current, steps = row.line_manager, 0
+        while current is not None and steps < MAX_CHAIN:
+            if current == row.staff_number:
                 errors.append(FeedError(i, "line_manager", f"Line manager {row.line_manager} would make a loop: "
                                         f"{row.staff_number} is above them in the line management chain"))  # fmt: skip
                 break
-            seen.add(current)
-            current = manager_of.get(current)
+            current, steps = manager_of(current), steps + 1
     return errors
 
 
-def apply(
-    db: Session, framework: Framework, rows: list[FeedRow], actor, department_scope: int | None = None
-) -> FeedResult:
-    """Check the batch and, if it has no problems, make it so in one transaction."""
-    errors = check(db, framework, rows, department_scope)
-    if errors:
-        db.rollback()
-        return FeedResult(errors=errors)
-    line_managers.take_turns(db)  # the feed changes links too: nothing else may at the same moment
-    found = _Lookups(db, rows)
-    result, when = FeedResult(), now()
-    touched: dict[str, list] = {"created": [], "changed": [], "left": []}
+def _differs(row: FeedRow, found: _Lookups) -> bool:
+    person = found.people.get(row.staff_number)
+    link = found.links.get(person.id) if person else None
+    manager = found.people.get(row.line_manager)
+    return link is None or manager is None or link[1] != manager.id
+
+
+HR_FIELDS = ("display_name", "hr_email", "department_id", "profession", "grade", "left_at")
+
+
+def _wanted(row: FeedRow, person: Person | None, found: _Lookups) -> dict:
+    """The HR record the row gives, for the fields it sets."""
+    wanted = {"department_id": found.departments[row.department.casefold()], "profession": _profession(row.profession),
+              "grade": row.grade, "left_at": None}  # fmt: skip
+    wanted["display_name"] = row.name or (person.display_name if person else "")
+    wanted["hr_email"] = row.email or (person.hr_email if person else None)
+    return wanted
+
+
+def _write_people(db: Session, rows: list[FeedRow], found: _Lookups, when: datetime) -> tuple[set[int], set[int]]:
+    """Add and update the people the rows name, in bulk statements: the ids of those created and
+    of those whose record changed. `found.people` then holds every one of them, as stored."""
+    new_rows, updates, back, claimed = [], [], [], []
     for row in rows:
         person = found.people.get(row.staff_number)
-        if row.left:
-            if person.left_at is None:
-                _leave(db, person, when, actor)
-                touched["left"].append(person.id)
-                result.left += 1
-            else:
-                result.unchanged += 1
-            continue
-        person, created, changed = _upsert(db, row, person, found)
-        found.people[row.staff_number] = person
-        if created:
-            touched["created"].append(person)
-            result.created += 1
-        elif changed:
-            touched["changed"].append(person)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    db.flush()
-    linked = _line_managers(db, rows, found, when, actor)
-    for person in touched["created"] + touched["changed"]:
-        person.hr_record_at = when
-        db.add(person)
-    # A link changed by itself (a new manager, nothing else) still counts as an update.
-    for number in linked:
-        person = found.people[number]
-        if person not in touched["created"] and person not in touched["changed"]:
-            person.hr_record_at = when
-            touched["changed"].append(person)
-            result.updated, result.unchanged = result.updated + 1, result.unchanged - 1
-    db.flush()
-    _audit(db, actor, touched)
-    if touched["created"] or touched["changed"] or touched["left"]:
-        population.bump(db)
-    db.commit()
-    return result
+        if person is None:  # perhaps someone already here, by their account or an earlier HR email
+            user = found.users.get(row.email) if row.email else None
+            person = found.by_hr_email.get(row.email) or (found.person_of_user.get(user.id) if user else None)
+            if person is None:
+                new_rows.append({**_wanted(row, None, found), "staff_number": row.staff_number,
+                                 "user_id": user.id if user else None, "updated_at": when})  # fmt: skip
+                continue
+            claimed.append(person.id)
+        wanted = _wanted(row, person, found)
+        if person.id in claimed or any(getattr(person, name) != wanted[name] for name in HR_FIELDS):
+            if person.left_at is not None and person.user_id:
+                back.append(person.user_id)
+            updates.append({"pid": person.id, "number": row.staff_number, **wanted})
+    people = Person.__table__
+    if updates:
+        db.connection().execute(
+            people.update().where(people.c.id == bindparam("pid")).values(
+                staff_number=bindparam("number"), **{name: bindparam(name) for name in HR_FIELDS}),
+            updates,
+        )  # fmt: skip
+    for chunk in _chunks(back):  # an account closed when they left opens again
+        _bulk(db, update(User).where(User.id.in_(chunk)).values(left_at=None))
+    created_ids: set[int] = set()
+    if new_rows:
+        created_ids = set(db.execute(insert(Person).returning(Person.id), new_rows).scalars().all())
+    db.expire_all()  # the bulk statements changed rows the session holds
+    numbers = sorted({r.staff_number for r in rows} | {r.line_manager for r in rows if r.line_manager})
+    for chunk in _chunks(numbers):
+        for person in db.exec(select(Person).where(Person.staff_number.in_(chunk))).all():
+            found.people[person.staff_number] = person
+    return created_ids, {u["pid"] for u in updates}
 
 
-def _upsert(db: Session, row: FeedRow, person: Person | None, found: _Lookups) -> tuple[Person, bool, bool]:
-    """The person as the row says, and whether they are new, or changed."""
-    department = found.departments[row.department.casefold()]
-    profession = _profession(row.profession)
-    created = changed = False
-    if person is None:
-        user = found.users.get(row.email) if row.email else None
-        person = found.by_hr_email.get(row.email) or (found.person_of_user.get(user.id) if user else None)
-        if person is None:
-            person = Person(display_name=row.name, department_id=department, profession=profession, grade=row.grade,
-                            user_id=user.id if user else None)  # fmt: skip
-            created = True
-        person.staff_number = row.staff_number
-        changed = True
-    wanted = {"department_id": department, "profession": profession, "grade": row.grade}
-    if row.name:
-        wanted["display_name"] = row.name
-    if row.email:
-        wanted["hr_email"] = row.email
-    if person.left_at is not None:
-        wanted["left_at"] = None  # back from leaving
-    for name, value in wanted.items():
-        if getattr(person, name) != value:
-            setattr(person, name, value)
-            changed = True
-    if changed and person.left_at is None and person.user_id:
-        user = db.get(User, person.user_id)
-        if user is not None and user.left_at is not None:
-            user.left_at = None
-            db.add(user)
-    db.add(person)
-    return person, created, changed
+def _stamp(db: Session, ids: set[int], when: datetime) -> None:
+    for chunk in _chunks(sorted(ids)):
+        _bulk(db, update(Person).where(Person.id.in_(chunk)).values(hr_record_at=when, updated_at=when))
 
 
-def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: datetime, actor) -> set[str]:
-    """Make each row's line manager so; the staff numbers whose link changed."""
-    changed = set()
-    ids = [found.people[r.staff_number].id for r in rows if not r.left]
-    current: dict[int, LineManagement] = {}
-    for chunk in _chunks(ids):
-        for link in db.exec(
-            select(LineManagement).where(
-                LineManagement.report_id.in_(chunk),
-                LineManagement.ended_at.is_(None),
-                LineManagement.accepted_at.is_not(None),
-            )
-        ).all():
-            current[link.report_id] = link
+def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: datetime, actor) -> set[int]:
+    """Make each row's line manager so (rows that say nothing about it keep theirs); the people
+    whose line manager changed. Links are ended and made in bulk statements."""
+    ended, made, moved = [], [], []
     for row in rows:
-        if row.left:
+        if row.left or row.line_manager is None:
             continue
         report = found.people[row.staff_number]
         manager = found.people.get(row.line_manager) if row.line_manager else None
-        link = current.get(report.id)
-        if (link.manager_id if link else None) == (manager.id if manager else None):
+        link_id, manager_id = found.links.get(report.id, (None, None))
+        if manager_id == (manager.id if manager else None):
             continue
-        if link is not None:
-            line_managers.end_link(db, link, "set_by_hr", actor)
-        line_managers.new_manager(db, report, actor)
+        if link_id is not None:
+            ended.append(link_id)
         if manager is not None:
-            made = LineManagement(report_id=report.id, manager_id=manager.id, source=FEED, accepted_at=when,
-                                  manager_email=found_email(db, manager))  # fmt: skip
-            db.add(made)
-            db.flush()
-            audit.record(db, "line_manager.set_by_hr", actor=actor, subject=made)
-        changed.add(row.staff_number)
-    return changed
-
-
-def found_email(db: Session, person: Person) -> str:
-    user = db.get(User, person.user_id) if person.user_id else None
-    return (user.email if user else person.hr_email or "").lower()
+            made.append({"report_id": report.id, "manager_id": manager.id, "source": FEED, "accepted_at": when,
+                         "created_at": when, "manager_email": manager.hr_email or ""})  # fmt: skip
+        moved.append(report)
+    # Sharing with a line manager was for the manager they had.
+    sharing = [p.id for p in moved if p.shares_with_manager]
+    for chunk in _chunks(sharing):
+        _bulk(db, update(Person).where(Person.id.in_(chunk)).values(shares_with_manager=False))
+    for chunk in _chunks(ended):
+        _bulk(
+            db, update(LineManagement).where(LineManagement.id.in_(chunk)).values(ended_at=when, end_reason="set_by_hr")
+        )
+        _bulk(
+            db,
+            update(ConfirmationRequest)
+            .where(ConfirmationRequest.link_id.in_(chunk), ConfirmationRequest.completed_at.is_(None),
+                   ConfirmationRequest.withdrawn_at.is_(None))
+            .values(withdrawn_at=when)
+        )  # fmt: skip
+    if made:
+        db.execute(insert(LineManagement), made)
+    events = [_event("line_manager.ended", actor, "line_management", link_id) for link_id in ended]
+    events += [_event("consent.manager_sharing_withdrawn", actor, "person", pid) for pid in sharing]
+    events += [_event("line_manager.set_by_hr", actor, "person", row["report_id"]) for row in made]
+    if events:
+        db.execute(insert(AuditEvent), events)
+    return {p.id for p in moved}
 
 
 def _leave(db: Session, person: Person, when: datetime, actor) -> None:
     """Someone the HR system says has left: they cannot sign in, are signed out everywhere,
     drop out of line management, pools and dashboards at once, and their data follows the
-    retention rules in docs/privacy.md."""
+    retention rules in docs/privacy.md (ddat/services/leavers.py)."""
     person.left_at = when
     db.add(person)
     if person.user_id:
@@ -357,26 +382,27 @@ def _leave(db: Session, person: Person, when: datetime, actor) -> None:
     ).all()
     for link in links:
         line_managers.end_link(db, link, "left", actor)
-    db.exec(
-        update(ConfirmationRequest)
-        .where(ConfirmationRequest.person_id == person.id, ConfirmationRequest.completed_at.is_(None),
-               ConfirmationRequest.withdrawn_at.is_(None))
-        .values(withdrawn_at=when)
-    )  # fmt: skip
+        if link.manager_id == person.id:  # their reports' sharing was with them
+            report = db.get(Person, link.report_id)
+            if report is not None:
+                line_managers.new_manager(db, report, actor)
 
 
-def _audit(db: Session, actor, touched: dict[str, list]) -> None:
-    events = []
-    for action, people in (("people_feed.created", touched["created"]), ("people_feed.updated", touched["changed"])):
-        events += [_event(action, actor, p.id) for p in people]
-    events += [_event("people_feed.left", actor, pid) for pid in touched["left"]]
+def _audit(db: Session, actor, created: set[int], changed: set[int], left: set[int]) -> None:
+    events = [_event("people_feed.created", actor, "person", pid) for pid in sorted(created)]
+    events += [_event("people_feed.updated", actor, "person", pid) for pid in sorted(changed)]
+    events += [_event("people_feed.left", actor, "person", pid) for pid in sorted(left)]
     if events:
         db.execute(insert(AuditEvent), events)  # thousands at once: one statement, not one object each
 
 
-def _event(action: str, actor, person_id: int) -> dict:
+def _bulk(db: Session, statement) -> None:
+    # No matching of the statement against every object the session holds: the rows are re-read.
+    db.execute(statement, execution_options={"synchronize_session": False})
+
+
+def _event(action: str, actor, kind: str, object_id: int) -> dict:
     if action not in audit.EVENTS:
         raise ValueError(action)
     return {"action": action, "at": now(), "actor_user_id": actor.id if actor else None,
-            "actor_role": actor.role if actor else None, "object_type": "person",
-            "object_id": str(person_id)}  # fmt: skip
+            "actor_role": actor.role if actor else None, "object_type": kind, "object_id": str(object_id)}  # fmt: skip
