@@ -146,6 +146,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api_framework.case": PUBLIC,
     "api_framework.changes": _rule(*["422"] * 6),  # without ?from=: a problem naming the missing field
     "api_people.feed": API_CLIENT,
+    "api_learning.completions": API_CLIENT,
 }
 
 # Another department's scheme (or its members) is "not found" for departmental HR.

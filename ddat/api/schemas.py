@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..services.learning_completions import MAX_ROWS as COMPLETIONS_MAX
 from ..services.people_feed import MAX_ROWS
 
 
@@ -137,3 +138,23 @@ class FeedResultSchema(Schema):
     updated = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)
     left = fields.Integer(required=True)
+
+
+# --- learning completions --------------------------------------------------------------------
+
+
+class CompletionSchema(Schema):
+    staff_number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    item = fields.String(required=True, validate=validate.Length(min=1, max=80),
+                         metadata={"description": "The learning item's id, as in /masterclasses/<item>"})  # fmt: skip
+    completed_on = fields.Date(required=True)
+
+
+class CompletionReportSchema(Schema):
+    completions = fields.List(fields.Nested(CompletionSchema), required=True,
+                              validate=validate.Length(min=1, max=COMPLETIONS_MAX))  # fmt: skip
+
+
+class CompletionResultSchema(Schema):
+    recorded = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)

@@ -15,6 +15,7 @@ from . import audit
 # What a client may be allowed to do; each operation of the API needs one (ddat/api/).
 SCOPES = {
     "people:write": "Keep people's records: who they are, their grade, department, profession and line manager",
+    "learning:write": "Report completed learning, which becomes course evidence on people's profiles",
 }
 PREFIX = "ddat_"
 DEFAULT_LIFETIME_DAYS = 365

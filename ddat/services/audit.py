@@ -34,6 +34,7 @@ EVENTS: dict[str, str] = {
     "account.deleted": "A person deleted their account and everything held about them",
     "account.role_changed": "An account's role or HR department was changed from the command line",
     "admin.mailbox_viewed": "An admin read the messages the service has sent",
+    "api.completions_reported": "An API client reported completed learning (the client is the subject)",
     "api.people_fed": "An API client sent a batch of the people feed (the client is the subject)",
     "api_client.created": "An admin created an API client (its secret was shown once)",
     "api_client.revoked": "An admin revoked an API client's secret",
@@ -77,6 +78,7 @@ EVENTS: dict[str, str] = {
     "learning.attendance_corrected": (
         "HR corrected an outcome already recorded for a person at a session (attended, did not attend or completed)"
     ),
+    "learning.completions_reported": "A learning system's completions were recorded (the subject: how many)",
     "learning.attendance_imported": "HR imported attendance for a session",
     "learning.attendance_recorded": "HR recorded attendance for a session on screen",
     "learning.audience_exported": "HR downloaded the people in an item's audience who have not completed it",

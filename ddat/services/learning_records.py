@@ -12,6 +12,7 @@ from pathways import Framework
 from ..models import LearningItem, LearningSession, Person, Registration, User
 from ..vocabulary import level_name
 from . import audit, course_evidence
+from .learning_completions import REPORTED
 from .schemes import people_in_scope
 
 
@@ -45,7 +46,7 @@ def _records(db: Session, framework: Framework, query) -> list[CompletionRecord]
             registration,
             item,
             learning_session,
-            emails.get(registration.completed_by_user_id),
+            emails.get(registration.completed_by_user_id) or _reported(learning_session),
             [
                 (framework.skills[s].name, level_name(lv))
                 for s, lv in credited(registration, item)
@@ -54,6 +55,11 @@ def _records(db: Session, framework: Framework, query) -> list[CompletionRecord]
         )
         for registration, learning_session, item in rows
     ]
+
+
+def _reported(learning_session: LearningSession) -> str | None:
+    # Completions a learning system reported are recorded at sessions of their own.
+    return "A learning system" if learning_session.location == REPORTED else None
 
 
 def credited(registration: Registration, item: LearningItem) -> list:

@@ -226,3 +226,17 @@ def test_leavers_are_deleted_once_the_retention_period_is_over(seeded):
         assert delete_leavers(session, left_at + timedelta(days=RETENTION_DAYS + 1)) == 1
         assert session.get(Person, owen.id) is None
         assert session.exec(select(User).where(User.email == OPS)).first() is None
+
+
+def test_a_row_that_does_not_mention_the_line_manager_keeps_them(seeded):
+    with seeded.app_context():
+        priya = person_of(seeded, POLICY)
+        department = db.session().get(Department, priya.department_id)
+        lena = line_managers.manager_of(db.session(), priya)
+    assert feed(seeded, [record(priya, department, grade="G6")]).get_json()["updated"] == 1
+    with seeded.app_context():
+        assert line_managers.manager_of(db.session(), person_of(seeded, POLICY)).id == lena.id
+    # Saying "none" (null) does end it, and her sharing with Lena goes with it.
+    assert feed(seeded, [record(priya, department, grade="G6", line_manager=None)]).get_json()["updated"] == 1
+    with seeded.app_context():
+        assert line_managers.manager_of(db.session(), person_of(seeded, POLICY)) is None
