@@ -147,6 +147,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "api_framework.changes": _rule(*["422"] * 6),  # without ?from=: a problem naming the missing field
     "api_people.feed": API_CLIENT,
     "api_learning.completions": API_CLIENT,
+    "api_reads.scheme_members": API_CLIENT,
+    "api_reads.skills_figures": API_CLIENT,
+    "api_reads.me": _rule("401", "ok", "ok", "ok", "ok", "ok"),  # the browser's session, not a token
 }
 
 # Another department's scheme (or its members) is "not found" for departmental HR.

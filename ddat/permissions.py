@@ -68,6 +68,18 @@ def api_client(scope: str, view: Callable) -> Callable:
     return _declare(f"api:{scope}", view)
 
 
+def signed_in_api(view: Callable) -> Callable:
+    """As `signed_in`, by the browser's session, for an API operation: 401, not the sign-in page."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            abort(401)
+        return view(*args, **kwargs)
+
+    return _declare("signed_in", guarded)
+
+
 def signed_in(view: Callable) -> Callable:
     """Anyone with an account; their own data only (services scope every query to them)."""
     return _declare("signed_in", login_required(view))

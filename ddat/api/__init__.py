@@ -58,11 +58,11 @@ def init_api(app: Flask, csrf) -> None:
         "components": {"securitySchemes": {"client": {"type": "http", "scheme": "bearer"}}},
     })  # fmt: skip
     api.init_app(app)
-    from . import docs, framework, learning, people
+    from . import docs, framework, learning, people, reads
 
     app.register_blueprint(docs.bp)
 
-    for blueprint in (framework.bp, people.bp, learning.bp):
+    for blueprint in (framework.bp, people.bp, learning.bp, reads.bp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # tokens, not cookies: nothing a browser sends by itself
     # The generated document is public, like the framework it describes.

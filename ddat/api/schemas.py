@@ -158,3 +158,69 @@ class CompletionReportSchema(Schema):
 class CompletionResultSchema(Schema):
     recorded = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+class OwnDataSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "The same as the JSON download on /profile/data"})
+
+
+class CursorQuerySchema(Schema):
+    cursor = fields.String(metadata={"description": "The next_cursor of the page before"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(required=True)
+    staff_number = fields.String(allow_none=True)
+    name = fields.String(required=True)
+    department = fields.String(required=True)
+    grade = fields.String(required=True)
+    profession = fields.String(required=True)
+    status = fields.String(required=True)
+    source = fields.String(required=True)
+    target_level = fields.String(allow_none=True)
+    fit_at_enrolment = fields.Integer(allow_none=True)
+    applied_at = fields.DateTime(allow_none=True)
+    enrolled_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    placed_level = fields.String(allow_none=True)
+    placed_on = fields.Date(allow_none=True)
+
+
+class MembersPageSchema(Schema):
+    scheme = fields.String(required=True)
+    items = fields.List(fields.Nested(MemberSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class FiguresQuerySchema(Schema):
+    by = fields.String(load_default="department", validate=validate.OneOf(["department", "profession", "grade"]))
+    department = fields.Integer(metadata={"description": "A department's id"})
+    profession = fields.String()
+    band = fields.String(metadata={"description": "A grade band, as on the dashboards"})
+    evidence = fields.String(
+        validate=validate.OneOf(["confirmed"]),
+        metadata={"description": "confirmed: count only skills a line manager confirmed"},
+    )
+
+
+class FigureSchema(Schema):
+    count = fields.Integer(allow_none=True, required=True, metadata={"description": "Rounded to the nearest 5"})
+    hidden = fields.String(allow_none=True, required=True, metadata={"description": "Why the count is hidden"})
+    label = fields.String(required=True, metadata={"description": "As the dashboard shows it"})
+
+
+class FigureRowSchema(Schema):
+    group = fields.String(required=True)
+    cells = fields.List(fields.Nested(FigureSchema), required=True)
+
+
+class FiguresSchema(Schema):
+    too_few = fields.Boolean(required=True, metadata={"description": "Fewer than 5 people match: no figures"})
+    groups = fields.Raw(required=True)
+    columns = fields.List(fields.String(), required=True)
+    rows = fields.List(fields.Nested(FigureRowSchema), required=True)
+    total = fields.List(fields.Nested(FigureSchema), required=True)

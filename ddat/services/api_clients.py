@@ -16,6 +16,8 @@ from . import audit
 SCOPES = {
     "people:write": "Keep people's records: who they are, their grade, department, profession and line manager",
     "learning:write": "Report completed learning, which becomes course evidence on people's profiles",
+    "schemes:read": "Read the members of cohort schemes",
+    "aggregates:read": "Read dashboard figures, under the same disclosure control as leaders",
 }
 PREFIX = "ddat_"
 DEFAULT_LIFETIME_DAYS = 365

@@ -108,7 +108,7 @@ def _operations(app) -> list[tuple[str, str, str]]:
         rule_name = getattr(app.view_functions[rule.endpoint], "access_rule", "")
         if rule_name.startswith("api:"):
             method = "POST" if "POST" in rule.methods else "GET"
-            found.append((method, rule.rule, rule_name.removeprefix("api:")))
+            found.append((method, re.sub(r"<[^>]+>", "1", rule.rule), rule_name.removeprefix("api:")))
     return found
 
 
