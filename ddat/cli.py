@@ -1,5 +1,6 @@
 """Command-line tasks: `flask --app app <command>`."""
 
+import json
 from pathlib import Path
 
 import click
@@ -7,6 +8,7 @@ from flask import Flask
 
 from pathways import FrameworkError
 from pathways.framework import FRAMEWORK_FILE
+from pathways.framework_csv import from_official_csv
 from pathways.model_card import figures_markdown, rewrite_section
 
 from . import backup, db, demo
@@ -18,7 +20,7 @@ from .imports.scheme_import import import_members
 from .migrate import upgrade_to_head
 from .models import ROLES, LearningSession
 from .services import accounts, audit, schemes
-from .services.framework import current_framework, load_release
+from .services.framework import current_framework, load_release, store_release
 from .viewmodels import audit_search
 
 LISTED_PER_KIND = 20
@@ -85,10 +87,21 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("load-framework")
     @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-    def load_framework(path: Path | None):
-        """Load a framework export (default: the bundled one) and report what changed."""
+    @click.option(
+        "--from-csv", "from_csv", nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="ROLES SKILLS", help="The official site's roles CSV and skills CSV, from its download page",
+    )  # fmt: skip
+    def load_framework(path: Path | None, from_csv: tuple[Path, Path] | None):
+        """Load a framework export (default: the bundled one), or the official site's two CSV
+        files, and report what changed."""
         try:
-            stored, version, changes = load_release(db.session(), path or FRAMEWORK_FILE)
+            if from_csv:
+                roles, skills = (p.read_bytes() for p in from_csv)
+                document = from_official_csv(roles, skills, current_framework(db.session()))
+                raw = json.dumps(document, ensure_ascii=False, indent=1).encode()
+                stored, version, changes = store_release(db.session(), raw, "the official CSV files")
+            else:
+                stored, version, changes = load_release(db.session(), path or FRAMEWORK_FILE)
         except FrameworkError as error:
             raise click.ClickException(f"Framework not loaded. {error}") from error
         except OSError as error:

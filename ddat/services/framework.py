@@ -61,8 +61,12 @@ def load_release(db: Session, path: Path = FRAMEWORK_FILE) -> tuple[bool, str, F
     Releases are only ever added, so assessments made under an older version keep
     the framework they were made against.
     """
-    raw = Path(path).read_bytes()
-    new = parse_framework(raw, source=Path(path).name)
+    return store_release(db, Path(path).read_bytes(), Path(path).name)
+
+
+def store_release(db: Session, raw: bytes, source: str) -> tuple[bool, str, FrameworkChanges]:
+    """As `load_release`, for an export already read (or made from the official CSVs)."""
+    new = parse_framework(raw, source=source)
     old_version = current_version(db)
     old = current_framework(db) if old_version else None
     if old_version == new.version:
