@@ -27,11 +27,11 @@ def client_key() -> str:
     return f"api:{key_id}" if key_id else f"api-address:{get_remote_address()}"
 
 
-def requires_scope(scope: str, event: str | None = None):
+def requires_scope(scope: str, event: str):
     """An operation for clients with `scope`: 401 without a valid token, 403 without the scope.
-    `event` names the audit event each successful call records."""
-    if scope not in api_clients.SCOPES:
-        raise ValueError(scope)
+    `event` names the audit event every call the client may make records."""
+    if scope not in api_clients.SCOPES or event not in audit.EVENTS:
+        raise ValueError((scope, event))
 
     def decorator(view):
         @wraps(view)
@@ -45,8 +45,7 @@ def requires_scope(scope: str, event: str | None = None):
             g.api_client = client
             client.last_used_at = api_clients.now()
             session.add(client)
-            if event:
-                audit.record(session, event, actor=API_CLIENT, subject=client)
+            audit.record(session, event, actor=API_CLIENT, subject=client)
             session.commit()
             return view(*args, **kwargs)
 

@@ -65,7 +65,7 @@ def _next(last_id: int) -> str:
 
 
 @bp.route("/schemes/<int:scheme_id>/members")
-@requires_scope("schemes:read")
+@requires_scope("schemes:read", event="api.scheme_members_read")
 @bp.doc(security=[{"client": []}])
 @bp.arguments(CursorQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, MembersPageSchema)
@@ -104,7 +104,7 @@ def _cell(value) -> dict:
 
 
 @bp.route("/aggregates/skills")
-@requires_scope("aggregates:read")
+@requires_scope("aggregates:read", event="api.figures_read")
 @bp.doc(security=[{"client": []}])
 @bp.arguments(FiguresQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, FiguresSchema)

@@ -35,6 +35,8 @@ EVENTS: dict[str, str] = {
     "account.role_changed": "An account's role or HR department was changed from the command line",
     "admin.mailbox_viewed": "An admin read the messages the service has sent",
     "api.completions_reported": "An API client reported completed learning (the client is the subject)",
+    "api.figures_read": "An API client read dashboard figures (the client is the subject)",
+    "api.scheme_members_read": "An API client read a scheme's members (the client is the subject)",
     "api.people_fed": "An API client sent a batch of the people feed (the client is the subject)",
     "api_client.created": "An admin created an API client (its secret was shown once)",
     "api_client.revoked": "An admin revoked an API client's secret",

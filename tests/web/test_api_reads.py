@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from ddat import db, demo
-from ddat.models import Person, SchemeMember, User
+from ddat.models import AuditEvent, Person, SchemeMember, User
 from ddat.services import api_clients
 from tests.client import signed_in_as
 from tests.factories import make_scheme
@@ -85,3 +85,21 @@ def test_skills_figures_are_the_leaders_dashboard_under_disclosure_control(app):
     for row in figures["rows"]:
         assert [str(c["count"]) if c["count"] is not None else c["label"] for c in row["cells"]] == page[row["group"]]
     assert all(c["count"] is None or c["count"] % 5 == 0 for c in cells), "shown figures are rounded to 5"
+
+
+def test_a_departmental_client_gets_only_its_own_departments_figures(app):
+    with app.app_context():
+        demo.seed(db.session(), people=400, seed=5)
+        departments = db.session().exec(select(Person.department_id).distinct()).all()
+    ours, theirs = departments[0], departments[1]
+    api = app.test_client()
+    own = api.get(
+        f"/api/v1/aggregates/skills?by=grade&department={theirs}", headers=token(app, "aggregates:read", ours)
+    )
+    central = api.get(f"/api/v1/aggregates/skills?by=grade&department={ours}", headers=token(app, "aggregates:read"))
+    assert own.status_code == 200 and own.get_json() == central.get_json(), (
+        "asking for another department gives its own"
+    )
+    with app.app_context():
+        calls = db.session().exec(select(AuditEvent).where(AuditEvent.action == "api.figures_read")).all()
+    assert len(calls) == 2
