@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import func, select
 
-from ddat import db
+from ddat import current, db
 from ddat.models import AuditEvent, ChangeCounter, Department, LineManagement, Person, User
 from ddat.services import api_clients, line_managers
+from ddat.services.profiles import draft_assessment
 from tests.client import signed_in_as
 from tests.factories import person_of
 
@@ -133,6 +134,10 @@ def test_the_hr_record_is_read_only_for_the_person(seeded):
         after = person_of(seeded, POLICY)
         assert (after.grade, after.profession, after.department_id) == ("G6", priya.profession, department.id)
         assert after.current_role == "Policy lead", "what the HR system does not keep, the person still can"
+    with seeded.test_request_context():  # a draft open, so Check your answers shows
+        draft_assessment(db.session(), person_of(seeded, POLICY), current.framework())
+    check = browser.get("/profile/check").get_data(as_text=True)
+    assert "Grade 6 (from your HR record)" in check and "Change<span class=\"govuk-visually-hidden\"> grade" not in check
 
 
 def test_a_leaver_is_signed_out_cannot_sign_in_and_drops_out_of_line_management(seeded):
