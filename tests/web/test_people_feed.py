@@ -137,7 +137,8 @@ def test_the_hr_record_is_read_only_for_the_person(seeded):
     with seeded.test_request_context():  # a draft open, so Check your answers shows
         draft_assessment(db.session(), person_of(seeded, POLICY), current.framework())
     check = browser.get("/profile/check").get_data(as_text=True)
-    assert "Grade 6 (from your HR record)" in check and "Change<span class=\"govuk-visually-hidden\"> grade" not in check
+    assert "Grade 6 (from your HR record)" in check
+    assert 'Change<span class="govuk-visually-hidden"> grade' not in check
 
 
 def test_a_leaver_is_signed_out_cannot_sign_in_and_drops_out_of_line_management(seeded):
