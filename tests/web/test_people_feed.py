@@ -139,6 +139,7 @@ def test_the_hr_record_is_read_only_for_the_person(seeded):
     check = browser.get("/profile/check").get_data(as_text=True)
     assert "Grade 6 (from your HR record)" in check
     assert 'Change<span class="govuk-visually-hidden"> grade' not in check
+    assert 'Change<span class="govuk-visually-hidden"> job title' in check, "what is theirs can still be changed"
 
 
 def test_a_leaver_is_signed_out_cannot_sign_in_and_drops_out_of_line_management(seeded):
