@@ -59,6 +59,7 @@ def init_formatters(app: Flask) -> None:
     env.filters["audience"] = vocabulary.audience_name
     env.filters["grades"] = lambda codes: grades_in_words(tuple(codes), vocabulary.GRADE_NAMES) or "Not known"
     env.filters["grade_summary"] = lambda implication: implication.summary_in(vocabulary.GRADE_NAMES)
+    env.filters["code_spans"] = code_spans  # `like this` in the API's own descriptions
     env.filters["in_sentence"] = in_sentence  # "IT service manager" stays, "Data analyst" becomes "data analyst"
     env.tests["hidden"] = disclosure_labels.is_hidden
     env.globals.update(
@@ -78,3 +79,9 @@ def init_formatters(app: Flask) -> None:
         min_answers=MIN_ANSWERS,
         thresholds=DEFAULT_THRESHOLDS,  # the readiness bands pages describe
     )
+
+
+def code_spans(text: str) -> Markup:
+    """Text with its `backticked` parts as <code>, everything else escaped."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts)))

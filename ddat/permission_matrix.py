@@ -136,6 +136,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "admin.mailbox": ADMIN,
     "admin.api_clients_list": ADMIN,
     "admin.new_api_client": ADMIN,
+    "admin.api_client_created": ADMIN,
     "admin.revoke_api_client": ADMIN,
     # The API: the framework and its documentation are public; the rest needs an API client's
     # token, whoever is signed in (tests/web/test_api_clients.py checks each scope).

@@ -31,6 +31,7 @@ def operations(spec: dict) -> list[dict]:
                 "method": method.upper(), "path": path, "summary": operation.get("summary", ""),
                 "description": operation.get("description", ""),
                 "needs_client": bool(operation.get("security")),
+                "signed_in": path.endswith("/me"),
                 "parameters": [p for p in operation.get("parameters", []) if p.get("in") == "query"],
                 "body": _schema_name(body),
                 "returns": _schema_name(ok_schema.get("items")) or _schema_name(ok_schema),

@@ -38,7 +38,8 @@ def etag_for(*parts: str) -> str:
 
 
 def not_modified(etag: str) -> bool:
-    return etag.strip('"') in request.if_none_match
+    # Weak tags too: proxies that compress the answer send the tag back as W/"...".
+    return request.if_none_match.contains_weak(etag.strip('"'))
 
 
 def as_document(framework: Framework) -> dict:

@@ -2,6 +2,7 @@
 a detail in words and, for bad input, one entry per field with a JSON pointer to it."""
 
 from flask import Response, json, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_TYPE = "application/problem+json"
@@ -47,6 +48,8 @@ def from_http_exception(error) -> Response:
     if errors is None and "messages" in data:
         errors = field_errors(data["messages"])
     detail = data.get("message") or (getattr(error, "description", None) if status != 422 else None)
+    if status == 400 and detail == BadRequest.description:  # werkzeug's words for a body it could not read
+        detail = "The request body must be valid JSON, sent with Content-Type: application/json"
     if status == 422 and not detail:
         detail = "The request has problems: see errors"
     headers = dict(data.get("headers") or {})

@@ -6,7 +6,7 @@ disclosure control as leaders'."""
 import base64
 from dataclasses import dataclass
 
-from flask import g, request
+from flask import g
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from sqlmodel import select
@@ -17,7 +17,7 @@ from ..permissions import signed_in_api
 from ..services import my_data, schemes
 from ..services.schemes import department_names, people_in_scope
 from ..viewmodels import dashboards
-from ..viewmodels.dashboard_filters import parse
+from ..viewmodels.dashboard_filters import Filters, grade_bands
 from ..viewmodels.disclosure_labels import is_hidden, label
 from .clients import requires_scope
 from .schemas import CursorQuerySchema, FiguresQuerySchema, FiguresSchema, MembersPageSchema, OwnDataSchema
@@ -108,21 +108,38 @@ def _cell(value) -> dict:
 @bp.doc(security=[{"client": []}])
 @bp.arguments(FiguresQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, FiguresSchema)
-def skills_figures(by: str = "department", **_filters):
+def skills_figures(by: str = "department", department: int | None = None, profession: str | None = None,
+                   band: str | None = None, evidence: str | None = None):  # fmt: skip
     """People holding each role family's skills at working level or above, by department,
     profession or grade: the leaders' skills dashboard, under the same disclosure control (small
-    numbers hidden, the rest rounded to the nearest 5). A departmental client gets its own
-    department's figures only."""
+    numbers hidden, the rest rounded to the nearest 5).
+
+    Needs the `aggregates:read` scope. A filter value the service does not know is a problem
+    (422), never silently dropped; the answer says which filters it applied. A departmental
+    client gets its own department's figures only, and asking for another department is refused."""
     session, framework = db.session(), current.framework()
-    args = request.args.to_dict()
-    if g.api_client.department_id is not None:
-        args["department"] = str(g.api_client.department_id)
-    filters = parse(args, framework, set(department_names(session)))
+    names = department_names(session)
+    own = g.api_client.department_id
+    if own is not None and department not in (None, own):
+        abort(403, message="This client sees only its own department's figures")
+    problems = []
+    if department is not None and department not in names:
+        problems.append({"pointer": "/department", "detail": f"No department has the id {department}"})
+    bands = grade_bands(framework)
+    if band is not None and band not in bands:
+        problems.append({"pointer": "/band", "detail": f"Band must be one of {', '.join(bands)}"})
+    if problems:
+        abort(422, message="The filters have problems", errors=problems)
+    department = own if own is not None else department
+    filters = Filters(department=department, profession=profession, band=band, evidence=evidence)
+    applied = {"by": by, "department": names.get(department), "profession": profession, "band": band,
+               "evidence": evidence}  # fmt: skip
     population = dashboards.current_population(session, framework)
     if dashboards.too_few(dashboards.filtered_size(population, filters, framework)):
-        return {"too_few": True, "groups": [], "columns": [], "rows": [], "total": []}
+        return {"filters": applied, "too_few": True, "groups": "", "columns": [], "rows": [], "total": []}
     table = dashboards.skills_table(session, framework, filters, by, None)
     return {
+        "filters": applied,
         "too_few": False,
         "groups": table.group_heading,
         "columns": table.headings,

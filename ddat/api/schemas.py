@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from ..services.learning_completions import MAX_ROWS as COMPLETIONS_MAX
 from ..services.people_feed import MAX_ROWS
+from ..vocabulary import PROFESSION_NAMES
 
 
 class FieldProblemSchema(Schema):
@@ -198,9 +199,9 @@ class MembersPageSchema(Schema):
 
 class FiguresQuerySchema(Schema):
     by = fields.String(load_default="department", validate=validate.OneOf(["department", "profession", "grade"]))
-    department = fields.Integer(metadata={"description": "A department's id"})
-    profession = fields.String()
-    band = fields.String(metadata={"description": "A grade band, as on the dashboards"})
+    department = fields.Integer(metadata={"description": "A department's id (the figures by department list them)"})
+    profession = fields.String(validate=validate.OneOf(list(PROFESSION_NAMES)))
+    band = fields.String(metadata={"description": "A grade band, as on the dashboards: AA-EO, HEO-SEO, G7-G6 or SCS"})
     evidence = fields.String(
         validate=validate.OneOf(["confirmed"]),
         metadata={"description": "confirmed: count only skills a line manager confirmed"},
@@ -218,9 +219,20 @@ class FigureRowSchema(Schema):
     cells = fields.List(fields.Nested(FigureSchema), required=True)
 
 
+class AppliedFiltersSchema(Schema):
+    by = fields.String(required=True)
+    department = fields.String(allow_none=True, required=True)
+    profession = fields.String(allow_none=True, required=True)
+    band = fields.String(allow_none=True, required=True)
+    evidence = fields.String(allow_none=True, required=True)
+
+
 class FiguresSchema(Schema):
+    filters = fields.Nested(AppliedFiltersSchema, required=True, metadata={"description": "The filters applied"})
     too_few = fields.Boolean(required=True, metadata={"description": "Fewer than 5 people match: no figures"})
-    groups = fields.Raw(required=True)
+    groups = fields.String(
+        required=True, metadata={"description": "What the rows are: Department, Profession or Grade"}
+    )
     columns = fields.List(fields.String(), required=True)
     rows = fields.List(fields.Nested(FigureRowSchema), required=True)
     total = fields.List(fields.Nested(FigureSchema), required=True)

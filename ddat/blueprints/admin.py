@@ -2,8 +2,9 @@
 clients allowed to use the API."""
 
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -19,6 +20,8 @@ from ..viewmodels import audit_search as svc
 from ..viewmodels import outbox as outbox_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+LONDON = ZoneInfo("Europe/London")
+NEW_TOKEN = "new_api_token"  # in the signed session for one redirect, then gone
 
 
 @bp.get("/audit")
@@ -68,12 +71,26 @@ def new_api_client():
         form.expires_on.data = api_clients.default_expiry().date()
     if form.validate_on_submit():
         department = int(form.department.data) if form.department.data else None
-        expires = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=UTC)
+        # The end of the chosen day where the admin is, whatever the time of year.
+        expires = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=LONDON)
         client, token = api_clients.create(db.session(), current_user, form.name.data, form.scopes.data, department,
-                                           expires)  # fmt: skip
-        # The token is shown on this response only: it is never stored, and not put in the session.
-        return render_template("admin/api_client_created.html", client=client, token=token)
+                                           expires.astimezone(UTC))  # fmt: skip
+        # Shown once, on the page this redirects to: sending the form again cannot make a second
+        # client, and reloading that page cannot show the token again.
+        session[NEW_TOKEN] = {"client": client.id, "token": token}
+        return redirect(url_for("admin.api_client_created", client_id=client.id))
     return render_template("admin/api_client_new.html", form=form)
+
+
+@bp.get("/api-clients/<int:client_id>/created")
+@requires(ADMINISTER)
+def api_client_created(client_id: int):
+    client = db.session().get(ApiClient, client_id)
+    if client is None:
+        abort(404)
+    shown = session.pop(NEW_TOKEN, None)
+    token = shown["token"] if shown and shown.get("client") == client_id else None
+    return render_template("admin/api_client_created.html", client=client, token=token)
 
 
 @bp.route("/api-clients/<int:client_id>/revoke", methods=["GET", "POST"])

@@ -37,8 +37,10 @@ class ApiClientForm(Form):
         today = date.today()
         if field.data <= today:
             raise ValidationError("The date the secret expires must be in the future")
-        if (field.data - today).days > MAX_LIFETIME_DAYS:
-            raise ValidationError(f"The date the secret expires must be within {MAX_LIFETIME_DAYS // 365} years")
+        years = MAX_LIFETIME_DAYS // 365
+        latest = today.replace(year=today.year + years, day=28 if (today.month, today.day) == (2, 29) else today.day)
+        if field.data > latest:
+            raise ValidationError(f"The date the secret expires must be within {years} years")
 
     @classmethod
     def with_departments(cls, departments: list[tuple[int, str]], **kwargs) -> "ApiClientForm":

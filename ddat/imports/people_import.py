@@ -14,6 +14,7 @@ COLUMNS = RequiredColumns(
 COLUMN_OF = {"staff_number": "staff_number", "email": "email", "name": "name", "grade": "grade",
              "department": "department", "profession": "profession", "line_manager": "line_manager"}  # fmt: skip
 YES = {"yes", "y", "true", "1", "left"}
+NO = {"", "no", "n", "false", "0"}
 
 
 def rows_from(records: list[dict | None]) -> tuple[list[people_feed.FeedRow], list[int]]:
@@ -38,6 +39,12 @@ def import_people(db: Session, framework: Framework, actor, content: bytes, scop
     records, problems = read_rows(content, COLUMNS)
     if problems:
         return ImportResult(errors=problems)
+    said = [(n, r.get("left", "").strip().lower()) for n, r in enumerate(records, start=2) if r]
+    unclear = [
+        RowError(n, "left", "Left must be yes, or empty for someone still here") for n, v in said if v not in YES | NO
+    ]
+    if unclear:
+        return ImportResult(errors=unclear)
     rows, numbers = rows_from(records)
     if len(rows) > people_feed.MAX_ROWS:
         return ImportResult(errors=[RowError(1, "", f"The file must have {people_feed.MAX_ROWS:,} people or fewer")])

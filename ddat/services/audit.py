@@ -60,6 +60,7 @@ EVENTS: dict[str, str] = {
     "people_feed.updated": "The people feed changed a person's HR record (name, email, grade, department, "
     "profession or line manager)",
     "people_feed.left": "The people feed said a person left: their account is closed",
+    "people_feed.left_scheme": "A person who left was withdrawn from a scheme they were in",
     "people_feed.deleted": "A person who left more than 90 days ago was deleted, with everything held about them",
     "line_manager.named": "A person named someone as their line manager, who is asked to accept",
     "line_manager.accepted": "Someone accepted being a person's line manager",

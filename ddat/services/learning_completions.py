@@ -8,6 +8,7 @@ as reported by a learning system, so HR and the person see where it came from.""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -18,6 +19,7 @@ from . import audit, course_evidence
 from .learning_outcomes import RegistrationRefused, audit_outcomes, set_outcome
 
 MAX_ROWS = 10_000
+LONDON = ZoneInfo("Europe/London")
 REPORTED = "Reported by a learning system"  # the location of the sessions completions are recorded at
 CHUNK = 500
 
@@ -127,7 +129,7 @@ def _session(db: Session, item: LearningItem, day: date, made: dict) -> Learning
     """The session completions of this item on this day are recorded at, made the first time."""
     if (item.id, day) in made:
         return made[(item.id, day)]
-    starts = datetime.combine(day, time(0, 0), tzinfo=UTC)
+    starts = datetime.combine(day, time(0, 0), tzinfo=LONDON)  # that day where people work
     found = db.exec(
         select(LearningSession).where(
             LearningSession.item_id == item.id,
@@ -136,7 +138,8 @@ def _session(db: Session, item: LearningItem, day: date, made: dict) -> Learning
         )
     ).first()
     if found is None:
-        found = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(days=1), online=True,
+        found = LearningSession(item_id=item.id, starts_at=starts, ends_at=starts + timedelta(hours=23, minutes=59),
+                                online=True,
                                 location=REPORTED, capacity=MAX_ROWS)  # fmt: skip
         db.add(found)
         db.flush()

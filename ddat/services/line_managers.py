@@ -48,6 +48,14 @@ def _lock_counter(db: Session) -> None:
     db.exec(select(ChangeCounter).where(ChangeCounter.name == SERIAL).with_for_update()).one()
 
 
+HR_RECORD = "Your line manager comes from your HR record. To change it, contact your HR team"
+
+
+def from_hr_record(link: LineManagement | None) -> bool:
+    """Whether the HR system keeps this link (the people feed): not the person's to change."""
+    return link is not None and link.source == "feed"
+
+
 def current_link(db: Session, person: Person) -> LineManagement | None:
     """The person's line manager's link (accepted and not ended)."""
     return db.exec(
@@ -188,6 +196,9 @@ def name_manager(db: Session, user: User, person: Person, email: str) -> LineMan
     if email == user.email.lower():
         raise LinkRefused("You cannot be your own line manager")
     take_turns(db)
+    if from_hr_record(current_link(db, person)):
+        db.rollback()
+        raise LinkRefused(HR_RECORD)
     since = now() - timedelta(days=1)
     named_today = db.exec(
         select(func.count())
@@ -288,6 +299,9 @@ def remove(db: Session, user: User, person: Person, waiting: bool = False) -> bo
     if found is None:
         db.rollback()
         return False
+    if from_hr_record(found):
+        db.rollback()
+        raise LinkRefused(HR_RECORD)
     end_link(db, found, "removed", user)
     if not waiting:
         new_manager(db, person, user)

@@ -32,8 +32,10 @@ def request_reset(db: Session, email: str) -> None:
     if user is not None and not user.password_hash and user.email_confirmed_at is None:
         registration.register(db, email)  # registered, never confirmed: the confirmation link again
         return
-    if user is None or not user.password_hash:
-        return  # no account, or one that signs in through its organisation: nothing to reset
+    if user is None or not user.password_hash or user.left_at is not None:
+        # No account, one that signs in through its organisation, or one closed because the HR
+        # system says its owner left: nothing to reset, and the same answer as ever.
+        return
     lock(db, User, user.id)  # requests at the same moment count one after another: the limit holds
     now = datetime.now(UTC)
     recent = db.exec(
@@ -62,6 +64,7 @@ def account_for(db: Session, token: str) -> User | None:
             PasswordReset.token_hash == _hash(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > datetime.now(UTC),
+            User.left_at.is_(None),  # a link sent before its owner left no longer works
         )
     ).first()
 
@@ -82,7 +85,7 @@ def reset(db: Session, token: str, new_password: str) -> User | None:
         db.rollback()
         return None
     user = db.get(User, used[0])
-    if not user.password_hash:  # the account signs in through its organisation now: nothing to reset
+    if not user.password_hash or user.left_at is not None:  # through its organisation now, or closed
         db.rollback()
         return None
     user.password_hash = hash_password(new_password)

@@ -20,15 +20,22 @@ from sqlmodel import Session, select
 from pathways import Framework
 
 from ..caches import population
-from ..models import AuditEvent, ConfirmationRequest, Department, LineManagement, Person, User
+from ..models import AuditEvent, ConfirmationRequest, Department, LineManagement, Person, SchemeMember, User
 from ..vocabulary import PROFESSION_NAMES
 from . import audit, line_managers, user_sessions
+from .learning_outcomes import give_up_places
 
 MAX_ROWS = 10_000
 STAFF_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 CHUNK = 500  # ids per IN (...) query, well inside every database's limit
 FEED = "feed"  # LineManagement.source for links the HR system made
-MAX_CHAIN = 200  # longer line management chains than this are taken to be loops
+MAX_CHAIN = 200
+STILL_IN_A_SCHEME = (
+    "invited",
+    "applied",
+    "shortlisted",
+    "enrolled",
+)  # longer line management chains than this are taken to be loops
 
 
 @dataclass(frozen=True)
@@ -208,14 +215,18 @@ def _check_details(row, existing, found, framework, department_scope, problem) -
             validate_email(row.email, check_deliverability=False)
         except EmailNotValidError:
             problem("email", "Enter an email address in the correct format, like name@example.gov.uk")
-    if row.grade not in framework.grade_codes:
+    # Someone new needs every field; for someone known, a field left out keeps what they have.
+    for name, words in (("grade", "grade"), ("department", "department"), ("profession", "profession")):
+        if existing is None and not getattr(row, name):
+            problem(name, f"Enter the person’s {words}")
+    if row.grade and row.grade not in framework.grade_codes:
         problem("grade", f"Grade must be one of {', '.join(framework.grade_codes)}")
-    department = found.departments.get(row.department.casefold())
-    if department is None:
+    department = found.departments.get(row.department.casefold()) if row.department else None
+    if row.department and department is None:
         problem("department", f"Department {row.department!r} is not known: give its name or abbreviation")
-    elif department_scope is not None and department != department_scope:
+    elif department_scope is not None and department is not None and department != department_scope:
         problem("department", "Department must be your own department")
-    if _profession(row.profession) is None:
+    if row.profession and _profession(row.profession) is None:
         problem("profession", f"Profession must be one of {', '.join(PROFESSION_NAMES)}")
 
 
@@ -269,8 +280,12 @@ HR_FIELDS = ("display_name", "hr_email", "department_id", "profession", "grade",
 
 def _wanted(row: FeedRow, person: Person | None, found: _Lookups) -> dict:
     """The HR record the row gives, for the fields it sets."""
-    wanted = {"department_id": found.departments[row.department.casefold()], "profession": _profession(row.profession),
-              "grade": row.grade, "left_at": None}  # fmt: skip
+    wanted = {
+        "department_id": found.departments[row.department.casefold()] if row.department else person.department_id,
+        "profession": _profession(row.profession) if row.profession else person.profession,
+        "grade": row.grade or person.grade,
+        "left_at": None,
+    }
     wanted["display_name"] = row.name or (person.display_name if person else "")
     wanted["hr_email"] = row.email or (person.hr_email if person else None)
     return wanted
@@ -380,6 +395,13 @@ def _leave(db: Session, person: Person, when: datetime, actor) -> None:
             LineManagement.ended_at.is_(None),
         )
     ).all()
+    give_up_places(db, person)  # places at learning still to come go to whoever is waiting
+    still = db.exec(select(SchemeMember).where(SchemeMember.person_id == person.id,
+                                               SchemeMember.status.in_(STILL_IN_A_SCHEME))).all()  # fmt: skip
+    for member in still:  # HR see why on the member's page; the place is free for someone else
+        member.status, member.reason, member.updated_at = "withdrawn", "Left: from their HR record", when
+        db.add(member)
+        audit.record(db, "people_feed.left_scheme", actor=actor, subject=member)
     for link in links:
         line_managers.end_link(db, link, "left", actor)
         if link.manager_id == person.id:  # their reports' sharing was with them

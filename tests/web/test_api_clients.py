@@ -51,14 +51,16 @@ def test_an_admin_creates_a_client_and_sees_its_token_once(seeded):
     page = admin.post("/admin/api-clients/new", data={
         "name": "Oracle HR", "scopes": ["people:write"], "department": "",
         "expires_on": ["1", "6", str(datetime.now(UTC).year + 1)],
-    }).get_data(as_text=True)  # fmt: skip
+    }, follow_redirects=True).get_data(as_text=True)  # fmt: skip
     token = re.search(r'value="(ddat_[^"]+)"', page).group(1)
-    assert "It is shown only once" in page
+    assert "It is shown only once" in page and f"until 1 June {datetime.now(UTC).year + 1}" in page
     with seeded.app_context():
         client = db.session().exec(select(ApiClient).where(ApiClient.name == "Oracle HR")).one()
         assert client.scopes == ["people:write"]
         assert token.split("_", 2)[2] not in (client.secret_hash, client.key_id), "only a hash of the secret is kept"
         assert db.session().exec(select(AuditEvent).where(AuditEvent.action == "api_client.created")).first()
+    again = admin.get(f"/admin/api-clients/{client.id}/created").get_data(as_text=True)
+    assert token not in again and "cannot be shown again" in again, "reloading the page shows it no more"
     listing = admin.get("/admin/api-clients").get_data(as_text=True)
     assert "Oracle HR" in listing and token not in listing
     assert seeded.test_client().post("/api/v1/people", json={"people": []}, headers=bearer(token)).status_code == 422

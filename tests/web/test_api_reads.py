@@ -92,14 +92,24 @@ def test_a_departmental_client_gets_only_its_own_departments_figures(app):
         demo.seed(db.session(), people=400, seed=5)
         departments = db.session().exec(select(Person.department_id).distinct()).all()
     ours, theirs = departments[0], departments[1]
-    api = app.test_client()
-    own = api.get(
-        f"/api/v1/aggregates/skills?by=grade&department={theirs}", headers=token(app, "aggregates:read", ours)
-    )
+    api, headers = app.test_client(), token(app, "aggregates:read", ours)
+    refused = api.get(f"/api/v1/aggregates/skills?by=grade&department={theirs}", headers=headers)
+    assert refused.status_code == 403 and "own department" in refused.get_json()["detail"]
+    own = api.get("/api/v1/aggregates/skills?by=grade", headers=headers).get_json()
     central = api.get(f"/api/v1/aggregates/skills?by=grade&department={ours}", headers=token(app, "aggregates:read"))
-    assert own.status_code == 200 and own.get_json() == central.get_json(), (
-        "asking for another department gives its own"
-    )
+    assert own == central.get_json() and own["filters"]["department"] is not None
     with app.app_context():
         calls = db.session().exec(select(AuditEvent).where(AuditEvent.action == "api.figures_read")).all()
-    assert len(calls) == 2
+    assert len(calls) == 3
+
+
+def test_a_filter_the_service_does_not_know_is_a_problem_not_everyone(seeded):
+    headers, api = token(seeded, "aggregates:read"), seeded.test_client()
+    for query, pointer in (
+        ("band=SCS1", "/band"),
+        ("department=99999", "/department"),
+        ("profession=Policy", "/profession"),
+    ):
+        response = api.get(f"/api/v1/aggregates/skills?{query}", headers=headers)
+        assert response.status_code == 422, query
+        assert response.get_json()["errors"][0]["pointer"] == pointer

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import func, select
 
 from ddat import current, db
-from ddat.models import AuditEvent, ChangeCounter, Department, LineManagement, Person, User
+from ddat.models import AuditEvent, ChangeCounter, Department, LineManagement, Person, SchemeMember, User
 from ddat.services import api_clients, line_managers
 from ddat.services.profiles import draft_assessment
 from tests.client import signed_in_as
-from tests.factories import person_of
+from tests.factories import make_scheme, person_of
+from tests.support import outbox
 
 POLICY = "policy.officer@example.gov.uk"
 OPS = "ops.officer@example.gov.uk"
@@ -247,3 +248,58 @@ def test_a_row_that_does_not_mention_the_line_manager_keeps_them(seeded):
     assert feed(seeded, [record(priya, department, grade="G6", line_manager=None)]).get_json()["updated"] == 1
     with seeded.app_context():
         assert line_managers.manager_of(db.session(), person_of(seeded, POLICY)) is None
+
+
+def test_a_known_person_can_be_updated_with_only_what_changed(seeded):
+    with seeded.app_context():
+        owen = person_of(seeded, OPS)
+    response = feed(seeded, [{"staff_number": owen.staff_number, "grade": "HEO"}])
+    assert response.get_json()["updated"] == 1
+    with seeded.app_context():
+        after = person_of(seeded, OPS)
+        assert (after.grade, after.department_id, after.profession) == ("HEO", owen.department_id, owen.profession)
+    new = feed(seeded, [{"staff_number": "HR777777", "name": "No Details", "email": "no.details@example.gov.uk"}])
+    assert {e["detail"] for e in new.get_json()["errors"]} == {
+        "Enter the person’s grade", "Enter the person’s department", "Enter the person’s profession"}  # fmt: skip
+
+
+def test_a_line_manager_from_the_hr_record_is_not_the_persons_to_change(seeded):
+    with seeded.app_context():
+        priya, lena = person_of(seeded, POLICY), person_of(seeded, "line.manager@example.gov.uk")
+    feed(seeded, [{"staff_number": priya.staff_number, "line_manager": "", "grade": priya.grade}])
+    feed(seeded, [{"staff_number": priya.staff_number, "line_manager": lena.staff_number}])
+    browser = signed_in_as(seeded.test_client(), POLICY)
+    seeded.config["WTF_CSRF_ENABLED"] = False
+    page = browser.get("/profile/line-manager").get_data(as_text=True)
+    assert "Your HR record" in page and "comes from your HR record" in page and "Remove Lena Marsh" not in page
+    browser.post("/profile/line-manager/remove", data={})
+    browser.post("/profile/line-manager", data={"email": "perm.sec@example.gov.uk"})
+    with seeded.app_context():
+        session = db.session()
+        assert line_managers.manager_of(session, person_of(seeded, POLICY)).id == lena.id
+        assert line_managers.waiting_link(session, person_of(seeded, POLICY)) is None
+
+
+def test_someone_who_left_is_sent_no_password_reset(seeded):
+    with seeded.app_context():
+        owen = person_of(seeded, OPS)
+    feed(seeded, [{"staff_number": owen.staff_number, "left": True}])
+    seeded.config["WTF_CSRF_ENABLED"] = False
+    before = len(outbox(seeded))
+    seeded.test_client().post("/forgot-password", data={"email": OPS})
+    assert len(outbox(seeded)) == before
+    seeded.test_client().post("/forgot-password", data={"email": POLICY})
+    assert len(outbox(seeded)) == before + 1, "someone still here is sent one"
+
+
+def test_someone_who_left_gives_up_their_scheme_place(seeded):
+    scheme = make_scheme(seeded, capacity=3)
+    with seeded.app_context():
+        session = db.session()
+        owen = person_of(seeded, OPS)
+        session.add(SchemeMember(scheme_id=scheme, person_id=owen.id, status="enrolled", source="applied"))
+        session.commit()
+    feed(seeded, [{"staff_number": owen.staff_number, "left": True}])
+    with seeded.app_context():
+        member = db.session().exec(select(SchemeMember).where(SchemeMember.person_id == owen.id)).one()
+        assert (member.status, member.reason) == ("withdrawn", "Left: from their HR record")

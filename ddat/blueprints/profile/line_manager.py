@@ -22,6 +22,7 @@ def _page(person, form=None, sharing=None, status=200):
             "profile/line_manager.html",
             person=person,
             link=line_managers.current_link(session, person),
+            from_hr=line_managers.from_hr_record(line_managers.current_link(session, person)),
             waiting=line_managers.waiting_link(session, person),
             manager=line_managers.manager_of(session, person),
             form=form or NameManagerForm(),
@@ -82,8 +83,13 @@ def remove_line_manager():
     form = ConfirmForm()
     if form.validate_on_submit():
         name = found.manager_email if waiting or manager is None else manager.display_name
+        try:
+            removed = line_managers.remove(session, current_user, person, waiting=waiting)
+        except line_managers.LinkRefused as refused:
+            flash(str(refused), "problem")
+            return redirect(url_for("profile.line_manager"))
         # False when another request (a second press of the button) ended it first: nothing to say.
-        if line_managers.remove(session, current_user, person, waiting=waiting):
+        if removed:
             if waiting:
                 flash(f"You have withdrawn your request to {name}.", "success")
             else:
