@@ -36,6 +36,10 @@ def _report(result: ImportResult) -> None:
     click.echo(f"Imported: {result.added} added, {result.changed} changed, {result.unchanged} unchanged.")
 
 
+def _share_removed(now: dict, then: list[dict]) -> float:
+    return len(set(now) - {item["slug"] for item in then}) / max(1, len(now))
+
+
 def register_commands(app: Flask) -> None:
     @app.cli.command("recommendation-figures")
     @click.option("--write", is_flag=True, help="Rewrite the figures section of docs/matching.md.")
@@ -91,13 +95,24 @@ def register_commands(app: Flask) -> None:
         "--from-csv", "from_csv", nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path),
         metavar="ROLES SKILLS", help="The official site's roles CSV and skills CSV, from its download page",
     )  # fmt: skip
-    def load_framework(path: Path | None, from_csv: tuple[Path, Path] | None):
+    @click.option("--allow-removals", is_flag=True,
+                  help="Load CSV files that remove more than a quarter of the roles or skills")  # fmt: skip
+    def load_framework(path: Path | None, from_csv: tuple[Path, Path] | None, allow_removals: bool):
         """Load a framework export (default: the bundled one), or the official site's two CSV
         files, and report what changed."""
         try:
             if from_csv:
                 roles, skills = (p.read_bytes() for p in from_csv)
-                document = from_official_csv(roles, skills, current_framework(db.session()))
+                now = current_framework(db.session())
+                document = from_official_csv(roles, skills, now)
+                # A cut-down or wrong file would take most of the framework away: say so first.
+                removing = {part: _share_removed(getattr(now, part), document[part]) for part in ("roles", "skills")}
+                if not allow_removals and max(removing.values()) > 0.25:
+                    raise click.ClickException(
+                        f"Framework not loaded: the files would remove {removing['roles']:.0%} of the roles and "
+                        f"{removing['skills']:.0%} of the skills. Check they are the whole download (ROLES first, "
+                        "then SKILLS), or load them with --allow-removals"
+                    )
                 raw = json.dumps(document, ensure_ascii=False, indent=1).encode()
                 stored, version, changes = store_release(db.session(), raw, "the official CSV files")
             else:

@@ -80,3 +80,15 @@ def test_a_summary_is_the_first_sentence_of_a_description():
         first_sentence("A data analyst finds insight. They also report.\n\nIn this role:")
         == "A data analyst finds insight."
     )
+
+
+def test_files_that_would_remove_most_of_the_framework_are_refused_unless_asked(app, tmp_path):
+    framework = load_framework()
+    roles, skills = official_csvs(framework)
+    few = "\n".join(roles.splitlines()[:6]) + "\n"
+    refused = load(app, tmp_path, few, skills)
+    assert refused.exit_code != 0 and "would remove" in refused.output and "--allow-removals" in refused.output
+    (tmp_path / "roles.csv").write_text(few)
+    forced = app.test_cli_runner().invoke(args=["load-framework", "--from-csv", str(tmp_path / "roles.csv"),
+                                                str(tmp_path / "skills.csv"), "--allow-removals"])  # fmt: skip
+    assert forced.exit_code == 0 and "removed" in forced.output
