@@ -12,19 +12,29 @@ from ..limits import configured, limiter
 from ..permissions import api_client
 from ..services import api_clients, audit
 
-API_CLIENT = audit.Actor(None, "api_client")
-
 
 def _token() -> str:
     kind, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if kind.lower() == "bearer" else ""
 
 
+def _client():
+    """The calling client if its token is good, looked up once per request."""
+    if "api_caller" not in g:
+        g.api_caller = api_clients.client_for(db.session(), _token()) if _token() else None
+    return g.api_caller
+
+
 def client_key() -> str:
-    """Rate limits count per client (the token's public key id), or per address without one."""
-    token = _token()
-    key_id = token.removeprefix(api_clients.PREFIX).partition("_")[0] if token.startswith(api_clients.PREFIX) else ""
-    return f"api:{key_id}" if key_id else f"api-address:{get_remote_address()}"
+    """Rate limits count per client once its token is checked; calls without a good token count
+    against their address, so guessing is limited and nobody can use up a real client's limit."""
+    client = _client()
+    return f"api:{client.id}" if client is not None else f"api-address:{get_remote_address()}"
+
+
+def client_actor() -> audit.Actor:
+    """Who the audit log says acted: this client, by id (the log outlives the client's row)."""
+    return audit.Actor(None, f"api:{g.api_client.id}")
 
 
 def requires_scope(scope: str, event: str):
@@ -37,7 +47,7 @@ def requires_scope(scope: str, event: str):
         @wraps(view)
         def guarded(*args, **kwargs):
             session = db.session()
-            client = api_clients.client_for(session, _token())
+            client = _client()
             if client is None:
                 abort(401, message="Send a valid, unexpired API token: Authorization: Bearer <token>")
             if scope not in client.scopes:
@@ -45,7 +55,7 @@ def requires_scope(scope: str, event: str):
             g.api_client = client
             client.last_used_at = api_clients.now()
             session.add(client)
-            audit.record(session, event, actor=API_CLIENT, subject=client)
+            audit.record(session, event, actor=client_actor(), subject=client)
             session.commit()
             return view(*args, **kwargs)
 

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from .. import current, db
 from ..services import learning_completions
-from .clients import API_CLIENT, client_department, requires_scope
+from .clients import client_actor, client_department, requires_scope
 from .schemas import CompletionReportSchema, CompletionResultSchema
 
 bp = Blueprint("api_learning", __name__, url_prefix="/api/v1/learning", description="Completed learning")
@@ -25,7 +25,7 @@ def completions(report: dict):
         learning_completions.Completion(c["staff_number"].strip().upper(), c["item"].strip(), c["completed_on"])
         for c in report["completions"]
     ]
-    result = learning_completions.report(db.session(), current.framework(), rows, API_CLIENT, client_department())
+    result = learning_completions.report(db.session(), current.framework(), rows, client_actor(), client_department())
     if not result.ok:
         errors = [{"pointer": f"/completions/{e.index}" + (f"/{e.field}" if e.field else ""), "detail": e.problem}
                   for e in result.errors]  # fmt: skip

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from .. import current, db
 from ..services import people_feed
-from .clients import API_CLIENT, client_department, requires_scope
+from .clients import client_actor, client_department, requires_scope
 from .schemas import FeedBatchSchema, FeedResultSchema
 
 bp = Blueprint("api_people", __name__, url_prefix="/api/v1/people", description="People's records, from HR systems")
@@ -43,7 +43,7 @@ def feed(batch: dict):
     problem, nothing changes and every problem is listed (422). Sending the same batch again
     changes nothing. Grade, department, profession and line manager become the person's HR
     record, which they cannot change themselves."""
-    result = people_feed.apply(db.session(), current.framework(), rows_of(batch), API_CLIENT, client_department())
+    result = people_feed.apply(db.session(), current.framework(), rows_of(batch), client_actor(), client_department())
     if not result.ok:
         abort(422, message="Nothing was changed: the batch has problems", errors=pointer_errors(result.errors))
     return result.counts()

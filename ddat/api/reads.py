@@ -51,13 +51,16 @@ def _cursor(value: str | None) -> int:
     if not value:
         return 0
     try:
-        return int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
+        after = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
     except (ValueError, UnicodeDecodeError):
+        after = -1
+    if not 0 <= after < 2**63:  # ids are database integers
         abort(
             422,
             message="The cursor is not one this API gave",
             errors=[{"pointer": "/cursor", "detail": "Not a cursor"}],
         )
+    return after
 
 
 def _next(last_id: int) -> str:

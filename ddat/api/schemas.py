@@ -127,7 +127,9 @@ class FeedPersonSchema(Schema):
     line_manager = fields.String(
         allow_none=True, validate=validate.Length(max=20), metadata={"description": "The line manager's staff number"}
     )
-    left = fields.Boolean(load_default=False, metadata={"description": "True when the person has left"})
+    # Only JSON true or false: "yes" or 1 closing someone's account by accident is too easy.
+    left = fields.Boolean(load_default=False, truthy={True}, falsy={False},
+                          metadata={"description": "true when the person has left"})  # fmt: skip
 
 
 class FeedBatchSchema(Schema):

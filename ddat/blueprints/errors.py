@@ -111,6 +111,11 @@ def register(app: Flask) -> None:
         current_app.logger.warning("A rule in the database refused a write, answered 409: %s", getattr(e, "orig", e))
         return _render_without_database(409)
 
+    @app.errorhandler(RecursionError)
+    def too_deep(_e):
+        # A body nested thousands deep (JSON the parser gives up on): the sender's problem.
+        return problem(400, "The request body is nested too deeply") if is_api_request() else _render(400)
+
     @app.errorhandler(InternalServerError)
     def server_error(_e):
         return _render_without_database(500)

@@ -20,6 +20,7 @@ from .learning_outcomes import RegistrationRefused, audit_outcomes, set_outcome
 
 MAX_ROWS = 10_000
 LONDON = ZoneInfo("Europe/London")
+EARLIEST = date(2000, 1, 1)  # nothing earlier is a real completion of this catalogue
 REPORTED = "Reported by a learning system"  # the location of the sessions completions are recorded at
 CHUNK = 500
 
@@ -76,6 +77,8 @@ def report(
             errors.append(CompletionError(i, "item", f"No learning item {row.item!r} is in the catalogue"))
         if row.completed_on > today:
             errors.append(CompletionError(i, "completed_on", "The date completed must be today or in the past"))
+        elif row.completed_on < EARLIEST:
+            errors.append(CompletionError(i, "completed_on", f"The date completed must be in {EARLIEST.year} or later"))
         key = (row.staff_number, row.item)
         if key in seen:
             errors.append(CompletionError(i, "item", "The same person and learning are in the report more than once"))

@@ -191,10 +191,7 @@ def _check(db, framework, rows, found: _Lookups, department_scope) -> list[FeedE
             if row.email in seen_emails:
                 problem("email", f"Email address {row.email} is in the batch more than once")
             seen_emails.add(row.email)
-            user = found.users.get(row.email)
-            holder = found.by_hr_email.get(row.email) or (found.person_of_user.get(user.id) if user else None)
-            if holder is not None and holder.staff_number not in (None, row.staff_number):
-                problem("email", f"Email address {row.email} belongs to staff number {holder.staff_number}")
+            _check_email(row, found, department_scope, problem)
         if row.line_manager:
             if row.line_manager == row.staff_number:
                 problem("line_manager", "Nobody can be their own line manager")
@@ -203,7 +200,25 @@ def _check(db, framework, rows, found: _Lookups, department_scope) -> list[FeedE
     return errors or _loops(db, rows, found)
 
 
+def _check_email(row: FeedRow, found: _Lookups, department_scope: int | None, problem) -> None:
+    """An address may become a person's record only if it is nobody else's: not another person's,
+    not an account that runs the service (HR, leaders, admins are never the feed's), and, for
+    a departmental client, not someone in another department. The words never say whose it is."""
+    user = found.users.get(row.email)
+    holder = found.by_hr_email.get(row.email) or (found.person_of_user.get(user.id) if user else None)
+    refused = (
+        (user is not None and user.role != "civil_servant")
+        or (holder is not None and holder.staff_number not in (None, row.staff_number))
+        or (holder is not None and department_scope is not None and holder.department_id != department_scope)
+    )
+    if refused:
+        problem("email", f"Email address {row.email} cannot be this person’s: it is already someone else’s")
+
+
 def _check_details(row, existing, found, framework, department_scope, problem) -> None:
+    if any("\x00" in value for value in (row.staff_number, row.email, row.name, row.grade, row.department,
+                                          row.profession, row.line_manager or "")):  # fmt: skip
+        problem("", "The row has a character that cannot be stored (NUL)")
     if existing is None and not row.name:
         problem("name", "Enter the person’s name")
     if len(row.name) > 200:
@@ -259,8 +274,8 @@ def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[FeedError]
         if i not in new_links:
             continue
         current, steps = row.line_manager, 0
-        while current is not None and steps < MAX_CHAIN:
-            if current == row.staff_number:
+        while current is not None:
+            if current == row.staff_number or steps >= MAX_CHAIN:  # a chain that long is a loop too
                 errors.append(FeedError(i, "line_manager", f"Line manager {row.line_manager} would make a loop: "
                                         f"{row.staff_number} is above them in the line management chain"))  # fmt: skip
                 break
@@ -384,8 +399,8 @@ def _leave(db: Session, person: Person, when: datetime, actor) -> None:
     retention rules in docs/privacy.md (ddat/services/leavers.py)."""
     person.left_at = when
     db.add(person)
-    if person.user_id:
-        user = db.get(User, person.user_id)
+    user = db.get(User, person.user_id) if person.user_id else None
+    if user is not None and user.role == "civil_servant":  # the feed never closes an account that runs the service
         user.left_at = when
         db.add(user)
         user_sessions.end_every_session(db, user)

@@ -47,7 +47,7 @@ def hr_record(db: Session, person: Person) -> dict:
 
 def claim_hr_record(db: Session, user: User) -> None:
     """An account with no profile takes the record the HR system made for its email address."""
-    if person_for(db, user) is not None:
+    if person_for(db, user) is not None or user.role != "civil_servant":  # HR, leaders, admins: never
         return
     waiting = db.exec(select(Person).where(Person.hr_email == user.email.lower(), Person.user_id.is_(None))).first()
     if waiting is not None:

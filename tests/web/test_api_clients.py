@@ -149,7 +149,7 @@ def test_every_call_is_audited_against_its_client(seeded):
         client_id = db.session().exec(select(ApiClient.id)).one()
         calls = db.session().exec(select(AuditEvent).where(AuditEvent.action == "api.people_fed")).all()
     assert [(e.object_type, e.object_id, e.actor_role) for e in calls] == [
-        ("api_client", str(client_id), "api_client")
+        ("api_client", str(client_id), f"api:{client_id}")
     ] * 2
 
 
@@ -172,3 +172,42 @@ def test_a_departmental_client_changes_only_its_own_departments_people(seeded, o
                 "department": names[next(d for d in names if d != department)], "profession": "policy"}  # fmt: skip
     refused = seeded.test_client().post("/api/v1/people", json={"people": [newcomer]}, headers=bearer(token))
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"] == "/people/0/department"
+
+
+def test_wrong_secrets_for_a_real_key_never_use_up_that_clients_limit(seeded):
+    seeded.config["RATELIMIT_API"] = "3 per minute"
+    token = make_client(seeded)
+    key_id = token.split("_")[1]
+    api = seeded.test_client()
+    guesses = [api.post("/api/v1/people", json={"people": []}, headers=bearer(f"ddat_{key_id}_wrong")).status_code
+               for _ in range(5)]  # fmt: skip
+    assert guesses[:3] == [401] * 3 and guesses[3:] == [429, 429], "guessing is limited, by address"
+    # The real client is limited by its own calls only (the test client shares one address,
+    # so its calls count apart from the guesses').
+    assert api.post("/api/v1/people", json={"people": []}, headers=bearer(token)).status_code == 422
+
+
+def test_the_feed_never_takes_an_account_that_runs_the_service_or_another_departments_person(seeded):
+    names = department_names(seeded)
+    with seeded.app_context():
+        priya = (
+            db.session()
+            .exec(
+                select(Person)
+                .join(User, User.id == Person.user_id)
+                .where(User.email == "policy.officer@example.gov.uk")
+            )
+            .one()
+        )
+    other = next(d for d in names if d != priya.department_id)
+    api = seeded.test_client()
+    for email, department in (("admin@example.gov.uk", None), ("hr@example.gov.uk", other),
+                              ("policy.officer@example.gov.uk", other)):  # fmt: skip
+        row = {"staff_number": "TAKE-1", "email": email, "name": "X", "grade": "AA",
+               "department": names[department or other], "profession": "other"}  # fmt: skip
+        response = api.post(
+            "/api/v1/people", json={"people": [row]}, headers=bearer(make_client(seeded, department_id=department))
+        )
+        assert response.status_code == 422, email
+        problem = response.get_json()["errors"][0]
+        assert problem["pointer"] == "/people/0/email" and "CS0" not in problem["detail"], "never whose it is"

@@ -1,6 +1,7 @@
 """Reading through the API: a person's own data, a scheme's members page by page, and the
 leaders' skills figures under the same disclosure control."""
 
+import base64
 import csv
 import io
 import json
@@ -113,3 +114,18 @@ def test_a_filter_the_service_does_not_know_is_a_problem_not_everyone(seeded):
         response = api.get(f"/api/v1/aggregates/skills?{query}", headers=headers)
         assert response.status_code == 422, query
         assert response.get_json()["errors"][0]["pointer"] == pointer
+
+
+def test_a_cursor_out_of_range_is_a_problem(seeded):
+    scheme = make_scheme(seeded)
+    cursor = base64.urlsafe_b64encode(b"99999999999999999999").decode()
+    response = seeded.test_client().get(f"/api/v1/schemes/{scheme}/members?cursor={cursor}",
+                                        headers=token(seeded, "schemes:read"))  # fmt: skip
+    assert response.status_code == 422 and response.get_json()["errors"][0]["pointer"] == "/cursor"
+
+
+def test_a_body_nested_too_deep_is_a_problem_not_an_error(seeded):
+    body = "[" * 100_000 + "]" * 100_000
+    response = seeded.test_client().post("/api/v1/people", data=body, content_type="application/json",
+                                         headers=token(seeded, "people:write"))  # fmt: skip
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"

@@ -73,3 +73,8 @@ def test_a_departmental_learning_system_reports_only_its_own_people(seeded):
     assert refused.status_code == 422
     assert refused.get_json()["errors"][0]["detail"].startswith("No one with staff number")
     assert report(seeded, [completion(seeded)], token(seeded, department_id=owen.department_id)).status_code == 200
+
+
+def test_a_completion_dated_before_the_catalogue_is_refused(seeded):
+    response = report(seeded, [completion(seeded, on=date(1, 1, 1))])
+    assert response.status_code == 422 and response.get_json()["errors"][0]["pointer"] == "/completions/0/completed_on"
