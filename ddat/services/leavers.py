@@ -4,6 +4,7 @@ everything held about them is deleted, as if they had deleted their account them
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ..models import Person, User
@@ -16,7 +17,15 @@ BATCH = 200  # a run of the sender deletes this many at most; the next run goes 
 
 def delete_leavers(db: Session, when: datetime) -> int:
     before = when - timedelta(days=RETENTION_DAYS)
-    due = db.exec(select(Person).where(Person.left_at.is_not(None), Person.left_at < before).limit(BATCH)).all()
+    # An account that runs the service (HR, leaders, admins) is never deleted for its record's sake.
+    due = db.exec(
+        select(Person)
+        .outerjoin(User, User.id == Person.user_id)
+        .where(
+            Person.left_at.is_not(None), Person.left_at < before, or_(User.id.is_(None), User.role == "civil_servant")
+        )
+        .limit(BATCH)
+    ).all()
     for person in due:
         user = db.get(User, person.user_id) if person.user_id else None
         if user is not None:

@@ -271,6 +271,9 @@ def answer(db: Session, user: User, manager: Person, link_id: int, accepted: boo
         db.rollback()
         return None
     report = db.get(Person, found.report_id)
+    if accepted and from_hr_record(current_link(db, report)):
+        db.rollback()
+        raise LinkRefused(f"{report.display_name}’s line manager comes from their HR record, so you cannot accept")
     if not accepted:
         found.ended_at, found.end_reason = now(), "refused"
         audit.record(db, "line_manager.refused", actor=user, subject=found)

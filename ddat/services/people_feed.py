@@ -100,6 +100,13 @@ class _Lookups:
                 self.users[user.email.lower()] = user
             for person in db.exec(select(Person).where(Person.hr_email.in_(chunk))).all():
                 self.by_hr_email[person.hr_email] = person
+        # Accounts that run the service (HR, leaders, admins) whose records the batch names.
+        named_users = [p.user_id for p in self.people.values() if p.user_id]
+        self.staff_accounts: set[int] = set()
+        for chunk in _chunks(named_users):
+            self.staff_accounts |= set(
+                db.exec(select(User.id).where(User.id.in_(chunk), User.role != "civil_servant")).all()
+            )
         self.person_of_user: dict[int, Person] = {}
         for chunk in _chunks([u.id for u in self.users.values()]):
             for person in db.exec(select(Person).where(Person.user_id.in_(chunk))).all():
@@ -110,15 +117,15 @@ class _Lookups:
             self.departments.setdefault(department.abbreviation.casefold(), department.id)
         # The people's current line managers: report id -> (link id, manager id), plain values
         # that the bulk statements later cannot leave stale.
-        self.links: dict[int, tuple[int, int | None]] = {}
+        self.links: dict[int, tuple[int, int | None, str]] = {}
         for chunk in _chunks([p.id for p in self.people.values()]):
-            for link_id, report_id, manager_id in db.exec(select(
-                LineManagement.id, LineManagement.report_id, LineManagement.manager_id
+            for link_id, report_id, manager_id, source in db.exec(select(
+                LineManagement.id, LineManagement.report_id, LineManagement.manager_id, LineManagement.source
             ).where(
                 LineManagement.report_id.in_(chunk), LineManagement.ended_at.is_(None),
                 LineManagement.accepted_at.is_not(None),
             )).all():  # fmt: skip
-                self.links[report_id] = (link_id, manager_id)
+                self.links[report_id] = (link_id, manager_id, source)
 
 
 def _profession(value: str) -> str | None:
@@ -182,6 +189,10 @@ def _check(db, framework, rows, found: _Lookups, department_scope) -> list[FeedE
         if department_scope is not None and existing is not None and existing.department_id != department_scope:
             problem("staff_number", f"Staff number {row.staff_number} is not one of your department’s people")
             continue
+        if existing is not None and existing.user_id in found.staff_accounts:
+            problem("staff_number", f"Staff number {row.staff_number} is an account that runs the service: "
+                    "its record is not the feed's to change")  # fmt: skip
+            continue
         if row.left:
             if existing is None:
                 problem("staff_number", f"Staff number {row.staff_number} is not known, so cannot be marked as left")
@@ -210,6 +221,8 @@ def _check_email(row: FeedRow, found: _Lookups, department_scope: int | None, pr
         (user is not None and user.role != "civil_servant")
         or (holder is not None and holder.staff_number not in (None, row.staff_number))
         or (holder is not None and department_scope is not None and holder.department_id != department_scope)
+        # An account with no record yet names no department: only a central client may give it one.
+        or (user is not None and holder is None and department_scope is not None)
     )
     if refused:
         problem("email", f"Email address {row.email} cannot be this person’s: it is already someone else’s")
@@ -275,9 +288,13 @@ def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[FeedError]
             continue
         current, steps = row.line_manager, 0
         while current is not None:
-            if current == row.staff_number or steps >= MAX_CHAIN:  # a chain that long is a loop too
+            if current == row.staff_number:
                 errors.append(FeedError(i, "line_manager", f"Line manager {row.line_manager} would make a loop: "
                                         f"{row.staff_number} is above them in the line management chain"))  # fmt: skip
+                break
+            if steps >= MAX_CHAIN:
+                errors.append(FeedError(i, "line_manager", f"The line management chain above {row.line_manager} is "
+                                        f"longer than {MAX_CHAIN} people: check it has no loop"))  # fmt: skip
                 break
             current, steps = manager_of(current), steps + 1
     return errors
@@ -353,14 +370,17 @@ def _stamp(db: Session, ids: set[int], when: datetime) -> None:
 def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: datetime, actor) -> set[int]:
     """Make each row's line manager so (rows that say nothing about it keep theirs); the people
     whose line manager changed. Links are ended and made in bulk statements."""
-    ended, made, moved = [], [], []
+    ended, made, moved, stated, adopted = [], [], [], [], []
     for row in rows:
         if row.left or row.line_manager is None:
             continue
         report = found.people[row.staff_number]
+        stated.append(report.id)
         manager = found.people.get(row.line_manager) if row.line_manager else None
-        link_id, manager_id = found.links.get(report.id, (None, None))
+        link_id, manager_id, source = found.links.get(report.id, (None, None, None))
         if manager_id == (manager.id if manager else None):
+            if link_id is not None and source != FEED:
+                adopted.append(link_id)  # the same manager, now kept by the HR record
             continue
         if link_id is not None:
             ended.append(link_id)
@@ -383,6 +403,13 @@ def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: date
                    ConfirmationRequest.withdrawn_at.is_(None))
             .values(withdrawn_at=when)
         )  # fmt: skip
+    for chunk in _chunks(adopted):
+        _bulk(db, update(LineManagement).where(LineManagement.id.in_(chunk)).values(source=FEED))
+    # A manager the person named and is waiting for gives way to the one the HR record states.
+    for chunk in _chunks(stated):
+        waiting = (LineManagement.report_id.in_(chunk), LineManagement.accepted_at.is_(None),
+                   LineManagement.ended_at.is_(None))  # fmt: skip
+        _bulk(db, update(LineManagement).where(*waiting).values(ended_at=when, end_reason="set_by_hr"))
     if made:
         db.execute(insert(LineManagement), made)
     events = [_event("line_manager.ended", actor, "line_management", link_id) for link_id in ended]

@@ -303,3 +303,43 @@ def test_someone_who_left_gives_up_their_scheme_place(seeded):
     with seeded.app_context():
         member = db.session().exec(select(SchemeMember).where(SchemeMember.person_id == owen.id)).one()
         assert (member.status, member.reason) == ("withdrawn", "Left: from their HR record")
+
+
+def test_the_record_of_an_account_that_runs_the_service_is_not_the_feeds(seeded):
+    with seeded.app_context():
+        session = db.session()
+        lena = person_of(seeded, "line.manager@example.gov.uk")
+        account = session.get(User, lena.user_id)
+        account.role = "admin"  # promoted, keeping the record they had
+        session.add(account)
+        session.commit()
+    refused = feed(seeded, [{"staff_number": lena.staff_number, "left": True}])
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"] == "/people/0/staff_number"
+
+
+def test_a_departmental_client_cannot_give_an_account_without_a_record_a_department(seeded):
+    department = departments(seeded)[0]
+    with seeded.app_context():
+        session = db.session()
+        admin = session.exec(select(User).where(User.email == "admin@example.gov.uk")).one()
+        session.add(User(email="no.record@example.gov.uk", password_hash=admin.password_hash,
+                         email_confirmed_at=datetime.now(UTC)))  # fmt: skip
+        session.commit()
+        ours = api_clients.create(session, admin, "Departmental HR", ["people:write"], department.id,
+                                  datetime.now(UTC) + timedelta(days=9))[1]  # fmt: skip
+    row = newcomer(5, department, email="no.record@example.gov.uk")
+    assert feed(seeded, [row], ours).status_code == 422
+    assert feed(seeded, [row]).status_code == 200, "a central client may"
+
+
+def test_the_hr_records_manager_replaces_one_the_person_is_waiting_for(seeded):
+    with seeded.app_context():
+        priya, lena = person_of(seeded, POLICY), person_of(seeded, "line.manager@example.gov.uk")
+    seeded.config["WTF_CSRF_ENABLED"] = False
+    signed_in_as(seeded.test_client(), POLICY).post("/profile/line-manager", data={"email": "perm.sec@example.gov.uk"})
+    feed(seeded, [{"staff_number": priya.staff_number, "line_manager": lena.staff_number}])
+    with seeded.app_context():
+        session = db.session()
+        assert line_managers.waiting_link(session, person_of(seeded, POLICY)) is None
+        assert line_managers.manager_of(session, person_of(seeded, POLICY)).id == lena.id
+        assert line_managers.from_hr_record(line_managers.current_link(session, person_of(seeded, POLICY)))
