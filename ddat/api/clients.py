@@ -52,6 +52,8 @@ def requires_scope(scope: str, event: str):
                 abort(401, message="Send a valid, unexpired API token: Authorization: Bearer <token>")
             if scope not in client.scopes:
                 abort(403, message=f"This client does not have the {scope} scope")
+            if request.method == "POST" and not request.is_json:  # said plainly, not as a missing field
+                abort(415, message="Send the body as JSON, with Content-Type: application/json")
             g.api_client = client
             client.last_used_at = api_clients.now()
             session.add(client)

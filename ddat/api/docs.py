@@ -44,7 +44,9 @@ def operations(spec: dict) -> list[dict]:
 def schemas(spec: dict) -> dict[str, list[dict]]:
     """Each schema's fields: name, type, required, description."""
     found = {}
-    text = json.dumps({"paths": spec.get("paths", {}), "schemas": spec.get("components", {}).get("schemas", {})})
+    components = spec.get("components", {})
+    text = json.dumps({"paths": spec.get("paths", {}), "schemas": components.get("schemas", {}),
+                       "responses": components.get("responses", {})})  # fmt: skip
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         if f"#/components/schemas/{name}" not in text:
             continue  # registered by the library, used by no operation

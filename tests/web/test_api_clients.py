@@ -211,3 +211,9 @@ def test_the_feed_never_takes_an_account_that_runs_the_service_or_another_depart
         assert response.status_code == 422, email
         problem = response.get_json()["errors"][0]
         assert problem["pointer"] == "/people/0/email" and "CS0" not in problem["detail"], "never whose it is"
+
+
+def test_a_body_that_is_not_json_is_refused_as_such(seeded):
+    response = seeded.test_client().post("/api/v1/people", data="staff_number=1", headers=bearer(make_client(seeded)),
+                                         content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert response.status_code == 415 and "application/json" in response.get_json()["detail"]
