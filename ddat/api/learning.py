@@ -4,6 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from .. import current, db
 from ..services import learning_completions
+from ..services.batches import pointers
 from .clients import client_actor, client_department, requires_scope
 from .schemas import CompletionReportSchema, CompletionResultSchema
 
@@ -27,7 +28,6 @@ def completions(report: dict):
     ]
     result = learning_completions.report(db.session(), current.framework(), rows, client_actor(), client_department())
     if not result.ok:
-        errors = [{"pointer": f"/completions/{e.index}" + (f"/{e.field}" if e.field else ""), "detail": e.problem}
-                  for e in result.errors]  # fmt: skip
-        abort(422, message="Nothing was recorded: the report has problems", errors=errors)
+        problems = pointers("completions", result.errors)
+        abort(422, message="Nothing was recorded: the report has problems", errors=problems)
     return {"recorded": result.recorded, "unchanged": result.unchanged}

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from .. import current, db
 from ..services import people_feed
+from ..services.batches import pointers
 from .clients import client_actor, client_department, requires_scope
 from .schemas import FeedBatchSchema, FeedResultSchema
 
@@ -27,10 +28,6 @@ def rows_of(batch: dict) -> list[people_feed.FeedRow]:
     ]
 
 
-def pointer_errors(errors: list[people_feed.FeedError]) -> list[dict]:
-    return [{"pointer": f"/people/{e.index}" + (f"/{e.field}" if e.field else ""), "detail": e.problem} for e in errors]
-
-
 @bp.route("", methods=["POST"])
 @requires_scope("people:write", event="api.people_fed")
 @bp.doc(security=[{"client": []}])
@@ -45,5 +42,5 @@ def feed(batch: dict):
     record, which they cannot change themselves."""
     result = people_feed.apply(db.session(), current.framework(), rows_of(batch), client_actor(), client_department())
     if not result.ok:
-        abort(422, message="Nothing was changed: the batch has problems", errors=pointer_errors(result.errors))
+        abort(422, message="Nothing was changed: the batch has problems", errors=pointers("people", result.errors))
     return result.counts()

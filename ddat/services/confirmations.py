@@ -78,22 +78,12 @@ def latest_answered(db: Session, person: Person) -> ConfirmationRequest | None:
     ).first()
 
 
-def _active_link(db: Session, person: Person) -> LineManagement | None:
-    return db.exec(
-        select(LineManagement).where(
-            LineManagement.report_id == person.id,
-            LineManagement.ended_at.is_(None),
-            LineManagement.accepted_at.is_not(None),
-        )
-    ).first()
-
-
 def ask(db: Session, user: User, person: Person, meant_for: int | None = None) -> ConfirmationRequest:
     """Ask the person's line manager to confirm their current submitted assessment. `meant_for`
     is the link the person's page named: if their manager has changed since, nothing is asked."""
     # Taking turns with changes to links, so a link ended at the same moment cannot be asked.
     line_managers.take_turns(db)
-    manager_link = _active_link(db, person)
+    manager_link = line_managers.current_link(db, person)
     if manager_link is None:
         db.rollback()
         raise Refused("You need a line manager who has accepted your request before you can ask them")

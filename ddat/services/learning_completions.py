@@ -16,13 +16,13 @@ from pathways import Framework
 
 from ..models import LearningItem, LearningSession, Person, Registration
 from . import audit, course_evidence
+from .batches import BatchError, chunks
 from .learning_outcomes import RegistrationRefused, audit_outcomes, set_outcome
 
 MAX_ROWS = 10_000
 LONDON = ZoneInfo("Europe/London")
 EARLIEST = date(2000, 1, 1)  # nothing earlier is a real completion of this catalogue
 REPORTED = "Reported by a learning system"  # the location of the sessions completions are recorded at
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,9 @@ class Completion:
     completed_on: date
 
 
-@dataclass(frozen=True)
-class CompletionError:
-    index: int
-    field: str
-    problem: str
-
-
 @dataclass
 class CompletionResult:
-    errors: list[CompletionError] = field(default_factory=list)
+    errors: list[BatchError] = field(default_factory=list)
     recorded: int = 0
     unchanged: int = 0
 
@@ -52,8 +45,8 @@ class CompletionResult:
 
 def _people(db: Session, numbers: list[str]) -> dict[str, Person]:
     found = {}
-    for start in range(0, len(numbers), CHUNK):
-        for person in db.exec(select(Person).where(Person.staff_number.in_(numbers[start : start + CHUNK]))).all():
+    for chunk in chunks(numbers):
+        for person in db.exec(select(Person).where(Person.staff_number.in_(chunk))).all():
             found[person.staff_number] = person
     return found
 
@@ -62,7 +55,7 @@ def report(
     db: Session, framework: Framework, rows: list[Completion], actor, department_scope: int | None
 ) -> CompletionResult:
     if len(rows) > MAX_ROWS:
-        return CompletionResult(errors=[CompletionError(0, "", f"Send {MAX_ROWS:,} completions or fewer at once")])
+        return CompletionResult(errors=[BatchError(0, "", f"Send {MAX_ROWS:,} completions or fewer at once")])
     people = _people(db, sorted({r.staff_number for r in rows}))
     items = {i.slug: i for i in db.exec(select(LearningItem).where(LearningItem.slug.in_({r.item for r in rows})))}
     errors, seen, today = [], {}, datetime.now(UTC).date()
@@ -70,18 +63,18 @@ def report(
         person = people.get(row.staff_number)
         # Someone outside a departmental client's department is reported exactly as an unknown one.
         if person is None or (department_scope is not None and person.department_id != department_scope):
-            errors.append(CompletionError(i, "staff_number", f"No one with staff number {row.staff_number} was found"))
+            errors.append(BatchError(i, "staff_number", f"No one with staff number {row.staff_number} was found"))
         elif person.left_at is not None:
-            errors.append(CompletionError(i, "staff_number", f"Staff number {row.staff_number} has left"))
+            errors.append(BatchError(i, "staff_number", f"Staff number {row.staff_number} has left"))
         if row.item not in items:
-            errors.append(CompletionError(i, "item", f"No learning item {row.item!r} is in the catalogue"))
+            errors.append(BatchError(i, "item", f"No learning item {row.item!r} is in the catalogue"))
         if row.completed_on > today:
-            errors.append(CompletionError(i, "completed_on", "The date completed must be today or in the past"))
+            errors.append(BatchError(i, "completed_on", "The date completed must be today or in the past"))
         elif row.completed_on < EARLIEST:
-            errors.append(CompletionError(i, "completed_on", f"The date completed must be in {EARLIEST.year} or later"))
+            errors.append(BatchError(i, "completed_on", f"The date completed must be in {EARLIEST.year} or later"))
         key = (row.staff_number, row.item)
         if key in seen:
-            errors.append(CompletionError(i, "item", "The same person and learning are in the report more than once"))
+            errors.append(BatchError(i, "item", "The same person and learning are in the report more than once"))
         seen.setdefault(key, i)
     if errors:
         db.rollback()
@@ -93,10 +86,8 @@ def _record(db, framework, rows, people, items, actor) -> CompletionResult:
     result, sessions, recorded, completed_by_item = CompletionResult(), {}, [], {}
     held = {}
     person_ids = [people[r.staff_number].id for r in rows]
-    for start in range(0, len(person_ids), CHUNK):
-        for registration in db.exec(
-            select(Registration).where(Registration.person_id.in_(person_ids[start : start + CHUNK]))
-        ):
+    for chunk in chunks(person_ids):
+        for registration in db.exec(select(Registration).where(Registration.person_id.in_(chunk))):
             held.setdefault((registration.person_id, registration.item_id), []).append(registration)
     for i, row in enumerate(rows):
         person, item = people[row.staff_number], items[row.item]
@@ -115,7 +106,7 @@ def _record(db, framework, rows, people, items, actor) -> CompletionResult:
             set_outcome(db, framework, registration, "completed", actor, credit_now=False)
         except RegistrationRefused as refused:
             db.rollback()
-            return CompletionResult(errors=[CompletionError(i, "staff_number", str(refused))])
+            return CompletionResult(errors=[BatchError(i, "staff_number", str(refused))])
         recorded.append(registration)
         completed_by_item.setdefault(item.id, []).append(person.id)
         result.recorded += 1

@@ -116,7 +116,8 @@ def _check(db: Session, report: Person, manager: Person, by_hr: bool = False) ->
 
 def refusal_for_hr(db: Session, report: Person, manager: Person) -> str | None:
     """Why HR cannot record this link (before they check it), or None."""
-    if manager_of(db, report) is not None and manager_of(db, report).id == manager.id:
+    current = manager_of(db, report)
+    if current is not None and current.id == manager.id:
         return f"{manager.display_name} is already {report.display_name}’s line manager"
     try:
         _check(db, report, manager, by_hr=True)

@@ -23,11 +23,11 @@ from ..caches import population
 from ..models import AuditEvent, ConfirmationRequest, Department, LineManagement, Person, SchemeMember, User
 from ..vocabulary import PROFESSION_NAMES
 from . import audit, line_managers, user_sessions
+from .batches import BatchError, chunks
 from .learning_outcomes import give_up_places
 
 MAX_ROWS = 10_000
 STAFF_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
-CHUNK = 500  # ids per IN (...) query, well inside every database's limit
 FEED = "feed"  # LineManagement.source for links the HR system made
 MAX_CHAIN = 200
 STILL_IN_A_SCHEME = (
@@ -51,16 +51,9 @@ class FeedRow:
     left: bool = False
 
 
-@dataclass(frozen=True)
-class FeedError:
-    index: int  # the row's place in the batch, from 0
-    field: str
-    problem: str
-
-
 @dataclass
 class FeedResult:
-    errors: list[FeedError] = field(default_factory=list)
+    errors: list[BatchError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -78,11 +71,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 class _Lookups:
     """Everything the batch refers to, read in a few queries rather than one per row."""
 
@@ -90,12 +78,12 @@ class _Lookups:
         numbers = sorted({r.staff_number for r in rows} | {r.line_manager for r in rows if r.line_manager})
         emails = sorted({r.email for r in rows if r.email})
         self.people: dict[str, Person] = {}
-        for chunk in _chunks(numbers):
+        for chunk in chunks(numbers):
             for person in db.exec(select(Person).where(Person.staff_number.in_(chunk))).all():
                 self.people[person.staff_number] = person
         self.users: dict[str, User] = {}
         self.by_hr_email: dict[str, Person] = {}
-        for chunk in _chunks(emails):
+        for chunk in chunks(emails):
             for user in db.exec(select(User).where(func.lower(User.email).in_(chunk))).all():
                 self.users[user.email.lower()] = user
             for person in db.exec(select(Person).where(Person.hr_email.in_(chunk))).all():
@@ -103,12 +91,12 @@ class _Lookups:
         # Accounts that run the service (HR, leaders, admins) whose records the batch names.
         named_users = [p.user_id for p in self.people.values() if p.user_id]
         self.staff_accounts: set[int] = set()
-        for chunk in _chunks(named_users):
+        for chunk in chunks(named_users):
             self.staff_accounts |= set(
                 db.exec(select(User.id).where(User.id.in_(chunk), User.role != "civil_servant")).all()
             )
         self.person_of_user: dict[int, Person] = {}
-        for chunk in _chunks([u.id for u in self.users.values()]):
+        for chunk in chunks([u.id for u in self.users.values()]):
             for person in db.exec(select(Person).where(Person.user_id.in_(chunk))).all():
                 self.person_of_user[person.user_id] = person
         self.departments: dict[str, int] = {}
@@ -118,7 +106,7 @@ class _Lookups:
         # The people's current line managers: report id -> (link id, manager id), plain values
         # that the bulk statements later cannot leave stale.
         self.links: dict[int, tuple[int, int | None, str]] = {}
-        for chunk in _chunks([p.id for p in self.people.values()]):
+        for chunk in chunks([p.id for p in self.people.values()]):
             for link_id, report_id, manager_id, source in db.exec(select(
                 LineManagement.id, LineManagement.report_id, LineManagement.manager_id, LineManagement.source
             ).where(
@@ -142,7 +130,7 @@ def apply(
     """Check the batch and, if it has no problems, make it so in one transaction.
     `department_scope`: a departmental client's department, whose people alone it may feed."""
     if len(rows) > MAX_ROWS:
-        return FeedResult(errors=[FeedError(0, "", f"Send {MAX_ROWS:,} people or fewer in one batch")])
+        return FeedResult(errors=[BatchError(0, "", f"Send {MAX_ROWS:,} people or fewer in one batch")])
     # Links change here too: nothing else may change them between the check and the writing.
     line_managers.take_turns(db)
     found = _Lookups(db, rows)
@@ -168,15 +156,15 @@ def apply(
     return result
 
 
-def _check(db, framework, rows, found: _Lookups, department_scope) -> list[FeedError]:
-    errors: list[FeedError] = []
+def _check(db, framework, rows, found: _Lookups, department_scope) -> list[BatchError]:
+    errors: list[BatchError] = []
     seen_numbers: set[str] = set()
     seen_emails: set[str] = set()
     in_batch = {r.staff_number for r in rows}
     for i, row in enumerate(rows):
 
         def problem(name: str, words: str, i=i) -> None:
-            errors.append(FeedError(i, name, words))
+            errors.append(BatchError(i, name, words))
 
         if not STAFF_NUMBER.match(row.staff_number):
             problem("staff_number", "Staff number must be 1 to 20 letters, numbers or hyphens")
@@ -258,7 +246,7 @@ def _check_details(row, existing, found, framework, department_scope, problem) -
         problem("profession", f"Profession must be one of {', '.join(PROFESSION_NAMES)}")
 
 
-def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[FeedError]:
+def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[BatchError]:
     """Line management loops the batch would make. People are followed up their chain (the
     batch's managers where it gives one, the stored ones otherwise), read as they are reached."""
     said: dict[str, str | None] = {}  # staff number: their manager's, as the batch says
@@ -289,11 +277,11 @@ def _loops(db: Session, rows: list[FeedRow], found: _Lookups) -> list[FeedError]
         current, steps = row.line_manager, 0
         while current is not None:
             if current == row.staff_number:
-                errors.append(FeedError(i, "line_manager", f"Line manager {row.line_manager} would make a loop: "
+                errors.append(BatchError(i, "line_manager", f"Line manager {row.line_manager} would make a loop: "
                                         f"{row.staff_number} is above them in the line management chain"))  # fmt: skip
                 break
             if steps >= MAX_CHAIN:
-                errors.append(FeedError(i, "line_manager", f"The line management chain above {row.line_manager} is "
+                errors.append(BatchError(i, "line_manager", f"The line management chain above {row.line_manager} is "
                                         f"longer than {MAX_CHAIN} people: check it has no loop"))  # fmt: skip
                 break
             current, steps = manager_of(current), steps + 1
@@ -349,21 +337,21 @@ def _write_people(db: Session, rows: list[FeedRow], found: _Lookups, when: datet
                 staff_number=bindparam("number"), **{name: bindparam(name) for name in HR_FIELDS}),
             updates,
         )  # fmt: skip
-    for chunk in _chunks(back):  # an account closed when they left opens again
+    for chunk in chunks(back):  # an account closed when they left opens again
         _bulk(db, update(User).where(User.id.in_(chunk)).values(left_at=None))
     created_ids: set[int] = set()
     if new_rows:
         created_ids = set(db.execute(insert(Person).returning(Person.id), new_rows).scalars().all())
     db.expire_all()  # the bulk statements changed rows the session holds
     numbers = sorted({r.staff_number for r in rows} | {r.line_manager for r in rows if r.line_manager})
-    for chunk in _chunks(numbers):
+    for chunk in chunks(numbers):
         for person in db.exec(select(Person).where(Person.staff_number.in_(chunk))).all():
             found.people[person.staff_number] = person
     return created_ids, {u["pid"] for u in updates}
 
 
 def _stamp(db: Session, ids: set[int], when: datetime) -> None:
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         _bulk(db, update(Person).where(Person.id.in_(chunk)).values(hr_record_at=when, updated_at=when))
 
 
@@ -390,9 +378,9 @@ def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: date
         moved.append(report)
     # Sharing with a line manager was for the manager they had.
     sharing = [p.id for p in moved if p.shares_with_manager]
-    for chunk in _chunks(sharing):
+    for chunk in chunks(sharing):
         _bulk(db, update(Person).where(Person.id.in_(chunk)).values(shares_with_manager=False))
-    for chunk in _chunks(ended):
+    for chunk in chunks(ended):
         _bulk(
             db, update(LineManagement).where(LineManagement.id.in_(chunk)).values(ended_at=when, end_reason="set_by_hr")
         )
@@ -403,10 +391,10 @@ def _line_managers(db: Session, rows: list[FeedRow], found: _Lookups, when: date
                    ConfirmationRequest.withdrawn_at.is_(None))
             .values(withdrawn_at=when)
         )  # fmt: skip
-    for chunk in _chunks(adopted):
+    for chunk in chunks(adopted):
         _bulk(db, update(LineManagement).where(LineManagement.id.in_(chunk)).values(source=FEED))
     # A manager the person named and is waiting for gives way to the one the HR record states.
-    for chunk in _chunks(stated):
+    for chunk in chunks(stated):
         waiting = (LineManagement.report_id.in_(chunk), LineManagement.accepted_at.is_(None),
                    LineManagement.ended_at.is_(None))  # fmt: skip
         _bulk(db, update(LineManagement).where(*waiting).values(ended_at=when, end_reason="set_by_hr"))
