@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ddat import create_app, db, demo
 from ddat.migrate import upgrade_to_head
+from ddat.models import User
 from ddat.services.framework import load_release
 
 
@@ -33,11 +34,15 @@ def seeded_app(directory: str, people: int):
     return app, seconds
 
 
-def client_as(app, user_id: int):
+def client_as(app, user_id: int, password: str = "pathways-demo-2026"):
+    """A test client signed in as a demo account through the sign-in form, as a browser is
+    (sessions live in the database, so a cookie cannot simply be made up)."""
+    with app.app_context():
+        email = db.session().get(User, user_id).email
     client = app.test_client()
-    with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = f"{user_id}.0"  # a new account's first sign-in
-        browser_session["_fresh"] = True
+    answer = client.post("/sign-in", data={"email": email, "password": password})
+    if answer.status_code != 302:
+        raise RuntimeError(f"signing in as {email} answered {answer.status_code}, not 302")
     return client
 
 

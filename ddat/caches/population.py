@@ -1,13 +1,14 @@
 """Everyone's current skills as one people × skills matrix, for ranking candidates.
 
-Building it reads every current rating, so it is cached per process and rebuilt only when
-the framework or the ratings change. Each change bumps a counter row in the database, inside
-the transaction that makes it, so every app server sees the change with one cheap read.
-`WATCHED` declares what each counter covers, and a flush event bumps it whenever the ORM
-writes such a change; only bulk statements, which the ORM does not see, call `bump` themselves.
+Building it reads every current rating (seconds at 200,000 people), so it is cached per
+process. A ratings change logs whose rows it touched (`changes`), and the next request on
+each app server re-reads only those people and splices their rows into a copy of the matrix
+and of every per-person indicator worked out from it; the matrix is rebuilt from scratch only
+when the framework changes, when a change cannot say whose rows it touched, or when a server
+has fallen too far behind the log.
 
-Who shares their profile with HR is cached the same way under its own counter (`CONSENT`):
-consent changes far more often than it is worth rebuilding the matrix for.
+Who shares their profile with HR is cached under its own counter (`CONSENT`): consent
+changes far more often than it is worth touching the matrix for.
 """
 
 from collections.abc import Callable
@@ -16,119 +17,32 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from sqlalchemy import event, insert, inspect, update
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from pathways import Framework, codes_from_rows
 from pathways.profile import EVIDENCE_WEIGHTS, evidence_weight_of
 
-from ..models import Assessment, ChangeCounter, Person, SkillRating
+from ..models import Person, SkillRating
+from .changes import CONSENT, RATINGS, WATCHED, bump, changed_since, counter, stale_counters
 
-RATINGS = "ratings"
-CONSENT = "consent"
-
-
-@dataclass(frozen=True)
-class Watch:
-    """Rows of `model` that a counter's caches are built from."""
-
-    model: type
-    columns: tuple[str, ...]  # changing any of these makes the caches stale
-    # True: adding or removing any row does too. False: only adding one with a column set.
-    every_row: bool
-
-
-# A person added or removed changes everyone's headcounts and the matrix; one added already
-# sharing with HR changes the list of who shares. A person removed needs no `CONSENT` bump:
-# the ratings bump drops them from the matrix, so their id left in the cached list matches
-# no row. Ratings are covered through `current_assessment_id` (submitting a draft, or a
-# bulk statement that bumps by hand) and `_rates_a_submission`.
-WATCHED = {
-    RATINGS: Watch(Person, ("department_id", "profession", "grade", "current_assessment_id"), every_row=True),
-    CONSENT: Watch(Person, ("shares_with_hr",), every_row=False),
-}
-
-
-def bump(db: Session, name: str = RATINGS) -> None:
-    """Mark data as changed, inside the transaction that changes it. The flush event below
-    does this for every ORM change `WATCHED` covers: call it only after a bulk statement."""
-    db.flush()  # anything pending is written first, as with any statement, and may bump too
-    _bump(db, name)
-
-
-def _bump(db: Session, name: str) -> None:
-    counters = ChangeCounter.__table__
-    connection = db.connection()
-    changed = connection.execute(update(counters).where(counters.c.name == name).values(value=counters.c.value + 1))
-    if changed.rowcount == 0:
-        connection.execute(insert(counters).values(name=name, value=1))
-    _read_in_this_transaction(db).pop(name, None)
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _bump_for_changes(db: OrmSession, _flush_context) -> None:
-    # After the rows are written, in the same transaction; the session still holds what
-    # the flush wrote (new, changed and deleted objects, with each attribute's history).
-    for name in stale_counters(db):
-        _bump(db, name)
-
-
-def stale_counters(db: OrmSession) -> list[str]:
-    """The counters whose caches the changes being flushed make stale."""
-    added, changed, removed = list(db.new), [row for row in db.dirty if db.is_modified(row)], list(db.deleted)
-    stale = [
-        name
-        for name, watch in WATCHED.items()
-        if any(_makes_stale(watch, row, "added") for row in added if isinstance(row, watch.model))
-        or any(_makes_stale(watch, row, "changed") for row in changed if isinstance(row, watch.model))
-        or (watch.every_row and any(isinstance(row, watch.model) for row in removed))
-    ]
-    if RATINGS not in stale and _rates_a_submission(db, (*added, *changed, *removed)):
-        stale.append(RATINGS)
-    return stale
-
-
-def _makes_stale(watch: Watch, row, how: str) -> bool:
-    if how == "added":
-        return watch.every_row or any(getattr(row, column) for column in watch.columns)
-    state = inspect(row)
-    return any(state.attrs[column].history.has_changes() for column in watch.columns)
-
-
-def _rates_a_submission(db: OrmSession, rows) -> bool:
-    """Whether a rating is written on a submitted assessment (the matrix holds current ones).
-    Drafts are edited all the time and are not in the matrix; submitting one changes the
-    person's current assessment, which `WATCHED` covers. Each assessment is looked up once,
-    however many of its ratings the flush writes."""
-    assessment_ids = {row.assessment_id for row in rows if isinstance(row, SkillRating) and row.assessment_id}
-    with db.no_autoflush:
-        assessments = (db.get(Assessment, i) for i in assessment_ids)  # in the session already, as a rule
-        return any(a is not None and a.submitted_at is not None for a in assessments)
-
-
-def counter(db: Session, name: str = RATINGS) -> int:
-    """A counter's value, read once per transaction: a dashboard asks for it several times."""
-    read = _read_in_this_transaction(db)
-    if name not in read:
-        value = db.exec(select(ChangeCounter.value).where(ChangeCounter.name == name)).first() or 0
-        read = _read_in_this_transaction(db)  # the read may have begun the transaction
-        read[name] = value
-    return read[name]
-
-
-def _read_in_this_transaction(db: Session) -> dict[str, int]:
-    transaction = db.get_transaction()
-    kept = db.info.get("counters")
-    if transaction is None or kept is None or kept[0] is not transaction:
-        kept = (transaction, {})
-        if transaction is not None:
-            db.info["counters"] = kept
-    return kept[1]
-
+__all__ = ["CONSENT", "RATINGS", "WATCHED", "Population", "bump", "counter", "current_population", "stale_counters"]
 
 _lock = Lock()
 DERIVED_LIMIT = 24
+# More people changed than this since a server last looked (a large feed batch, an
+# attendance import) and re-reading them costs about what a rebuild does.
+MOST_CHANGED = 5_000
+
+# An indicator's value: an array with one entry per person along its last axis (or, for
+# `PEOPLE_FIRST`, its first), a tuple of such arrays and constants, or None.
+LAST, PEOPLE_FIRST = -1, 0
+
+
+@dataclass(frozen=True)
+class Derived:
+    compute: Callable[["Population"], Any]  # from any population: the whole, or a few rows
+    people_axis: int | None  # None: not per person, so worked out again after any change
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -142,21 +56,22 @@ class Population:
     profession_names: tuple[str, ...] = ()
     grade_names: tuple[str, ...] = ()
     # Per-person indicators worked out from `codes` (who holds a family's skills, who is ready
-    # for a level), kept with the matrix they came from so they go when it does.
+    # for a level), kept with the matrix they came from so they go when it does, and updated
+    # row by row with it.
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def derived(self, key: tuple, compute: Callable[["Population"], Any], people_axis: int | None = LAST) -> Any:
+        """`compute(self)`, worked out once. It must treat each person (one entry along
+        `people_axis` of each array it returns) on their own, so that computing it for a few
+        changed people and splicing them in equals computing it afresh."""
         with _lock:
             if key in self._derived:
-                return self._derived[key]
-        value = compute()
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.setflags(write=False)  # shared by every later request: nobody may change it
+                return self._derived[key].value
+        value = _read_only(compute(self))
         with _lock:
             if len(self._derived) >= DERIVED_LIMIT:  # a few MB each at 200,000 people
                 self._derived.clear()
-            self._derived[key] = value
+            self._derived[key] = Derived(compute, people_axis, value)
         return value
 
     @staticmethod
@@ -178,8 +93,62 @@ class Population:
         found = self.person_ids[rows] == person_ids if len(self.person_ids) else np.zeros(len(person_ids), dtype=bool)
         return rows, found
 
+    def with_rows_replaced(self, changed: np.ndarray, fresh: "Population") -> "Population":
+        """A copy with the rows of the `changed` people (ascending ids) replaced by `fresh`:
+        those of them still here, as they are now. Indicators are spliced the same way, each
+        worked out for the fresh rows only; this population is left as it was, for requests
+        still reading it."""
+        keep = ~np.isin(self.person_ids, changed, assume_unique=True)
+        at = np.searchsorted(self.person_ids[keep], fresh.person_ids)
 
-_cache: dict[str, tuple[tuple, Any]] = {}
+        def spliced(old: np.ndarray, new: np.ndarray, axis: int) -> np.ndarray:
+            return _read_only(np.insert(np.compress(keep, old, axis=axis), at, new, axis=axis))
+
+        professions, profession_names = _recoded(fresh.professions, fresh.profession_names, self.profession_names)
+        grades, grade_names = _recoded(fresh.grades, fresh.grade_names, self.grade_names)
+        updated = Population(
+            spliced(self.person_ids, fresh.person_ids, 0),
+            spliced(self.codes, fresh.codes, 0),
+            spliced(self.department_ids, fresh.department_ids, 0),
+            spliced(self.professions, professions, 0),
+            spliced(self.grades, grades, 0),
+            profession_names,
+            grade_names,
+        )
+        fresh = replace(fresh, professions=professions, grades=grades, profession_names=profession_names,
+                        grade_names=grade_names, _derived={})  # fmt: skip
+        with _lock:
+            kept = [(key, d) for key, d in self._derived.items() if d.people_axis is not None]
+        for key, d in kept:
+            value = _splice_value(d.value, d.compute(fresh), d.people_axis, spliced)
+            updated._derived[key] = Derived(d.compute, d.people_axis, value)
+        return updated
+
+
+def _splice_value(old: Any, new: Any, axis: int, spliced: Callable) -> Any:
+    if isinstance(old, np.ndarray):
+        return spliced(old, new, axis)
+    if isinstance(old, tuple):
+        return tuple(_splice_value(o, n, axis, spliced) for o, n in zip(old, new, strict=True))
+    return old  # a constant (the skills an indicator is about) or None, the same for everyone
+
+
+def _read_only(value: Any) -> Any:
+    for array in value if isinstance(value, tuple) else (value,):
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)  # shared by every later request: nobody may change it
+    return value
+
+
+def _recoded(codes: np.ndarray, names: tuple[str, ...], into: tuple[str, ...]) -> tuple[np.ndarray, tuple]:
+    """`codes` (indexes into `names`) as indexes into `into`, which gains any name it lacks."""
+    merged = into + tuple(name for name in names if name not in into)
+    lookup = np.array([merged.index(name) for name in names] or [0], dtype=np.int16)
+    return lookup[codes] if len(codes) else codes.astype(np.int16), merged
+
+
+_cache: dict[str, tuple[tuple, int, Any]] = {}
+_updating = {"population": Lock(), "everyone": Lock()}
 
 
 def _cached(name: str, key: tuple, build: Callable[[], Any]) -> Any:
@@ -188,16 +157,47 @@ def _cached(name: str, key: tuple, build: Callable[[], Any]) -> Any:
     with _lock:
         cached = _cache.get(name)
         if cached and cached[0] == key:
-            return cached[1]
+            return cached[2]
     value = build()
     with _lock:
-        _cache[name] = (key, value)
+        _cache[name] = (key, 0, value)
     return value
 
 
+def _maintained(db: Session, name: str, key: tuple, build: Callable[[], Population], read: Callable) -> Population:
+    """The population kept under `name`, brought up to the ratings counter's value: the rows of
+    the people changed since it was last brought up to date are read again (`read(ids)`) and
+    spliced in. One request at a time does that; the others wait for it rather than doing it too."""
+    now = counter(db)
+    with _lock:
+        cached = _cache.get(name)
+    if cached and cached[0] == key and cached[1] == now:
+        return cached[2]
+    with _updating[name]:
+        with _lock:
+            cached = _cache.get(name)
+        if cached and cached[0] == key and cached[1] == now:
+            return cached[2]
+        # Kept from further on than this transaction's counter (a database restored from a
+        # backup, or made again at the same address in tests): it is rebuilt, as it cannot be
+        # told what it holds that this database does not.
+        behind = cached and cached[0] == key and cached[1] < now
+        changed = changed_since(db, cached[1], now, MOST_CHANGED) if behind else None
+        if changed is None:
+            value = build()
+        else:
+            ids = np.array(sorted(changed), dtype=np.int64)
+            value = cached[2].with_rows_replaced(ids, read(ids))
+        with _lock:
+            _cache[name] = (key, now, value)
+        return value
+
+
 def current_population(db: Session, framework: Framework) -> Population:
-    key = (str(db.get_bind().url), framework.version, counter(db))
-    return _cached("population", key, lambda: _build(db, framework))
+    key = (str(db.get_bind().url), framework.version)
+    return _maintained(
+        db, "population", key, lambda: _build(db, framework), lambda ids: _build(db, framework, only=ids)
+    )
 
 
 def sharing_with_hr(db: Session) -> np.ndarray:
@@ -215,17 +215,21 @@ def sharing_with_hr(db: Session) -> np.ndarray:
 def everyone(db: Session) -> Population:
     """Every person's department, profession and grade, without skills (no columns in
     `codes`): for filtering people that SQL found by id without joining every one of them to
-    the person table. Cached under the ratings counter, which is also bumped whenever a
-    person is added or removed or changes department, profession or grade."""
+    the person table. Kept up to date under the ratings counter, which is also bumped whenever
+    a person is added or removed or changes department, profession or grade."""
     query = select(Person.id, Person.department_id, Person.profession, Person.grade).where(Person.left_at.is_(None))
-    return _cached("everyone", (str(db.get_bind().url), counter(db)), lambda: _attributes(db, query))
+
+    def read(ids: np.ndarray | None = None) -> Population:
+        return _attributes(db, query if ids is None else query.where(Person.id.in_(ids.tolist())))
+
+    return _maintained(db, "everyone", (str(db.get_bind().url),), read, read)
 
 
 def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
     """Everyone, counted by (department id, profession, grade): a few hundred groups, worked
     out once from `everyone` and kept with it."""
     people = everyone(db)
-    return people.derived(("headcounts",), lambda: _headcounts(people))
+    return people.derived(("headcounts",), _headcounts, people_axis=None)
 
 
 def _headcounts(people: Population) -> dict[tuple[int, str, str], int]:
@@ -237,13 +241,16 @@ def _headcounts(people: Population) -> dict[tuple[int, str, str], int]:
     }
 
 
-def _build(db: Session, framework: Framework) -> Population:
+def _build(db: Session, framework: Framework, only: np.ndarray | None = None) -> Population:
+    """Everyone with a current assessment, or only those of the `only` people who have one."""
     # People who have left (the HR system says so) are kept a while, but counted nowhere.
     assessed = select(Person.id, Person.department_id, Person.profession, Person.grade).where(
         Person.current_assessment_id.is_not(None), Person.left_at.is_(None)
     )
+    if only is not None:
+        assessed = assessed.where(Person.id.in_(only.tolist()))
     people = _attributes(db, assessed)
-    return replace(people, codes=current_codes(db, framework, people.person_ids))
+    return replace(people, codes=current_codes(db, framework, people.person_ids, only_these=only is not None))
 
 
 def current_codes(db: Session, framework: Framework, person_ids: np.ndarray, only_these: bool = False) -> np.ndarray:
@@ -291,11 +298,12 @@ def _coded(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
 def confirmed_codes(population: Population) -> np.ndarray:
     """The matrix with only the ratings a line manager currently confirms (expired ones are
     `self` again), kept with the matrix it came from."""
-    codes = population.codes
     validated = EVIDENCE_WEIGHTS["validated"]
-    return population.derived(
-        ("confirmed codes",), lambda: np.where(evidence_weight_of(codes) == validated, codes, 0).astype(np.int8)
-    )
+
+    def confirmed(p: Population) -> np.ndarray:
+        return np.where(evidence_weight_of(p.codes) == validated, p.codes, 0).astype(np.int8)
+
+    return population.derived(("confirmed codes",), confirmed, people_axis=PEOPLE_FIRST)
 
 
 def clear_cache() -> None:

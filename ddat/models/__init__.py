@@ -213,6 +213,18 @@ class ChangeCounter(SQLModel, table=True):
     value: int = 0
 
 
+class PopulationChange(SQLModel, table=True):
+    """Whose row of the cached people × skills matrix a bump of the ratings counter changed,
+    so each app server can update just those rows. `seq` is the counter's value after the
+    bump: bumps take the counter row's lock, so they commit in counter order and a server
+    that has read the counter sees every change up to it. No person id means everyone."""
+
+    __tablename__ = "population_change"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)
+    person_id: int | None = None
+
+
 SCHEME_STATUSES = ("draft", "open", "running", "closed")
 
 

@@ -327,7 +327,8 @@ def expire(db: Session, when: datetime) -> int:
     if not changed:
         db.rollback()
         return 0
-    population.bump(db)  # a bulk statement: the ORM's flush events never see it
+    # A bulk statement: the ORM's flush events never see it.
+    population.bump(db, people={person.id for person, _ in due})
     told: dict[int, tuple[Person, int, datetime]] = {}
     for person, confirmed_at in due:
         _, count, first = told.get(person.id, (person, 0, confirmed_at))

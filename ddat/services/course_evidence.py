@@ -183,7 +183,7 @@ def _new_versions(db: Session, framework: Framework, changes: list[tuple[int, di
     )
     # Bulk statements, which the ORM's flush events never see (population.WATCHED): the
     # matrix is marked stale here, once for the whole batch.
-    population.bump(db)
+    population.bump(db, people=[pid for pid, _ in changes])
     db.expire_all()  # Person objects in the session must see their new current assessment
 
 

@@ -149,7 +149,7 @@ def apply(
     _stamp(db, changed | created, when)
     _audit(db, actor, created, changed, {p.id for p in left})
     if created or changed or left:
-        population.bump(db)
+        population.bump(db, people=created | changed | {p.id for p in left})
     db.commit()
     result.created, result.updated, result.left = len(created), len(changed), len(left)
     result.unchanged = len(rows) - result.created - result.updated - result.left

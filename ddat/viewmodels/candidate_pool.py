@@ -95,21 +95,19 @@ def eligible_rows(db: Session, framework: Framework, scheme: Scheme, user: User)
 def fits_for(population: Population, framework: Framework, target: str) -> np.ndarray:
     """Everyone's fit for one role level, worked out once per matrix and shared by every scheme."""
     model = scoring_model(framework)
-    return population.derived(("fit", target), lambda: model.score_level(population.codes, target)[0])
+    return population.derived(("fit", target), lambda p: model.score_level(p.codes, target)[0])
 
 
 def specialist_fits_for(population: Population, framework: Framework, target: str) -> np.ndarray | None:
     """Everyone's fit to one level's specialist skills, which "ready now" also needs."""
     model = scoring_model(framework)
-    return population.derived(("specialist fit", target), lambda: model.specialist_fits(population.codes, target))
+    return population.derived(("specialist fit", target), lambda p: model.specialist_fits(p.codes, target))
 
 
 def confirmed_fits_for(population: Population, framework: Framework, target: str) -> np.ndarray:
     """Everyone's fit for a level counting only confirmed skills."""
     model = scoring_model(framework)
-    return population.derived(
-        ("confirmed fit", target), lambda: model.score_level(confirmed_codes(population), target)[0]
-    )
+    return population.derived(("confirmed fit", target), lambda p: model.score_level(confirmed_codes(p), target)[0])
 
 
 def rank(db: Session, framework: Framework, scheme: Scheme, user: User, chosen: PoolFilter) -> Ranking:

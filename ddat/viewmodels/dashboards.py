@@ -170,7 +170,7 @@ def confirmations_table(db: Session, framework: Framework, filters: Filters, by:
     """How many people have a skill confirmed by their line manager in the last 2 years."""
     population = current_population(db, framework)
     confirmed = population.derived(
-        ("has a confirmation",), lambda: (confirmed_codes(population) > 0).any(axis=1)[np.newaxis, :]
+        ("has a confirmation",), lambda p: (confirmed_codes(p) > 0).any(axis=1)[np.newaxis, :]
     )
     groups, names = _groups(db, population, by, framework)
     shown, total = protect(_counter(population, framework, groups, names, confirmed), filters, mode="base")
@@ -197,8 +197,9 @@ def skills_table(db: Session, framework: Framework, filters: Filters, by: str, f
     skill_groups = tuple(tuple(skills) for _, skills in columns)
 
     def indicators(f: Filters) -> np.ndarray:
-        codes = _codes(population, f)
-        return population.derived(("holders", skill_groups, f.evidence), lambda: holders(model, codes, skill_groups))
+        return population.derived(
+            ("holders", skill_groups, f.evidence), lambda p: holders(model, _codes(p, f), skill_groups)
+        )
 
     groups, names = _groups(db, population, by, framework)
     shown, total = protect(_counter(population, framework, groups, names, indicators), filters, mode="base")
@@ -217,8 +218,9 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
     groups, names = _groups(db, population, by, framework)
 
     def bands(f: Filters) -> np.ndarray:
-        codes = _codes(population, f)
-        return population.derived(("readiness", target, f.evidence), lambda: readiness_bands(model, codes, target))
+        return population.derived(
+            ("readiness", target, f.evidence), lambda p: readiness_bands(model, _codes(p, f), target)
+        )
 
     shown, total = protect(_counter(population, framework, groups, names, bands), filters, mode="partition")
     readiness = Table(
@@ -230,8 +232,7 @@ def gaps_tables(db: Session, framework: Framework, filters: Filters, by: str, ta
     )
 
     def gaps_of(f: Filters):
-        codes = _codes(population, f)
-        return population.derived(("gaps", target, f.evidence), lambda: gaps(model, codes, target))
+        return population.derived(("gaps", target, f.evidence), lambda p: gaps(model, _codes(p, f), target))
 
     skills, _ = gaps_of(filters)
     everyone = np.zeros(len(population.codes), dtype=np.int64)
