@@ -11,6 +11,7 @@ Who shares their profile with HR is cached under its own counter (`CONSENT`): co
 changes far more often than it is worth touching the matrix for.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from threading import Lock
@@ -41,8 +42,10 @@ LAST, PEOPLE_FIRST = -1, 0
 @dataclass(frozen=True)
 class Derived:
     compute: Callable[["Population"], Any]  # from any population: the whole, or a few rows
-    people_axis: int | None  # None: not per person, so worked out again after any change
+    people_axis: int | None  # None: not one entry per person (a count), so `merge` is used
     value: Any
+    # For a count: merge(old value, compute(the changed people as they were), compute(as they are)).
+    merge: Callable[[Any, Any, Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,12 @@ class Population:
     # row by row with it.
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def derived(self, key: tuple, compute: Callable[["Population"], Any], people_axis: int | None = LAST) -> Any:
+    def derived(self, key: tuple, compute: Callable[["Population"], Any], people_axis: int | None = LAST,
+                merge: Callable[[Any, Any, Any], Any] | None = None) -> Any:  # fmt: skip
         """`compute(self)`, worked out once. It must treat each person (one entry along
         `people_axis` of each array it returns) on their own, so that computing it for a few
-        changed people and splicing them in equals computing it afresh."""
+        changed people and splicing them in equals computing it afresh; or, with `merge`, be a
+        count that the changed people's old and new counts can be taken from and added to."""
         with _lock:
             if key in self._derived:
                 return self._derived[key].value
@@ -71,8 +76,13 @@ class Population:
         with _lock:
             if len(self._derived) >= DERIVED_LIMIT:  # a few MB each at 200,000 people
                 self._derived.clear()
-            self._derived[key] = Derived(compute, people_axis, value)
+            self._derived[key] = Derived(compute, people_axis, value, merge)
         return value
+
+    def rows(self, rows: np.ndarray) -> "Population":
+        """Just the given rows, with no indicators."""
+        return Population(self.person_ids[rows], self.codes[rows], self.department_ids[rows], self.professions[rows],
+                          self.grades[rows], self.profession_names, self.grade_names)  # fmt: skip
 
     @staticmethod
     def codes_of(names: tuple[str, ...], wanted) -> list[int]:
@@ -98,11 +108,22 @@ class Population:
         those of them still here, as they are now. Indicators are spliced the same way, each
         worked out for the fresh rows only; this population is left as it was, for requests
         still reading it."""
-        keep = ~np.isin(self.person_ids, changed, assume_unique=True)
-        at = np.searchsorted(self.person_ids[keep], fresh.person_ids)
+        rows, found = self.positions(changed)
+        gone = rows[found]  # the changed people's rows as they were
+        if np.array_equal(changed[found], fresh.person_ids):
+            # Each changed person who was here still is, and nobody new: rows are overwritten
+            # in a copy (one memory copy), not removed and inserted.
+            def spliced(old: np.ndarray, new: np.ndarray, axis: int) -> np.ndarray:
+                copy = old.copy()
+                copy[(slice(None),) * (axis % old.ndim) + (gone,)] = new
+                return _read_only(copy)
+        else:
+            keep = np.ones(len(self.person_ids), dtype=bool)
+            keep[gone] = False
+            at = np.searchsorted(self.person_ids[keep], fresh.person_ids)
 
-        def spliced(old: np.ndarray, new: np.ndarray, axis: int) -> np.ndarray:
-            return _read_only(np.insert(np.compress(keep, old, axis=axis), at, new, axis=axis))
+            def spliced(old: np.ndarray, new: np.ndarray, axis: int) -> np.ndarray:
+                return _read_only(np.insert(np.compress(keep, old, axis=axis), at, new, axis=axis))
 
         professions, profession_names = _recoded(fresh.professions, fresh.profession_names, self.profession_names)
         grades, grade_names = _recoded(fresh.grades, fresh.grade_names, self.grade_names)
@@ -118,10 +139,13 @@ class Population:
         fresh = replace(fresh, professions=professions, grades=grades, profession_names=profession_names,
                         grade_names=grade_names, _derived={})  # fmt: skip
         with _lock:
-            kept = [(key, d) for key, d in self._derived.items() if d.people_axis is not None]
+            kept = list(self._derived.items())
         for key, d in kept:
-            value = _splice_value(d.value, d.compute(fresh), d.people_axis, spliced)
-            updated._derived[key] = Derived(d.compute, d.people_axis, value)
+            if d.merge is not None:
+                value = d.merge(d.value, d.compute(self.rows(gone)), d.compute(fresh))
+            else:
+                value = _splice_value(d.value, d.compute(fresh), d.people_axis, spliced)
+            updated._derived[key] = replace(d, value=_read_only(value))
         return updated
 
 
@@ -229,7 +253,14 @@ def headcounts(db: Session) -> dict[tuple[int, str, str], int]:
     """Everyone, counted by (department id, profession, grade): a few hundred groups, worked
     out once from `everyone` and kept with it."""
     people = everyone(db)
-    return people.derived(("headcounts",), _headcounts, people_axis=None)
+    return people.derived(("headcounts",), _headcounts, people_axis=None, merge=_merged_counts)
+
+
+def _merged_counts(counts: dict, were: dict, are: dict) -> dict:
+    merged = Counter(counts)
+    merged.subtract(were)
+    merged.update(are)
+    return {group: n for group, n in merged.items() if n > 0}
 
 
 def _headcounts(people: Population) -> dict[tuple[int, str, str], int]:
