@@ -78,6 +78,7 @@ bench: install bench-deps
 	$(PY) -m bench.learning
 	$(PY) -m bench.dashboards
 	$(PY) -m bench.people_feed
+	$(PY) -m bench.population
 	$(PY) -m bench.load
 
 ## Ten minutes of mixed reads and writes from several signed-in users through gunicorn.
