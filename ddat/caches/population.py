@@ -171,7 +171,8 @@ def _recoded(codes: np.ndarray, names: tuple[str, ...], into: tuple[str, ...]) -
     return lookup[codes] if len(codes) else codes.astype(np.int16), merged
 
 
-_cache: dict[str, tuple[tuple, int, Any]] = {}
+_kept: dict[str, tuple[tuple, Any]] = {}  # rebuilt whenever their key changes
+_cache: dict[str, tuple[tuple, int, Any]] = {}  # (key, ratings counter, population): kept up to date
 _updating = {"population": Lock(), "everyone": Lock()}
 
 
@@ -179,12 +180,12 @@ def _cached(name: str, key: tuple, build: Callable[[], Any]) -> Any:
     """What is kept under `name` if it was built for `key`; otherwise built (outside the lock,
     so other requests are not held up) and kept."""
     with _lock:
-        cached = _cache.get(name)
-        if cached and cached[0] == key:
-            return cached[2]
+        kept = _kept.get(name)
+        if kept and kept[0] == key:
+            return kept[1]
     value = build()
     with _lock:
-        _cache[name] = (key, 0, value)
+        _kept[name] = (key, value)
     return value
 
 
@@ -340,3 +341,4 @@ def confirmed_codes(population: Population) -> np.ndarray:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _kept.clear()
