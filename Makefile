@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 DEMO_PEOPLE ?= 5000
 
-.PHONY: run run-postgres stop-postgres test install system-deps bench-deps lint format bench soak vendor-govuk clean
+.PHONY: run run-postgres run-cluster postgres-db stop-postgres test install system-deps bench-deps lint format bench soak vendor-govuk clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,6 +25,8 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; fi
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; fi
+	@if ! command -v redis-server >/dev/null; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; fi
 
 run: install
 	$(FLASK) init-db
@@ -37,7 +39,7 @@ run: install
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The same service on a local PostgreSQL server kept in instance/postgres, for production-like
-## behaviour. `make stop-postgres` stops the server; `make clean` removes it.
+## behaviour. `make stop-postgres` stops the server (and run-cluster's Redis); `make clean` removes them.
 PG_DIR := $(CURDIR)/instance/postgres
 PG_PORT ?= 5433
 PG_URL := postgresql+psycopg://ddat@127.0.0.1:$(PG_PORT)/ddat
@@ -45,7 +47,9 @@ PG_BIN = $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 # initdb refuses to run as root, so as root the server runs as the postgres user.
 AS_PG := $(shell [ "$$(id -u)" = 0 ] && echo runuser -u postgres --)
 
-run-postgres: install system-deps
+# What run-postgres and run-cluster share: the server running, the database migrated, the
+# framework loaded and demo data added if it has no people.
+postgres-db: install system-deps
 	@mkdir -p $(PG_DIR) && { [ "$$(id -u)" != 0 ] || chown postgres $(PG_DIR); }
 	@[ -d $(PG_DIR)/data ] || $(AS_PG) $(PG_BIN)/initdb -D $(PG_DIR)/data -U ddat --auth=trust -E UTF8 >/dev/null
 	@$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data status >/dev/null || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data \
@@ -55,10 +59,40 @@ run-postgres: install system-deps
 	DATABASE_URL=$(PG_URL) $(FLASK) init-db
 	DATABASE_URL=$(PG_URL) $(FLASK) load-framework
 	DATABASE_URL=$(PG_URL) $(FLASK) seed-demo --people $(DEMO_PEOPLE) --if-empty
+
+run-postgres: postgres-db
 	DATABASE_URL=$(PG_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+## Several app servers, as in production: two gunicorn servers (http://127.0.0.1:$(PORT) and the
+## next port) on the PostgreSQL above, sharing rate limits through a local Redis on REDIS_PORT
+## (kept in instance/redis, nothing saved to disk), and the notifications sender. Ctrl-C stops them all.
+REDIS_DIR := $(CURDIR)/instance/redis
+REDIS_PORT ?= 6380
+GUNICORN := $(VENV)/bin/gunicorn --workers 2 --no-control-socket
+
+run-cluster: postgres-db
+	@mkdir -p $(REDIS_DIR)
+	@export DATABASE_URL=$(PG_URL) RATELIMIT_STORAGE_URI=redis://127.0.0.1:$(REDIS_PORT)/0 \
+	  SERVICE_URL=$${SERVICE_URL:-http://127.0.0.1:$(PORT)}; \
+	trap 'kill $$started 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
+	redis-server --bind 127.0.0.1 --port $(REDIS_PORT) --save '' --appendonly no --dir $(REDIS_DIR) \
+	  --pidfile $(REDIS_DIR)/redis.pid --logfile $(REDIS_DIR)/log & started=$$!; \
+	for _ in $$(seq 50); do redis-cli -p $(REDIS_PORT) ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done; \
+	kill -0 $$started 2>/dev/null && redis-cli -p $(REDIS_PORT) ping 2>/dev/null | grep -q PONG \
+	  || { echo "Redis did not start on port $(REDIS_PORT) (see $(REDIS_DIR)/log; REDIS_PORT=... picks another)"; exit 1; }; \
+	$(GUNICORN) --bind 127.0.0.1:$(PORT) app:app & started="$$started $$!"; \
+	$(GUNICORN) --bind 127.0.0.1:$$(($(PORT) + 1)) app:app & started="$$started $$!"; \
+	$(FLASK) send-notifications --loop & started="$$started $$!"; \
+	echo "Serving http://127.0.0.1:$(PORT) and http://127.0.0.1:$$(($(PORT) + 1)); Ctrl-C stops both, Redis and the sender"; \
+	wait -n
+
 stop-postgres:
-	@[ ! -d $(PG_DIR)/data ] || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -m fast stop
+	@# Redis stops with run-cluster; this is for one left behind when make itself was killed.
+	@pid=$$(cat $(REDIS_DIR)/redis.pid 2>/dev/null); \
+	  [ -z "$$pid" ] || [ "$$(ps -p $$pid -o comm= 2>/dev/null)" != redis-server ] || kill $$pid
+	@# A server already stopped is no error, so `make clean` still removes everything.
+	@[ ! -d $(PG_DIR)/data ] || ! $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data status >/dev/null \
+	  || $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -m fast stop
 
 test: install system-deps
 	$(VENV)/bin/ruff check .

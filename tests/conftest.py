@@ -47,6 +47,19 @@ def postgres_url():
         yield url
 
 
+@pytest.fixture(scope="module")
+def redis_url():
+    """A Redis server of the module's own, so counts never carry over from another module."""
+    from tests.redis_server import throwaway_redis
+
+    with throwaway_redis() as url:
+        if url is None:
+            if os.environ.get("CI"):
+                pytest.fail("Redis is not installed; `make test` installs it")
+            pytest.skip("Redis is not installed")
+        yield url
+
+
 @pytest.fixture
 def submit(client):
     """Fill in a form as a browser would: GET the page for its CSRF token, then POST."""

@@ -51,6 +51,19 @@ def empty_postgres(url: str) -> str:
     return url
 
 
+def seeded_database(url: str, people: int = 10) -> Flask:
+    """An app on an empty database at `url`, migrated, with the framework and a small demo seed,
+    for tests that serve it from live servers."""
+    from ddat import demo
+
+    upgrade_to_head(url)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        load_release(db.session())
+        demo.seed(db.session(), people=people, seed=4)
+    return app
+
+
 def app_on_each_database(request, tmp_path) -> Flask:
     """For a fixture with params ["sqlite", "postgresql"]: a fresh app on that database."""
     if request.param == "sqlite":

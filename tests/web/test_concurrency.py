@@ -15,15 +15,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bench.server import app_env, csrf_token, gunicorn, sign_in
-from ddat import create_app, db, demo
-from ddat.migrate import upgrade_to_head
+from ddat import db
 from ddat.models import AuditEvent, Department, LearningSession, Person, Registration, Scheme, SchemeMember, User
 from ddat.services import learning, schemes
 from ddat.services import scheme_members as members
 from ddat.services.accounts import hash_password
-from ddat.services.framework import current_framework, load_release
+from ddat.services.framework import current_framework
 from pathways import Profile
-from tests.support import empty_postgres
+from tests.support import empty_postgres, seeded_database
 
 ROUNDS = 3
 PEOPLE = 20
@@ -134,11 +133,8 @@ def live(request, tmp_path_factory):
         url = f"sqlite:///{folder / 'race.db'}"
     else:
         url = empty_postgres(request.getfixturevalue("postgres_url"))
-    upgrade_to_head(url)
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    app = seeded_database(url)
     with app.app_context():
-        load_release(db.session())
-        demo.seed(db.session(), people=10, seed=4)
         people = _add_people(db.session())
     with gunicorn(app_env(url), folder / "gunicorn.log", workers=4) as base:
         live = Live(base, app, person_ids=[pid for pid, _ in people])
