@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from bench.common import client_as, machine, medians, seeded_app, timed, write
 from ddat import db
+from ddat.caches import learning
 from ddat.imports.attendance_import import import_attendance
 from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration, User
 from ddat.permissions import department_scope
@@ -72,6 +73,7 @@ def add_uptake(session, item: LearningItem, rng: random.Random) -> LearningSessi
     # registered or invited), as were a fifth of everyone.
     invited = set(people[: PEOPLE // 5]) | set(chosen[REGISTRATIONS:])
     session.execute(insert(Invitation), [{"item_id": item.id, "person_id": p, "invited_at": now} for p in invited])
+    learning.refresh_everything(session)  # bulk inserts: the learning summary's flush event never sees them
     session.commit()
     return sessions[-1], chosen[REGISTRATIONS:]
 

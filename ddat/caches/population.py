@@ -27,6 +27,7 @@ from ..models import Assessment, ChangeCounter, Person, SkillRating
 
 RATINGS = "ratings"
 CONSENT = "consent"
+LEARNING = "learning"  # invitations and registrations: bumped by ddat/caches/learning.py
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,23 @@ _lock = Lock()
 DERIVED_LIMIT = 24
 
 
+def derive(store: dict, key: tuple, compute: Callable[[], Any], limit: int = DERIVED_LIMIT) -> Any:
+    """What `store` (kept with a cached value, and going with it) holds under `key`, computed
+    and kept if it holds nothing yet."""
+    with _lock:
+        if key in store:
+            return store[key]
+    value = compute()
+    for array in value if isinstance(value, tuple) else (value,):
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)  # shared by every later request: nobody may change it
+    with _lock:
+        if len(store) >= limit:  # a few MB each at 200,000 people
+            store.clear()
+        store[key] = value
+    return value
+
+
 @dataclass(frozen=True)
 class Population:
     person_ids: np.ndarray  # sorted ascending
@@ -146,18 +164,7 @@ class Population:
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        with _lock:
-            if key in self._derived:
-                return self._derived[key]
-        value = compute()
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.setflags(write=False)  # shared by every later request: nobody may change it
-        with _lock:
-            if len(self._derived) >= DERIVED_LIMIT:  # a few MB each at 200,000 people
-                self._derived.clear()
-            self._derived[key] = value
-        return value
+        return derive(self._derived, key, compute)
 
     @staticmethod
     def codes_of(names: tuple[str, ...], wanted) -> list[int]:
