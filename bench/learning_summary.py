@@ -5,18 +5,25 @@ after a change to an invitation (which rebuilds what the dashboard caches).
     DATABASE_URL=sqlite:////tmp/copy.db .venv/bin/flask --app app init-db
     BENCH_DATABASE_URL=sqlite:////tmp/copy.db .venv/bin/python -m bench.learning_summary
 
+`python -m bench.learning_summary add-uptake` first adds bench/learning.py's uptake of one
+course (a year of sessions, a tenth of everyone registered, a fifth invited).
+
 In-process through the Flask test client, signed in as the demo leader, rounds interleaved with
 /healthz as the ratio's base. Prints one JSON object.
 """
 
 import json
 import os
+import random
 import statistics
+import sys
 from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from bench.common import machine, medians, timed
+from bench.learning import ITEM
+from bench.learning import add_uptake as add_course_uptake
 from ddat import create_app, db
 from ddat.models import Invitation, LearningItem, Person, User
 from ddat.services import user_sessions
@@ -82,5 +89,16 @@ def main() -> dict:
     return result
 
 
+def add_uptake() -> None:
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=URL)
+    with app.app_context():
+        session = db.session()
+        item = session.exec(select(LearningItem).where(LearningItem.slug == ITEM)).one()
+        add_course_uptake(session, item, random.Random(7))
+
+
 if __name__ == "__main__":
-    print(json.dumps(main()))
+    if sys.argv[1:] == ["add-uptake"]:
+        add_uptake()
+    else:
+        print(json.dumps(main()))

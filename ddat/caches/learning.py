@@ -195,7 +195,7 @@ def first_completion(db: Session) -> date | None:
 
 def _read(db: Session) -> Progress:
     """The table, an item at a time, each row as one integer: a tuple of four columns per row
-    took about four times as long to fetch (60,000 rows at 200,000 people). Ids are below 2**31
+    took about three times as long to fetch (60,000 rows at 200,000 people). Ids are below 2**31
     (as every id in an address, ddat/__init__.py) and months below 2**18 (the year 2621), so
     person, stage and month fit in 52 bits."""
     table = LearningProgress.__table__
@@ -204,9 +204,12 @@ def _read(db: Session) -> Progress:
     item_ids = connection.execute(select(LearningItem.id).order_by(LearningItem.id)).scalars().all()
     items, rows = [], []
     for item_id in item_ids:
-        values = connection.execute(select(packed).where(table.c.item_id == item_id)).scalars().all()
+        result = connection.execute(select(packed).where(table.c.item_id == item_id))
+        # Straight from the driver's cursor: SQLAlchemy's work per row took three times the fetch.
+        values = np.fromiter((row[0] for row in result.cursor), dtype=np.int64)
+        result.close()
         items.append(np.full(len(values), item_id, dtype=np.int64))
-        rows.append(np.array(values, dtype=np.int64))
+        rows.append(values)
     item_of = np.concatenate(items) if items else np.zeros(0, np.int64)
     row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     columns = (item_of, row // (8 * MONTHS), row // MONTHS % 8, row % MONTHS)
