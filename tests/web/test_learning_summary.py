@@ -322,7 +322,7 @@ def test_a_change_made_by_another_server_is_on_the_next_page_and_a_warm_page_rea
 # --- any sequence of changes ------------------------------------------------------------------
 
 OPERATIONS = ("invite", "book", "cancel", "record", "dispute", "resolve", "correct", "cancel_session",
-              "new_session", "import", "report", "leave", "delete", "rollback")  # fmt: skip
+              "new_session", "import", "report", "leave", "delete", "rollback", "uninvite")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -425,6 +425,12 @@ def _apply(session, operation: str, a: int, b: int) -> None:
                 session.add(Invitation(item_id=item_id, person_id=person.id))
                 session.flush()
             session.rollback()
+        elif operation == "uninvite":
+            # No service takes an invitation back; the flush event must see a row deleted all the same.
+            invitation = _pick(session.exec(select(Invitation).order_by(Invitation.id)).all(), a)
+            if invitation is not None:
+                session.delete(invitation)
+                session.commit()
     except (learning.RegistrationRefused, learning.SessionCannotChange):
         session.rollback()
 
