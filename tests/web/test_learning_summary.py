@@ -319,6 +319,30 @@ def test_a_change_made_by_another_server_is_on_the_next_page_and_a_warm_page_rea
     assert_dashboard_is_exact(workforce)
 
 
+def test_a_transaction_of_many_flushes_recomputes_the_summary_once_when_it_commits(workforce):
+    with workforce.app_context():
+        session = db.session()
+        framework, hr = current_framework(session), user(session, HR)
+        item = session.exec(select(LearningItem).where(LearningItem.slug == VISUALISATION)).one()
+        taken = select(Registration.person_id).where(Registration.item_id == item.id)
+        numbers = session.exec(
+            select(Person.staff_number).where(Person.id.not_in(taken), Person.left_at.is_(None)).limit(20)
+        ).all()
+        done = [learning_completions.Completion(n, item.slug, date.today()) for n in numbers]
+        statements: list[str] = []
+        engine = db.engine()
+        listener = lambda _c, _cur, statement, *_: statements.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert learning_completions.report(session, framework, done, hr, None).recorded == 20
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    # Each completion flushed on its own; the summary's rows recomputed together: one delete
+    # and one insert.
+    assert len([s for s in statements if "learning_progress" in s]) == 2
+    assert_summary_is_exact(workforce)
+
+
 # --- any sequence of changes ------------------------------------------------------------------
 
 OPERATIONS = ("invite", "book", "cancel", "record", "dispute", "resolve", "correct", "cancel_session",
