@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from bench.common import client_as, machine, medians, seeded_app, timed, write
 from ddat import db
+from ddat.caches import learning
 from ddat.imports.attendance_import import import_attendance
 from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration, User
 from ddat.permissions import department_scope
@@ -49,7 +50,9 @@ def add_uptake(session, item: LearningItem, rng: random.Random) -> LearningSessi
     session.add_all(sessions)
     session.flush()
     people = session.exec(select(Person.id).order_by(Person.id)).all()
-    chosen = rng.sample(people, REGISTRATIONS + IMPORT_ROWS)
+    # Not anyone the demo data already has at a session of the item: a person holds one place.
+    taken = set(session.exec(select(Registration.person_id).where(Registration.item_id == item.id)).all())
+    chosen = rng.sample([p for p in people if p not in taken], REGISTRATIONS + IMPORT_ROWS)
     rows = []
     for person_id in chosen[:REGISTRATIONS]:
         held = rng.choice(sessions)
@@ -71,7 +74,9 @@ def add_uptake(session, item: LearningItem, rng: random.Random) -> LearningSessi
     # The people the import records were invited (attendance is only recorded for people
     # registered or invited), as were a fifth of everyone.
     invited = set(people[: PEOPLE // 5]) | set(chosen[REGISTRATIONS:])
+    invited -= set(session.exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
     session.execute(insert(Invitation), [{"item_id": item.id, "person_id": p, "invited_at": now} for p in invited])
+    learning.refresh_everything(session)  # bulk inserts: the learning summary's flush event never sees them
     session.commit()
     return sessions[-1], chosen[REGISTRATIONS:]
 

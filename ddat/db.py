@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from .caches import population  # noqa: F401 (its flush event keeps the cache counters for every session)
+from .caches import learning, population  # noqa: F401 (their flush events keep the counters and the summary)
 
 # How long a request waits for PostgreSQL to accept a connection: a server that does not answer
 # (rather than refusing) must give a "busy" page, not hold a worker until gunicorn kills it.

@@ -23,6 +23,7 @@ from ..models import Assessment, ChangeCounter, Person, PopulationChange, SkillR
 
 RATINGS = "ratings"
 CONSENT = "consent"
+LEARNING = "learning"  # invitations and registrations: bumped by ddat/caches/learning.py
 # How much of the log is kept: a server further behind than this rebuilds its caches.
 LOG_KEPT = 5_000
 PRUNE_EVERY = 500

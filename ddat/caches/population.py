@@ -164,6 +164,20 @@ def _read_only(value: Any) -> Any:
     return value
 
 
+def derive(store: dict, key: tuple, compute: Callable[[], Any], limit: int = DERIVED_LIMIT) -> Any:
+    """What `store` (kept with a cached value, and going with it) holds under `key`, computed
+    and kept if it holds nothing yet. For values not kept up to date row by row."""
+    with _lock:
+        if key in store:
+            return store[key]
+    value = _read_only(compute())
+    with _lock:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = value
+    return value
+
+
 def _recoded(codes: np.ndarray, names: tuple[str, ...], into: tuple[str, ...]) -> tuple[np.ndarray, tuple]:
     """`codes` (indexes into `names`) as indexes into `into`, which gains any name it lacks."""
     merged = into + tuple(name for name in names if name not in into)

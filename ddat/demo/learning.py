@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from pathways import Framework
 
+from ..caches import learning as learning_summary
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration
 from ..services.course_evidence import credit
 from ..services.learning import to_uk, uk_now, uk_time
@@ -149,6 +150,7 @@ def _past_attendance(db: Session, framework: Framework, item: LearningItem, day,
         for person_id, status in zip(takers, drawn, strict=True)
     ]
     db.execute(insert(Registration), rows)
+    learning_summary.refresh(db, [(item.id, row["person_id"]) for row in rows])  # a bulk insert: no flush event sees it
     credit(db, framework, item, [row["person_id"] for row in rows if row["status"] == "completed"])
 
 

@@ -495,3 +495,4 @@ class OutboxMessage(SQLModel, table=True):
 # with their confirmations of skills.
 from .api import ApiClient  # noqa: E402, F401
 from .confirmations import ConfirmationRequest, LineManagement, SkillConfirmation  # noqa: E402, F401
+from .learning_summary import LearningProgress  # noqa: E402, F401

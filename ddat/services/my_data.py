@@ -4,6 +4,7 @@ from sqlmodel import Session, delete, select
 
 from pathways import Framework
 
+from ..caches import learning as learning_summary
 from ..csv_files import csv_text
 from ..db import forget_deleted_rows
 from ..models import (
@@ -199,6 +200,7 @@ def delete_person(db: Session, person: Person) -> None:
     db.exec(delete(SchemeMember).where(SchemeMember.person_id == person.id))
     db.exec(delete(Registration).where(Registration.person_id == person.id))
     db.exec(delete(Invitation).where(Invitation.person_id == person.id))
+    learning_summary.refresh_people(db, [person.id])  # bulk statements: the flush event never sees them
     line_managers.forget(db, person)
     db.exec(delete(SkillConfirmation).where(SkillConfirmation.person_id == person.id))
     db.exec(delete(ConfirmationRequest).where(ConfirmationRequest.person_id == person.id))

@@ -32,6 +32,10 @@ class Filters:
     since: date | None = None  # first day of a month
     until: date | None = None  # first day of a month, counted whole
 
+    def dated(self) -> bool:
+        """Whether a date range is chosen (the learning dashboard counts such views exactly)."""
+        return self.since is not None or self.until is not None
+
     def active(self) -> list[str]:
         return [name for name in POPULATION_FILTERS if getattr(self, name) is not None]
 

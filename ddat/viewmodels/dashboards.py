@@ -31,7 +31,8 @@ from pathways.disclosure import (
 )
 from pathways.scoring import scoring_model
 
-from ..caches.population import Population, confirmed_codes, current_population, everyone, headcounts
+from ..caches.learning import first_completion, progress
+from ..caches.population import Population, confirmed_codes, counter, current_population, everyone, headcounts
 from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, Scheme, SchemeMember
 from ..vocabulary import GRADE_NAMES, PROFESSION_NAMES
@@ -319,11 +320,7 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
     """Each item's funnel among the people it is for (how many that is comes first, so a row
     for a handful of people is hidden whole), and their completions by month, for invitations
     and sessions within the date range, so both tables count the same people."""
-    months = _months(
-        db.exec(select(func.min(Registration.completed_at)).where(Registration.status == "completed")).one(),
-        filters,
-        date.today(),
-    )
+    months = _months(first_completion(db), filters, date.today())
     funnels, completions = learning_counters(db, framework, months)
     funnel, by_month = _funnel_and_months(
         funnels,
@@ -344,7 +341,14 @@ def learning_tables(db: Session, framework: Framework, filters: Filters) -> tupl
 def learning_counters(db: Session, framework: Framework, months: list[str]):
     """The exact counts behind the learning tables, for any filters: each item's funnel by
     name ([people it is for, invited, registered, attended, completed]) and completions by
-    month. Rows are read by id in SQL and counted against the cached `everyone`."""
+    month, counted against the cached `everyone`.
+
+    Without a date range (the default view) the rows come from the learning summary, cached
+    per process under the `learning` counter (ddat/caches/learning.py), and the counts for
+    each set of filters are kept with it, so a warm dashboard reads neither. With a date range
+    a person's furthest stage depends on which of their invitations and sessions fall inside
+    it, which no one summary row can say: those rows are worked out from the invitations and
+    registrations each time, by id in SQL, as before."""
     items = list(db.exec(select(LearningItem).order_by(LearningItem.name)).all())
 
     def when(f: Filters):
@@ -379,6 +383,14 @@ def learning_counters(db: Session, framework: Framework, months: list[str]):
         view reuses them. Plain tuples from a Core query: the ORM's per-row work and datetime
         conversion were most of the page's time."""
         key = (kind, f.since, f.until)
+        if key not in read and not f.dated():
+            summary = progress(db)
+            done = summary.months > 0
+            read[key] = (
+                [summary.item_ids, summary.person_ids, summary.stages]
+                if kind == "stages"
+                else [summary.item_ids[done], summary.person_ids[done], summary.months[done]]
+            )
         if key not in read:
             if kind == "stages":
                 stages = stage_per_item_and_person(item_ids, *when(f))
@@ -394,8 +406,24 @@ def learning_counters(db: Session, framework: Framework, months: list[str]):
             read[key] = columns(db.connection().execute(query).all(), 3)
         return read[key]
 
+    # Everything the counts for one set of filters depend on, besides the summary they are kept with.
+    inputs = (counter(db), framework.version, tuple((i.id, i.name, tuple(i.audience)) for i in items))
+
+    def kept(kind: str, f: Filters, count: Callable[[Filters], dict]) -> dict:
+        if f.dated():
+            return count(f)
+        found = progress(db).derived((kind, f, *inputs), lambda: count(f))
+        return {key: list(row) for key, row in found.items()}  # the caller's to change
+
     def funnels(f: Filters) -> dict[str, list[int]]:
-        # Audiences from the cached headcounts, every item's stages in one GROUP BY.
+        return kept("funnels", f, _funnels)
+
+    def completions(f: Filters) -> dict[str, list[int]]:
+        by_month = kept("completions", f, _completions)
+        return _by_month([(key // 100, key % 100, n) for key, (n,) in by_month.items()], months)
+
+    def _funnels(f: Filters) -> dict[str, list[int]]:
+        # Audiences from the cached headcounts, every item's stages counted at once.
         result = {i.id: [people_in(counts, f, framework, i.audience or None)] + [0] * len(STAGES) for i in items}
         item_of, person_of, stage_of = rows_within(f, "stages")
         keep = counted(item_of, person_of, f)
@@ -405,10 +433,9 @@ def learning_counters(db: Session, framework: Framework, months: list[str]):
                 result[item_id][reached] += count
         return {i.name: result[i.id] for i in items}
 
-    def completions(f: Filters) -> dict[str, list[int]]:
+    def _completions(f: Filters) -> dict[int, list[int]]:
         item_of, person_of, month_of = rows_within(f, "completions")
-        by_month = Counter(month_of[counted(item_of, person_of, f)].tolist())
-        return _by_month([(key // 100, key % 100, n) for key, n in by_month.items()], months)
+        return {key: [n] for key, n in Counter(month_of[counted(item_of, person_of, f)].tolist()).items()}
 
     return funnels, completions
 

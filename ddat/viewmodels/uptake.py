@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from sqlalchemy import and_, case, distinct, extract, func, literal, true, union_all
+from sqlalchemy import and_, distinct, extract, func, literal, true, union_all
 from sqlmodel import Session, select
 
 from pathways.disclosure import (
@@ -24,6 +24,7 @@ from pathways.disclosure import (
     safe_share,
 )
 
+from ..caches.learning import registration_stage
 from ..caches.population import headcounts
 from ..csv_files import csv_text
 from ..models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
@@ -73,12 +74,7 @@ def stage_per_item_and_person(item_ids: list[int], invited_when=None, session_wh
     reached = select(
         Registration.item_id.label("item_id"),
         Registration.person_id.label("person_id"),
-        case(
-            (Registration.status == "completed", 4),
-            (Registration.status == "attended", 3),
-            (Registration.registered_at.is_not(None), 2),
-            else_=1,
-        ).label("stage"),
+        registration_stage().label("stage"),
     ).where(Registration.item_id.in_(item_ids))
     if session_when is not None:
         reached = reached.join(LearningSession, LearningSession.id == Registration.session_id).where(session_when)

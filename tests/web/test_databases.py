@@ -17,7 +17,7 @@ EXPECTED_TABLES = {
     "audit_event", "change_counter", "scheme", "scheme_member", "member_note", "milestone", "learning_item",
     "learning_session", "learning_invitation", "learning_registration", "user_identity", "user_session",
     "outbox_message", "password_reset", "email_confirmation", "line_management", "confirmation_request",
-    "skill_confirmation", "api_client", "population_change",
+    "skill_confirmation", "api_client", "population_change", "learning_progress",
 }  # fmt: skip
 
 
