@@ -99,13 +99,17 @@ test: install system-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
-## wrk, the load generator bench.load drives from a second process; installed only when missing.
+## wrk, the load generator bench.load drives from a second process, and redis-server, which two
+## app servers share rate limits through in `bench.load --servers 2`; installed only when missing.
 bench-deps:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; }
 
-## Benchmarks: long runs that do not belong in `make test`.
-bench: install bench-deps
+## Benchmarks: long runs that do not belong in `make test`. The runs with writes on PostgreSQL
+## need its server binaries (system-deps).
+bench: install system-deps bench-deps
 	$(PY) -m bench.engine
 	$(PY) -m bench.explorer
 	$(PY) -m bench.schemes
@@ -114,6 +118,9 @@ bench: install bench-deps
 	$(PY) -m bench.people_feed
 	$(PY) -m bench.population
 	$(PY) -m bench.load
+	$(PY) -m bench.load --with-writes --database sqlite
+	$(PY) -m bench.load --with-writes --database postgres
+	$(PY) -m bench.load --with-writes --database postgres --servers 2
 
 ## Ten minutes of mixed reads and writes from several signed-in users through gunicorn.
 soak: install

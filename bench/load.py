@@ -7,18 +7,23 @@ server signs people in over HTTP, and wrk (a separate process, 20 connections on
 sends each page with the signed-in session's cookie. Writes bench/results/load.json, with
 each page's throughput as a share of /healthz's and the service's targets met or not, and
 prints the same JSON.
+
+`python -m bench.load --with-writes` loads the pages while a writer process submits
+self-assessments and reports completed courses (bench/load_writes.py): `--database
+sqlite|postgres`, `--servers 1|2` (2 only with PostgreSQL) and `--writes-per-second 0,1,10`
+(0 is the read-only baseline; each rate is a pass over the pages on the same database).
 """
 
+import argparse
 import json
 import os
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 
-from bench import server
+from bench import server, wrk
 from bench.common import machine, write
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
@@ -29,10 +34,7 @@ WORKERS = 2
 # Each worker builds its own cached skills matrix on its first pool or dashboard request:
 # concurrent warm-up requests reach both workers before anything is timed.
 WARM_REQUESTS = 4
-WRK = Path("/usr/bin/wrk")
-REPORT = Path(__file__).parent / "wrk_report.lua"
 RESULTS = Path(__file__).parent / "results" / "load.json"
-ERROR_KINDS = ("connect_errors", "read_errors", "write_errors", "timeouts", "bad_status")
 
 # name: (path, who is signed in, which target applies)
 PAGES = {
@@ -70,14 +72,7 @@ def settle(base: str) -> None:
 
 
 def load(url: str, cookie: str) -> dict:
-    command = [str(WRK), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "-s", str(REPORT)]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    finished = subprocess.run([*command, url], capture_output=True, text=True, check=True)
-    lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
-    if not lines:
-        raise RuntimeError(f"wrk printed no JSON summary for {url}:\n{finished.stdout}\n{finished.stderr}")
-    return json.loads(lines[-1])
+    return wrk.load([url], cookie, CONNECTIONS, THREADS, SECONDS)
 
 
 def run_pages(base: str) -> tuple[dict, dict]:
@@ -104,7 +99,7 @@ def page_figures(measured: dict) -> dict:
             "p95_ms": round(m["p95_ms"], 1),
             "p99_ms": round(m["p99_ms"], 1),
             "errors": m["errors"],
-            "error_kinds": {kind: m[kind] for kind in ERROR_KINDS},
+            "error_kinds": {kind: m[kind] for kind in wrk.ERROR_KINDS},
             "ratio_to_healthz": round(m["rps"] / ceiling, 3),
         }
         for name, m in measured.items()
@@ -132,8 +127,6 @@ def targets(figures: dict) -> dict:
 
 
 def main() -> dict:
-    if not WRK.exists():
-        raise SystemExit(f"{WRK} not found: install Debian's wrk first (apt-get install -y wrk)")
     with tempfile.TemporaryDirectory() as tmp:
         env = server.app_env(Path(tmp) / "load.db")
         seed_seconds = server.build_database(env, PEOPLE)
@@ -159,5 +152,38 @@ def main() -> dict:
     )
 
 
+def rates(text: str) -> list[float]:
+    values = [float(value) for value in text.split(",") if value.strip()]
+    if not values or any(value < 0 for value in values):
+        raise argparse.ArgumentTypeError("give write rates of 0 or more, separated by commas: 0,1,10")
+    return values
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--with-writes", action="store_true", help="load the pages while a writer process writes")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--servers", type=int, choices=(1, 2), default=1, help="2 needs --database postgres")
+    parser.add_argument(
+        "--writes-per-second", type=rates, action="append", metavar="R[,R...]",
+        help="write rates, one pass over the pages each (repeatable; default 0,1,10; 0 is read-only)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.servers == 2 and args.database != "postgres":
+        parser.error("--servers 2 needs --database postgres: two servers cannot share one SQLite file")
+    if not args.with_writes and (args.database != "sqlite" or args.servers != 1 or args.writes_per_second):
+        parser.error("--database, --servers and --writes-per-second go with --with-writes")
+    args.writes_per_second = list(dict.fromkeys(sum(args.writes_per_second or [[0.0, 1.0, 10.0]], [])))
+    return args
+
+
 if __name__ == "__main__":
-    print(json.dumps(main()))
+    args = arguments()
+    if not wrk.WRK.exists():
+        raise SystemExit(f"{wrk.WRK} not found: install Debian's wrk first (make bench-deps)")
+    if args.with_writes:
+        from bench import load_writes  # it imports this module's settings
+
+        print(json.dumps(load_writes.run(args.database, args.servers, args.writes_per_second)))
+    else:
+        print(json.dumps(main()))

@@ -62,7 +62,7 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2, start_seconds: fl
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(BIN / "gunicorn"), "--workers", str(workers), "--no-control-socket"]
-    command += ["--bind", f"127.0.0.1:{port}", "app:app"]
+    command += ["--bind", f"127.0.0.1:{port}", "bench.wsgi:app"]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
