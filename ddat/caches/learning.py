@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import (
+    BigInteger,
     Integer,
     and_,
     case,
@@ -228,7 +229,10 @@ def _read(db: Session) -> Progress:
     (as every id in an address, ddat/__init__.py) and months below 2**18 (the year 2621), so
     person, stage and month fit in 52 bits."""
     table = LearningProgress.__table__
-    packed = (table.c.person_id * 8 + table.c.stage) * MONTHS + func.coalesce(table.c.completed_month, 0)
+    # In 64 bits from the start: PostgreSQL works in the columns' 32-bit integers otherwise, and
+    # overflows from person 1,024 on.
+    person = cast(table.c.person_id, BigInteger)
+    packed = (person * 8 + table.c.stage) * MONTHS + func.coalesce(table.c.completed_month, 0)
     connection = db.connection()
     item_ids = connection.execute(select(LearningItem.id).order_by(LearningItem.id)).scalars().all()
     items, rows = [], []

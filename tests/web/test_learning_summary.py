@@ -15,10 +15,10 @@ from sqlalchemy import create_engine, event, text
 from sqlmodel import Session, select
 
 from ddat import db, demo
-from ddat.caches.learning import CHUNK
+from ddat.caches.learning import CHUNK, progress
 from ddat.imports.attendance_import import import_attendance
 from ddat.migrate import alembic_config
-from ddat.models import Invitation, LearningItem, LearningSession, Person, Registration, User
+from ddat.models import Department, Invitation, LearningItem, LearningSession, Person, Registration, User
 from ddat.services import (
     learning,
     learning_completions,
@@ -204,6 +204,26 @@ def test_the_summary_follows_a_realistic_run_of_learning(seeded):
     assert rows_of(app, leaver.id) == 0 and rows_of(app, policy.id) == 0
     assert_summary_is_exact(app)
     assert_dashboard_is_exact(app)
+
+
+def test_the_dashboard_reads_the_summary_of_people_with_large_ids(app):
+    # Each row is read packed into one integer: on PostgreSQL that overflowed 32 bits from
+    # person 1,024 on, and the learning dashboard answered 500 for any real workforce.
+    big = 2**31 - 1
+    with app.app_context():
+        session = db.session()
+        department = Department(name="Large Ids Office", abbreviation="LIO")
+        item = LearningItem(slug="large-ids", name="Large ids", provider="Test", format="online", duration_hours=1)
+        session.add_all([department, item])
+        session.flush()
+        session.add(Person(id=big, display_name="Last Person", department_id=department.id, profession="policy",
+                           grade="G7"))  # fmt: skip
+        session.flush()
+        session.add(Invitation(item_id=item.id, person_id=big))
+        session.commit()
+        kept = progress(session)
+        assert (big, 1) in set(zip(kept.person_ids.tolist(), kept.stages.tolist(), strict=True))
+    assert_summary_is_exact(app)
 
 
 def test_the_migration_fills_the_summary_in_from_what_is_there(database_url):
