@@ -6,9 +6,13 @@ project's CLI and served by gunicorn with 2 workers, as in bench/load.py. Eight 
 users, each with their own signed-in session, run until the deadline: five civil servants
 read framework, matches and masterclass pages and switch HR sharing on /profile/data on and
 off; two HR users read the candidate pool and members and add notes to a member each; a
-leader reads the dashboards. Every write the app acknowledged is recorded, and once the
-server has stopped the database must hold each one: a person's sharing choice is the last
-one acknowledged, and every acknowledged note is there. Any 5xx fails the soak. Writes
+leader reads the dashboards; two more civil servants change a skill rating of their
+self-assessment and submit it through the real pages (bench/writer.py's steps), about once a
+second between them, so the cached skills matrix keeps changing under the other readers. Every
+write the app acknowledged is recorded, and once the server has stopped the database must hold
+each one: a person's sharing choice is the last one acknowledged, every acknowledged note is
+there, and each assessor has one submitted version per acknowledged submission holding the
+level last acknowledged for each skill (bench/writes.py). Any 5xx fails the soak. Writes
 bench/results/soak.json and prints the same JSON.
 """
 
@@ -26,8 +30,10 @@ from pathlib import Path
 import requests
 from sqlmodel import Session, create_engine, select
 
-from bench import server
+from bench import server, writes
 from bench.common import machine, write
+from bench.load_writes import cookie_jar
+from bench.writer import Writer
 from ddat.models import Person, User
 from ddat.services.accounts import hash_password
 
@@ -35,10 +41,13 @@ PEOPLE = int(os.environ.get("BENCH_SOAK_PEOPLE", "20000"))
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 CIVIL_SERVANTS = 5
 HR_USERS = 2
+ASSESSORS = 2
+ASSESSOR_PAUSE = 2.0  # seconds between one assessor's submissions
 WRITE_SHARE = 0.25
 TIMEOUT = 60
 MASTERCLASS = "data-masterclass-for-permanent-secretaries"
 SAVED_CHOICE = "Your choice has been saved."
+NOTE_ADDED = "Note added."
 RESULTS = Path(__file__).parent / "results" / "soak.json"
 
 CIVIL_SERVANT_READS = {
@@ -141,6 +150,14 @@ def add_accounts(database: Path) -> list[tuple[str, int]]:
     return accounts
 
 
+def saved(tally: Tally, browser: requests.Session, answer, page: str, banner: str) -> bool:
+    """A form acknowledges a write by redirecting back to its page, which shows `banner` once."""
+    if answer is None or answer.status_code != 302 or answer.headers.get("Location") != page:
+        return False
+    shown = tally.send("after_write", browser, "GET", page)
+    return shown is not None and shown.status_code == 200 and banner in shown.text
+
+
 def civil_servant(tally: Tally, browser: requests.Session, person_id: int, rng: random.Random) -> None:
     while tally.running():
         if rng.random() >= WRITE_SHARE:
@@ -153,7 +170,7 @@ def civil_servant(tally: Tally, browser: requests.Session, person_id: int, rng: 
         choice = rng.choice(["yes", "no"])
         form = {"csrf_token": server.csrf_token(page.text), "shares_with_hr": choice}
         answer = tally.send("write_sharing", browser, "POST", "/profile/data", data=form)
-        if answer is not None and answer.status_code == 200 and SAVED_CHOICE in answer.text:
+        if saved(tally, browser, answer, "/profile/data", SAVED_CHOICE):
             tally.sharing_saved(person_id, choice == "yes")
         else:
             tally.refused(f"sharing for person {person_id}", answer)
@@ -174,10 +191,24 @@ def hr(tally: Tally, browser: requests.Session, scheme: int, member: int, name: 
         text = f"Soak note {name}-{written}"
         form = {"csrf_token": server.csrf_token(page.text), "action": "note", "text": text}
         answer = tally.send("write_note", browser, "POST", member_page, data=form)
-        if answer is not None and answer.status_code == 302 and "saved=note" in answer.headers.get("Location", ""):
+        if saved(tally, browser, answer, member_page, NOTE_ADDED):
             tally.note_saved(member, text)
         else:
             tally.refused(f"note {text!r} on member {member}", answer)
+
+
+def assessor(tally: Tally, writer: Writer, rng: random.Random) -> None:
+    """Submits one changed rating at a time, as bench.load --with-writes does."""
+    account, browser = writer.accounts.get()
+    while tally.running():
+        writer.assessment(tally.base, account, browser, rng)
+        time.sleep(ASSESSOR_PAUSE * rng.uniform(0.5, 1.5))
+
+
+def assessors(base: str, accounts: list[dict]) -> Writer:
+    """One writer holding the assessors' signed-in sessions; each assessor thread takes one."""
+    signed_in = [account | {"cookies": cookie_jar(server.sign_in(base, account["email"]))} for account in accounts]
+    return Writer({"bases": [base], "accounts": signed_in, "completions": []})
 
 
 def leader(tally: Tally, browser: requests.Session, rng: random.Random) -> None:
@@ -227,6 +258,7 @@ def main() -> dict:
         env = server.app_env(database)
         seed_seconds = server.build_database(env, PEOPLE)
         accounts = add_accounts(database)
+        assessor_accounts = writes.add_accounts(env["DATABASE_URL"], ASSESSORS)
         with server.gunicorn(env, Path(tmp) / "gunicorn.log") as base:
             rng = random.Random(2026)
             hr_browsers = [server.sign_in(base, server.HR) for _ in range(HR_USERS)]
@@ -242,6 +274,8 @@ def main() -> dict:
                 for n, (browser, member) in enumerate(zip(hr_browsers, members, strict=True), 1)
             ]
             users.append((leader, (server.sign_in(base, server.LEADER), random.Random(rng.random()))))
+            writer = assessors(base, assessor_accounts)
+            users += [(assessor, (writer, random.Random(rng.random()))) for _ in assessor_accounts]
             started = time.monotonic()
             tally = Tally(base, started + SECONDS)
             threads = [threading.Thread(target=tally.run, args=(act, *args)) for act, args in users]
@@ -251,6 +285,14 @@ def main() -> dict:
                 thread.join()
             duration = time.monotonic() - started
         verified, lost = verify(database, tally)
+        written = {"acknowledged_ratings": writer.ratings, "acknowledged_completions": []}
+        assessed = writes.verify(env["DATABASE_URL"], assessor_accounts, [written])
+    tally.failures += writer.errors
+    tally.unacknowledged += writer.unacknowledged
+    tally.acknowledged += len(writer.ratings)
+    verified["assessments_acknowledged"] = assessed["assessments_acknowledged"]
+    verified["assessment_ratings_checked"] = assessed["ratings_checked"]
+    lost += assessed["lost"]
     server_errors = sum(n for status, n in tally.statuses.items() if status.startswith("5"))
     return write(
         RESULTS,
@@ -259,7 +301,12 @@ def main() -> dict:
             "people": PEOPLE,
             "seed_seconds": round(seed_seconds, 1),
             "seconds": round(duration, 1),
-            "users": {"civil_servants": len(accounts), "hr": HR_USERS, "leaders": 1},
+            "users": {
+                "civil_servants": len(accounts),
+                "hr": HR_USERS,
+                "leaders": 1,
+                "assessors": len(assessor_accounts),
+            },  # fmt: skip
             "requests": sum(tally.kinds.values()),
             "requests_by_kind": dict(sorted(tally.kinds.items())),
             "status_counts": dict(sorted(tally.statuses.items())),
