@@ -214,7 +214,7 @@ class PeopleForm(Form):
         description="One on each line.",
     )
     whole_audience = BooleanField(
-        "Everyone this learning is for who has not completed it yet", widget=GovCheckboxInput()
+        "Everyone this learning is for who has not booked, attended or completed it", widget=GovCheckboxInput()
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 

@@ -15,7 +15,7 @@ from pathways import Framework
 from ..csv_files import csv_text
 from ..imports.csv_import import find_people
 from ..locks import lock
-from ..models import Department, LearningItem, LearningSession, Person, Registration, User
+from ..models import LIVE_REGISTRATION, Department, LearningItem, LearningSession, Person, Registration, User
 from ..permissions import department_scope
 from ..vocabulary import REGISTRATION_STATUS_NAMES, audience_name, grade_name
 from . import audit, learning, learning_outcomes
@@ -95,6 +95,12 @@ def record_attendance(
     return outcome
 
 
+def walk_ins_open(learning_session: LearningSession) -> bool:
+    """Whether someone who came without booking may still be added: up to `WALK_INS_UP_TO`
+    after the session ends (after that, its attendance is imported)."""
+    return learning.uk_now() <= learning_session.ends_at + WALK_INS_UP_TO
+
+
 def record_walk_in(
     db: Session, framework: Framework, learning_session: LearningSession, person: Person, user: User
 ) -> list[Registration]:
@@ -110,7 +116,7 @@ def record_walk_in(
     people recorded than places; no one is waiting for a place once it has started."""
     if not learning.has_started(learning_session):
         raise learning.RegistrationRefused("This session has not started yet: register them instead")
-    if learning.uk_now() > learning_session.ends_at + WALK_INS_UP_TO:
+    if not walk_ins_open(learning_session):
         raise learning.RegistrationRefused(
             f"Walk-ins can be added up to {WALK_INS_UP_TO.days} days after a session: this one ended on "
             f"{learning.to_uk(learning_session.ends_at):%-d %B %Y}. Import its attendance instead"
@@ -206,12 +212,14 @@ def register_people(
     return registered, problems
 
 
-def audience_not_completed(db: Session, item: LearningItem, user: User) -> list[Person]:
-    """Everyone in the item's audience, within the user's scope, who has not completed it."""
-    completed = select(Registration.person_id).where(
-        Registration.item_id == item.id, Registration.status == "completed"
+def audience_without_a_place(db: Session, item: LearningItem, user: User) -> list[Person]:
+    """Everyone in the item's audience, within the user's scope and still in post, who could
+    still book it: not booked, waiting, attended or completed (an invitation to choose a session would be a dead
+    end for them, as one live place per item is all anyone may hold)."""
+    placed = select(Registration.person_id).where(
+        Registration.item_id == item.id, Registration.status.in_(LIVE_REGISTRATION)
     )
-    query = select(Person).where(people_in_scope(user), Person.id.not_in(completed))
+    query = select(Person).where(people_in_scope(user), Person.left_at.is_(None), Person.id.not_in(placed))
     if item.audience:
         query = query.where(Person.grade.in_(item.audience))
     return list(db.exec(query))

@@ -407,6 +407,12 @@ def test_walk_ins_are_for_the_days_after_a_session_and_for_people_it_is_for(seed
     sign_in(HR)
     late = page_of(submit(f"{SESSIONS}/{long_ago}/walk-in", {"person": OPS}), "walk-in", errors=True)
     assert "Walk-ins can be added up to 7 days after a session" in text(late)
+    # The session's page offers no link that leads there, and says what to do instead.
+    ended = page(client, f"{SESSIONS}/{long_ago}")
+    assert ended.find("a", string="Add someone who came without booking") is None
+    assert "Add them to the attendance file and import it instead" in text(ended)
+    recent = page(client, f"{SESSIONS}/{add_session(seeded, VISUALISATION, days=-6)}")
+    assert recent.find("a", string="Add someone who came without booking") is not None
     outside = f"/masterclasses/{MASTERCLASS}/sessions/{masterclass}/walk-in"
     shown = page_of(submit(outside, {"person": OPS}), outside, errors=True)
     assert "Owen Operations is not someone this learning is for (Permanent Secretary only)" in text(shown)

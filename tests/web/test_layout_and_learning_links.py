@@ -15,7 +15,8 @@ import pytest
 import pathways
 from ddat import db, demo
 from ddat.models import LearningItem
-from ddat.services.profiles import engine_profile
+from ddat.services.framework import current_framework
+from ddat.services.profiles import engine_profile, save_answers, submit_assessment
 from pathways import load_framework, plan_pathway
 from pathways.aggregates import family_skills
 from tests.client import registered, signed_in_as
@@ -229,3 +230,19 @@ def test_the_fit_page_links_each_skill_without_promising_its_own_level_meaning(s
     assert "this service has only the general meaning of each level" in text(document.select_one("details"))
     skill_links = [a["href"] for a in document.select("table td a")]
     assert skill_links and all(href.startswith("/framework/skills/") for href in skill_links)
+
+
+def test_a_route_to_a_level_already_met_says_so_instead_of_about_0_hours(seeded, client, sign_in):
+    with seeded.app_context():
+        session = db.session()
+        person = session.merge(person_of(seeded, POLICY))
+        framework = current_framework(session)
+        save_answers(session, person, framework, {skill: 4 for skill in framework.skills})
+        submit_assessment(session, person)
+        session.commit()
+        plan = plan_pathway(FRAMEWORK, engine_profile(session, person), TARGET)
+    assert plan.routes[0].total_hours == 0
+    sign_in(POLICY)
+    headings = texts(page(client, f"/profile/pathway?to={TARGET}"), "h2")
+    assert "Route 1: no new learning" in headings
+    assert not [h for h in headings if "about 0 hours" in h]

@@ -13,6 +13,7 @@ from ddat.services.framework import current_framework
 from ddat.services.profiles import engine_profile
 from pathways import match
 from tests.factories import (
+    HR,
     MASTERCLASS,
     OPS,
     PERM_SEC,
@@ -24,7 +25,7 @@ from tests.factories import (
     registration_of,
 )
 from tests.pages import page, page_of, text_of, texts
-from tests.web.steps import book, hr_records
+from tests.web.steps import book, book_as, hr_records, signed_out
 
 
 def move_session(app, session_id: int, days: float) -> None:
@@ -324,6 +325,37 @@ def test_people_with_registrations_and_invitations_can_delete_their_account(seed
     assert response.status_code == 302
     with seeded.app_context():
         assert db.session().exec(select(Registration).where(Registration.person_id == policy.id)).first() is None
+
+
+def test_inviting_the_whole_audience_leaves_out_who_holds_a_place_or_has_left(seeded, client, sign_in, submit):
+    session_id = add_session(seeded, MASTERCLASS, days=10)
+    book_as(client, sign_in, submit, PERM_SEC, MASTERCLASS, session_id)  # an invitation to book would be a dead end
+    with seeded.app_context():
+        item = db.session().exec(select(LearningItem).where(LearningItem.slug == MASTERCLASS)).one()
+        # Three more permanent secretaries, not invited yet; the last of them leaves.
+        department = person_of(seeded, PERM_SEC).department_id
+        db.session().add_all(Person(display_name=f"New Permanent {n}", department_id=department, profession="policy",
+                                    grade="PS") for n in range(3))  # fmt: skip
+        db.session().commit()
+        audience = {p.id: p for p in db.session().exec(select(Person).where(Person.grade.in_(item.audience))).all()}
+        registrations = db.session().exec(select(Registration).where(Registration.item_id == item.id)).all()
+        placed = {r.person_id for r in registrations if r.status in ("registered", "waiting", "attended", "completed")}
+        could_book = [p for p in audience.values() if p.id not in placed]
+        leaver = max(could_book, key=lambda p: p.id)
+        leaver.left_at = datetime.now(UTC)
+        db.session().add(leaver)
+        db.session().commit()
+        before = set(db.session().exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
+    expected = {p.id for p in could_book} - before - {leaver.id}
+    assert person_of(seeded, PERM_SEC).id in placed and len(expected) > 1  # HR here sees every department
+    signed_out(client)
+    sign_in(HR)
+    sent = text_of(submit(f"/masterclasses/{MASTERCLASS}/invite", {"people": "", "whole_audience": "y"}).get_data(
+        as_text=True))  # fmt: skip
+    assert f"{len(expected)} new invitations" in sent
+    with seeded.app_context():
+        after = set(db.session().exec(select(Invitation.person_id).where(Invitation.item_id == item.id)).all())
+    assert after - before == expected
 
 
 def test_naming_someone_twice_invites_them_once(seeded, sign_in, submit):

@@ -140,6 +140,8 @@ def _render_session(item, learning_session, people_form: PeopleForm, problems=()
         scoped=department_scope(current_user) is not None,
         taken=learning.places_taken(db.session(), learning_session.id),
         walk_ins=session_people.walk_ins(db.session(), learning_session.id),
+        walk_ins_open=session_people.walk_ins_open(learning_session),
+        walk_ins_up_to=session_people.WALK_INS_UP_TO.days,
         started=started,
         status_names=REGISTRATION_STATUS_NAMES,
         outcomes=learning.OUTCOMES,
@@ -258,7 +260,7 @@ def invite(slug: str):
     elif form.validate_on_submit():
         people, unknown = session_people.named_people(db.session(), current_user, form.names())
         if form.whole_audience.data:
-            people += session_people.audience_not_completed(db.session(), item, current_user)
+            people += session_people.audience_without_a_place(db.session(), item, current_user)
         outside = learning.outside_audience(item, people)
         if unknown:
             form.people.errors.append(f"No one was found for: {_first_few(unknown)}")
