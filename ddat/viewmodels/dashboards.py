@@ -68,8 +68,10 @@ class Table:
         return all(all(is_hidden(v) for v in row) for _, row in self.rows)
 
     def csv_rows(self) -> list[list[str]]:
-        """The same labels as the page: a hidden cell is never a number."""
-        rows = [[self.caption, name, *map(csv_value, counts)] for name, counts in self.rows]
+        """The same rows and labels as the page: a hidden cell is never a number, and a table
+        whose every row is hidden gives only its total, as the page does."""
+        shown = [] if self.nothing_shown else self.rows
+        rows = [[self.caption, name, *map(csv_value, counts)] for name, counts in shown]
         if self.total:  # a table with no rows (no months yet) has no total to give
             rows.append([self.caption, self.total_name, *map(csv_value, self.total)])
         return rows
