@@ -33,6 +33,7 @@ DERIVED_LIMIT = 24
 # More people changed than this since a server last looked (a large feed batch, an
 # attendance import) and re-reading them costs about what a rebuild does.
 MOST_CHANGED = 5_000
+IDS_PER_STATEMENT = 10_000
 
 # An indicator's value: an array with one entry per person along its last axis (or, for
 # `PEOPLE_FIRST`, its first), a tuple of such arrays and constants, or None.
@@ -309,12 +310,19 @@ def current_codes(db: Session, framework: Framework, person_ids: np.ndarray, onl
         .join(Person, Person.current_assessment_id == SkillRating.assessment_id)
         .where(SkillRating.level > 0, Person.left_at.is_(None))
     )
-    if only_these:
-        query = query.where(Person.id.in_(person_ids.tolist()))
-    rows = db.connection().execute(query).all()
+    rows = []
+    # In chunks: PostgreSQL takes at most 65,535 parameters in one statement, and the demo
+    # asks for tens of thousands of people's ratings at once.
+    for chunk in _chunks(person_ids, IDS_PER_STATEMENT) if only_these else [None]:
+        chosen = query if chunk is None else query.where(Person.id.in_(chunk.tolist()))
+        rows += db.connection().execute(chosen).all()
     owners, skills, levels, evidence = zip(*rows, strict=True) if rows else ((), (), (), ())
     index = np.searchsorted(person_ids, np.array(owners, dtype=np.int64))
     return codes_from_rows(framework, index, list(skills), np.array(levels), list(evidence), len(person_ids))
+
+
+def _chunks(ids: np.ndarray, size: int) -> list[np.ndarray]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def _attributes(db: Session, query) -> Population:

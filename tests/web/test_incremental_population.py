@@ -218,3 +218,28 @@ def test_a_server_further_behind_than_the_log_reaches_rebuilds(seeded, full_buil
         assert len(full_builds) == 1
         assert_same(cache.current_population(session, framework), rebuilt(session, framework)[0])
         assert len(full_builds) == 3  # the one that fell behind, and the one rebuilt to compare
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def on_each_database(request, tmp_path):
+    from ddat import demo
+    from tests.support import app_on_each_database
+
+    app = app_on_each_database(request, tmp_path)
+    with app.app_context():
+        demo.seed(db.session(), people=30, seed=3)
+    return app
+
+
+def test_the_ratings_of_more_people_than_one_statement_takes_are_read_in_parts(on_each_database):
+    # PostgreSQL takes at most 65,535 parameters in a statement: seeding the demo's schemes at
+    # 200,000 people asked for 68,000 people's ratings at once, and failed there.
+    with on_each_database.app_context():
+        session = db.session()
+        framework = current_framework(session)
+        everyone = cache.current_population(session, framework)
+        absent = np.arange(10**7, 10**7 + 70_000, dtype=np.int64)  # no one has these ids
+        asked = np.concatenate([everyone.person_ids, absent])
+        codes = cache.current_codes(session, framework, asked, only_these=True)
+        assert np.array_equal(codes[: len(everyone.person_ids)], everyone.codes)
+        assert not codes[len(everyone.person_ids) :].any() and everyone.codes.any()
