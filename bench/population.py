@@ -29,7 +29,7 @@ from ddat.services.framework import current_framework
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
 ROUNDS = 5
 RESULTS = Path(__file__).parent / "results" / "population.json"
-SKILLS = ("data-analysis", "user-focus", "data-visualisation")
+SKILLS = ("data-analysis-and-synthesis", "applying-user-centred-insights", "communicating-data")
 
 
 def submit(app, people: list[int], round_number: int) -> None:

@@ -13,6 +13,7 @@ from ddat.models import Assessment, Person
 from ddat.services.profiles import question_pages
 from pathways import load_framework
 from tests.client import registered
+from tests.factories import person_of
 
 PAGES = question_pages(load_framework())
 POLICY_OFFICER = "policy.officer@example.gov.uk"
@@ -115,3 +116,25 @@ def test_nobody_reads_another_persons_assessment(seeded, client, sign_in):
         )
     sign_in(POLICY_OFFICER)
     assert client.get(f"/profile/assessments/{theirs}").status_code == 404
+
+
+def test_an_answer_about_a_skill_the_framework_no_longer_has_is_left_out_not_an_error(seeded, client, sign_in, submit):
+    # A draft begun under an earlier release can hold a skill this one has dropped; sorting
+    # the answers by skill name once looked it up and answered 500.
+    from ddat.models import SkillRating
+
+    sign_in(POLICY_OFFICER)
+    submit("/profile/skills/1", {field_name(q.skill): "3" for q in PAGES[0]})
+    with seeded.app_context():
+        session = db.session()
+        person = person_of(seeded, POLICY_OFFICER)
+        draft = session.exec(
+            select(Assessment).where(Assessment.person_id == person.id, Assessment.submitted_at.is_(None))
+        ).one()
+        session.add(SkillRating(person_id=draft.person_id, assessment_id=draft.id, skill="a-skill-since-retired",
+                                level=3, framework_version="2019"))  # fmt: skip
+        session.commit()
+    page = client.get("/profile/check")
+    assert page.status_code == 200
+    shown = page.get_data(as_text=True)
+    assert PAGES[0][0].name in shown and "a-skill-since-retired" not in shown

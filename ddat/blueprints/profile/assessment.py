@@ -199,6 +199,8 @@ def check_answers():
         svc.submit_assessment(db.session(), person)
         return redirect(url_for("profile.submitted"))
     answered = svc.answers_of(db.session(), draft.id)
+    # A skill the current framework no longer has (answered under an earlier release) is left out.
+    known = {skill: level for skill, level in answered.items() if skill in framework.skills}
     no_chance = svc.no_chance_of(db.session(), draft.id)
     asked = {q.skill for q in svc.transferable_questions(framework)}
     page_of = {q.skill: n for n, questions in enumerate(svc.question_pages(framework), start=1) for q in questions}
@@ -208,8 +210,8 @@ def check_answers():
             "level": NO_CHANCE_NAME if s in no_chance else level_name(lv),
             "change": _change_skill_link(framework, s, page_of),
         }
-        for s, lv in sorted(answered.items(), key=lambda kv: framework.skills[kv[0]].name)
-        if s in framework.skills and (lv > 0 or s in asked)
+        for s, lv in sorted(known.items(), key=lambda kv: framework.skills[kv[0]].name)
+        if lv > 0 or s in asked
     ]
     department = next((d.name for d in svc.departments(db.session()) if d.id == person.department_id), "")
     return render_template(
