@@ -234,6 +234,9 @@ def save_answers(
     `no_chance` are level 0 with NO_CHANCE evidence: answered, held at no level, and not a
     "not yet".
     """
+    unknown = sorted(set(answers) - set(framework.skills))
+    if unknown:  # the forms only offer the framework's skills: anything else is a caller's mistake
+        raise ValueError(f"not skills of framework {framework.version}: {', '.join(unknown)}")
     examples = {skill: text.strip() for skill, text in (examples or {}).items()}
     if _same_as_submitted(db, person, answers, record_not_yet, no_chance, examples):
         return  # saving a page unchanged must not start a draft (and reopen "check your answers")

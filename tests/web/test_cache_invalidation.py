@@ -123,8 +123,8 @@ def test_answers_on_a_draft_mark_nothing_until_it_is_submitted(seeded):
         framework = current_framework(session)
         person = policy_officer(session)
         before = values(session)
-        profiles.save_answers(session, person, framework, {"data-analysis": 3})
-        profiles.save_answers(session, person, framework, {"data-analysis": 2})
+        profiles.save_answers(session, person, framework, {"data-preparation-and-linkage": 3})
+        profiles.save_answers(session, person, framework, {"data-preparation-and-linkage": 2})
         assert values(session) == before
         profiles.submit_assessment(session, person)
         assert values(session) == before | {RATINGS: before[RATINGS] + 1}
@@ -151,7 +151,11 @@ def test_a_rating_changed_on_a_draft_marks_nothing(seeded):
         session.flush()
         session.add(
             SkillRating(
-                person_id=person.id, assessment_id=draft.id, skill="data-analysis", level=2, framework_version="draft"
+                person_id=person.id,
+                assessment_id=draft.id,
+                skill="data-preparation-and-linkage",
+                level=2,
+                framework_version="draft",
             )
         )
 

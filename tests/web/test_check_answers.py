@@ -138,3 +138,18 @@ def test_an_answer_about_a_skill_the_framework_no_longer_has_is_left_out_not_an_
     assert page.status_code == 200
     shown = page.get_data(as_text=True)
     assert PAGES[0][0].name in shown and "a-skill-since-retired" not in shown
+
+
+def test_answers_about_skills_the_framework_does_not_have_are_refused(seeded):
+    import pytest
+
+    from ddat.services.framework import current_framework
+    from ddat.services.profiles import save_answers
+
+    with seeded.app_context():
+        session = db.session()
+        person = session.merge(person_of(seeded, POLICY_OFFICER))
+        with pytest.raises(ValueError, match="data-analysis"):
+            save_answers(session, person, current_framework(session), {"data-analysis": 3})
+        session.rollback()
+        assert session.exec(select(Assessment).where(Assessment.submitted_at.is_(None))).all() == []

@@ -20,7 +20,12 @@ from ddat.viewmodels import candidate_pool, dashboards
 from ddat.viewmodels.dashboard_filters import Filters
 
 TARGETS = ("senior-data-analyst", "associate-data-analyst")
-SKILLS = ("data-analysis", "user-focus", "data-visualisation", "programming-and-build-software-engineering")
+SKILLS = (
+    "data-preparation-and-linkage",
+    "user-focus",
+    "data-visualisation",
+    "programming-and-build-software-engineering",
+)
 GRADES = ("AO", "EO", "HEO", "SEO", "G7")
 PROFESSIONS = ("policy", "operational_delivery", "ddat", "a-new-profession")
 
@@ -182,7 +187,7 @@ def test_a_change_made_through_another_connection_is_seen_at_the_next_read(seede
         session.commit()
         with Session(session.get_bind()) as other_server:
             person = other_server.exec(select(Person).where(Person.current_assessment_id.is_not(None))).first()
-            profiles.save_answers(other_server, person, framework, {"data-analysis": 4, "user-focus": 4})
+            profiles.save_answers(other_server, person, framework, {"data-preparation-and-linkage": 4, "user-focus": 4})
             profiles.submit_assessment(other_server, person)
             changed = person.id
         after = cache.current_population(session, framework)
