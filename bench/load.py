@@ -100,7 +100,7 @@ def page_figures(measured: dict) -> dict:
             "p99_ms": round(m["p99_ms"], 1),
             "errors": m["errors"],
             "error_kinds": {kind: m[kind] for kind in wrk.ERROR_KINDS},
-            "ratio_to_healthz": round(m["rps"] / ceiling, 3),
+            "ratio_to_healthz": round(m["rps"] / ceiling, 3) if ceiling else None,
         }
         for name, m in measured.items()
     }

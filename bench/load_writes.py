@@ -207,21 +207,7 @@ def label(rate: float) -> str:
 
 
 def figures(measured: dict) -> dict:
-    ceiling = measured["healthz"]["rps"]
-    return {
-        name: {
-            "path": PAGES[name][0],
-            "requests": m["requests"],
-            "rps": round(m["rps"], 1),
-            "p50_ms": round(m["p50_ms"], 1),
-            "p95_ms": round(m["p95_ms"], 1),
-            "p99_ms": round(m["p99_ms"], 1),
-            "errors": m["errors"],
-            "error_kinds": {kind: m[kind] for kind in wrk.ERROR_KINDS},
-            "ratio_to_healthz": round(m["rps"] / ceiling, 3) if ceiling else None,
-        }
-        for name, m in measured.items()
-    }
+    return load.page_figures(measured)  # the same pages, by the same names, as the read-only benchmark
 
 
 def targets(passes: dict, verified: dict) -> dict:

@@ -28,14 +28,11 @@ from collections import Counter
 from pathlib import Path
 
 import requests
-from sqlmodel import Session, create_engine, select
 
 from bench import server, writes
 from bench.common import machine, write
 from bench.load_writes import cookie_jar
 from bench.writer import Writer
-from ddat.models import Person, User
-from ddat.services.accounts import hash_password
 
 PEOPLE = int(os.environ.get("BENCH_SOAK_PEOPLE", "20000"))
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
@@ -129,25 +126,8 @@ def add_accounts(database: Path) -> list[tuple[str, int]]:
     """Civil servant accounts for synthetic people, made before the server starts (registering
     over HTTP is rate limited per address). Each gets a person of their own, so the last write
     to each person's sharing choice comes from one user only."""
-    engine = create_engine(f"sqlite:///{database}")
-    accounts = []
-    with Session(engine) as session:
-        people = session.exec(
-            select(Person)
-            .where(Person.user_id.is_(None), Person.current_assessment_id.is_not(None))
-            .order_by(Person.id)
-            .limit(CIVIL_SERVANTS)
-        ).all()
-        for number, person in enumerate(people, 1):
-            user = User(email=f"soak.{number}@example.gov.uk", password_hash=hash_password(server.PASSWORD))
-            session.add(user)
-            session.flush()
-            person.user_id = user.id
-            session.add(person)
-            accounts.append((user.email, person.id))
-        session.commit()
-    engine.dispose()
-    return accounts
+    made = writes.add_accounts(f"sqlite:///{database}", CIVIL_SERVANTS, "soak")
+    return [(account["email"], account["person_id"]) for account in made]
 
 
 def saved(tally: Tally, browser: requests.Session, answer, page: str, banner: str) -> bool:

@@ -16,7 +16,7 @@ from ddat.services.accounts import hash_password
 ADMIN = "admin@example.gov.uk"
 
 
-def add_accounts(url: str, count: int) -> list[dict]:
+def add_accounts(url: str, count: int, prefix: str = "bench.writer") -> list[dict]:
     """Civil servant accounts for synthetic people who have submitted an assessment, made before
     the server starts (registering over HTTP is rate limited per address). Each has a person of
     their own, so the last rating written for a skill comes from one account only."""
@@ -30,7 +30,7 @@ def add_accounts(url: str, count: int) -> list[dict]:
             .limit(count)
         ).all()
         for number, person in enumerate(people, 1):
-            user = User(email=f"bench.writer.{number}@example.gov.uk", password_hash=hash_password(server.PASSWORD))
+            user = User(email=f"{prefix}.{number}@example.gov.uk", password_hash=hash_password(server.PASSWORD))
             session.add(user)
             session.flush()
             person.user_id = user.id
