@@ -53,8 +53,9 @@ def figures_markdown(framework: Framework) -> str:
     lines = [
         f"Framework version `{framework.version}`.",
         "",
-        f"- **Viable fit: {figures.viable_fit:.1f}%** = mean {figures.mean:.1f} − SD {figures.sd:.1f} of the fit "
-        f"between adjacent levels of the same role ({figures.pairs} promotions in the framework).",
+        f"- **Viable fit: {figures.viable_fit:g}%** = mean {figures.mean:.1f} − SD {figures.sd:.1f} of the fit "
+        f"between adjacent levels of the same role ({figures.pairs} promotions in the framework), rounded down to a "
+        "whole percentage, as fits are shown.",
         f"- {figures.share_of_pairs_clearing:.0%} of those promotions clear it; of every ordered pair of levels in "
         f"different roles, {figures.share_of_all_pairs_clearing:.1%} do.",
         f"- A role is not suggested when its suggested level's fit is below {MIN_FIT_TO_SUGGEST:.0f}%.",

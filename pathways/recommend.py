@@ -25,7 +25,7 @@ from .framework import Framework, in_sentence
 from .grades import STEP_DOWN, GradeImplication, implication, indicative_grades, level_for_grade
 from .matching import transferable_data
 from .profile import Profile
-from .scoring import DEFAULT_THRESHOLDS, SkillGap, Thresholds, scoring_model
+from .scoring import DEFAULT_THRESHOLDS, SkillGap, Thresholds, scoring_model, shown_fit
 
 LARGE_GAP = 3  # levels of one skill still to learn that a readiness band must mention
 # A role whose suggested level the person meets less than this of is not suggested at all:
@@ -37,8 +37,11 @@ MIN_FIT_TO_SUGGEST = 10.0
 class Calibration:
     """The fit a move needs to be viable, worked out from the framework: mean − 1 SD of the
     fit that someone holding exactly one level's requirements has for the next level of the
-    same role. Promotions within a role are the moves the framework itself describes, and
-    about five in six of them clear this bar."""
+    same role, rounded down to a whole percentage. Promotions within a role are the moves the
+    framework itself describes, and about five in six of them clear this bar. Pages show fits
+    as whole percentages rounded down (`shown_fit`), so a bar with a fraction would put a
+    viable "59%" beside "at least 59.7%"; a whole bar is cleared by a fit exactly when its
+    shown percentage clears it."""
 
     viable_fit: float
     mean: float
@@ -62,7 +65,7 @@ def calibration(framework: Framework) -> Calibration:
             for lower, higher in zip(role.levels, role.levels[1:], strict=False)
         ]
     )
-    threshold = float(np.round(steps.mean() - steps.std(), 1))
+    threshold = float(np.floor(steps.mean() - steps.std()))
     role_of = np.array([framework.role_levels[slug].role for slug in graph.model.levels])
     other_roles = role_of[:, None] != role_of[None, :]
     return Calibration(
@@ -240,19 +243,19 @@ def _explain(framework, levels, specialist_fits, role, chosen, options, viable_f
 
 
 def _reason(chosen: LevelOption, viable: bool, desirable: bool, viable_fit: float) -> str:
-    # One decimal place for both figures: a fit of 59.6 against a bar of 59.7 must not read
-    # as "60% of 60%".
-    meets = f"you meet {chosen.fit:.1f}% of what it needs"
+    # The fit as every page shows it, against a whole-percentage bar: the two compare on the
+    # page exactly as they do here.
+    meets = f"you meet {shown_fit(chosen.fit)}% of what it needs"
     steps = chosen.grade.steps
     too_high = steps is not None and steps > 1
     if chosen.fit < viable_fit:
         also = f"; and it is {steps} grades above yours, where a viable move is at most one up" if too_high else ""
-        return f"Not yet a viable move: {meets}, and a viable move needs {viable_fit:.1f}%{also}."
+        return f"Not yet a viable move: {meets}, and a viable move needs {viable_fit:g}%{also}."
     if not viable:
         return f"Not yet a viable move: it is {steps} grades above yours, and a viable move is at most one up."
     if not desirable:
         return f"A viable move, but {-steps} grades below yours, so not a desirable one."
-    above = f"{meets}, above the {viable_fit:.1f}% a viable move needs"
+    above = f"{meets}, at least the {viable_fit:g}% a viable move needs"
     if steps is None:
         return f"A viable move: {above}."
     where = {0: "at your grade", 1: "one grade up", -1: "one grade down"}[steps]

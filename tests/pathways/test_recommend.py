@@ -1,6 +1,8 @@
 """Role-first recommendations: one per role, grade-aware, viable and desirable by a calibrated
 threshold, and readiness that asks for a role's specialist skills."""
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,7 +10,7 @@ from hypothesis import strategies as st
 from pathways import Profile, calibration, load_framework, match, profiles_matrix, rank_candidates, recommend_roles
 from pathways.aggregates import readiness_bands
 from pathways.graph import pathway_graph
-from pathways.scoring import READINESS_BANDS, READY_NOW, READY_WITH_DEVELOPMENT, scoring_model
+from pathways.scoring import READINESS_BANDS, READY_NOW, READY_WITH_DEVELOPMENT, scoring_model, shown_fit
 from tests.pathways.tiny import tiny_framework
 
 FRAMEWORK = load_framework()
@@ -73,6 +75,14 @@ def test_the_suggested_level_is_the_best_fit_at_the_persons_grade_or_one_up():
             assert s.fit == max(o.fit for o in at_grade)
 
 
+@given(fit=st.floats(0, 100))
+def test_a_fit_is_viable_exactly_when_the_percentage_shown_for_it_reaches_the_bar_shown(fit):
+    # A review found a viable move shown as "Fit 54%" on a page saying "at least 54.8%".
+    bar = calibration(FRAMEWORK).viable_fit
+    assert bar == int(bar)
+    assert (fit >= bar) == (shown_fit(fit) >= bar)
+
+
 def test_the_viable_threshold_is_calibrated_from_the_framework_it_is_used_with():
     figures = calibration(FRAMEWORK)
     graph = pathway_graph(FRAMEWORK)
@@ -81,7 +91,7 @@ def test_the_viable_threshold_is_calibrated_from_the_framework_it_is_used_with()
         graph.fits_between_levels[row[a.slug], row[b.slug]]
         for role in FRAMEWORK.roles.values() for a, b in zip(role.levels, role.levels[1:], strict=False)
     ])  # fmt: skip
-    assert figures.viable_fit == round(steps.mean() - steps.std(), 1)
+    assert figures.viable_fit == math.floor(steps.mean() - steps.std())
     assert 0 < figures.viable_fit < 100 and figures.pairs == 153
     assert 0.75 < figures.share_of_pairs_clearing < 0.9
     tiny = tiny_framework()
