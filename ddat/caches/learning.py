@@ -56,12 +56,14 @@ WATCHED = {
 
 
 def registration_stage():
-    """How far a registration got: 4 completed, 3 attended, 2 held a place, else 1 (as good
-    as invited). The one rule for the summary and for the exact counts by date range."""
+    """How far a registration got: 4 completed, 3 attended, 2 holds or held a place and did not
+    cancel it (a no-show included), else 1 (as good as invited: waiting, or cancelled, by the
+    person or with the session). The one rule for the summary and for the exact counts by date
+    range."""
     return case(
         (Registration.status == "completed", 4),
         (Registration.status == "attended", 3),
-        (Registration.registered_at.is_not(None), 2),
+        (and_(Registration.registered_at.is_not(None), Registration.status != "cancelled"), 2),
         else_=1,
     )
 

@@ -43,7 +43,8 @@ FILTERS = [Filters(), Filters(profession="policy"), Filters(band="SCS"), Filters
 
 
 # What each (item, person) has reached, counted from scratch, as the rule says: invited 1,
-# a place held 2, attended 3, completed 4, the furthest of them; and the month completed.
+# a place held and not cancelled 2, attended 3, completed 4, the furthest of them; and the
+# month completed.
 def _month(dialect: str) -> str:
     if dialect == "sqlite":
         return "CAST(strftime('%Y', completed_at) AS INTEGER) * 100 + CAST(strftime('%m', completed_at) AS INTEGER)"
@@ -59,7 +60,7 @@ def from_scratch(connection) -> set[tuple]:
             "  UNION ALL"
             "  SELECT item_id, person_id,"
             "    CASE WHEN status = 'completed' THEN 4 WHEN status = 'attended' THEN 3"
-            "         WHEN registered_at IS NOT NULL THEN 2 ELSE 1 END,"
+            "         WHEN registered_at IS NOT NULL AND status <> 'cancelled' THEN 2 ELSE 1 END,"
             f"   CASE WHEN status = 'completed' AND completed_at IS NOT NULL THEN {month} END"
             "  FROM learning_registration"
             ") AS reached GROUP BY item_id, person_id"
@@ -264,7 +265,7 @@ def test_the_migration_fills_the_summary_in_from_what_is_there(database_url):
             (2, "registered", at, None),
             (3, "completed", at, at),
             (4, "attended", None, None),
-            (5, "cancelled", None, None),
+            (5, "cancelled", at, None),  # held a place, then cancelled it: invited only
         ):
             connection.execute(
                 text(

@@ -162,3 +162,28 @@ def test_leaders_see_every_grade_of_learning_for_everyone_even_before_anyone_reg
 def current_framework_grades(app) -> list[str]:
     with app.app_context():
         return list(current_framework(db.session()).grade_codes)
+
+
+def test_a_place_cancelled_counts_as_invited_not_registered_in_the_funnel(seeded, client, sign_in):
+    from ddat.services import learning
+
+    def funnel() -> list[int]:
+        page = text_of(client.get(f"/masterclasses/{VISUALISATION}/uptake").get_data(as_text=True))
+        found = re.search(
+            r"The funnel as a table Everyone Invited Registered Attended Completed Everyone ([\d ]+)", page
+        )
+        return [int(n) for n in found.group(1).split()]
+
+    sign_in("hr@example.gov.uk")
+    before = funnel()
+    session_id = add_session(seeded, VISUALISATION, days=10)
+    with seeded.app_context():
+        session = db.session()
+        person = session.exec(select(Person).join(User, User.id == Person.user_id).where(User.email == POLICY)).one()
+        registration = learning.register(session, session.get(LearningSession, session_id), person)
+    registered = funnel()
+    assert registered[:2] == [before[0] + 1, before[1] + 1] and registered[2:] == before[2:]
+    with seeded.app_context():
+        session = db.session()
+        learning.cancel(session, session.get(Registration, registration.id))
+    assert funnel() == [before[0] + 1, *before[1:]]  # still reached by the item, no longer holding a place
